@@ -1,0 +1,112 @@
+//! casefile: a static site generator for cross-linked explainer microsites.
+//!
+//! The build is a one-way pipeline, each stage a module that takes the previous stage's
+//! value and returns a new one:
+//!
+//! 1. [`config`]: `site.yaml` into a validated [`Config`] (collections and their schemas);
+//! 2. [`load`]: `content/` files split into front matter and body, YAML with positions;
+//! 3. [`model`]: front matter checked against the schemas into typed documents;
+//! 4. [`resolve`]: references and links resolved both ways, Markdown rendered, timeline, tags;
+//! 5. [`render`]: tera templates over the graph, in parallel, into an in-memory output;
+//! 6. [`write`]: the output swapped into the output folder atomically.
+//!
+//! Every stage collects all its problems as [`Diagnostic`]s before the run stops, so an
+//! editor sees every error of a build at once.
+
+#![warn(missing_docs)]
+
+pub mod config;
+pub mod diagnostic;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod render;
+pub mod resolve;
+pub mod write;
+pub mod yaml_spans;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+pub use config::{load_config, BuildOptions, Config};
+pub use diagnostic::{Diagnostic, Diagnostics};
+pub use render::Output;
+
+/// What a successful run produced.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Published entries per collection, in declaration order.
+    pub entries: Vec<(String, usize)>,
+    /// Standalone pages.
+    pub pages: usize,
+    /// Pages rendered from templates.
+    pub rendered: usize,
+    /// Files in the output (pages and static files).
+    pub files: usize,
+    /// Bytes in the output.
+    pub bytes: u64,
+    /// Wall time of the run.
+    pub elapsed: Duration,
+}
+
+/// Renders the whole site in memory: every stage but writing.
+pub fn render_in_memory(config: &Config) -> Result<(Output, Report), Diagnostics> {
+    let started = Instant::now();
+    let (sources, mut diagnostics) = load::load_content(config);
+    match model::build_model(config, sources) {
+        Ok(_) if !diagnostics.is_empty() => return Err(diagnostics.sorted()),
+        Err(more) => {
+            diagnostics.extend(more);
+            return Err(diagnostics.sorted());
+        }
+        Ok(model) => {
+            let graph = resolve::resolve_links(config, model)?;
+            let output = render::render_site(config, &graph)?;
+            let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+            let mut pages = 0;
+            for node in &graph.nodes {
+                match &node.doc.id {
+                    model::DocId::Entry(id) => {
+                        *counts.entry(id.collection.as_str()).or_default() += 1
+                    }
+                    model::DocId::Page(_) => pages += 1,
+                    _ => {}
+                }
+            }
+            let report = Report {
+                entries: config
+                    .collections
+                    .iter()
+                    .map(|c| {
+                        (
+                            c.name.clone(),
+                            counts.get(c.name.as_str()).copied().unwrap_or(0),
+                        )
+                    })
+                    .collect(),
+                pages,
+                rendered: output.pages,
+                files: output.files.len(),
+                bytes: output.files.values().map(|b| b.len() as u64).sum(),
+                elapsed: started.elapsed(),
+            };
+            Ok((output, report))
+        }
+    }
+}
+
+/// Builds the site into `config.output`, replacing the previous build only on success.
+pub fn build(config: &Config) -> Result<Report, Diagnostics> {
+    let started = Instant::now();
+    let (output, mut report) = render_in_memory(config)?;
+    let written = write::write_output(config, &output)?;
+    report.files = written.files;
+    report.bytes = written.bytes;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Checks the site as [`build`] would, writing nothing.
+pub fn check(config: &Config) -> Result<Report, Diagnostics> {
+    render_in_memory(config).map(|(_, report)| report)
+}

@@ -1,0 +1,519 @@
+//! Markdown bodies to HTML, with a table of contents and checked links.
+//!
+//! Pure: given text and a [`LinkResolver`], returns HTML, headings and the links found.
+//! It knows nothing of entries or collections; the caller's resolver decides what
+//! `[[han-dong]]` or `../people/han-dong.md` means. Raw HTML is escaped unless allowed,
+//! and links with schemes other than http(s) and mailto are refused.
+
+mod highlight;
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::Location;
+
+pub use highlight::{highlight_block, CLASS_PREFIX};
+
+/// A link written in Markdown that points into the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget<'a> {
+    /// `[[people/han-dong#denial]]`: the target before `#`.
+    Wiki(&'a str),
+    /// `[x](../people/han-dong.md#denial)`: the path before `#`.
+    File(&'a str),
+}
+
+/// What a resolver returns for a link it knows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedLink {
+    /// The URL to write (without fragment).
+    pub url: String,
+    /// The target's title, used as text for `[[slug]]`.
+    pub title: String,
+    /// The resolver's own key for the target, handed back in [`Rendered::links`].
+    pub key: usize,
+}
+
+/// Why a link could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LinkProblem {
+    /// One line saying what is wrong.
+    pub message: String,
+    /// A suggestion.
+    pub hint: Option<String>,
+}
+
+/// Turns site links into URLs.
+pub trait LinkResolver {
+    /// Resolves a link; `Err` becomes a diagnostic at the link's position.
+    fn resolve(&self, target: &LinkTarget<'_>) -> Result<ResolvedLink, LinkProblem>;
+}
+
+/// A heading of the rendered text.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The unique `id` attribute.
+    pub id: String,
+    /// The heading's plain text.
+    pub title: String,
+}
+
+/// A resolved site link found in the text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundLink {
+    /// The resolver's key for the target.
+    pub key: usize,
+    /// The `#fragment`, if any.
+    pub fragment: Option<String>,
+    /// Where the link starts in the text.
+    pub at: Location,
+}
+
+/// A problem at a position of the Markdown text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownProblem {
+    /// Where, within the Markdown text given (1-based).
+    pub at: Location,
+    /// What is wrong.
+    pub message: String,
+    /// A suggestion.
+    pub hint: Option<String>,
+}
+
+/// The result of rendering one Markdown text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The HTML.
+    pub html: String,
+    /// Headings, in order, for a table of contents.
+    pub toc: Vec<Heading>,
+    /// The site links found, in order.
+    pub links: Vec<FoundLink>,
+    /// Links that could not be resolved or were refused.
+    pub problems: Vec<MarkdownProblem>,
+}
+
+/// Rendering switches.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RenderOptions {
+    /// Pass raw HTML through instead of escaping it.
+    pub unsafe_html: bool,
+}
+
+fn parser_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Renders a Markdown document.
+pub fn render(text: &str, resolver: &dyn LinkResolver, options: RenderOptions) -> Rendered {
+    let mut out = Rendered::default();
+    let events = transform(text, resolver, options, &mut out);
+    let events = assign_heading_ids(events, &mut out.toc);
+    out.html.reserve(text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out
+}
+
+/// Renders a short Markdown value (a field) without the wrapping paragraph.
+pub fn render_inline(text: &str, resolver: &dyn LinkResolver, options: RenderOptions) -> Rendered {
+    let mut out = render(text, resolver, options);
+    let trimmed = out.html.trim_end();
+    if let Some(inner) = trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
+        if !inner.contains("<p>") {
+            out.html = inner.to_string();
+        }
+    }
+    out.toc.clear();
+    out
+}
+
+fn problem(
+    text: &str,
+    range: &Range<usize>,
+    message: String,
+    hint: Option<String>,
+) -> MarkdownProblem {
+    MarkdownProblem {
+        at: Location::of_offset(text, range.start),
+        message,
+        hint,
+    }
+}
+
+/// Resolves links, highlights code and escapes raw HTML, event by event.
+fn transform<'a>(
+    text: &'a str,
+    resolver: &dyn LinkResolver,
+    options: RenderOptions,
+    out: &mut Rendered,
+) -> Vec<Event<'a>> {
+    let mut events = Vec::new();
+    let mut code: Option<(String, String)> = None;
+    // For `[[slug]]` without a label, the text event that follows is replaced by the title.
+    let mut replace_label: Option<String> = None;
+    // Refused links render as their text; their closing tag is dropped.
+    let mut dropped_links = 0usize;
+    for (event, range) in Parser::new_ext(text, parser_options()).into_offset_iter() {
+        if let Some((_, buffer)) = code.as_mut() {
+            match event {
+                Event::Text(t) => {
+                    buffer.push_str(&t);
+                    continue;
+                }
+                Event::End(TagEnd::CodeBlock) => {
+                    let (lang, buffer) = code.take().unwrap_or_default();
+                    events.push(Event::Html(highlight_block(&buffer, &lang).into()));
+                    continue;
+                }
+                _ => continue,
+            }
+        }
+        match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((lang, String::new()));
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => match link(text, &range, link_type, &dest_url, resolver, out) {
+                LinkOutcome::Keep => events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })),
+                LinkOutcome::Rewrite { url, label } => {
+                    if let Some(label) = label {
+                        replace_label = Some(label);
+                    }
+                    events.push(Event::Start(Tag::Link {
+                        link_type: LinkType::Inline,
+                        dest_url: url.into(),
+                        title,
+                        id,
+                    }));
+                }
+                LinkOutcome::Drop => dropped_links += 1,
+            },
+            Event::End(TagEnd::Link) if dropped_links > 0 => dropped_links -= 1,
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                if is_refused_scheme(&dest_url) {
+                    out.problems.push(problem(
+                        text,
+                        &range,
+                        format!("image source `{dest_url}` uses a scheme that is not allowed"),
+                        Some("use an http(s) address or a path".into()),
+                    ));
+                }
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                }));
+            }
+            Event::Text(t) => match replace_label.take() {
+                Some(label) => events.push(Event::Text(label.into())),
+                None => events.push(Event::Text(t)),
+            },
+            Event::Html(html) | Event::InlineHtml(html) if !options.unsafe_html => {
+                events.push(Event::Text(html))
+            }
+            other => events.push(other),
+        }
+    }
+    events
+}
+
+enum LinkOutcome {
+    Keep,
+    Rewrite { url: String, label: Option<String> },
+    Drop,
+}
+
+fn link(
+    text: &str,
+    range: &Range<usize>,
+    link_type: LinkType,
+    dest: &str,
+    resolver: &dyn LinkResolver,
+    out: &mut Rendered,
+) -> LinkOutcome {
+    let (path, fragment) = match dest.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (dest, None),
+    };
+    let target = match link_type {
+        LinkType::WikiLink { .. } => LinkTarget::Wiki(path.trim()),
+        _ if is_refused_scheme(dest) => {
+            out.problems.push(problem(
+                text,
+                range,
+                format!("link `{dest}` uses a scheme that is not allowed"),
+                Some("links may use http, https, mailto or a path".into()),
+            ));
+            return LinkOutcome::Drop;
+        }
+        _ if is_content_file(path) => LinkTarget::File(path),
+        _ => return LinkOutcome::Keep,
+    };
+    match resolver.resolve(&target) {
+        Ok(resolved) => {
+            out.links.push(FoundLink {
+                key: resolved.key,
+                fragment: fragment.filter(|f| !f.is_empty()).map(String::from),
+                at: Location::of_offset(text, range.start),
+            });
+            let url = match fragment {
+                Some(f) if !f.is_empty() => format!("{}#{f}", resolved.url),
+                _ => resolved.url,
+            };
+            let label = matches!(link_type, LinkType::WikiLink { has_pothole: false })
+                .then_some(resolved.title);
+            LinkOutcome::Rewrite { url, label }
+        }
+        Err(LinkProblem { message, hint }) => {
+            out.problems.push(problem(text, range, message, hint));
+            LinkOutcome::Drop
+        }
+    }
+}
+
+/// A relative link to a Markdown file: `../people/han-dong.md`.
+fn is_content_file(path: &str) -> bool {
+    path.ends_with(".md") && !path.contains("://") && !path.starts_with("mailto:")
+}
+
+/// True for `javascript:`, `data:`, `vbscript:` and any other scheme but http(s) and mailto.
+pub fn is_refused_scheme(url: &str) -> bool {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let lower = cleaned.to_ascii_lowercase();
+    match lower.find(':') {
+        Some(colon) => {
+            let scheme = &lower[..colon];
+            let before_path = !scheme.contains(['/', '?', '#']);
+            before_path && !matches!(scheme, "http" | "https" | "mailto")
+        }
+        None => false,
+    }
+}
+
+/// Gives every heading a unique id (its explicit `{#id}` or a slug of its text).
+fn assign_heading_ids<'a>(mut events: Vec<Event<'a>>, toc: &mut Vec<Heading>) -> Vec<Event<'a>> {
+    let mut used: HashSet<String> = HashSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
+            let level = *level as u8;
+            let explicit = id.as_ref().map(|s| s.to_string());
+            let mut title = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    title.push_str(t);
+                }
+                j += 1;
+            }
+            let base = explicit.unwrap_or_else(|| heading_slug(&title));
+            let mut unique = base.clone();
+            let mut n = 1;
+            while !used.insert(unique.clone()) {
+                unique = format!("{base}-{n}");
+                n += 1;
+            }
+            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
+                *id = Some(CowStr::from(unique.clone()));
+            }
+            toc.push(Heading {
+                level,
+                id: unique,
+                title,
+            });
+            i = j;
+        }
+        i += 1;
+    }
+    events
+}
+
+/// `What Dong said` -> `what-dong-said`.
+pub fn heading_slug(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    let trimmed = out.trim_end_matches('-');
+    if trimmed.is_empty() {
+        "section".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixed;
+
+    impl LinkResolver for Fixed {
+        fn resolve(&self, target: &LinkTarget<'_>) -> Result<ResolvedLink, LinkProblem> {
+            match target {
+                LinkTarget::Wiki("han-dong")
+                | LinkTarget::Wiki("people/han-dong")
+                | LinkTarget::File("../people/han-dong.md") => Ok(ResolvedLink {
+                    url: "/people/han-dong/".into(),
+                    title: "Han Dong".into(),
+                    key: 7,
+                }),
+                other => Err(LinkProblem {
+                    message: format!("unknown entry {other:?}"),
+                    hint: Some("did you mean `han-dong`?".into()),
+                }),
+            }
+        }
+    }
+
+    fn html(text: &str) -> String {
+        render(text, &Fixed, RenderOptions::default()).html
+    }
+
+    #[test]
+    fn wiki_links_take_the_title() {
+        assert_eq!(
+            html("See [[han-dong]]."),
+            "<p>See <a href=\"/people/han-dong/\">Han Dong</a>.</p>\n"
+        );
+        assert_eq!(
+            html("See [[han-dong|Mr. Dong]]."),
+            "<p>See <a href=\"/people/han-dong/\">Mr. Dong</a>.</p>\n"
+        );
+        assert_eq!(
+            html("[[people/han-dong#denial]]"),
+            "<p><a href=\"/people/han-dong/#denial\">Han Dong</a></p>\n"
+        );
+    }
+
+    #[test]
+    fn file_links_resolve() {
+        let r = render(
+            "[him](../people/han-dong.md#x)",
+            &Fixed,
+            RenderOptions::default(),
+        );
+        assert_eq!(r.html, "<p><a href=\"/people/han-dong/#x\">him</a></p>\n");
+        assert_eq!(
+            r.links,
+            vec![FoundLink {
+                key: 7,
+                fragment: Some("x".to_string()),
+                at: Location::new(1, 1)
+            }]
+        );
+    }
+
+    #[test]
+    fn broken_links_are_located() {
+        let r = render(
+            "Intro\n\nand [[han-dng]] here",
+            &Fixed,
+            RenderOptions::default(),
+        );
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].at, Location::new(3, 5));
+        assert_eq!(
+            r.problems[0].hint.as_deref(),
+            Some("did you mean `han-dong`?")
+        );
+        assert_eq!(r.html, "<p>Intro</p>\n<p>and han-dng here</p>\n");
+    }
+
+    #[test]
+    fn javascript_links_are_refused() {
+        let r = render(
+            "[x](javascript:alert(1)) [y](JAVA&#9;SCRIPT:alert(1))",
+            &Fixed,
+            RenderOptions::default(),
+        );
+        assert_eq!(r.problems.len(), 2);
+        assert!(!r.html.contains("javascript"), "{}", r.html);
+        assert!(!is_refused_scheme("https://a.org/x:y"));
+        assert!(!is_refused_scheme("/a/b:c"));
+        assert!(!is_refused_scheme("#x"));
+    }
+
+    #[test]
+    fn raw_html_is_escaped_unless_allowed() {
+        assert_eq!(
+            html("<script>alert(1)</script>\n"),
+            "&lt;script&gt;alert(1)&lt;/script&gt;\n"
+        );
+        assert_eq!(html("a <b>b</b>"), "<p>a &lt;b&gt;b&lt;/b&gt;</p>\n");
+        let allowed = render("a <b>b</b>", &Fixed, RenderOptions { unsafe_html: true });
+        assert_eq!(allowed.html, "<p>a <b>b</b></p>\n");
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_toc() {
+        let r = render(
+            "## The claim\n\n## The claim\n\n### Denial {#denial}\n",
+            &Fixed,
+            RenderOptions::default(),
+        );
+        assert_eq!(r.html, "<h2 id=\"the-claim\">The claim</h2>\n<h2 id=\"the-claim-1\">The claim</h2>\n<h3 id=\"denial\">Denial</h3>\n");
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["the-claim", "the-claim-1", "denial"]);
+    }
+
+    #[test]
+    fn tables_footnotes_strikethrough_and_smart_quotes() {
+        let out = html("| a |\n|---|\n| b |\n\n~~x~~ \"q\" it's[^1]\n\n[^1]: note\n");
+        assert!(out.contains("<table>"));
+        assert!(out.contains("<del>x</del>"));
+        assert!(out.contains("“q”"));
+        assert!(out.contains("it’s"));
+        assert!(out.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn fenced_code_is_highlighted_and_unknown_languages_are_plain() {
+        assert!(html("```rust\nlet x = 1;\n```\n").contains("hl-"));
+        assert!(html("```zzz\n<x>\n```\n").contains("&lt;x&gt;"));
+    }
+
+    #[test]
+    fn inline_render_drops_the_paragraph() {
+        let r = render_inline("He *denies* it", &Fixed, RenderOptions::default());
+        assert_eq!(r.html, "He <em>denies</em> it");
+    }
+}

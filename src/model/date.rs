@@ -1,0 +1,170 @@
+//! Partial dates: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, kept as precise as the editor wrote.
+
+use std::fmt;
+
+use thiserror::Error;
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+/// A date known to the year, the month or the day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PartialDate {
+    /// The year.
+    pub year: i32,
+    /// 1 to 12, when known.
+    pub month: Option<u8>,
+    /// 1 to 31, when known.
+    pub day: Option<u8>,
+}
+
+/// Why a date was refused.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+pub enum DateError {
+    /// Not of the accepted shapes.
+    #[error("`{0}` is not a date: write `YYYY`, `YYYY-MM` or `YYYY-MM-DD`")]
+    Shape(String),
+    /// A month or day that does not exist.
+    #[error("`{0}` is not a real date")]
+    OutOfRange(String),
+}
+
+impl PartialDate {
+    /// Parses `2021`, `2021-02` or `2021-02-14`.
+    pub fn parse(raw: &str) -> Result<PartialDate, DateError> {
+        let shape = || DateError::Shape(raw.to_string());
+        let parts: Vec<&str> = raw.trim().split('-').collect();
+        let number = |s: &str, len: usize| -> Result<u32, DateError> {
+            if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) {
+                s.parse().map_err(|_| shape())
+            } else {
+                Err(shape())
+            }
+        };
+        let (year, month, day) = match parts.as_slice() {
+            [y] => (number(y, 4)?, None, None),
+            [y, m] => (number(y, 4)?, Some(number(m, 2)?), None),
+            [y, m, d] => (number(y, 4)?, Some(number(m, 2)?), Some(number(d, 2)?)),
+            _ => return Err(shape()),
+        };
+        let out_of_range = || DateError::OutOfRange(raw.to_string());
+        if let Some(m) = month {
+            if !(1..=12).contains(&m) {
+                return Err(out_of_range());
+            }
+            if let Some(d) = day {
+                if d < 1 || d > days_in_month(year as i32, m) {
+                    return Err(out_of_range());
+                }
+            }
+        }
+        Ok(PartialDate {
+            year: year as i32,
+            month: month.map(|m| m as u8),
+            day: day.map(|d| d as u8),
+        })
+    }
+
+    /// "22 March 2023", "February 2021" or "2019".
+    pub fn human(&self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[m as usize - 1], self.year),
+            (Some(m), None) => format!("{} {}", MONTHS[m as usize - 1], self.year),
+            _ => self.year.to_string(),
+        }
+    }
+
+    /// `day`, `month` or `year`.
+    pub fn precision(&self) -> &'static str {
+        match (self.month, self.day) {
+            (Some(_), Some(_)) => "day",
+            (Some(_), None) => "month",
+            _ => "year",
+        }
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> u32 {
+    match month {
+        4 | 6 | 9 | 11 => 30,
+        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 => 28,
+        _ => 31,
+    }
+}
+
+/// ISO form, as precise as known: `2021-02`.
+impl fmt::Display for PartialDate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+        }
+        if let Some(d) = self.day {
+            write!(f, "-{d:02}")?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_partial_dates() {
+        let d = PartialDate::parse("2021-02").unwrap();
+        assert_eq!(d.human(), "February 2021");
+        assert_eq!(d.to_string(), "2021-02");
+        assert_eq!(
+            PartialDate::parse("2023-03-22").unwrap().human(),
+            "22 March 2023"
+        );
+        assert_eq!(PartialDate::parse("2019").unwrap().human(), "2019");
+    }
+
+    #[test]
+    fn refuses_impossible_dates() {
+        assert!(matches!(
+            PartialDate::parse("2023-02-30"),
+            Err(DateError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            PartialDate::parse("2023-13"),
+            Err(DateError::OutOfRange(_))
+        ));
+        assert!(PartialDate::parse("2024-02-29").is_ok());
+        assert!(matches!(
+            PartialDate::parse("March 2023"),
+            Err(DateError::Shape(_))
+        ));
+        assert!(matches!(
+            PartialDate::parse("23-03-22"),
+            Err(DateError::Shape(_))
+        ));
+    }
+
+    #[test]
+    fn partial_dates_sort_before_precise_ones_in_the_same_period() {
+        let mut dates = vec![
+            PartialDate::parse("2021-02-10").unwrap(),
+            PartialDate::parse("2021").unwrap(),
+            PartialDate::parse("2021-02").unwrap(),
+        ];
+        dates.sort();
+        let shown: Vec<String> = dates.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["2021", "2021-02", "2021-02-10"]);
+    }
+}

@@ -1,0 +1,750 @@
+//! Typed documents: front matter checked against the collection schemas.
+//!
+//! Turns each loaded [`SourceFile`] into a [`Document`] whose fields are typed
+//! [`FieldValue`]s, reporting every unknown key, missing field and wrong value at its
+//! line and column. References stay unresolved slugs here (with their positions):
+//! whether they point at a real entry is the resolve stage's question.
+
+mod date;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde_yaml::{Mapping, Value};
+use thiserror::Error;
+
+use crate::config::{Collection, Config, FieldKind, FieldSpec, COMMON_KEYS};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Location};
+use crate::load::{is_slug, suggest_slug, SourceFile, SourceKind};
+use crate::yaml_spans::{PathSegment, SpanIndex};
+
+pub use date::{DateError, PartialDate};
+
+/// Names a page may not take because the engine or a collection uses the URL.
+const RESERVED_PAGE_SLUGS: [&str; 4] = ["tags", "timeline", "static", "search"];
+
+/// An entry's identity: its collection and slug.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntryId {
+    /// The collection's name.
+    pub collection: String,
+    /// The slug.
+    pub slug: String,
+}
+
+impl fmt::Display for EntryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.collection, self.slug)
+    }
+}
+
+/// What a document is, and so where it is published.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DocId {
+    /// The home page.
+    Home,
+    /// A collection's index page (its `_index.md`).
+    Index(String),
+    /// An entry of a collection.
+    Entry(EntryId),
+    /// A standalone page.
+    Page(String),
+}
+
+impl DocId {
+    /// The output path of this document's page, relative to the base URL.
+    pub fn site_path(&self) -> String {
+        match self {
+            DocId::Home => String::new(),
+            DocId::Index(c) => format!("{c}/"),
+            DocId::Entry(id) => format!("{}/{}/", id.collection, id.slug),
+            DocId::Page(slug) => format!("{slug}/"),
+        }
+    }
+
+    /// The entry id, for entries.
+    pub fn entry(&self) -> Option<&EntryId> {
+        match self {
+            DocId::Entry(id) => Some(id),
+            _ => None,
+        }
+    }
+}
+
+/// A reference to another entry, as written, with its position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    /// The entry referred to (collection from the schema, slug from the text).
+    pub target: EntryId,
+    /// Where the slug was written.
+    pub at: Option<Location>,
+}
+
+/// A typed front-matter value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    /// Plain text.
+    Text(String),
+    /// Inline Markdown source, with where it starts (for link errors inside it).
+    Markdown {
+        /// The Markdown.
+        source: String,
+        /// Where the value starts.
+        at: Option<Location>,
+    },
+    /// A partial date.
+    Date(PartialDate),
+    /// An allowed enum value.
+    Enum(String),
+    /// A checked URL.
+    Url(String),
+    /// A flag.
+    Bool(bool),
+    /// A whole number.
+    Integer(i64),
+    /// A list of strings.
+    Strings(Vec<String>),
+    /// One reference.
+    Ref(Reference),
+    /// Several references.
+    Refs(Vec<Reference>),
+    /// A list of records, each its fields in declaration order.
+    Records(Vec<Vec<(String, FieldValue)>>),
+}
+
+/// One content file with checked, typed front matter.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// The file, relative to the site root.
+    pub path: PathBuf,
+    /// What it is.
+    pub id: DocId,
+    /// The title.
+    pub title: String,
+    /// A one-sentence summary.
+    pub summary: Option<String>,
+    /// When it happened or was published.
+    pub date: Option<PartialDate>,
+    /// When it was last updated.
+    pub updated: Option<PartialDate>,
+    /// Tags, as written.
+    pub tags: Vec<String>,
+    /// Declared fields that were given, in declaration order.
+    pub fields: Vec<(String, FieldValue)>,
+    /// The Markdown body.
+    pub body: String,
+    /// The 1-based line on which the body starts.
+    pub body_line: usize,
+}
+
+impl Document {
+    /// The value of a declared field, if given.
+    pub fn field(&self, name: &str) -> Option<&FieldValue> {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+/// Every document of the site, and the drafts left out.
+#[derive(Debug, Clone, Default)]
+pub struct Model {
+    /// Published documents, sorted by id.
+    pub documents: Vec<Document>,
+    /// Entries marked `draft: true` and not built, so references to them get a clear error.
+    pub drafts: BTreeMap<EntryId, PathBuf>,
+}
+
+/// What can be wrong with a document's front matter.
+#[derive(Debug, Error, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum ModelError {
+    /// A key not declared for the collection.
+    #[error("unknown key `{key}` for {what}")]
+    UnknownKey {
+        /// The key.
+        key: String,
+        /// "an entry of `people`", "a page".
+        what: String,
+    },
+    /// A required field is absent.
+    #[error("missing required field `{0}`")]
+    Missing(String),
+    /// The value has the wrong type.
+    #[error("`{field}` must be {expected}, found {found}")]
+    WrongType {
+        /// The field.
+        field: String,
+        /// What the schema wants.
+        expected: String,
+        /// What was written.
+        found: &'static str,
+    },
+    /// An enum value not in the list.
+    #[error("`{value}` is not an allowed value of `{field}` (allowed: {allowed})")]
+    BadEnum {
+        /// The field.
+        field: String,
+        /// What was written.
+        value: String,
+        /// The allowed values.
+        allowed: String,
+    },
+    /// A date problem.
+    #[error("`{field}`: {error}")]
+    BadDate {
+        /// The field.
+        field: String,
+        /// What is wrong.
+        error: DateError,
+    },
+    /// A URL problem.
+    #[error("`{field}`: `{value}` is not an http(s) or mailto URL")]
+    BadUrl {
+        /// The field.
+        field: String,
+        /// What was written.
+        value: String,
+    },
+    /// A slug in a ref field that cannot be a slug.
+    #[error("`{0}` is not a valid slug")]
+    BadRefSlug(String),
+    /// A page whose URL another page already uses.
+    #[error(
+        "page `{0}` would be published at the same address as the engine's or a collection's page"
+    )]
+    ReservedSlug(String),
+    /// No front matter in an entry.
+    #[error("missing front matter: start the file with `---`, a `title:` line and `---`")]
+    NoFrontMatter,
+}
+
+impl ModelError {
+    fn hint(&self, candidates: &[&str]) -> Option<String> {
+        match self {
+            ModelError::UnknownKey { key, .. } => did_you_mean(key, candidates.iter().copied()),
+            ModelError::BadEnum { value, .. } => did_you_mean(value, candidates.iter().copied()),
+            ModelError::BadRefSlug(slug) => {
+                Some(format!("slugs look like `{}`", suggest_slug(slug)))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Checks every loaded file against the schema.
+pub fn build_model(config: &Config, sources: Vec<SourceFile>) -> Result<Model, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let mut model = Model::default();
+    for source in sources {
+        let mut checker = Checker {
+            source: &source,
+            diagnostics: &mut diagnostics,
+        };
+        let Some((doc, draft)) = checker.document(config) else {
+            continue;
+        };
+        if draft && !config.drafts {
+            if let DocId::Entry(id) = doc.id {
+                model.drafts.insert(id, doc.path);
+            }
+            continue;
+        }
+        model.documents.push(doc);
+    }
+    model.documents.sort_by(|a, b| a.id.cmp(&b.id));
+    diagnostics.into_result(model)
+}
+
+struct Checker<'a> {
+    source: &'a SourceFile,
+    diagnostics: &'a mut Diagnostics,
+}
+
+fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "nothing",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_i64() || n.is_u64() => "a number",
+        Value::Number(_) => "a decimal number",
+        Value::String(_) => "text",
+        Value::Sequence(_) => "a list",
+        Value::Mapping(_) => "a mapping",
+        Value::Tagged(_) => "a tagged value",
+    }
+}
+
+impl Checker<'_> {
+    fn spans(&self) -> &SpanIndex {
+        &self.source.spans
+    }
+
+    fn report(&mut self, path: &[PathSegment], error: ModelError, candidates: &[&str]) {
+        let at = match &error {
+            ModelError::UnknownKey { .. } => self.spans().key(path),
+            _ => None,
+        }
+        .or_else(|| self.spans().best(path))
+        .or(Some(Location::start()));
+        let hint = error.hint(candidates);
+        self.diagnostics
+            .push(Diagnostic::content(self.source.path.clone(), at, error).with_hint(hint));
+    }
+
+    fn document(&mut self, config: &Config) -> Option<(Document, bool)> {
+        let source = self.source;
+        let (id, collection) = match &source.kind {
+            SourceKind::Home => (DocId::Home, None),
+            SourceKind::CollectionIndex { collection } => (DocId::Index(collection.clone()), None),
+            SourceKind::Page { slug } => {
+                if RESERVED_PAGE_SLUGS.contains(&slug.as_str())
+                    || config.collections.iter().any(|c| &c.name == slug)
+                {
+                    self.report(&[], ModelError::ReservedSlug(slug.clone()), &[]);
+                    return None;
+                }
+                (DocId::Page(slug.clone()), None)
+            }
+            SourceKind::Entry { collection, slug } => {
+                let schema = config.collections.iter().find(|c| &c.name == collection)?;
+                (
+                    DocId::Entry(EntryId {
+                        collection: collection.clone(),
+                        slug: slug.clone(),
+                    }),
+                    Some(schema),
+                )
+            }
+        };
+        let is_index = matches!(id, DocId::Index(_));
+        if !source.has_front_matter && !is_index {
+            self.diagnostics.push(Diagnostic::content(
+                source.path.clone(),
+                Some(Location::start()),
+                ModelError::NoFrontMatter,
+            ));
+            return None;
+        }
+        let front = &source.front;
+        let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
+        if let Some(c) = collection {
+            allowed.extend(c.fields.iter().map(|f| f.name.as_str()));
+        }
+        let what = match collection {
+            Some(c) => format!("an entry of `{}`", c.name),
+            None => "a page".to_string(),
+        };
+        for k in front.keys() {
+            let name = k
+                .as_str()
+                .map(String::from)
+                .unwrap_or_else(|| format!("{k:?}"));
+            if !allowed.contains(&name.as_str()) {
+                self.report(
+                    &[PathSegment::Key(name.clone())],
+                    ModelError::UnknownKey {
+                        key: name,
+                        what: what.clone(),
+                    },
+                    &allowed,
+                );
+            }
+        }
+        let fallback_title = match &id {
+            DocId::Index(c) => config
+                .collections
+                .iter()
+                .find(|x| &x.name == c)
+                .map(|x| x.title.clone()),
+            _ => None,
+        };
+        let title = match self.text(front, "title") {
+            Some(t) if !t.trim().is_empty() => t,
+            _ => match fallback_title {
+                Some(t) => t,
+                None => {
+                    self.report(&[], ModelError::Missing("title".into()), &[]);
+                    String::new()
+                }
+            },
+        };
+        let summary = self.text(front, "summary");
+        let date = self.date(front, "date");
+        let updated = self.date(front, "updated");
+        let tags = self.tags(front);
+        let draft = match front.get("draft") {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(other) => {
+                self.report(
+                    &[key("draft")],
+                    ModelError::WrongType {
+                        field: "draft".into(),
+                        expected: "`true` or `false`".into(),
+                        found: kind_of(other),
+                    },
+                    &[],
+                );
+                false
+            }
+        };
+        let fields = match collection {
+            Some(c) => self.fields(front, &c.fields, &[]),
+            None => Vec::new(),
+        };
+        Some((
+            Document {
+                path: source.path.clone(),
+                id,
+                title,
+                summary,
+                date,
+                updated,
+                tags,
+                fields,
+                body: source.body.clone(),
+                body_line: source.body_line,
+            },
+            draft,
+        ))
+    }
+
+    fn text(&mut self, front: &Mapping, name: &str) -> Option<String> {
+        match front.get(name)? {
+            Value::String(s) => Some(s.clone()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Null => None,
+            other => {
+                let found = kind_of(other);
+                self.report(
+                    &[key(name)],
+                    ModelError::WrongType {
+                        field: name.into(),
+                        expected: "text".into(),
+                        found,
+                    },
+                    &[],
+                );
+                None
+            }
+        }
+    }
+
+    fn date(&mut self, front: &Mapping, name: &str) -> Option<PartialDate> {
+        let value = front.get(name)?;
+        match parse_date(name, value) {
+            Ok(d) => Some(d),
+            Err(e) => {
+                self.report(&[key(name)], e, &[]);
+                None
+            }
+        }
+    }
+
+    fn tags(&mut self, front: &Mapping) -> Vec<String> {
+        match front.get("tags") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Sequence(items)) => {
+                let mut tags = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    match item.as_str() {
+                        Some(t) if !t.trim().is_empty() => tags.push(t.trim().to_string()),
+                        _ => self.report(
+                            &[key("tags"), PathSegment::Index(i)],
+                            ModelError::WrongType {
+                                field: "tags".into(),
+                                expected: "a list of words".into(),
+                                found: kind_of(item),
+                            },
+                            &[],
+                        ),
+                    }
+                }
+                tags
+            }
+            Some(other) => {
+                let found = kind_of(other);
+                self.report(
+                    &[key("tags")],
+                    ModelError::WrongType {
+                        field: "tags".into(),
+                        expected: "a list such as `[elections, inquiry]`".into(),
+                        found,
+                    },
+                    &[],
+                );
+                Vec::new()
+            }
+        }
+    }
+
+    fn fields(
+        &mut self,
+        map: &Mapping,
+        specs: &[FieldSpec],
+        prefix: &[PathSegment],
+    ) -> Vec<(String, FieldValue)> {
+        let mut out = Vec::new();
+        for spec in specs {
+            let mut path = prefix.to_vec();
+            path.push(key(&spec.name));
+            match map.get(spec.name.as_str()) {
+                None | Some(Value::Null) => {
+                    if spec.required {
+                        self.report(prefix, ModelError::Missing(spec.name.clone()), &[]);
+                    }
+                }
+                Some(value) => {
+                    if let Some(v) = self.value(spec, value, &path) {
+                        out.push((spec.name.clone(), v));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn wrong(
+        &mut self,
+        spec: &FieldSpec,
+        value: &Value,
+        path: &[PathSegment],
+        expected: &str,
+    ) -> Option<FieldValue> {
+        self.report(
+            path,
+            ModelError::WrongType {
+                field: spec.name.clone(),
+                expected: expected.into(),
+                found: kind_of(value),
+            },
+            &[],
+        );
+        None
+    }
+
+    fn value(
+        &mut self,
+        spec: &FieldSpec,
+        value: &Value,
+        path: &[PathSegment],
+    ) -> Option<FieldValue> {
+        let at = self.spans().value(path);
+        match &spec.kind {
+            FieldKind::String => match value {
+                Value::String(s) => Some(FieldValue::Text(s.clone())),
+                Value::Number(n) => Some(FieldValue::Text(n.to_string())),
+                _ => self.wrong(spec, value, path, "text"),
+            },
+            FieldKind::Markdown => match value {
+                Value::String(s) => Some(FieldValue::Markdown {
+                    source: s.clone(),
+                    at,
+                }),
+                _ => self.wrong(spec, value, path, "Markdown text"),
+            },
+            FieldKind::Date => match parse_date(&spec.name, value) {
+                Ok(d) => Some(FieldValue::Date(d)),
+                Err(e) => {
+                    self.report(path, e, &[]);
+                    None
+                }
+            },
+            FieldKind::Enum(values) => match value.as_str() {
+                Some(s) if values.iter().any(|v| v == s) => Some(FieldValue::Enum(s.to_string())),
+                Some(s) => {
+                    let allowed: Vec<&str> = values.iter().map(String::as_str).collect();
+                    let error = ModelError::BadEnum {
+                        field: spec.name.clone(),
+                        value: s.to_string(),
+                        allowed: allowed
+                            .iter()
+                            .map(|v| format!("`{v}`"))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    };
+                    self.report(path, error, &allowed);
+                    None
+                }
+                None => self.wrong(spec, value, path, "one of the allowed values"),
+            },
+            FieldKind::Url => match value.as_str() {
+                Some(s) if is_safe_url(s) => Some(FieldValue::Url(s.to_string())),
+                Some(s) => {
+                    self.report(
+                        path,
+                        ModelError::BadUrl {
+                            field: spec.name.clone(),
+                            value: s.to_string(),
+                        },
+                        &[],
+                    );
+                    None
+                }
+                None => self.wrong(spec, value, path, "a URL"),
+            },
+            FieldKind::Bool => match value {
+                Value::Bool(b) => Some(FieldValue::Bool(*b)),
+                _ => self.wrong(spec, value, path, "`true` or `false`"),
+            },
+            FieldKind::Integer => match value.as_i64() {
+                Some(n) => Some(FieldValue::Integer(n)),
+                None => self.wrong(spec, value, path, "a whole number"),
+            },
+            FieldKind::Strings => match value {
+                Value::Sequence(items) if items.iter().all(|i| i.is_string()) => {
+                    Some(FieldValue::Strings(
+                        items
+                            .iter()
+                            .filter_map(|i| i.as_str().map(String::from))
+                            .collect(),
+                    ))
+                }
+                _ => self.wrong(spec, value, path, "a list of strings"),
+            },
+            FieldKind::Ref(to) => match value.as_str() {
+                Some(s) => self.reference(to, s, path).map(FieldValue::Ref),
+                None => self.wrong(
+                    spec,
+                    value,
+                    path,
+                    &format!("the slug of an entry of `{to}`"),
+                ),
+            },
+            FieldKind::Refs(to) => {
+                let items: Vec<Value> = match value {
+                    Value::Sequence(items) => items.clone(),
+                    // A single slug where a list is expected is what editors mean.
+                    Value::String(_) => vec![value.clone()],
+                    _ => {
+                        return self.wrong(
+                            spec,
+                            value,
+                            path,
+                            &format!("a list of slugs of `{to}` entries"),
+                        )
+                    }
+                };
+                let single = !value.is_sequence();
+                let mut refs = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let mut p = path.to_vec();
+                    if !single {
+                        p.push(PathSegment::Index(i));
+                    }
+                    match item.as_str() {
+                        Some(s) => refs.extend(self.reference(to, s, &p)),
+                        None => {
+                            self.wrong(spec, item, &p, &format!("the slug of an entry of `{to}`"));
+                        }
+                    }
+                }
+                Some(FieldValue::Refs(refs))
+            }
+            FieldKind::Records(inner) => {
+                let Value::Sequence(items) = value else {
+                    return self.wrong(spec, value, path, "a list of records");
+                };
+                let names: Vec<&str> = inner.iter().map(|f| f.name.as_str()).collect();
+                let mut records = Vec::new();
+                for (i, item) in items.iter().enumerate() {
+                    let mut p = path.to_vec();
+                    p.push(PathSegment::Index(i));
+                    let Value::Mapping(map) = item else {
+                        self.wrong(spec, item, &p, "a record (a mapping of keys to values)");
+                        continue;
+                    };
+                    for k in map.keys() {
+                        let name = k
+                            .as_str()
+                            .map(String::from)
+                            .unwrap_or_else(|| format!("{k:?}"));
+                        if !names.contains(&name.as_str()) {
+                            let mut kp = p.clone();
+                            kp.push(key(&name));
+                            let what = format!("a record of `{}`", spec.name);
+                            self.report(&kp, ModelError::UnknownKey { key: name, what }, &names);
+                        }
+                    }
+                    records.push(self.fields(map, inner, &p));
+                }
+                Some(FieldValue::Records(records))
+            }
+        }
+    }
+
+    fn reference(&mut self, to: &str, slug: &str, path: &[PathSegment]) -> Option<Reference> {
+        let slug = slug.trim();
+        // `people/han-dong` is accepted too, when it names the field's own collection.
+        let slug = slug.strip_prefix(&format!("{to}/")).unwrap_or(slug);
+        if !is_slug(slug) {
+            self.report(path, ModelError::BadRefSlug(slug.to_string()), &[]);
+            return None;
+        }
+        Some(Reference {
+            target: EntryId {
+                collection: to.to_string(),
+                slug: slug.to_string(),
+            },
+            at: self.spans().value(path),
+        })
+    }
+}
+
+fn key(name: &str) -> PathSegment {
+    PathSegment::Key(name.to_string())
+}
+
+fn parse_date(field: &str, value: &Value) -> Result<PartialDate, ModelError> {
+    let raw = match value {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        other => {
+            return Err(ModelError::WrongType {
+                field: field.into(),
+                expected: "a date such as `2023-03-22`".into(),
+                found: kind_of(other),
+            })
+        }
+    };
+    PartialDate::parse(&raw).map_err(|error| ModelError::BadDate {
+        field: field.into(),
+        error,
+    })
+}
+
+/// http(s) and mailto only: `javascript:` and friends never reach an `href`.
+pub fn is_safe_url(url: &str) -> bool {
+    let lower = url.trim().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A collection's schema by name.
+pub fn collection<'a>(config: &'a Config, name: &str) -> Option<&'a Collection> {
+    config.collections.iter().find(|c| c.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_web_urls_are_safe() {
+        assert!(is_safe_url("https://example.org/a"));
+        assert!(is_safe_url("mailto:a@example.org"));
+        assert!(!is_safe_url("javascript:alert(1)"));
+        assert!(!is_safe_url("JaVaScRiPt:alert(1)"));
+        assert!(!is_safe_url("data:text/html,x"));
+        assert!(!is_safe_url("https://exa mple.org"));
+    }
+
+    #[test]
+    fn doc_ids_map_to_site_paths() {
+        let id = DocId::Entry(EntryId {
+            collection: "people".into(),
+            slug: "han-dong".into(),
+        });
+        assert_eq!(id.site_path(), "people/han-dong/");
+        assert_eq!(DocId::Home.site_path(), "");
+    }
+}

@@ -1,0 +1,384 @@
+//! Pages from templates: every node, index, timeline and tag page, rendered in parallel.
+//!
+//! Takes the resolved [`Graph`] and produces [`Output`]: site-relative paths and their
+//! bytes, static files included. Nothing is written here (the write stage owns the
+//! output folder), so `casefile check` can render a whole site in memory.
+
+mod templates;
+pub mod view;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use tera::{Context, Kwargs, State, Value};
+use walkdir::WalkDir;
+
+use crate::config::{humanise, Config};
+use crate::diagnostic::{relative_to, Diagnostic, Diagnostics};
+use crate::model::DocId;
+use crate::resolve::{DocIndex, Graph};
+
+pub use templates::{load_templates, TemplateError, Templates};
+use view::Views;
+
+/// A rendered site, in memory.
+#[derive(Debug, Default)]
+pub struct Output {
+    /// Site-relative path (`people/han-dong/index.html`) to contents, sorted by path.
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// How many pages came from templates (the rest are static files).
+    pub pages: usize,
+}
+
+/// One page to render: where it goes, which templates may render it, and its context.
+struct PageJob {
+    path: String,
+    url: String,
+    what: String,
+    templates: Vec<String>,
+    context: Context,
+    /// Skipped, rather than an error, when the theme has no template for it.
+    optional: bool,
+}
+
+/// Renders every page of the site and gathers static files.
+pub fn render_site(config: &Config, graph: &Graph) -> Result<Output, Diagnostics> {
+    let mut templates = load_templates(config)?;
+    let views = view::build_views(config, graph);
+    let site = view::site_value(config, graph, &views);
+    register_functions(&mut templates, config, graph, &views);
+    templates.tera.global_context().insert_value("site", site);
+
+    let jobs = page_jobs(config, graph, &views);
+    let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
+        .into_par_iter()
+        .filter(|job| !job.optional || templates.pick(&job.templates).is_some())
+        .map(|job| render_job(&templates, job))
+        .collect();
+    let mut diagnostics = Diagnostics::new();
+    let mut output = Output::default();
+    for result in rendered {
+        match result {
+            Ok((path, bytes)) => {
+                output.files.insert(path, bytes);
+                output.pages += 1;
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    for (dest, source) in static_files(config) {
+        if output.files.contains_key(&dest) {
+            diagnostics.push(Diagnostic::content(
+                relative_to(&source, &config.root),
+                None,
+                format!("static file would overwrite the generated page `{dest}`"),
+            ));
+            continue;
+        }
+        match std::fs::read(&source) {
+            Ok(bytes) => {
+                output.files.insert(dest, bytes);
+            }
+            Err(e) => diagnostics.push(Diagnostic::content(
+                relative_to(&source, &config.root),
+                None,
+                format!("cannot read static file: {e}"),
+            )),
+        }
+    }
+    diagnostics.into_result(output)
+}
+
+fn render_job(templates: &Templates, job: PageJob) -> Result<(String, Vec<u8>), Diagnostic> {
+    let Some(name) = templates.pick(&job.templates) else {
+        let names = job
+            .templates
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let theme_hint =
+            "templates are looked up in `templates/`, then in the theme's `templates/`";
+        return Err(Diagnostic::content(
+            "templates",
+            None,
+            TemplateError::Missing {
+                what: job.what,
+                names,
+            },
+        )
+        .with_hint(Some(theme_hint.into())));
+    };
+    let mut bytes = Vec::with_capacity(16 * 1024);
+    templates
+        .tera
+        .render_to(name, &job.context, &mut bytes)
+        .map_err(|e| templates.diagnostic(&e, name, Some(&job.url)))?;
+    Ok((job.path, bytes))
+}
+
+fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
+    let mut jobs = Vec::new();
+    let base = &config.site.base_url;
+    let node_context = |i: DocIndex| {
+        let mut context = Context::new();
+        context.insert_value("page", view::page_value(config, graph, views, i));
+        context
+    };
+
+    // Home.
+    let mut home = match graph.home() {
+        Some(i) => node_context(i),
+        None => {
+            let mut c = Context::new();
+            c.insert_value("page", view::synthetic_page(config, &config.site.title, ""));
+            c
+        }
+    };
+    let (timeline, years) = view::timeline_value(graph, views);
+    home.insert_value("timeline", timeline.clone());
+    jobs.push(PageJob {
+        path: "index.html".into(),
+        url: base.url(""),
+        what: "the home page".into(),
+        templates: vec!["index.html".into()],
+        context: home,
+        optional: false,
+    });
+
+    // Collection indexes and entries.
+    for collection in &config.collections {
+        let site_path = format!("{}/", collection.name);
+        let collection_value = view::collection_value(config, graph, views, collection);
+        let mut context = match graph.find(&DocId::Index(collection.name.clone())) {
+            Some(i) => node_context(i),
+            None => {
+                let mut c = Context::new();
+                c.insert_value(
+                    "page",
+                    view::synthetic_page(config, &collection.title, &site_path),
+                );
+                c
+            }
+        };
+        context.insert_value("collection", collection_value.clone());
+        jobs.push(PageJob {
+            path: format!("{site_path}index.html"),
+            url: base.url(&site_path),
+            what: format!("the `{}` index", collection.name),
+            templates: vec![
+                format!("{}/collection.html", collection.name),
+                "collection.html".into(),
+            ],
+            context,
+            optional: false,
+        });
+        let members = graph
+            .collections
+            .iter()
+            .find(|(n, _)| n == &collection.name)
+            .map(|(_, m)| m.as_slice())
+            .unwrap_or(&[]);
+        for &i in members {
+            let node = &graph.nodes[i];
+            let mut context = node_context(i);
+            context.insert_value("collection", collection_value.clone());
+            jobs.push(PageJob {
+                path: format!("{}index.html", node.site_path),
+                url: node.url.clone(),
+                what: format!("entries of `{}`", collection.name),
+                templates: vec![
+                    format!("{}/entry.html", collection.name),
+                    "entry.html".into(),
+                ],
+                context,
+                optional: false,
+            });
+        }
+    }
+
+    // Standalone pages.
+    for (i, node) in graph.nodes.iter().enumerate() {
+        if let DocId::Page(slug) = &node.doc.id {
+            jobs.push(PageJob {
+                path: format!("{}index.html", node.site_path),
+                url: node.url.clone(),
+                what: "standalone pages".into(),
+                templates: vec![format!("pages/{slug}.html"), "page.html".into()],
+                context: node_context(i),
+                optional: false,
+            });
+        }
+    }
+
+    // Timeline.
+    let mut context = Context::new();
+    context.insert_value(
+        "page",
+        view::synthetic_page(config, "Timeline", "timeline/"),
+    );
+    context.insert_value("timeline", timeline);
+    context.insert_value("timeline_years", years);
+    jobs.push(PageJob {
+        path: "timeline/index.html".into(),
+        url: base.url("timeline/"),
+        what: "the timeline".into(),
+        templates: vec!["timeline.html".into()],
+        context,
+        optional: false,
+    });
+
+    // Tags.
+    let mut context = Context::new();
+    context.insert_value("page", view::synthetic_page(config, "Tags", "tags/"));
+    jobs.push(PageJob {
+        path: "tags/index.html".into(),
+        url: base.url("tags/"),
+        what: "the tag index".into(),
+        templates: vec!["tags.html".into()],
+        context,
+        optional: true,
+    });
+    for tag in graph.tags.values() {
+        let site_path = format!("tags/{}/", tag.slug);
+        let mut context = Context::new();
+        context.insert_value("page", view::synthetic_page(config, &tag.name, &site_path));
+        let entries: Vec<Value> = tag.docs.iter().map(|&d| views.cards[d].clone()).collect();
+        let mut tag_value = tera::Map::new();
+        tag_value.insert("name".into(), Value::from(tag.name.as_str()));
+        tag_value.insert("slug".into(), Value::from(tag.slug.as_str()));
+        tag_value.insert("entries".into(), Value::from(entries));
+        context.insert_value("tag", Value::from(tag_value));
+        jobs.push(PageJob {
+            path: format!("{site_path}index.html"),
+            url: base.url(&site_path),
+            what: "tag pages".into(),
+            templates: vec!["tag.html".into()],
+            context,
+            optional: true,
+        });
+    }
+
+    // Not-found page, when the theme has one.
+    let mut context = Context::new();
+    context.insert_value(
+        "page",
+        view::synthetic_page(config, "Page not found", "404.html"),
+    );
+    jobs.push(PageJob {
+        path: "404.html".into(),
+        url: base.url("404.html"),
+        what: "the not-found page".into(),
+        templates: vec!["404.html".into()],
+        context,
+        optional: true,
+    });
+    jobs
+}
+
+fn register_functions(templates: &mut Templates, config: &Config, graph: &Graph, views: &Views) {
+    let by_id: Arc<HashMap<String, Value>> = Arc::new(
+        graph
+            .nodes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, n)| {
+                n.doc
+                    .id
+                    .entry()
+                    .map(|id| (id.to_string(), views.cards[i].clone()))
+            })
+            .collect(),
+    );
+    let lookup = Arc::clone(&by_id);
+    templates.tera.register_function(
+        "get_entry",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let id: &str = kwargs.must_get("id")?;
+            lookup.get(id).cloned().ok_or_else(|| {
+                let hint = crate::diagnostic::did_you_mean(id, lookup.keys().map(String::as_str))
+                    .map(|h| format!("; {h}"))
+                    .unwrap_or_default();
+                tera::Error::message(format!(
+                    "get_entry: no entry `{id}` (write it as `collection/slug`){hint}"
+                ))
+            })
+        },
+    );
+    let base = config.site.base_url.clone();
+    templates.tera.register_function(
+        "url_for",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let path: &str = kwargs.must_get("path")?;
+            Ok(Value::from(base.url(path)))
+        },
+    );
+    let collections: Arc<HashMap<String, Value>> = Arc::new(
+        config
+            .collections
+            .iter()
+            .map(|c| {
+                (
+                    c.name.clone(),
+                    view::collection_value(config, graph, views, c),
+                )
+            })
+            .collect(),
+    );
+    templates.tera.register_function(
+        "get_collection",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let name: &str = kwargs.must_get("name")?;
+            collections.get(name).cloned().ok_or_else(|| {
+                tera::Error::message(format!("get_collection: no collection `{name}`"))
+            })
+        },
+    );
+    templates
+        .tera
+        .register_filter("humanize", |value: &str, _: Kwargs, _: &State| {
+            humanise(value)
+        });
+}
+
+/// Static files of the theme, then the site's over them: `(output path, source file)`.
+fn static_files(config: &Config) -> BTreeMap<String, std::path::PathBuf> {
+    let mut files = BTreeMap::new();
+    let dirs = [
+        config
+            .root
+            .join("themes")
+            .join(&config.site.theme)
+            .join("static"),
+        config.root.join("static"),
+    ];
+    for dir in dirs {
+        collect_static(&dir, &mut files);
+    }
+    files
+}
+
+fn collect_static(dir: &Path, into: &mut BTreeMap<String, std::path::PathBuf>) {
+    if !dir.is_dir() {
+        return;
+    }
+    for item in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        let Ok(item) = item else { continue };
+        if !item.file_type().is_file() {
+            continue;
+        }
+        let rel: Vec<String> = item
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(item.path())
+            .iter()
+            .map(|p| p.to_string_lossy().into_owned())
+            .collect();
+        if rel.iter().any(|p| p.starts_with('.')) {
+            continue;
+        }
+        into.insert(rel.join("/"), item.into_path());
+    }
+}

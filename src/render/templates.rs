@@ -1,0 +1,204 @@
+//! Loading the theme's and the site's tera templates, and locating template errors.
+//!
+//! Site templates (`templates/`) override the theme's (`themes/<name>/templates/`) of
+//! the same name. Every template error is turned into a diagnostic naming the template
+//! *file*, its line and column, so an editor can open the right file.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use tera::{ErrorKind, Tera};
+use thiserror::Error;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostic::{relative_to, Diagnostic, Diagnostics, Location};
+
+/// Problems with templates.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TemplateError {
+    /// A file that could not be read.
+    #[error("cannot read template: {0}")]
+    Unreadable(String),
+    /// A syntax or rendering error reported by tera.
+    #[error("{0}")]
+    Tera(String),
+    /// No template for a kind of page.
+    #[error("no template for {what}: add one of {names}")]
+    Missing {
+        /// What needed a template.
+        what: String,
+        /// The names looked up, in order.
+        names: String,
+    },
+}
+
+/// The loaded templates and the file each name came from.
+pub struct Templates {
+    /// The tera instance, functions registered by the caller.
+    pub tera: Tera,
+    files: HashMap<String, PathBuf>,
+}
+
+impl Templates {
+    /// The first of `names` that exists.
+    pub fn pick<'n>(&self, names: &'n [String]) -> Option<&'n str> {
+        names
+            .iter()
+            .map(String::as_str)
+            .find(|n| self.tera.contains_template(n))
+    }
+
+    /// The site-relative file of a template name.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.files
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| PathBuf::from(name))
+    }
+
+    /// A diagnostic for a tera error, located in the template file that caused it.
+    pub fn diagnostic(
+        &self,
+        error: &tera::Error,
+        template: &str,
+        rendering: Option<&str>,
+    ) -> Diagnostic {
+        let context = rendering
+            .map(|url| format!(" (while rendering `{url}`)"))
+            .unwrap_or_default();
+        match error.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let span = report.span();
+                let file = if report.filename().is_empty() {
+                    template
+                } else {
+                    report.filename()
+                };
+                let mut message = report.message().to_string();
+                if let Some(source) = std::error::Error::source(error) {
+                    message.push_str(&format!(": {source}"));
+                }
+                Diagnostic::content(
+                    self.file(file),
+                    Some(Location::new(span.start_line.max(1), span.start_col + 1)),
+                    TemplateError::Tera(format!("{message}{context}")),
+                )
+            }
+            _ => {
+                let mut message = error.to_string();
+                if let Some(source) = std::error::Error::source(error) {
+                    message.push_str(&format!(": {source}"));
+                }
+                Diagnostic::content(
+                    self.file(template),
+                    None,
+                    TemplateError::Tera(format!("{message}{context}")),
+                )
+            }
+        }
+    }
+}
+
+fn collect(
+    dir: &Path,
+    root: &Path,
+    into: &mut BTreeMap<String, (PathBuf, PathBuf)>,
+    diagnostics: &mut Diagnostics,
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    for item in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        let Ok(item) = item else { continue };
+        if !item.file_type().is_file() {
+            continue;
+        }
+        let name = item
+            .path()
+            .strip_prefix(dir)
+            .unwrap_or(item.path())
+            .iter()
+            .map(|p| p.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        if name.starts_with('.') || name.contains("/.") {
+            continue;
+        }
+        let rel = relative_to(item.path(), root);
+        if std::fs::metadata(item.path()).is_err() {
+            diagnostics.push(Diagnostic::content(
+                rel,
+                None,
+                TemplateError::Unreadable("unreadable".into()),
+            ));
+            continue;
+        }
+        into.insert(name, (item.path().to_path_buf(), rel));
+    }
+}
+
+/// Loads the theme's templates, then the site's over them.
+pub fn load_templates(config: &Config) -> Result<Templates, Diagnostics> {
+    let mut diagnostics = Diagnostics::new();
+    let mut found: BTreeMap<String, (PathBuf, PathBuf)> = BTreeMap::new();
+    let theme_dir = config
+        .root
+        .join("themes")
+        .join(&config.site.theme)
+        .join("templates");
+    collect(&theme_dir, &config.root, &mut found, &mut diagnostics);
+    collect(
+        &config.root.join("templates"),
+        &config.root,
+        &mut found,
+        &mut diagnostics,
+    );
+
+    let mut sources: Vec<(String, String)> = Vec::new();
+    let mut files = HashMap::new();
+    for (name, (abs, rel)) in found {
+        match std::fs::read_to_string(&abs) {
+            Ok(text) => {
+                sources.push((name.clone(), text));
+                files.insert(name, rel);
+            }
+            Err(e) => diagnostics.push(Diagnostic::content(
+                rel,
+                None,
+                TemplateError::Unreadable(e.to_string()),
+            )),
+        }
+    }
+    let mut templates = Templates {
+        tera: Tera::new(),
+        files,
+    };
+    // tera stops at the first bad template of a batch; parse each alone first so that
+    // every syntax error is reported in one run.
+    for (name, text) in &sources {
+        let mut alone = Tera::new();
+        if let Err(e) = alone.add_raw_template(name, text) {
+            if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
+                diagnostics.push(templates.diagnostic(&e, name, None));
+            }
+        }
+    }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics.sorted());
+    }
+    if let Err(e) = templates
+        .tera
+        .add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+    {
+        let name = match e.kind() {
+            ErrorKind::MissingParent { current, .. }
+            | ErrorKind::CircularExtend { tpl: current, .. } => current.clone(),
+            _ => String::new(),
+        };
+        diagnostics.push(templates.diagnostic(&e, &name, None));
+        return Err(diagnostics.sorted());
+    }
+    Ok(templates)
+}

@@ -1,0 +1,334 @@
+//! Template data: the graph turned into tera values, built once and shared.
+//!
+//! Each node becomes a *link* (title and URL), a *card* (link plus summary, date, tags
+//! and fields whose refs are links) and, for its own page, a *page* (card plus body,
+//! table of contents, fields whose refs are cards, and backlinks). tera values share
+//! their contents behind `Arc`s, so a card used on a hundred pages is built once.
+
+use tera::{Map, Value};
+
+use crate::config::{Collection, Config, FieldKind, FieldSpec};
+use crate::model::{DocId, PartialDate};
+use crate::resolve::{DocIndex, Graph, Node, Resolved};
+
+/// Builds a tera map from `key => value` pairs, keeping their order.
+macro_rules! map {
+    ($($key:expr => $value:expr),* $(,)?) => {{
+        let mut m = Map::new();
+        $( m.insert($key.into(), Value::from($value)); )*
+        Value::from(m)
+    }};
+}
+
+/// Prebuilt values for every node.
+pub struct Views {
+    /// `{ id, collection, slug, title, url }` per node.
+    pub links: Vec<Value>,
+    /// Cards per node.
+    pub cards: Vec<Value>,
+}
+
+/// A date for templates: ISO form, words, parts, precision.
+pub fn date_value(date: &PartialDate) -> Value {
+    map! {
+        "iso" => date.to_string(),
+        "human" => date.human(),
+        "year" => date.year,
+        "month" => date.month,
+        "day" => date.day,
+        "precision" => date.precision(),
+    }
+}
+
+fn id_string(id: &DocId) -> String {
+    match id {
+        DocId::Entry(e) => e.to_string(),
+        DocId::Page(slug) => slug.clone(),
+        DocId::Index(c) => c.clone(),
+        DocId::Home => String::new(),
+    }
+}
+
+fn kind_name(id: &DocId) -> &'static str {
+    match id {
+        DocId::Home => "home",
+        DocId::Index(_) => "collection",
+        DocId::Entry(_) => "entry",
+        DocId::Page(_) => "page",
+    }
+}
+
+fn link_value(config: &Config, node: &Node) -> Value {
+    let (collection, slug) = match &node.doc.id {
+        DocId::Entry(e) => (Some(e.collection.clone()), e.slug.clone()),
+        DocId::Page(s) => (None, s.clone()),
+        DocId::Index(c) => (Some(c.clone()), String::new()),
+        DocId::Home => (None, String::new()),
+    };
+    map! {
+        "id" => id_string(&node.doc.id),
+        "kind" => kind_name(&node.doc.id),
+        "collection" => collection,
+        "slug" => slug,
+        "title" => node.doc.title.clone(),
+        "url" => node.url.clone(),
+        "permalink" => config.site.base_url.permalink(&node.site_path),
+    }
+}
+
+/// Tag values `{ name, slug, url }`.
+pub fn tag_value(config: &Config, name: &str) -> Value {
+    let slug = crate::markdown::heading_slug(name);
+    let url = config.site.base_url.url(&format!("tags/{slug}/"));
+    map! { "name" => name, "slug" => slug, "url" => url }
+}
+
+fn base_fields(config: &Config, node: &Node, link: &Value, m: &mut Map) {
+    if let Some(src) = link.as_map() {
+        for (k, v) in src {
+            m.insert(k.clone(), v.clone());
+        }
+    }
+    m.insert("summary".into(), Value::from(node.doc.summary.clone()));
+    m.insert(
+        "date".into(),
+        node.doc
+            .date
+            .as_ref()
+            .map(date_value)
+            .unwrap_or_else(Value::none),
+    );
+    m.insert(
+        "updated".into(),
+        node.doc
+            .updated
+            .as_ref()
+            .map(date_value)
+            .unwrap_or_else(Value::none),
+    );
+    let tags: Vec<Value> = node.doc.tags.iter().map(|t| tag_value(config, t)).collect();
+    m.insert("tags".into(), Value::from(tags));
+}
+
+/// Values for every node: links first, then cards (which contain links).
+pub fn build_views(config: &Config, graph: &Graph) -> Views {
+    let links: Vec<Value> = graph.nodes.iter().map(|n| link_value(config, n)).collect();
+    let cards = graph
+        .nodes
+        .iter()
+        .enumerate()
+        .map(|(i, node)| {
+            let mut m = Map::new();
+            base_fields(config, node, &links[i], &mut m);
+            m.insert(
+                "fields".into(),
+                fields_value(&node.fields, &|i| links[i].clone()),
+            );
+            Value::from(m)
+        })
+        .collect();
+    Views { links, cards }
+}
+
+/// Resolved fields as a map; `target` turns a referenced node into a value.
+pub fn fields_value(fields: &[(String, Resolved)], target: &dyn Fn(DocIndex) -> Value) -> Value {
+    let mut m = Map::new();
+    for (name, value) in fields {
+        m.insert(name.clone().into(), resolved_value(value, target));
+    }
+    Value::from(m)
+}
+
+fn resolved_value(value: &Resolved, target: &dyn Fn(DocIndex) -> Value) -> Value {
+    match value {
+        Resolved::Text(s) | Resolved::Enum(s) | Resolved::Url(s) => Value::from(s.as_str()),
+        Resolved::Html(html) => Value::safe_string(html),
+        Resolved::Date(d) => date_value(d),
+        Resolved::Bool(b) => Value::from(*b),
+        Resolved::Integer(n) => Value::from(*n),
+        Resolved::Strings(v) => Value::from(
+            v.iter()
+                .map(|s| Value::from(s.as_str()))
+                .collect::<Vec<_>>(),
+        ),
+        Resolved::Ref(i) => target(*i),
+        Resolved::Refs(list) => Value::from(list.iter().map(|&i| target(i)).collect::<Vec<_>>()),
+        Resolved::Records(records) => Value::from(
+            records
+                .iter()
+                .map(|r| fields_value(r, target))
+                .collect::<Vec<_>>(),
+        ),
+    }
+}
+
+/// The full view of one node for its own page.
+pub fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) -> Value {
+    let node = &graph.nodes[i];
+    let mut m = Map::new();
+    base_fields(config, node, &views.links[i], &mut m);
+    m.insert(
+        "fields".into(),
+        fields_value(&node.fields, &|t| views.cards[t].clone()),
+    );
+    m.insert("content".into(), Value::safe_string(&node.content));
+    let toc: Vec<Value> = node
+        .toc
+        .iter()
+        .map(|h| map! { "level" => h.level, "id" => h.id.clone(), "title" => h.title.clone() })
+        .collect();
+    m.insert("toc".into(), Value::from(toc));
+    let backlinks: Vec<Value> = graph.backlinks[i]
+        .iter()
+        .map(|g| {
+            let entries: Vec<Value> = g.docs.iter().map(|&d| views.cards[d].clone()).collect();
+            map! {
+                "label" => g.label.clone(),
+                "collection" => g.collection.clone(),
+                "field" => g.field.clone(),
+                "entries" => entries,
+            }
+        })
+        .collect();
+    m.insert("backlinks".into(), Value::from(backlinks));
+    m.insert(
+        "source_path".into(),
+        Value::from(node.doc.path.to_string_lossy().replace('\\', "/")),
+    );
+    Value::from(m)
+}
+
+/// A page that has no content file (a collection without `_index.md`, the timeline).
+pub fn synthetic_page(config: &Config, title: &str, site_path: &str) -> Value {
+    map! {
+        "id" => "",
+        "kind" => "generated",
+        "title" => title,
+        "summary" => Value::none(),
+        "url" => config.site.base_url.url(site_path),
+        "permalink" => config.site.base_url.permalink(site_path),
+        "content" => Value::safe_string(""),
+        "toc" => Vec::<Value>::new(),
+        "backlinks" => Vec::<Value>::new(),
+        "fields" => Map::new(),
+        "tags" => Vec::<Value>::new(),
+        "date" => Value::none(),
+        "updated" => Value::none(),
+    }
+}
+
+fn field_schema(spec: &FieldSpec) -> Value {
+    let values: Vec<Value> = match &spec.kind {
+        FieldKind::Enum(v) => v.iter().map(|s| Value::from(s.as_str())).collect(),
+        _ => Vec::new(),
+    };
+    let fields: Vec<Value> = match &spec.kind {
+        FieldKind::Records(inner) => inner.iter().map(field_schema).collect(),
+        _ => Vec::new(),
+    };
+    map! {
+        "name" => spec.name.clone(),
+        "label" => spec.label.clone(),
+        "type" => spec.kind.type_name(),
+        "required" => spec.required,
+        "to" => spec.kind.target().map(String::from),
+        "values" => values,
+        "fields" => fields,
+    }
+}
+
+/// A collection's schema and entries.
+pub fn collection_value(
+    config: &Config,
+    graph: &Graph,
+    views: &Views,
+    collection: &Collection,
+) -> Value {
+    let members = graph
+        .collections
+        .iter()
+        .find(|(name, _)| name == &collection.name)
+        .map(|(_, m)| m.as_slice())
+        .unwrap_or(&[]);
+    let entries: Vec<Value> = members.iter().map(|&i| views.cards[i].clone()).collect();
+    let site_path = format!("{}/", collection.name);
+    map! {
+        "name" => collection.name.clone(),
+        "title" => collection.title.clone(),
+        "singular" => collection.singular.clone(),
+        "schema_org" => collection.schema_org.clone(),
+        "url" => config.site.base_url.url(&site_path),
+        "count" => entries.len(),
+        "fields" => collection.fields.iter().map(field_schema).collect::<Vec<_>>(),
+        "entries" => entries,
+    }
+}
+
+/// The `site` value every template sees.
+pub fn site_value(config: &Config, graph: &Graph, views: &Views) -> Value {
+    let collections: Vec<Value> = config
+        .collections
+        .iter()
+        .map(|c| collection_value(config, graph, views, c))
+        .collect();
+    let pages: Vec<Value> = graph
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| matches!(n.doc.id, DocId::Page(_)))
+        .map(|(i, _)| views.cards[i].clone())
+        .collect();
+    let tags: Vec<Value> = graph
+        .tags
+        .values()
+        .map(|t| {
+            map! {
+                "name" => t.name.clone(),
+                "slug" => t.slug.clone(),
+                "url" => config.site.base_url.url(&format!("tags/{}/", t.slug)),
+                "count" => t.docs.len(),
+            }
+        })
+        .collect();
+    let extra = Value::from_serializable(&config.site.extra);
+    let base = &config.site.base_url;
+    map! {
+        "title" => config.site.title.clone(),
+        "description" => config.site.description.clone(),
+        "language" => config.site.language.clone(),
+        "base_url" => base.permalink(""),
+        "base_path" => base.path(),
+        "home_url" => base.url(""),
+        "timeline_url" => base.url("timeline/"),
+        "tags_url" => base.url("tags/"),
+        "collections" => collections,
+        "pages" => pages,
+        "tags" => tags,
+        "extra" => extra,
+        "generator" => concat!("casefile ", env!("CARGO_PKG_VERSION")),
+    }
+}
+
+/// The timeline: every dated entry, and the same grouped by year.
+pub fn timeline_value(graph: &Graph, views: &Views) -> (Value, Value) {
+    let entries: Vec<Value> = graph
+        .timeline
+        .iter()
+        .map(|&i| views.cards[i].clone())
+        .collect();
+    let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
+    for &i in &graph.timeline {
+        let Some(date) = graph.nodes[i].doc.date else {
+            continue;
+        };
+        match years.last_mut() {
+            Some((y, list)) if *y == date.year => list.push(views.cards[i].clone()),
+            _ => years.push((date.year, vec![views.cards[i].clone()])),
+        }
+    }
+    let years: Vec<Value> = years
+        .into_iter()
+        .map(|(year, entries)| map! { "year" => year, "entries" => entries })
+        .collect();
+    (Value::from(entries), Value::from(years))
+}

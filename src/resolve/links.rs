@@ -1,0 +1,200 @@
+//! Finding the document a reference or link names, with did-you-mean hints.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostic::{closest, did_you_mean};
+use crate::markdown::{LinkProblem, LinkResolver, LinkTarget, ResolvedLink};
+use crate::model::{DocId, Document, EntryId};
+
+use super::{DocIndex, ResolveError};
+
+/// Lookup tables over every published document.
+pub struct LinkIndex<'a> {
+    by_id: HashMap<DocId, DocIndex>,
+    by_slug: HashMap<String, Vec<DocIndex>>,
+    by_path: HashMap<PathBuf, DocIndex>,
+    docs: Vec<(DocId, String)>,
+    urls: &'a [(String, String)],
+    drafts: &'a BTreeMap<EntryId, PathBuf>,
+}
+
+impl<'a> LinkIndex<'a> {
+    /// Indexes `docs`, whose URLs are `urls` (same order).
+    pub fn new(
+        docs: &[Document],
+        urls: &'a [(String, String)],
+        drafts: &'a BTreeMap<EntryId, PathBuf>,
+    ) -> Self {
+        let mut by_slug: HashMap<String, Vec<DocIndex>> = HashMap::new();
+        for (i, d) in docs.iter().enumerate() {
+            let slug = match &d.id {
+                DocId::Entry(id) => id.slug.as_str(),
+                DocId::Page(slug) => slug.as_str(),
+                _ => continue,
+            };
+            by_slug.entry(slug.to_string()).or_default().push(i);
+        }
+        LinkIndex {
+            by_id: docs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.id.clone(), i))
+                .collect(),
+            by_slug,
+            by_path: docs
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.path.clone(), i))
+                .collect(),
+            docs: docs
+                .iter()
+                .map(|d| (d.id.clone(), d.title.clone()))
+                .collect(),
+            urls,
+            drafts,
+        }
+    }
+
+    /// The node of an entry named by a ref field.
+    pub fn entry(&self, id: &EntryId) -> Result<DocIndex, ResolveError> {
+        if let Some(&i) = self.by_id.get(&DocId::Entry(id.clone())) {
+            return Ok(i);
+        }
+        if self.drafts.contains_key(id) {
+            return Err(ResolveError::Draft(id.clone()));
+        }
+        Err(ResolveError::UnknownEntry(id.clone()))
+    }
+
+    /// A hint for a failed [`LinkIndex::entry`].
+    pub fn entry_hint(&self, id: &EntryId, error: &ResolveError) -> Option<String> {
+        match error {
+            ResolveError::Draft(_) => {
+                Some("build with `--drafts`, or remove `draft: true` from that entry".into())
+            }
+            _ => {
+                let same_collection = self.docs.iter().filter_map(|(d, _)| match d {
+                    DocId::Entry(e) if e.collection == id.collection => Some(e.slug.as_str()),
+                    _ => None,
+                });
+                did_you_mean(&id.slug, same_collection)
+            }
+        }
+    }
+
+    fn resolved(&self, i: DocIndex) -> ResolvedLink {
+        ResolvedLink {
+            url: self.urls[i].1.clone(),
+            title: self.docs[i].1.clone(),
+            key: i,
+        }
+    }
+
+    fn wiki(&self, target: &str) -> Result<DocIndex, LinkProblem> {
+        if let Some((collection, slug)) = target.split_once('/') {
+            let id = EntryId {
+                collection: collection.to_string(),
+                slug: slug.to_string(),
+            };
+            return self.entry(&id).map_err(|e| LinkProblem {
+                hint: self.entry_hint(&id, &e),
+                message: e.to_string(),
+            });
+        }
+        match self.by_slug.get(target).map(Vec::as_slice) {
+            Some([one]) => Ok(*one),
+            Some(many) => {
+                let options: Vec<String> = many
+                    .iter()
+                    .map(|&i| format!("[[{}]]", qualified(&self.docs[i].0)))
+                    .collect();
+                Err(LinkProblem {
+                    message: format!("`[[{target}]]` is ambiguous: several entries have that slug"),
+                    hint: Some(format!("write one of {}", options.join(", "))),
+                })
+            }
+            None => {
+                if let Some((id, _)) = self.drafts.iter().find(|(id, _)| id.slug == target) {
+                    return Err(LinkProblem {
+                        message: ResolveError::Draft(id.clone()).to_string(),
+                        hint: Some(
+                            "build with `--drafts`, or remove `draft: true` from that entry".into(),
+                        ),
+                    });
+                }
+                let hint = closest(target, self.by_slug.keys().map(String::as_str))
+                    .map(|slug| format!("did you mean `[[{slug}]]`?"));
+                Err(LinkProblem {
+                    message: format!("no entry or page has the slug `{target}`"),
+                    hint,
+                })
+            }
+        }
+    }
+}
+
+fn qualified(id: &DocId) -> String {
+    match id {
+        DocId::Entry(e) => e.to_string(),
+        DocId::Page(slug) => slug.clone(),
+        DocId::Index(c) => format!("{c}/_index"),
+        DocId::Home => "_index".into(),
+    }
+}
+
+/// Resolves the links of one document (relative file links depend on where it is).
+pub struct SiteResolver<'a> {
+    index: &'a LinkIndex<'a>,
+    from: &'a Path,
+}
+
+impl<'a> SiteResolver<'a> {
+    /// A resolver for links written in the file at `from` (relative to the site root).
+    pub fn new(index: &'a LinkIndex<'a>, from: &'a Path) -> Self {
+        SiteResolver { index, from }
+    }
+}
+
+impl LinkResolver for SiteResolver<'_> {
+    fn resolve(&self, target: &LinkTarget<'_>) -> Result<ResolvedLink, LinkProblem> {
+        match target {
+            LinkTarget::Wiki(name) => self.index.wiki(name).map(|i| self.index.resolved(i)),
+            LinkTarget::File(path) => {
+                let joined = normalise(&self.from.parent().unwrap_or(Path::new("")).join(path));
+                match self.index.by_path.get(joined.as_path()) {
+                    Some(&i) => Ok(self.index.resolved(i)),
+                    None => {
+                        let candidates = self.index.by_path.keys().filter_map(|p| p.to_str());
+                        let hint = joined
+                            .to_str()
+                            .and_then(|j| closest(j, candidates))
+                            .map(|c| format!("did you mean `{c}`?"));
+                        Err(LinkProblem {
+                            message: format!(
+                                "link to `{path}`: no content file at `{}`",
+                                joined.display()
+                            ),
+                            hint,
+                        })
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Resolves `.` and `..` without touching the file system.
+fn normalise(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in path.components() {
+        match part {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}

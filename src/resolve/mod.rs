@@ -1,0 +1,650 @@
+//! The site graph: URLs, references resolved both ways, rendered Markdown, timeline, tags.
+//!
+//! Takes the checked [`Model`] and answers every "what links to what" question before
+//! any template runs, so templates see backlinks as data. Every ref field value and
+//! every Markdown link is checked here; a broken one becomes a diagnostic at its line.
+//! Editorial checks declared in `site.yaml` run here too. It must not run templates or
+//! touch the output folder.
+
+mod links;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::config::{Check, Collection, Config, FieldKind, FieldSpec, SortOrder};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::markdown::{self, heading_slug, Heading, RenderOptions};
+use crate::model::{DocId, Document, EntryId, FieldValue, Model, PartialDate, Reference};
+
+pub use links::SiteResolver;
+
+/// Index of a document in [`Graph::docs`].
+pub type DocIndex = usize;
+
+/// A field value with references resolved and Markdown rendered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Resolved {
+    /// Plain text.
+    Text(String),
+    /// Rendered Markdown (trusted HTML).
+    Html(String),
+    /// A partial date.
+    Date(PartialDate),
+    /// An enum value.
+    Enum(String),
+    /// A checked URL.
+    Url(String),
+    /// A flag.
+    Bool(bool),
+    /// A whole number.
+    Integer(i64),
+    /// A list of strings.
+    Strings(Vec<String>),
+    /// One entry.
+    Ref(DocIndex),
+    /// Several entries.
+    Refs(Vec<DocIndex>),
+    /// Records, each its resolved fields in declaration order.
+    Records(Vec<Vec<(String, Resolved)>>),
+}
+
+/// One document with its address, rendered body and resolved fields.
+#[derive(Debug, Clone)]
+pub struct Node {
+    /// The checked document.
+    pub doc: Document,
+    /// Path below the base URL: `people/han-dong/`.
+    pub site_path: String,
+    /// Site-absolute URL, including the base path: `/explainer/people/han-dong/`.
+    pub url: String,
+    /// Body HTML.
+    pub content: String,
+    /// Headings of the body.
+    pub toc: Vec<Heading>,
+    /// Declared fields, resolved, in declaration order.
+    pub fields: Vec<(String, Resolved)>,
+}
+
+/// Entries that refer to one entry through the same collection and field.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BacklinkGroup {
+    /// The referring collection (`None` for standalone pages).
+    pub collection: Option<String>,
+    /// The referring field (`responses.by` for record fields); `None` for links in text.
+    pub field: Option<String>,
+    /// A heading for the group, from the schema's `backlink` or a default.
+    pub label: String,
+    /// The referring documents, in site order, without repeats.
+    pub docs: Vec<DocIndex>,
+}
+
+/// A tag and the documents that carry it.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// As first written.
+    pub name: String,
+    /// URL-safe form.
+    pub slug: String,
+    /// Documents, in site order.
+    pub docs: Vec<DocIndex>,
+}
+
+/// The resolved site.
+#[derive(Debug, Clone)]
+pub struct Graph {
+    /// Every published document, sorted by id.
+    pub nodes: Vec<Node>,
+    /// For each node, the groups of nodes referring to it.
+    pub backlinks: Vec<Vec<BacklinkGroup>>,
+    /// For each collection (declaration order), its entries in the collection's order.
+    pub collections: Vec<(String, Vec<DocIndex>)>,
+    /// Every dated entry, oldest first.
+    pub timeline: Vec<DocIndex>,
+    /// Tags by slug.
+    pub tags: BTreeMap<String, Tag>,
+    index: HashMap<DocId, DocIndex>,
+}
+
+impl Graph {
+    /// The node of a document id.
+    pub fn find(&self, id: &DocId) -> Option<DocIndex> {
+        self.index.get(id).copied()
+    }
+
+    /// The home page, if the site has one.
+    pub fn home(&self) -> Option<DocIndex> {
+        self.find(&DocId::Home)
+    }
+}
+
+/// Problems found while linking documents.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ResolveError {
+    /// A ref to an entry that does not exist.
+    #[error("`{0}` does not exist")]
+    UnknownEntry(EntryId),
+    /// A ref to a draft that is not being built.
+    #[error("`{0}` is a draft and is not published")]
+    Draft(EntryId),
+    /// A link fragment that names no heading of the target.
+    #[error("`{target}` has no heading with id `{fragment}`")]
+    UnknownFragment {
+        /// The target.
+        target: String,
+        /// The fragment.
+        fragment: String,
+    },
+    /// An editorial rule that failed.
+    #[error("{message} (`{missing}` has none)")]
+    Editorial {
+        /// The rule's message.
+        message: String,
+        /// The value without a record.
+        missing: String,
+    },
+    /// A link problem from the Markdown stage.
+    #[error("{0}")]
+    Link(String),
+}
+
+/// Resolves references, renders Markdown and builds the timeline and tags.
+pub fn resolve_links(config: &Config, model: Model) -> Result<Graph, Diagnostics> {
+    let Model { documents, drafts } = model;
+    let index: HashMap<DocId, DocIndex> = documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.id.clone(), i))
+        .collect();
+    let urls: Vec<(String, String)> = documents
+        .iter()
+        .map(|d| {
+            let site_path = d.id.site_path();
+            let url = config.site.base_url.url(&site_path);
+            (site_path, url)
+        })
+        .collect();
+    let resolver_base = links::LinkIndex::new(&documents, &urls, &drafts);
+    let options = RenderOptions {
+        unsafe_html: config.site.unsafe_html,
+    };
+
+    // Bodies and Markdown fields are rendered in parallel; each yields its own problems.
+    let rendered: Vec<(Node, Vec<Diagnostic>, Vec<Edge>)> = documents
+        .into_par_iter()
+        .enumerate()
+        .map(|(i, doc)| {
+            let resolver = SiteResolver::new(&resolver_base, &doc.path);
+            let mut problems = Vec::new();
+            let mut edges = Vec::new();
+            let body = markdown::render(&doc.body, &resolver, options);
+            let shift = doc.body_line - 1;
+            for p in body.problems {
+                problems.push(
+                    Diagnostic::content(
+                        doc.path.clone(),
+                        Some(p.at.shifted(shift)),
+                        ResolveError::Link(p.message),
+                    )
+                    .with_hint(p.hint),
+                );
+            }
+            for link in &body.links {
+                edges.push(Edge {
+                    from: i,
+                    to: link.key,
+                    field: None,
+                    fragment: link.fragment.clone(),
+                    at: Some(link.at.shifted(shift)),
+                });
+            }
+            let schema = doc
+                .id
+                .entry()
+                .and_then(|id| config.collections.iter().find(|c| c.name == id.collection));
+            let specs: &[FieldSpec] = schema.map(|c| c.fields.as_slice()).unwrap_or(&[]);
+            let fields = resolve_fields(
+                &doc.fields,
+                specs,
+                "",
+                &resolver_base,
+                &resolver,
+                options,
+                i,
+                &doc.path,
+                &mut edges,
+                &mut problems,
+            );
+            let (site_path, url) = urls[i].clone();
+            let node = Node {
+                doc,
+                site_path,
+                url,
+                content: body.html,
+                toc: body.toc,
+                fields,
+            };
+            (node, problems, edges)
+        })
+        .collect();
+
+    let mut diagnostics = Diagnostics::new();
+    let mut nodes = Vec::with_capacity(rendered.len());
+    let mut edges = Vec::new();
+    for (node, problems, node_edges) in rendered {
+        diagnostics.extend(problems);
+        edges.extend(node_edges);
+        nodes.push(node);
+    }
+    diagnostics.extend(check_fragments(&nodes, &edges));
+    diagnostics.extend(editorial_checks(config, &nodes));
+
+    let backlinks = backlinks(config, &nodes, &edges);
+    let collections = collection_orders(config, &nodes);
+    let timeline = timeline(config, &nodes);
+    let tags = tags(&nodes);
+    diagnostics.into_result(Graph {
+        nodes,
+        backlinks,
+        collections,
+        timeline,
+        tags,
+        index,
+    })
+}
+
+/// A reference from one node to another, through a field or a link in text.
+#[derive(Debug, Clone)]
+struct Edge {
+    from: DocIndex,
+    to: DocIndex,
+    /// `subjects`, `responses.by`; `None` for links in Markdown.
+    field: Option<String>,
+    fragment: Option<String>,
+    at: Option<Location>,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn resolve_fields(
+    fields: &[(String, FieldValue)],
+    specs: &[FieldSpec],
+    prefix: &str,
+    index: &links::LinkIndex,
+    resolver: &SiteResolver<'_>,
+    options: RenderOptions,
+    from: DocIndex,
+    path: &Path,
+    edges: &mut Vec<Edge>,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(String, Resolved)> {
+    let mut out = Vec::with_capacity(fields.len());
+    for (name, value) in fields {
+        let field_path = format!("{prefix}{name}");
+        let reference = |r: &Reference,
+                         edges: &mut Vec<Edge>,
+                         problems: &mut Vec<Diagnostic>|
+         -> Option<DocIndex> {
+            match index.entry(&r.target) {
+                Ok(to) => {
+                    edges.push(Edge {
+                        from,
+                        to,
+                        field: Some(field_path.clone()),
+                        fragment: None,
+                        at: r.at,
+                    });
+                    Some(to)
+                }
+                Err(error) => {
+                    let hint = index.entry_hint(&r.target, &error);
+                    problems
+                        .push(Diagnostic::content(path.to_path_buf(), r.at, error).with_hint(hint));
+                    None
+                }
+            }
+        };
+        let resolved = match value {
+            FieldValue::Text(s) => Resolved::Text(s.clone()),
+            FieldValue::Markdown { source, at } => {
+                let r = markdown::render_inline(source, resolver, options);
+                for p in r.problems {
+                    // Positions inside a YAML string are approximate; point at the value.
+                    problems.push(
+                        Diagnostic::content(path.to_path_buf(), *at, ResolveError::Link(p.message))
+                            .with_hint(p.hint),
+                    );
+                }
+                for link in r.links {
+                    edges.push(Edge {
+                        from,
+                        to: link.key,
+                        field: None,
+                        fragment: link.fragment,
+                        at: *at,
+                    });
+                }
+                Resolved::Html(r.html)
+            }
+            FieldValue::Date(d) => Resolved::Date(*d),
+            FieldValue::Enum(s) => Resolved::Enum(s.clone()),
+            FieldValue::Url(s) => Resolved::Url(s.clone()),
+            FieldValue::Bool(b) => Resolved::Bool(*b),
+            FieldValue::Integer(n) => Resolved::Integer(*n),
+            FieldValue::Strings(v) => Resolved::Strings(v.clone()),
+            FieldValue::Ref(r) => match reference(r, edges, problems) {
+                Some(to) => Resolved::Ref(to),
+                None => continue,
+            },
+            FieldValue::Refs(refs) => {
+                let mut targets = Vec::with_capacity(refs.len());
+                for r in refs {
+                    targets.extend(reference(r, edges, problems));
+                }
+                Resolved::Refs(targets)
+            }
+            FieldValue::Records(records) => {
+                let inner: &[FieldSpec] = specs
+                    .iter()
+                    .find(|s| &s.name == name)
+                    .and_then(|s| match &s.kind {
+                        FieldKind::Records(inner) => Some(inner.as_slice()),
+                        _ => None,
+                    })
+                    .unwrap_or(&[]);
+                let record_prefix = format!("{field_path}.");
+                Resolved::Records(
+                    records
+                        .iter()
+                        .map(|record| {
+                            resolve_fields(
+                                record,
+                                inner,
+                                &record_prefix,
+                                index,
+                                resolver,
+                                options,
+                                from,
+                                path,
+                                edges,
+                                problems,
+                            )
+                        })
+                        .collect(),
+                )
+            }
+        };
+        out.push((name.clone(), resolved));
+    }
+    out
+}
+
+fn check_fragments(nodes: &[Node], edges: &[Edge]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for edge in edges {
+        let Some(fragment) = &edge.fragment else {
+            continue;
+        };
+        let target = &nodes[edge.to];
+        if !target.toc.iter().any(|h| &h.id == fragment) {
+            let ids: Vec<&str> = target.toc.iter().map(|h| h.id.as_str()).collect();
+            let hint =
+                crate::diagnostic::did_you_mean(fragment, ids.iter().copied()).or_else(|| {
+                    (!ids.is_empty()).then(|| {
+                        format!(
+                            "its headings are: {}",
+                            ids.iter()
+                                .map(|i| format!("`{i}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })
+                });
+            out.push(
+                Diagnostic::content(
+                    nodes[edge.from].doc.path.clone(),
+                    edge.at,
+                    ResolveError::UnknownFragment {
+                        target: target.doc.path.display().to_string(),
+                        fragment: fragment.clone(),
+                    },
+                )
+                .with_hint(hint),
+            );
+        }
+    }
+    out
+}
+
+fn editorial_checks(config: &Config, nodes: &[Node]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for node in nodes {
+        let Some(id) = node.doc.id.entry() else {
+            continue;
+        };
+        let Some(collection) = config.collections.iter().find(|c| c.name == id.collection) else {
+            continue;
+        };
+        for check in &collection.checks {
+            let Check::EachHasRecord {
+                field,
+                records,
+                key,
+                message,
+            } = check;
+            let refs: Vec<&Reference> = match node.doc.field(field) {
+                Some(FieldValue::Refs(refs)) => refs.iter().collect(),
+                Some(FieldValue::Ref(r)) => vec![r],
+                _ => continue,
+            };
+            let covered: Vec<&EntryId> = match node.doc.field(records) {
+                Some(FieldValue::Records(list)) => list
+                    .iter()
+                    .filter_map(|rec| rec.iter().find(|(n, _)| n == key))
+                    .filter_map(|(_, v)| match v {
+                        FieldValue::Ref(r) => Some(&r.target),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            };
+            for r in refs {
+                if !covered.contains(&&r.target) {
+                    out.push(
+                        Diagnostic::content(
+                            node.doc.path.clone(),
+                            r.at,
+                            ResolveError::Editorial {
+                                message: message.clone(),
+                                missing: r.target.slug.clone(),
+                            },
+                        )
+                        .with_hint(Some(format!(
+                            "add to `{records}`: `- {{ {key}: {} , ... }}`",
+                            r.target.slug
+                        ))),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+fn backlinks(config: &Config, nodes: &[Node], edges: &[Edge]) -> Vec<Vec<BacklinkGroup>> {
+    // Group key: (collection order, field order, collection, field); text mentions sort last.
+    type Key = (usize, usize, Option<String>, Option<String>);
+    let mut groups: Vec<BTreeMap<Key, Vec<DocIndex>>> = vec![BTreeMap::new(); nodes.len()];
+    for edge in edges {
+        if edge.from == edge.to {
+            continue;
+        }
+        let collection = nodes[edge.from]
+            .doc
+            .id
+            .entry()
+            .map(|id| id.collection.clone());
+        let col_order = collection
+            .as_ref()
+            .and_then(|c| config.collections.iter().position(|x| &x.name == c))
+            .unwrap_or(usize::MAX - 1);
+        let field_order = match (&edge.field, &collection) {
+            (Some(f), Some(c)) => field_position(config, c, f).unwrap_or(usize::MAX - 1),
+            _ => usize::MAX,
+        };
+        let (col_order, collection) = if edge.field.is_none() {
+            (usize::MAX, None)
+        } else {
+            (col_order, collection)
+        };
+        groups[edge.to]
+            .entry((col_order, field_order, collection, edge.field.clone()))
+            .or_default()
+            .push(edge.from);
+    }
+    groups
+        .into_iter()
+        .map(|by_key| {
+            by_key
+                .into_iter()
+                .map(|((_, _, collection, field), mut docs)| {
+                    docs.sort_unstable();
+                    docs.dedup();
+                    let label = backlink_label(config, collection.as_deref(), field.as_deref());
+                    BacklinkGroup {
+                        collection,
+                        field,
+                        label,
+                        docs,
+                    }
+                })
+                .collect()
+        })
+        .collect()
+}
+
+fn field_spec<'a>(collection: &'a Collection, field: &str) -> Option<&'a FieldSpec> {
+    let mut parts = field.split('.');
+    let mut spec = collection.field(parts.next()?)?;
+    for part in parts {
+        spec = match &spec.kind {
+            FieldKind::Records(inner) => inner.iter().find(|f| f.name == part)?,
+            _ => return None,
+        };
+    }
+    Some(spec)
+}
+
+fn field_position(config: &Config, collection: &str, field: &str) -> Option<usize> {
+    let c = config.collections.iter().find(|c| c.name == collection)?;
+    let top = field.split('.').next()?;
+    c.fields.iter().position(|f| f.name == top)
+}
+
+fn backlink_label(config: &Config, collection: Option<&str>, field: Option<&str>) -> String {
+    let (Some(collection), Some(field)) = (collection, field) else {
+        return "Mentioned in".to_string();
+    };
+    let Some(c) = config.collections.iter().find(|c| c.name == collection) else {
+        return "Mentioned in".to_string();
+    };
+    match field_spec(c, field) {
+        Some(FieldSpec {
+            backlink: Some(label),
+            ..
+        }) => label.clone(),
+        Some(spec) => format!("{} ({})", c.title, spec.label.to_lowercase()),
+        None => c.title.clone(),
+    }
+}
+
+fn collection_orders(config: &Config, nodes: &[Node]) -> Vec<(String, Vec<DocIndex>)> {
+    config
+        .collections
+        .iter()
+        .map(|c| {
+            let mut members: Vec<DocIndex> = nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.doc.id.entry().is_some_and(|id| id.collection == c.name))
+                .map(|(i, _)| i)
+                .collect();
+            match c.sort {
+                SortOrder::Title => members.sort_by(|&a, &b| {
+                    title_key(&nodes[a])
+                        .cmp(&title_key(&nodes[b]))
+                        .then(a.cmp(&b))
+                }),
+                SortOrder::Date => members.sort_by(|&a, &b| {
+                    date_key(&nodes[a])
+                        .cmp(&date_key(&nodes[b]))
+                        .then(a.cmp(&b))
+                }),
+            }
+            (c.name.clone(), members)
+        })
+        .collect()
+}
+
+fn title_key(node: &Node) -> String {
+    node.doc.title.to_lowercase()
+}
+
+/// Dated entries first, by date; undated ones after.
+fn date_key(node: &Node) -> (bool, Option<PartialDate>) {
+    (node.doc.date.is_none(), node.doc.date)
+}
+
+fn timeline(config: &Config, nodes: &[Node]) -> Vec<DocIndex> {
+    let mut dated: Vec<DocIndex> = nodes
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| n.doc.date.is_some() && n.doc.id.entry().is_some())
+        .map(|(i, _)| i)
+        .collect();
+    let order = |i: DocIndex| {
+        let c = nodes[i]
+            .doc
+            .id
+            .entry()
+            .map(|id| id.collection.as_str())
+            .unwrap_or("");
+        config
+            .collections
+            .iter()
+            .position(|x| x.name == c)
+            .unwrap_or(usize::MAX)
+    };
+    dated.sort_by(|&a, &b| {
+        nodes[a]
+            .doc
+            .date
+            .cmp(&nodes[b].doc.date)
+            .then(order(a).cmp(&order(b)))
+            .then(title_key(&nodes[a]).cmp(&title_key(&nodes[b])))
+    });
+    dated
+}
+
+fn tags(nodes: &[Node]) -> BTreeMap<String, Tag> {
+    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+    for (i, node) in nodes.iter().enumerate() {
+        for name in &node.doc.tags {
+            let slug = heading_slug(name);
+            let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
+                name: name.clone(),
+                slug,
+                docs: Vec::new(),
+            });
+            if tag.docs.last() != Some(&i) {
+                tag.docs.push(i);
+            }
+        }
+    }
+    tags
+}
+
+/// The drafts a build leaves out, for messages.
+pub type Drafts = BTreeMap<EntryId, PathBuf>;
