@@ -45,11 +45,11 @@ struct PageJob {
 
 /// Renders every page of the site and gathers static files.
 pub fn render_site(config: &Config, graph: &Graph) -> Result<Output, Diagnostics> {
-    let mut templates = load_templates(config)?;
     let views = view::build_views(config, graph);
-    let site = view::site_value(config, graph, &views);
-    register_functions(&mut templates, config, graph, &views);
-    templates.tera.global_context().insert_value("site", site);
+    let mut tera = tera::Tera::new();
+    register_functions(&mut tera, config, graph, &views);
+    tera.global_context().insert_value("site", view::site_value(config, graph, &views));
+    let templates = load_templates(config, tera)?;
 
     let jobs = page_jobs(config, graph, &views);
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
@@ -278,7 +278,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
     jobs
 }
 
-fn register_functions(templates: &mut Templates, config: &Config, graph: &Graph, views: &Views) {
+fn register_functions(tera: &mut tera::Tera, config: &Config, graph: &Graph, views: &Views) {
     let by_id: Arc<HashMap<String, Value>> = Arc::new(
         graph
             .nodes
@@ -293,7 +293,7 @@ fn register_functions(templates: &mut Templates, config: &Config, graph: &Graph,
             .collect(),
     );
     let lookup = Arc::clone(&by_id);
-    templates.tera.register_function(
+    tera.register_function(
         "get_entry",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let id: &str = kwargs.must_get("id")?;
@@ -308,7 +308,7 @@ fn register_functions(templates: &mut Templates, config: &Config, graph: &Graph,
         },
     );
     let base = config.site.base_url.clone();
-    templates.tera.register_function(
+    tera.register_function(
         "url_for",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let path: &str = kwargs.must_get("path")?;
@@ -327,7 +327,7 @@ fn register_functions(templates: &mut Templates, config: &Config, graph: &Graph,
             })
             .collect(),
     );
-    templates.tera.register_function(
+    tera.register_function(
         "get_collection",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let name: &str = kwargs.must_get("name")?;
@@ -336,9 +336,12 @@ fn register_functions(templates: &mut Templates, config: &Config, graph: &Graph,
             })
         },
     );
-    templates
-        .tera
-        .register_filter("humanize", |value: &str, _: Kwargs, _: &State| {
+    tera.register_filter("human_date", |value: &str, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+        crate::model::PartialDate::parse(value)
+            .map(|d| d.human())
+            .map_err(|e| tera::Error::message(format!("human_date: {e}")))
+    });
+    tera.register_filter("humanize", |value: &str, _: Kwargs, _: &State| {
             humanise(value)
         });
 }

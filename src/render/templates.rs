@@ -58,6 +58,20 @@ impl Templates {
             .unwrap_or_else(|| PathBuf::from(name))
     }
 
+    /// Diagnostics for a load-time error: one per report when tera joined several.
+    pub fn diagnostics(&self, error: &tera::Error, template: &str) -> Vec<Diagnostic> {
+        if let ErrorKind::Msg(text) = error.kind() {
+            let reports = parse_reports(text);
+            if !reports.is_empty() {
+                return reports
+                    .into_iter()
+                    .map(|(name, message, at)| Diagnostic::content(self.file(&name), Some(at), TemplateError::Tera(message)))
+                    .collect();
+            }
+        }
+        vec![self.diagnostic(error, template, None)]
+    }
+
     /// A diagnostic for a tera error, located in the template file that caused it.
     pub fn diagnostic(
         &self,
@@ -139,8 +153,9 @@ fn collect(
     }
 }
 
-/// Loads the theme's templates, then the site's over them.
-pub fn load_templates(config: &Config) -> Result<Templates, Diagnostics> {
+/// Loads the theme's templates, then the site's over them, into `tera` (which must
+/// already have the site's functions and filters: tera checks every name at load time).
+pub fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let mut found: BTreeMap<String, (PathBuf, PathBuf)> = BTreeMap::new();
     let theme_dir = config
@@ -172,13 +187,14 @@ pub fn load_templates(config: &Config) -> Result<Templates, Diagnostics> {
         }
     }
     let mut templates = Templates {
-        tera: Tera::new(),
+        tera,
         files,
     };
     // tera stops at the first bad template of a batch; parse each alone first so that
     // every syntax error is reported in one run.
     for (name, text) in &sources {
         let mut alone = Tera::new();
+        alone.register_from(&templates.tera);
         if let Err(e) = alone.add_raw_template(name, text) {
             if matches!(e.kind(), ErrorKind::SyntaxError(_)) {
                 diagnostics.push(templates.diagnostic(&e, name, None));
@@ -197,8 +213,47 @@ pub fn load_templates(config: &Config) -> Result<Templates, Diagnostics> {
             | ErrorKind::CircularExtend { tpl: current, .. } => current.clone(),
             _ => String::new(),
         };
-        diagnostics.push(templates.diagnostic(&e, &name, None));
+        diagnostics.extend(templates.diagnostics(&e, &name));
         return Err(diagnostics.sorted());
     }
     Ok(templates)
+}
+
+/// tera reports unknown filters, functions and templates as one message made of several
+/// reports (`error: ...` then `--> name:line:col`); this splits them into diagnostics.
+fn parse_reports(text: &str) -> Vec<(String, String, Location)> {
+    let mut out = Vec::new();
+    let mut message: Option<String> = None;
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        if let Some(m) = trimmed.strip_prefix("error: ") {
+            message = Some(m.trim_start_matches("error: ").to_string());
+        } else if let Some(place) = trimmed.strip_prefix("--> ") {
+            let mut parts = place.rsplitn(3, ':');
+            let col = parts.next().and_then(|c| c.parse().ok());
+            let line_no = parts.next().and_then(|l| l.parse().ok());
+            if let (Some(col), Some(line_no), Some(name), Some(m)) = (col, line_no, parts.next(), message.take()) {
+                out.push((name.to_string(), m, Location::new(line_no, col)));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_joined_reports() {
+        let text = "error: Unknown filter `x`\n  --> entry.html:3:7\n   |\n\nerror: Unknown function `y`\n --> base.html:11:27\n";
+        let reports = parse_reports(text);
+        assert_eq!(
+            reports,
+            vec![
+                ("entry.html".to_string(), "Unknown filter `x`".to_string(), Location::new(3, 7)),
+                ("base.html".to_string(), "Unknown function `y`".to_string(), Location::new(11, 27)),
+            ]
+        );
+    }
 }

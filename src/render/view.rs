@@ -183,7 +183,7 @@ pub fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) ->
         .map(|g| {
             let entries: Vec<Value> = g.docs.iter().map(|&d| views.cards[d].clone()).collect();
             map! {
-                "label" => g.label.clone(),
+                "label" => g.label.replace("{title}", &node.doc.title),
                 "collection" => g.collection.clone(),
                 "field" => g.field.clone(),
                 "entries" => entries,
