@@ -4,6 +4,7 @@
 //! bytes, static files included. Nothing is written here (the write stage owns the
 //! output folder), so `casefile check` can render a whole site in memory.
 
+mod map;
 mod templates;
 pub mod view;
 
@@ -48,7 +49,8 @@ pub fn render_site(config: &Config, graph: &Graph) -> Result<Output, Diagnostics
     let views = view::build_views(config, graph);
     let mut tera = tera::Tera::new();
     register_functions(&mut tera, config, graph, &views);
-    tera.global_context().insert_value("site", view::site_value(config, graph, &views));
+    tera.global_context()
+        .insert_value("site", view::site_value(config, graph, &views));
     let templates = load_templates(config, tera)?;
 
     let jobs = page_jobs(config, graph, &views);
@@ -138,7 +140,9 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
         }
     };
     let (timeline, years) = view::timeline_value(graph, views);
+    let relationship_map = Value::safe_string(&map::relationship_map(config, graph));
     home.insert_value("timeline", timeline.clone());
+    home.insert_value("relationship_map", relationship_map.clone());
     jobs.push(PageJob {
         path: "index.html".into(),
         url: base.url(""),
@@ -228,6 +232,22 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
         templates: vec!["timeline.html".into()],
         context,
         optional: false,
+    });
+
+    // Relationship map, when the theme has a page for it.
+    let mut context = Context::new();
+    context.insert_value(
+        "page",
+        view::synthetic_page(config, "Relationship map", "map/"),
+    );
+    context.insert_value("relationship_map", relationship_map);
+    jobs.push(PageJob {
+        path: "map/index.html".into(),
+        url: base.url("map/"),
+        what: "the relationship map".into(),
+        templates: vec!["map.html".into()],
+        context,
+        optional: true,
     });
 
     // Tags.
@@ -336,14 +356,17 @@ fn register_functions(tera: &mut tera::Tera, config: &Config, graph: &Graph, vie
             })
         },
     );
-    tera.register_filter("human_date", |value: &str, _: Kwargs, _: &State| -> tera::TeraResult<String> {
-        crate::model::PartialDate::parse(value)
-            .map(|d| d.human())
-            .map_err(|e| tera::Error::message(format!("human_date: {e}")))
-    });
+    tera.register_filter(
+        "human_date",
+        |value: &str, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+            crate::model::PartialDate::parse(value)
+                .map(|d| d.human())
+                .map_err(|e| tera::Error::message(format!("human_date: {e}")))
+        },
+    );
     tera.register_filter("humanize", |value: &str, _: Kwargs, _: &State| {
-            humanise(value)
-        });
+        humanise(value)
+    });
 }
 
 /// Static files of the theme, then the site's over them: `(output path, source file)`.

@@ -65,7 +65,13 @@ impl Templates {
             if !reports.is_empty() {
                 return reports
                     .into_iter()
-                    .map(|(name, message, at)| Diagnostic::content(self.file(&name), Some(at), TemplateError::Tera(message)))
+                    .map(|(name, message, at)| {
+                        Diagnostic::content(
+                            self.file(&name),
+                            Some(at),
+                            TemplateError::Tera(message),
+                        )
+                    })
                     .collect();
             }
         }
@@ -186,10 +192,7 @@ pub fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnost
             )),
         }
     }
-    let mut templates = Templates {
-        tera,
-        files,
-    };
+    let mut templates = Templates { tera, files };
     // tera stops at the first bad template of a batch; parse each alone first so that
     // every syntax error is reported in one run.
     for (name, text) in &sources {
@@ -232,7 +235,9 @@ fn parse_reports(text: &str) -> Vec<(String, String, Location)> {
             let mut parts = place.rsplitn(3, ':');
             let col = parts.next().and_then(|c| c.parse().ok());
             let line_no = parts.next().and_then(|l| l.parse().ok());
-            if let (Some(col), Some(line_no), Some(name), Some(m)) = (col, line_no, parts.next(), message.take()) {
+            if let (Some(col), Some(line_no), Some(name), Some(m)) =
+                (col, line_no, parts.next(), message.take())
+            {
                 out.push((name.to_string(), m, Location::new(line_no, col)));
             }
         }
@@ -251,8 +256,16 @@ mod tests {
         assert_eq!(
             reports,
             vec![
-                ("entry.html".to_string(), "Unknown filter `x`".to_string(), Location::new(3, 7)),
-                ("base.html".to_string(), "Unknown function `y`".to_string(), Location::new(11, 27)),
+                (
+                    "entry.html".to_string(),
+                    "Unknown filter `x`".to_string(),
+                    Location::new(3, 7)
+                ),
+                (
+                    "base.html".to_string(),
+                    "Unknown function `y`".to_string(),
+                    Location::new(11, 27)
+                ),
             ]
         );
     }
