@@ -46,6 +46,16 @@ struct PageJob {
 
 /// Renders every page of the site and gathers static files.
 pub fn render_site(config: &Config, graph: &Graph) -> Result<Output, Diagnostics> {
+    render_pages(config, graph, &|_| true)
+}
+
+/// Renders only the pages whose output path `select` accepts (static files are always
+/// gathered); `serve` uses this to re-render just the pages an edit can change.
+pub fn render_pages(
+    config: &Config,
+    graph: &Graph,
+    select: &(dyn Fn(&str) -> bool + Sync),
+) -> Result<Output, Diagnostics> {
     let views = view::build_views(config, graph);
     let mut tera = tera::Tera::new();
     register_functions(&mut tera, config, graph, &views);
@@ -56,6 +66,7 @@ pub fn render_site(config: &Config, graph: &Graph) -> Result<Output, Diagnostics
     let jobs = page_jobs(config, graph, &views);
     let rendered: Vec<Result<(String, Vec<u8>), Diagnostic>> = jobs
         .into_par_iter()
+        .filter(|job| select(&job.path))
         .filter(|job| !job.optional || templates.pick(&job.templates).is_some())
         .map(|job| render_job(&templates, job))
         .collect();
