@@ -67,6 +67,10 @@ pub struct SiteSettings {
     pub extra: serde_json::Value,
     /// Top-level names in the output folder that builds keep (besides dotfiles), e.g. `CNAME`.
     pub keep: Vec<String>,
+    /// schema.org type of the home page and standalone pages (default `WebPage`).
+    pub schema_org: String,
+    /// Whether to build the full-text search index.
+    pub search: bool,
 }
 
 /// The deployment address, split into origin and path so links can honour a base path.
@@ -377,7 +381,7 @@ impl ConfigReader {
             );
             return Err(std::mem::take(&mut self.diagnostics).sorted());
         };
-        const TOP: [&str; 9] = [
+        const TOP: [&str; 11] = [
             "title",
             "description",
             "base_url",
@@ -387,6 +391,8 @@ impl ConfigReader {
             "markdown",
             "collections",
             "keep",
+            "schema_org",
+            "search",
         ];
         self.unknown_keys(map, &[], &TOP);
         for (name, at) in self.spans.duplicate_keys().to_vec() {
@@ -468,6 +474,10 @@ impl ConfigReader {
                 );
             }
         }
+        let schema_org = self
+            .string(map, &[], "schema_org", false)
+            .unwrap_or_else(|| "WebPage".into());
+        let search = self.boolean(map, &[], "search").unwrap_or(true);
         let collections = self.collections(map);
         let output = options
             .output
@@ -486,6 +496,8 @@ impl ConfigReader {
                 unsafe_html,
                 extra,
                 keep,
+                schema_org,
+                search,
             },
             collections,
         })

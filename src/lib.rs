@@ -8,18 +8,21 @@
 //! 3. [`model`]: front matter checked against the schemas into typed documents;
 //! 4. [`resolve`]: references and links resolved both ways, Markdown rendered, timeline, tags;
 //! 5. [`render`]: tera templates over the graph, in parallel, into an in-memory output;
-//! 6. [`write`]: the output swapped into the output folder atomically.
+//! 6. [`publish`]: sitemap, robots.txt, Atom feed, TimelineJS data, search index;
+//! 7. [`write`]: the output swapped into the output folder atomically.
 //!
 //! Every stage collects all its problems as [`Diagnostic`]s before the run stops, so an
 //! editor sees every error of a build at once.
 
 #![warn(missing_docs)]
 
+pub mod check;
 pub mod config;
 pub mod diagnostic;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod publish;
 pub mod render;
 pub mod resolve;
 pub mod write;
@@ -54,14 +57,15 @@ pub fn render_in_memory(config: &Config) -> Result<(Output, Report), Diagnostics
     let started = Instant::now();
     let (sources, mut diagnostics) = load::load_content(config);
     match model::build_model(config, sources) {
-        Ok(_) if !diagnostics.is_empty() => return Err(diagnostics.sorted()),
+        Ok(_) if !diagnostics.is_empty() => Err(diagnostics.sorted()),
         Err(more) => {
             diagnostics.extend(more);
-            return Err(diagnostics.sorted());
+            Err(diagnostics.sorted())
         }
         Ok(model) => {
             let graph = resolve::resolve_links(config, model)?;
-            let output = render::render_site(config, &graph)?;
+            let mut output = render::render_site(config, &graph)?;
+            publish::publish(config, &graph, &mut output)?;
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
             let mut pages = 0;
             for node in &graph.nodes {
@@ -106,7 +110,10 @@ pub fn build(config: &Config) -> Result<Report, Diagnostics> {
     Ok(report)
 }
 
-/// Checks the site as [`build`] would, writing nothing.
-pub fn check(config: &Config) -> Result<Report, Diagnostics> {
-    render_in_memory(config).map(|(_, report)| report)
+/// Checks the site as [`build`] would, then checks the rendered pages themselves (links,
+/// fragments, assets, titles, descriptions), writing nothing.
+pub fn check(config: &Config) -> Result<(Report, check::CheckReport), Diagnostics> {
+    let (output, report) = render_in_memory(config)?;
+    let links = check::check_output(config, &output)?;
+    Ok((report, links))
 }

@@ -45,6 +45,9 @@ enum Command {
         /// Include entries marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// List the external URLs the site links to, with the pages that use them.
+        #[arg(long)]
+        external: bool,
     },
 }
 
@@ -95,7 +98,11 @@ fn run(cli: Cli) -> ExitCode {
                 Err(diagnostics) => fail(&diagnostics),
             }
         }
-        Command::Check { site, drafts } => {
+        Command::Check {
+            site,
+            drafts,
+            external,
+        } => {
             let options = BuildOptions {
                 root: site.root,
                 drafts,
@@ -106,8 +113,22 @@ fn run(cli: Cli) -> ExitCode {
                 Err(diagnostics) => return fail(&diagnostics),
             };
             match casefile::check(&config) {
-                Ok(report) => {
+                Ok((report, links)) => {
                     println!("{}", summary("checked", &report, None));
+                    println!(
+                        "checked {} internal links and assets on {} pages: all resolve",
+                        links.links, links.pages
+                    );
+                    if external {
+                        println!(
+                            "{} external URLs (listed, not fetched: casefile does not go on the network):",
+                            links.external.len()
+                        );
+                        for (url, pages) in &links.external {
+                            let pages: Vec<&str> = pages.iter().map(String::as_str).collect();
+                            println!("{url}\n    used on: {}", pages.join(", "));
+                        }
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(diagnostics) => fail(&diagnostics),

@@ -206,14 +206,13 @@ fn location(span: &Span) -> Location {
 #[macro_export]
 macro_rules! yaml_path {
     ($($seg:expr),* $(,)?) => {
-        vec![$($crate::yaml_spans::PathSegment::from($seg)),*]
+        [$($crate::yaml_spans::PathSegment::from($seg)),*]
     };
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::yaml_path;
 
     const DOC: &str = "title: Han Dong\ntags: [a, b]\nresponses:\n  - by: han-dong\n    stance: denies\n  - by: han-tao\n";
 

@@ -158,7 +158,7 @@ mod tests {
 
     #[test]
     fn partial_dates_sort_before_precise_ones_in_the_same_period() {
-        let mut dates = vec![
+        let mut dates = [
             PartialDate::parse("2021-02-10").unwrap(),
             PartialDate::parse("2021").unwrap(),
             PartialDate::parse("2021-02").unwrap(),

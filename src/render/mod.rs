@@ -4,20 +4,20 @@
 //! bytes, static files included. Nothing is written here (the write stage owns the
 //! output folder), so `casefile check` can render a whole site in memory.
 
+mod assets;
 mod map;
+pub mod structured;
 mod templates;
 pub mod view;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Value};
-use walkdir::WalkDir;
 
 use crate::config::{humanise, Config};
-use crate::diagnostic::{relative_to, Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::DocId;
 use crate::resolve::{DocIndex, Graph};
 
@@ -57,8 +57,9 @@ pub fn render_pages(
     select: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Output, Diagnostics> {
     let views = view::build_views(config, graph);
+    let (assets, asset_problems) = assets::load_assets(config);
     let mut tera = tera::Tera::new();
-    register_functions(&mut tera, config, graph, &views);
+    register_functions(&mut tera, config, graph, &views, &assets);
     tera.global_context()
         .insert_value("site", view::site_value(config, graph, &views));
     let templates = load_templates(config, tera)?;
@@ -71,6 +72,7 @@ pub fn render_pages(
         .map(|job| render_job(&templates, job))
         .collect();
     let mut diagnostics = Diagnostics::new();
+    diagnostics.extend(asset_problems);
     let mut output = Output::default();
     for result in rendered {
         match result {
@@ -81,25 +83,16 @@ pub fn render_pages(
             Err(d) => diagnostics.push(d),
         }
     }
-    for (dest, source) in static_files(config) {
+    for (dest, bytes) in assets.files {
         if output.files.contains_key(&dest) {
             diagnostics.push(Diagnostic::content(
-                relative_to(&source, &config.root),
+                "static",
                 None,
-                format!("static file would overwrite the generated page `{dest}`"),
+                format!("static file `{dest}` would overwrite a generated page"),
             ));
             continue;
         }
-        match std::fs::read(&source) {
-            Ok(bytes) => {
-                output.files.insert(dest, bytes);
-            }
-            Err(e) => diagnostics.push(Diagnostic::content(
-                relative_to(&source, &config.root),
-                None,
-                format!("cannot read static file: {e}"),
-            )),
-        }
+        output.files.insert(dest, bytes);
     }
     diagnostics.into_result(output)
 }
@@ -261,6 +254,18 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
         optional: true,
     });
 
+    // Search, when the theme has a page for it.
+    let mut context = Context::new();
+    context.insert_value("page", view::synthetic_page(config, "Search", "search/"));
+    jobs.push(PageJob {
+        path: "search/index.html".into(),
+        url: base.url("search/"),
+        what: "the search page".into(),
+        templates: vec!["search.html".into()],
+        context,
+        optional: true,
+    });
+
     // Tags.
     let mut context = Context::new();
     context.insert_value("page", view::synthetic_page(config, "Tags", "tags/"));
@@ -309,7 +314,13 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
     jobs
 }
 
-fn register_functions(tera: &mut tera::Tera, config: &Config, graph: &Graph, views: &Views) {
+fn register_functions(
+    tera: &mut tera::Tera,
+    config: &Config,
+    graph: &Graph,
+    views: &Views,
+    assets: &assets::Assets,
+) {
     let by_id: Arc<HashMap<String, Value>> = Arc::new(
         graph
             .nodes
@@ -339,11 +350,16 @@ fn register_functions(tera: &mut tera::Tera, config: &Config, graph: &Graph, vie
         },
     );
     let base = config.site.base_url.clone();
+    let renamed = assets.renamed.clone();
     tera.register_function(
         "url_for",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let path: &str = kwargs.must_get("path")?;
-            Ok(Value::from(base.url(path)))
+            let published = renamed
+                .get(path.trim_start_matches('/'))
+                .map(String::as_str)
+                .unwrap_or(path);
+            Ok(Value::from(base.url(published)))
         },
     );
     let collections: Arc<HashMap<String, Value>> = Arc::new(
@@ -378,44 +394,4 @@ fn register_functions(tera: &mut tera::Tera, config: &Config, graph: &Graph, vie
     tera.register_filter("humanize", |value: &str, _: Kwargs, _: &State| {
         humanise(value)
     });
-}
-
-/// Static files of the theme, then the site's over them: `(output path, source file)`.
-fn static_files(config: &Config) -> BTreeMap<String, std::path::PathBuf> {
-    let mut files = BTreeMap::new();
-    let dirs = [
-        config
-            .root
-            .join("themes")
-            .join(&config.site.theme)
-            .join("static"),
-        config.root.join("static"),
-    ];
-    for dir in dirs {
-        collect_static(&dir, &mut files);
-    }
-    files
-}
-
-fn collect_static(dir: &Path, into: &mut BTreeMap<String, std::path::PathBuf>) {
-    if !dir.is_dir() {
-        return;
-    }
-    for item in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
-        let Ok(item) = item else { continue };
-        if !item.file_type().is_file() {
-            continue;
-        }
-        let rel: Vec<String> = item
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(item.path())
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        if rel.iter().any(|p| p.starts_with('.')) {
-            continue;
-        }
-        into.insert(rel.join("/"), item.into_path());
-    }
 }

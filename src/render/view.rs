@@ -195,6 +195,22 @@ pub fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) ->
         "source_path".into(),
         Value::from(node.doc.path.to_string_lossy().replace('\\', "/")),
     );
+    let schema_type = match &node.doc.id {
+        DocId::Entry(id) => config
+            .collections
+            .iter()
+            .find(|c| c.name == id.collection)
+            .and_then(|c| c.schema_org.clone())
+            .unwrap_or_else(|| "Thing".into()),
+        DocId::Index(_) => "CollectionPage".into(),
+        DocId::Home | DocId::Page(_) => config.site.schema_org.clone(),
+    };
+    let json_ld = super::structured::json_ld(config, node, &schema_type);
+    m.insert("schema_org".into(), Value::from(schema_type));
+    m.insert(
+        "json_ld".into(),
+        Value::safe_string(&super::structured::json_for_html(&json_ld)),
+    );
     Value::from(m)
 }
 
@@ -214,6 +230,13 @@ pub fn synthetic_page(config: &Config, title: &str, site_path: &str) -> Value {
         "tags" => Vec::<Value>::new(),
         "date" => Value::none(),
         "updated" => Value::none(),
+        "schema_org" => "WebPage",
+        "json_ld" => Value::safe_string(&super::structured::json_for_html(&serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "WebPage",
+            "name": title,
+            "url": config.site.base_url.permalink(site_path),
+        }))),
     }
 }
 

@@ -1,0 +1,246 @@
+//! Machine-readable companions of the rendered site: sitemap, robots.txt, Atom feed,
+//! TimelineJS data and the search index.
+//!
+//! Runs after rendering and adds files to the in-memory [`Output`]; it never writes to
+//! disk (the write stage does) and never changes a rendered page. Every text that came
+//! from content is escaped for its format: XML text for the feed and sitemap (no raw
+//! markup inside CDATA), `\u003c`-escaped JSON for the timeline.
+
+mod search;
+
+use std::fmt::Write;
+
+use serde_json::json;
+
+use crate::config::Config;
+use crate::diagnostic::Diagnostics;
+use crate::model::{DocId, PartialDate};
+use crate::render::structured::json_for_html;
+use crate::render::Output;
+use crate::resolve::{Graph, Node};
+
+/// How many of the most recent entries the Atom feed carries.
+pub const FEED_ENTRIES: usize = 50;
+
+/// Adds the sitemap, robots.txt, feed, timeline JSON and search index to `output`.
+pub fn publish(config: &Config, graph: &Graph, output: &mut Output) -> Result<(), Diagnostics> {
+    let pages: Vec<String> = output
+        .files
+        .keys()
+        .filter(|p| p.ends_with("index.html"))
+        .cloned()
+        .collect();
+    output.files.insert(
+        "sitemap.xml".into(),
+        sitemap(config, graph, &pages).into_bytes(),
+    );
+    output
+        .files
+        .insert("robots.txt".into(), robots(config).into_bytes());
+    output
+        .files
+        .insert("atom.xml".into(), atom(config, graph).into_bytes());
+    output.files.insert(
+        "timeline.json".into(),
+        timeline_json(config, graph).into_bytes(),
+    );
+    if config.site.search {
+        search::add_search_index(config, graph, output)?;
+    }
+    Ok(())
+}
+
+/// Escapes text for XML element content and double-quoted attributes.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters other than tab and newline are not allowed in XML 1.0.
+            c if c.is_control() && c != '\t' && c != '\n' && c != '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn sitemap(config: &Config, graph: &Graph, pages: &[String]) -> String {
+    let base = &config.site.base_url;
+    let mut lastmod_by_path = std::collections::HashMap::new();
+    for node in &graph.nodes {
+        if let Some(date) = node.doc.updated.or(node.doc.date) {
+            lastmod_by_path.insert(format!("{}index.html", node.site_path), date);
+        }
+    }
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for page in pages {
+        let site_path = page.trim_end_matches("index.html");
+        let _ = write!(
+            xml,
+            "  <url><loc>{}</loc>",
+            xml_escape(&base.permalink(site_path))
+        );
+        if let Some(date) = lastmod_by_path.get(page) {
+            let _ = write!(xml, "<lastmod>{date}</lastmod>");
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+fn robots(config: &Config) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        config.site.base_url.permalink("sitemap.xml")
+    )
+}
+
+/// RFC 3339 timestamp of a partial date, taking the first day of its period.
+fn rfc3339(date: &PartialDate) -> String {
+    format!(
+        "{:04}-{:02}-{:02}T00:00:00Z",
+        date.year,
+        date.month.unwrap_or(1),
+        date.day.unwrap_or(1)
+    )
+}
+
+fn atom(config: &Config, graph: &Graph) -> String {
+    let base = &config.site.base_url;
+    let mut dated: Vec<&Node> = graph.timeline.iter().map(|&i| &graph.nodes[i]).collect();
+    dated.reverse();
+    dated.truncate(FEED_ENTRIES);
+    let updated = dated
+        .iter()
+        .filter_map(|n| n.doc.updated.max(n.doc.date))
+        .max();
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = write!(
+        xml,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n  <generator>casefile</generator>\n",
+        xml_escape(&config.site.language),
+        xml_escape(&config.site.title),
+        xml_escape(&config.site.description),
+        xml_escape(&base.permalink("atom.xml")),
+        xml_escape(&base.permalink("")),
+        xml_escape(&base.permalink("")),
+        updated.map(|d| rfc3339(&d)).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+        xml_escape(&config.site.title),
+    );
+    for node in dated {
+        let Some(date) = node.doc.date else { continue };
+        let link = base.permalink(&node.site_path);
+        let collection = node
+            .doc
+            .id
+            .entry()
+            .map(|id| id.collection.as_str())
+            .unwrap_or("");
+        let _ = write!(
+            xml,
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{}</id>\n    <published>{}</published>\n    <updated>{}</updated>\n    <category term=\"{}\"/>\n",
+            xml_escape(&node.doc.title),
+            xml_escape(&link),
+            xml_escape(&link),
+            rfc3339(&date),
+            rfc3339(&node.doc.updated.unwrap_or(date)),
+            xml_escape(collection),
+        );
+        if let Some(summary) = &node.doc.summary {
+            let _ = writeln!(
+                xml,
+                "    <summary type=\"text\">{}</summary>",
+                xml_escape(summary)
+            );
+        }
+        let _ = writeln!(
+            xml,
+            "    <content type=\"html\">{}</content>\n  </entry>",
+            xml_escape(&node.content)
+        );
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+fn timeline_json(config: &Config, graph: &Graph) -> String {
+    let events: Vec<serde_json::Value> = graph
+        .timeline
+        .iter()
+        .map(|&i| {
+            let node = &graph.nodes[i];
+            let date = node.doc.date.expect("timeline entries are dated");
+            let mut start = serde_json::Map::new();
+            start.insert("year".into(), json!(date.year.to_string()));
+            if let Some(m) = date.month {
+                start.insert("month".into(), json!(m.to_string()));
+            }
+            if let Some(d) = date.day {
+                start.insert("day".into(), json!(d.to_string()));
+            }
+            let (group, unique_id) = match &node.doc.id {
+                DocId::Entry(id) => (
+                    config
+                        .collections
+                        .iter()
+                        .find(|c| c.name == id.collection)
+                        .map(|c| c.title.clone())
+                        .unwrap_or_default(),
+                    format!("{}-{}", id.collection, id.slug),
+                ),
+                other => (
+                    String::new(),
+                    other.site_path().trim_end_matches('/').replace('/', "-"),
+                ),
+            };
+            let mut text = format!(
+                "<p>{}</p>",
+                xml_escape(node.doc.summary.as_deref().unwrap_or(""))
+            );
+            let _ = write!(
+                text,
+                "<p><a href=\"{}\">Read more</a></p>",
+                xml_escape(&config.site.base_url.permalink(&node.site_path))
+            );
+            json!({
+                "start_date": start,
+                "display_date": date.human(),
+                "text": { "headline": xml_escape(&node.doc.title), "text": text },
+                "group": group,
+                "unique_id": unique_id,
+            })
+        })
+        .collect();
+    let value = json!({
+        "title": { "text": { "headline": xml_escape(&config.site.title), "text": xml_escape(&config.site.description) } },
+        "events": events,
+    });
+    json_for_html(&value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn xml_escape_covers_markup_and_quotes() {
+        assert_eq!(
+            xml_escape("<a href=\"x\">&'</a>]]>"),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;]]&gt;"
+        );
+        assert_eq!(xml_escape("bell\u{7}"), "bell");
+    }
+
+    #[test]
+    fn partial_dates_become_timestamps() {
+        assert_eq!(
+            rfc3339(&PartialDate::parse("2021-02").unwrap()),
+            "2021-02-01T00:00:00Z"
+        );
+    }
+}
