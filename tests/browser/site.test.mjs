@@ -592,7 +592,8 @@ test('no page scrolls horizontally at 375 px', { timeout: TEST_TIMEOUT_MS }, asy
  */
 async function findLink(page, part, what) {
   const links = page.locator(`a[href*="${part}"]`).filter({ visible: true });
-  const hrefs = await links.evaluateAll((els) => els.map((e) => e.href));
+  // SVG links (the relationship map) expose href as an SVGAnimatedString: resolve the attribute.
+  const hrefs = await links.evaluateAll((els) => els.map((e) => new URL(e.getAttribute('href'), document.baseURI).href));
   const itemRe = new RegExp(`${part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[^/#?]+`);
   let index = hrefs.findIndex((h) => h.startsWith(ORIGIN + '/') && itemRe.test(new URL(h).pathname));
   if (index < 0) index = hrefs.findIndex((h) => h.startsWith(ORIGIN + '/'));
@@ -663,6 +664,46 @@ test("a reader's path: home → Han Dong → an allegation → a source, then ba
 
 // ---------------------------------------------------------------------------
 // f. Screenshots at phone and desktop widths, light and dark
+
+test('search: a query finds entries under the base path, the collection filter narrows them, and only part of the index loads', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const problems = [];
+  const context = await newContext(1280, problems);
+  try {
+    const page = await openPage(context, problems, 'light');
+    const fetched = [];
+    page.on('response', async (res) => {
+      if (!res.url().includes(`${PREFIX}pagefind/`)) return;
+      const body = await res.body().catch(() => Buffer.alloc(0));
+      fetched.push({ url: res.url(), bytes: body.length });
+    });
+    await visit(page, { url: `${BASE_URL}search/`, notFound: false });
+    const input = page.locator('.pagefind-ui__search-input');
+    await input.fill('consul');
+    const results = page.locator('.pagefind-ui__result');
+    await results.first().waitFor({ timeout: 15_000 });
+    const links = await page.locator('.pagefind-ui__result-link').evaluateAll((els) => els.map((e) => e.href));
+    check(links.length > 0, 'search for "consul" found nothing');
+    check(links.every((h) => h.startsWith(BASE_URL)), `result links leave the base path: ${links.join(', ')}`);
+    check(links.some((h) => h.includes('/people/han-tao/')), `Han Tao (consul general) is not among the results: ${links.join(', ')}`);
+    const indexChunks = fetched.filter((f) => f.url.includes('/pagefind/index/'));
+    const allChunks = ALL_FILES.filter((f) => f.includes(`pagefind${path.sep}index${path.sep}`));
+    check(indexChunks.length > 0, 'the query loaded no index chunk');
+    console.log(`# first query: ${fetched.length} requests, ${fetched.reduce((n, f) => n + f.bytes, 0)} bytes from pagefind/; ${indexChunks.length} of ${allChunks.length} index chunks`);
+
+    // The collection filter (Pagefind's "section" filter) narrows results to people.
+    const before = await results.count();
+    const people = page.locator('.pagefind-ui__filter-checkbox[id*="People" i], input[type=checkbox][id*="People" i]').first();
+    await people.check();
+    await page.waitForFunction((n) => document.querySelectorAll('.pagefind-ui__result').length !== n
+      || [...document.querySelectorAll('.pagefind-ui__result-link')].every((a) => a.href.includes('/people/')), before, { timeout: 15_000 });
+    const filtered = await page.locator('.pagefind-ui__result-link').evaluateAll((els) => els.map((e) => e.href));
+    check(filtered.length > 0 && filtered.every((h) => h.includes('/people/')), `the People filter left other results: ${filtered.join(', ')}`);
+  } finally {
+    await context.close();
+  }
+  const unique = [...new Set(problems.map((p) => `  ${p.where}: ${p.what}`))];
+  check(unique.length === 0, `problems on the search page:\n${unique.join('\n')}`);
+});
 
 test('screenshots of key pages at 375 and 1280 px, light and dark', { timeout: TEST_TIMEOUT_MS }, async () => {
   await fsp.mkdir(SCREENSHOT_DIR, { recursive: true });
