@@ -124,6 +124,14 @@ pub fn build_views(config: &Config, graph: &Graph) -> Views {
                 "fields".into(),
                 fields_value(&node.fields, &|i| links[i].clone()),
             );
+            // `allegations.investigated_by`: the fields through which others refer to it,
+            // so templates can pick, say, the bodies that investigate something.
+            let referenced_by: Vec<Value> = graph.backlinks[i]
+                .iter()
+                .filter_map(|g| Some(format!("{}.{}", g.collection.as_ref()?, g.field.as_ref()?)))
+                .map(Value::from)
+                .collect();
+            m.insert("referenced_by".into(), Value::from(referenced_by));
             Value::from(m)
         })
         .collect();
