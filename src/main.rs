@@ -153,10 +153,11 @@ fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {
         .map(|o| format!(" into {}", o.display()))
         .unwrap_or_default();
     format!(
-        "{verb} {} pages from {total} entries ({}) and {} standalone pages, {} files, {:.1} KB{place} in {:.2} s",
+        "{verb} {} pages from {total} entries ({}) and {} standalone page{}, {} files, {:.1} KB{place} in {:.2} s",
         report.rendered,
         entries.join(", "),
         report.pages,
+        if report.pages == 1 { "" } else { "s" },
         report.files,
         report.bytes as f64 / 1024.0,
         report.elapsed.as_secs_f64()

@@ -30,20 +30,20 @@ pub fn publish(config: &Config, graph: &Graph, output: &mut Output) -> Result<()
         .filter(|p| p.ends_with("index.html"))
         .cloned()
         .collect();
-    output.files.insert(
-        "sitemap.xml".into(),
-        sitemap(config, graph, &pages).into_bytes(),
-    );
-    output
-        .files
-        .insert("robots.txt".into(), robots(config).into_bytes());
-    output
-        .files
-        .insert("atom.xml".into(), atom(config, graph).into_bytes());
-    output.files.insert(
-        "timeline.json".into(),
-        timeline_json(config, graph).into_bytes(),
-    );
+    // A file of the same name in the site's or theme's `static/` wins: an editor who
+    // writes their own robots.txt means it.
+    let generated = [
+        ("sitemap.xml", sitemap(config, graph, &pages)),
+        ("robots.txt", robots(config)),
+        ("atom.xml", atom(config, graph)),
+        ("timeline.json", timeline_json(config, graph)),
+    ];
+    for (path, text) in generated {
+        output
+            .files
+            .entry(path.to_string())
+            .or_insert_with(|| text.into_bytes());
+    }
     if config.site.search {
         search::add_search_index(config, graph, output)?;
     }

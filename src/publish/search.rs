@@ -71,7 +71,7 @@ pub fn add_search_index(
         } else {
             format!("{BUNDLE_DIR}/{name}")
         };
-        output.files.insert(path, file.contents);
+        output.files.entry(path).or_insert(file.contents);
     }
     Ok(())
 }

@@ -20,6 +20,8 @@ pub struct Assets {
     pub files: BTreeMap<String, Vec<u8>>,
     /// Original path (`style.css`) to published path (`style.1a2b3c4d5e.css`).
     pub renamed: HashMap<String, String>,
+    /// Published path to the source file (relative to the site root), for messages.
+    pub sources: HashMap<String, PathBuf>,
 }
 
 fn fingerprinted(path: &str) -> bool {
@@ -61,6 +63,9 @@ pub fn load_assets(config: &Config) -> (Assets, Vec<Diagnostic>) {
                 if published != path {
                     assets.renamed.insert(path, published.clone());
                 }
+                assets
+                    .sources
+                    .insert(published.clone(), relative_to(&source, &config.root));
                 assets.files.insert(published, bytes);
             }
             Err(e) => problems.push(Diagnostic::content(

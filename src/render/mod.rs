@@ -85,10 +85,15 @@ pub fn render_pages(
     }
     for (dest, bytes) in assets.files {
         if output.files.contains_key(&dest) {
+            let source = assets
+                .sources
+                .get(&dest)
+                .cloned()
+                .unwrap_or_else(|| "static".into());
             diagnostics.push(Diagnostic::content(
-                "static",
+                source,
                 None,
-                format!("static file `{dest}` would overwrite a generated page"),
+                format!("static file would overwrite the generated page `{dest}`"),
             ));
             continue;
         }

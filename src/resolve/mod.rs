@@ -462,7 +462,7 @@ fn editorial_checks(config: &Config, nodes: &[Node]) -> Vec<Diagnostic> {
                             },
                         )
                         .with_hint(Some(format!(
-                            "add to `{records}`: `- {{ {key}: {} , ... }}`",
+                            "add to `{records}`: `- {{ {key}: {}, ... }}`",
                             r.target.slug
                         ))),
                     );
