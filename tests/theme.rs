@@ -1,0 +1,242 @@
+//! The default theme on the bundled explainer and on a site with other collections:
+//! page weight, structure for assistive technology, partial dates, the relationship map.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use casefile::BuildOptions;
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn build(root: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.to_path_buf()),
+        base_url: None,
+        drafts: false,
+    };
+    let config = casefile::load_config(&options).unwrap_or_else(|d| panic!("{d}"));
+    casefile::build(&config).unwrap_or_else(|d| panic!("{d}"));
+    let mut files = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(out)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.insert(rel, std::fs::read(entry.path()).unwrap());
+        }
+    }
+    files
+}
+
+fn html(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
+    String::from_utf8(files[path].clone()).unwrap()
+}
+
+#[test]
+fn entry_pages_with_their_stylesheet_weigh_under_50_kb_and_load_nothing_from_other_hosts() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = build(&repo(), &dir.path().join("out"));
+    let css: usize = files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".css") && !p.starts_with("pagefind/"))
+        .map(|(_, b)| b.len())
+        .sum();
+    let mut heaviest = (String::new(), 0);
+    for (path, bytes) in files
+        .iter()
+        .filter(|(p, _)| p.ends_with("index.html") && p.matches('/').count() == 2)
+    {
+        let total = bytes.len() + css;
+        if total > heaviest.1 {
+            heaviest = (path.clone(), total);
+        }
+        let page = String::from_utf8_lossy(bytes);
+        for attr in [" src=\"http", " href=\"http"] {
+            for hit in page.match_indices(attr) {
+                let rest = &page[hit.0 + attr.len() - 4..];
+                let url = &rest[..rest.find('"').unwrap()];
+                let is_link = page[..hit.0]
+                    .rfind('<')
+                    .map(|i| &page[i..hit.0])
+                    .unwrap_or("");
+                // Stylesheets, scripts, images and icons must be local; ordinary links may go anywhere.
+                if !is_link.starts_with("<a")
+                    && !is_link.contains("rel=\"canonical\"")
+                    && !is_link.contains("rel=\"alternate\"")
+                {
+                    assert!(
+                        url.starts_with("https://example.org/han-dong/"),
+                        "{path} loads {url}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(
+        heaviest.1 < 50 * 1024,
+        "{} with CSS weighs {} bytes",
+        heaviest.0,
+        heaviest.1
+    );
+}
+
+#[test]
+fn pages_have_landmarks_a_skip_link_and_one_h1() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = build(&repo(), &dir.path().join("out"));
+    for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
+        let page = String::from_utf8_lossy(bytes);
+        assert!(page.contains("<html lang=\"en\">"), "{path}");
+        assert!(
+            page.contains("<a class=\"skip-link\" href=\"#main\">"),
+            "{path}"
+        );
+        assert!(page.contains("<main id=\"main\""), "{path}");
+        assert!(
+            page.contains("<header")
+                && page.contains("<nav aria-label=")
+                && page.contains("<footer"),
+            "{path}"
+        );
+        assert_eq!(page.matches("<h1").count(), 1, "{path}");
+    }
+}
+
+#[test]
+fn the_stylesheet_has_dark_mode_print_styles_and_visible_focus() {
+    let css = std::fs::read_to_string(repo().join("themes/default/static/style.css")).unwrap();
+    assert!(css.contains("@media (prefers-color-scheme: dark)"));
+    assert!(css.contains("@media print"));
+    assert!(css.contains(":focus-visible"));
+    assert!(
+        !css.contains("@import") && !css.contains("url(http"),
+        "no web fonts or remote assets"
+    );
+}
+
+#[test]
+fn allegation_pages_put_status_in_words_and_the_response_beside_the_claim() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = build(&repo(), &dir.path().join("out"));
+    let page = html(
+        &files,
+        "allegations/advice-on-detained-canadians/index.html",
+    );
+    assert!(page.contains("<span class=\"status status-denied\">Denied</span>"));
+    let claim = page.find("What is alleged").unwrap();
+    let response = page.find("The response").unwrap();
+    let grid = page.find("class=\"claim-response\"").unwrap();
+    assert!(grid < claim && claim < response);
+    assert!(page.contains("<strong>Denies</strong>"));
+    assert!(
+        page.contains("href=\"/han-dong/sources/"),
+        "sources are linked"
+    );
+    let person = html(&files, "people/han-dong/index.html");
+    assert!(person.contains("<h3>Allegations about Han Dong</h3>"));
+    assert!(person.contains("<h2 id=\"page-connections\">Connections</h2>"));
+}
+
+#[test]
+fn the_timeline_reads_partial_dates_naturally_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = build(&repo(), &dir.path().join("out"));
+    let page = html(&files, "timeline/index.html");
+    let order = [
+        "<time datetime=\"2018-12\">December 2018</time>",
+        "<time datetime=\"2019\">2019</time>",
+        "<time datetime=\"2021-02\">February 2021</time>",
+        "<time datetime=\"2023-03-22\">22 March 2023</time>",
+    ];
+    let positions: Vec<usize> = order
+        .iter()
+        .map(|o| page.find(o).unwrap_or_else(|| panic!("{o}")))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+}
+
+#[test]
+fn the_relationship_map_is_an_svg_with_a_link_for_every_entry() {
+    let dir = tempfile::tempdir().unwrap();
+    let files = build(&repo(), &dir.path().join("out"));
+    let page = html(&files, "map/index.html");
+    let svg = &page[page.find("<svg").unwrap()..page.find("</svg>").unwrap()];
+    let entries = files
+        .keys()
+        .filter(|p| {
+            p.ends_with("index.html") && p.matches('/').count() == 2 && !p.starts_with("tags/")
+        })
+        .count();
+    assert_eq!(svg.matches("<a class=\"node\" href=").count(), entries);
+    assert!(
+        svg.matches("<path class=\"edge\"").count() > entries,
+        "references are drawn"
+    );
+    assert!(!page.contains("<script src"), "the map needs no JavaScript");
+}
+
+#[test]
+fn the_default_theme_renders_any_declared_collection() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("content/ships")).unwrap();
+    std::fs::create_dir_all(site.join("content/ports")).unwrap();
+    for entry in walkdir::WalkDir::new(repo().join("themes/default")) {
+        let entry = entry.unwrap();
+        let target = site.join("themes/default").join(
+            entry
+                .path()
+                .strip_prefix(repo().join("themes/default"))
+                .unwrap(),
+        );
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    std::fs::write(
+        site.join("site.yaml"),
+        "title: Harbour log\nbase_url: https://example.org/\nsearch: false\ncollections:\n  ports:\n    fields:\n      country: { type: string }\n  ships:\n    singular: Ship\n    fields:\n      tonnage: { type: integer, label: Tonnage }\n      launched: { type: date }\n      home_port: { type: ref, to: ports, backlink: \"Ships based in {title}\" }\n      flags: { type: strings }\n      active: { type: bool }\n      kind: { type: enum, values: [tug, ferry] }\n      site: { type: url }\n      crew:\n        type: records\n        fields:\n          name: { type: string }\n          role: { type: enum, values: [captain, mate] }\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/_index.md"),
+        "---\ntitle: Harbour log\n---\nShips and ports.\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/ports/oslo.md"),
+        "---\ntitle: Oslo\ncountry: Norway\n---\n",
+    )
+    .unwrap();
+    std::fs::write(
+        site.join("content/ships/fram.md"),
+        "---\ntitle: Fram\nsummary: A polar ship.\ndate: 1892\ntonnage: 402\nlaunched: 1892-10\nhome_port: oslo\nflags: [NO]\nactive: false\nkind: ferry\nsite: https://example.org/fram\ncrew:\n  - { name: Otto, role: captain }\n---\nBuilt for [[oslo]] expeditions.\n",
+    )
+    .unwrap();
+    let files = build(&site, &dir.path().join("out"));
+    let ship = html(&files, "ships/fram/index.html");
+    for needle in [
+        "<dt>Tonnage</dt><dd>402</dd>",
+        "October 1892",
+        "<a href=\"/ports/oslo/\">Oslo</a>",
+        "<dt>Active</dt><dd>No</dd>",
+        "Ferry",
+        "<dt>Name</dt><dd>Otto</dd>",
+        "Captain",
+    ] {
+        assert!(ship.contains(needle), "ship page lacks {needle}");
+    }
+    let port = html(&files, "ports/oslo/index.html");
+    assert!(port.contains("<h3>Ships based in Oslo</h3>"));
+    assert!(port.contains("<h3>Mentioned in</h3>"));
+    assert!(html(&files, "index.html").contains("Ships"));
+}
