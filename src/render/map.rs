@@ -83,7 +83,8 @@ pub fn relationship_map(config: &Config, graph: &Graph) -> String {
     for (to, groups) in graph.backlinks.iter().enumerate() {
         for group in groups.iter().filter(|g| g.field.is_some()) {
             for &from in &group.docs {
-                edges.push((from, to));
+                // A reference each way between two entries is one line on the map.
+                edges.push((from.min(to), from.max(to)));
             }
         }
     }

@@ -151,6 +151,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
     let (timeline, years) = view::timeline_value(graph, views);
     let relationship_map = Value::safe_string(&map::relationship_map(config, graph));
     home.insert_value("timeline", timeline.clone());
+    home.insert_value("timeline_years", years.clone());
     home.insert_value("relationship_map", relationship_map.clone());
     jobs.push(PageJob {
         path: "index.html".into(),
@@ -290,6 +291,8 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
         let mut tag_value = tera::Map::new();
         tag_value.insert("name".into(), Value::from(tag.name.as_str()));
         tag_value.insert("slug".into(), Value::from(tag.slug.as_str()));
+        tag_value.insert("url".into(), Value::from(base.url(&site_path)));
+        tag_value.insert("count".into(), Value::from(entries.len()));
         tag_value.insert("entries".into(), Value::from(entries));
         context.insert_value("tag", Value::from(tag_value));
         jobs.push(PageJob {
@@ -360,6 +363,11 @@ fn register_functions(
         "url_for",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let path: &str = kwargs.must_get("path")?;
+            if path.contains("://") {
+                return Err(tera::Error::message(format!(
+                    "url_for: `{path}` is already a full address; write it as it is"
+                )));
+            }
             let published = renamed
                 .get(path.trim_start_matches('/'))
                 .map(String::as_str)
@@ -399,4 +407,36 @@ fn register_functions(
     tera.register_filter("humanize", |value: &str, _: Kwargs, _: &State| {
         humanise(value)
     });
+    // tera's own `group_by` returns its groups in hash order, which would make output
+    // differ between builds; this one keeps the order in which groups first appear.
+    tera.register_filter(
+        "group_by",
+        |values: &[Value], kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let attribute: &str = kwargs.must_get("attribute")?;
+            let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
+            for (i, value) in values.iter().enumerate() {
+                let Some(key) = value.get_from_path(attribute) else {
+                    return Err(tera::Error::message(format!(
+                        "group_by: value at index {i} has no attribute `{attribute}`"
+                    )));
+                };
+                if key.is_none() {
+                    continue;
+                }
+                let key = key
+                    .as_str()
+                    .map(String::from)
+                    .unwrap_or_else(|| key.to_string());
+                match groups.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, list)) => list.push(value.clone()),
+                    None => groups.push((key, vec![value.clone()])),
+                }
+            }
+            let mut map = tera::Map::new();
+            for (key, list) in groups {
+                map.insert(key.into(), Value::from(list));
+            }
+            Ok(Value::from(map))
+        },
+    );
 }

@@ -199,6 +199,9 @@ pub fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) ->
         })
         .collect();
     m.insert("backlinks".into(), Value::from(backlinks));
+    if let Some(referenced_by) = views.cards[i].get_from_path("referenced_by") {
+        m.insert("referenced_by".into(), referenced_by.clone());
+    }
     m.insert(
         "source_path".into(),
         Value::from(node.doc.path.to_string_lossy().replace('\\', "/")),
@@ -333,6 +336,8 @@ pub fn site_value(config: &Config, graph: &Graph, views: &Views) -> Value {
         "timeline_url" => base.url("timeline/"),
         "tags_url" => base.url("tags/"),
         "collections" => collections,
+        "search" => config.site.search,
+        "schema_org" => config.site.schema_org.clone(),
         "pages" => pages,
         "tags" => tags,
         "extra" => extra,
