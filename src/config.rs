@@ -12,13 +12,18 @@ use serde_yaml::{Mapping, Value};
 use thiserror::Error;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Location};
-use crate::yaml_spans::{PathSegment, SpanIndex};
+use crate::yaml_spans::{self, LimitError, PathSegment, SpanIndex};
 
 /// Keys every entry has, whatever its collection.
 pub const COMMON_KEYS: [&str; 6] = ["title", "summary", "date", "updated", "tags", "draft"];
 
 /// Collection names the engine uses for its own pages.
-const RESERVED_NAMES: [&str; 4] = ["tags", "timeline", "static", "search"];
+const RESERVED_NAMES: [&str; 7] = [
+    "tags", "timeline", "static", "search", "map", "pages", "pagefind",
+];
+
+/// `site.yaml` files larger than this are refused.
+pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// What the command line asks of a build, before `site.yaml` is read.
 #[derive(Debug, Clone, Default)]
@@ -263,6 +268,18 @@ pub enum ConfigError {
     /// Not valid YAML.
     #[error("invalid YAML: {0}")]
     Syntax(String),
+    /// Not UTF-8 text.
+    #[error("`site.yaml` is not valid UTF-8 text")]
+    NotUtf8,
+    /// Larger than [`MAX_CONFIG_BYTES`].
+    #[error("`site.yaml` is {0} bytes; it is limited to {MAX_CONFIG_BYTES} bytes")]
+    TooLarge(u64),
+    /// A character YAML reads as a line break but editors do not show as one.
+    #[error("`site.yaml` contains U+{:04X}, which YAML reads as a line break: remove it, or write it as `\\u{:04X}` in double quotes", *.0 as u32, *.0 as u32)]
+    HiddenLineBreak(char),
+    /// Passes one of the YAML limits.
+    #[error("{0}")]
+    Limit(LimitError),
     /// The same key twice in one mapping.
     #[error("duplicate key `{0}`")]
     DuplicateKey(String),
@@ -319,6 +336,8 @@ impl ConfigError {
             ConfigError::UnknownCollection { to, .. } => {
                 did_you_mean(to, index_keys.iter().copied())
             }
+            ConfigError::Limit(limit) => limit.hint(),
+            ConfigError::NotUtf8 => Some("save the file as UTF-8".into()),
             _ => None,
         }
     }
@@ -326,13 +345,44 @@ impl ConfigError {
 
 /// Reads and validates `<root>/site.yaml` with the command-line overrides.
 pub fn load_config(options: &BuildOptions) -> Result<Config, Diagnostics> {
-    let path = options.root.join("site.yaml");
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        Diagnostic::config("site.yaml", None, ConfigError::Unreadable(e.to_string()))
-    })?;
+    let text = read_site_yaml(&options.root.join("site.yaml"))?;
     let mut reader = ConfigReader::new(&text)?;
     let config = reader.read(options);
     reader.diagnostics.into_result(config?)
+}
+
+/// The text of `site.yaml`: at most [`MAX_CONFIG_BYTES`], UTF-8, without a byte-order
+/// mark and with LF line ends (what editors write is read as the plain form).
+fn read_site_yaml(path: &std::path::Path) -> Result<String, Diagnostic> {
+    use std::io::Read;
+    let fail = |e: ConfigError, at: Option<Location>| {
+        let hint = e.hint(&[]);
+        Diagnostic::config("site.yaml", at, e).with_hint(hint)
+    };
+    let unreadable = |e: std::io::Error| fail(ConfigError::Unreadable(e.to_string()), None);
+    let file = std::fs::File::open(path).map_err(unreadable)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(fail(ConfigError::TooLarge(size), None));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        fail(
+            ConfigError::NotUtf8,
+            Some(Location::of_offset(&prefix, valid)),
+        )
+    })?;
+    let text = crate::load::normalise(text);
+    if let Some((offset, c)) = yaml_spans::hidden_line_break(&text) {
+        let at = Location::of_offset(&text, offset);
+        return Err(fail(ConfigError::HiddenLineBreak(c), Some(at)));
+    }
+    Ok(text)
 }
 
 struct ConfigReader {
@@ -343,16 +393,32 @@ struct ConfigReader {
 
 impl ConfigReader {
     fn new(text: &str) -> Result<ConfigReader, Diagnostics> {
-        let root: Value = serde_yaml::from_str(text).map_err(|e| {
+        let spans = SpanIndex::scan(text).map_err(|limit| {
+            let error = ConfigError::Limit(limit.error);
+            let hint = error.hint(&[]);
+            Diagnostic::config("site.yaml", Some(limit.at), error).with_hint(hint)
+        })?;
+        if !spans.duplicate_keys().is_empty() {
+            let mut diagnostics = Diagnostics::new();
+            for (name, at) in spans.duplicate_keys() {
+                diagnostics.push(Diagnostic::config(
+                    "site.yaml",
+                    Some(*at),
+                    ConfigError::DuplicateKey(name.clone()),
+                ));
+            }
+            return Err(diagnostics.sorted());
+        }
+        let root: Value = yaml_spans::parse_value(text).map_err(|e| {
             let location = e.location().map(|l| Location::new(l.line(), l.column()));
             Diagnostic::config(
                 "site.yaml",
                 location,
-                ConfigError::Syntax(strip_location(&e.to_string())),
+                ConfigError::Syntax(yaml_spans::describe(&e)),
             )
         })?;
         Ok(ConfigReader {
-            spans: SpanIndex::build(text),
+            spans,
             root,
             diagnostics: Diagnostics::new(),
         })
@@ -361,7 +427,12 @@ impl ConfigReader {
     fn error(&mut self, path: &[PathSegment], error: ConfigError, known: &[&str]) {
         let hint = error.hint(known);
         let location = match &error {
-            ConfigError::UnknownKey(_) => self.spans.key(path).or_else(|| self.spans.best(path)),
+            ConfigError::UnknownKey(_)
+            | ConfigError::BadName(_)
+            | ConfigError::ReservedName(_)
+            | ConfigError::BuiltinField(_) => {
+                self.spans.key(path).or_else(|| self.spans.best(path))
+            }
             _ => self.spans.best(path),
         };
         self.diagnostics
@@ -395,13 +466,6 @@ impl ConfigReader {
             "search",
         ];
         self.unknown_keys(map, &[], &TOP);
-        for (name, at) in self.spans.duplicate_keys().to_vec() {
-            self.diagnostics.push(Diagnostic::config(
-                "site.yaml",
-                Some(at),
-                ConfigError::DuplicateKey(name),
-            ));
-        }
 
         let title = self.string(map, &[], "title", true).unwrap_or_default();
         let description = self

@@ -240,6 +240,207 @@ pub fn relative_to(path: &Path, root: &Path) -> PathBuf {
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
+/// Shows diagnostics on a terminal: the plain `path:line:col: error: message` line, then
+/// the offending source line with a caret under the column, then the hint.
+///
+/// The first line of each diagnostic is exactly its [`Display`](fmt::Display) first line
+/// (colours aside), so scripts that read `path:line:col:` keep working. Source lines are
+/// read from `root`-relative paths; a file that cannot be read just has no snippet.
+#[derive(Debug, Clone)]
+pub struct Renderer {
+    root: PathBuf,
+    color: bool,
+}
+
+/// Longest source line shown whole; longer lines are cut to a window around the column.
+const SNIPPET_WIDTH: usize = 120;
+
+impl Renderer {
+    /// A renderer reading sources below `root`, with ANSI colours when `color` is on.
+    pub fn new(root: impl Into<PathBuf>, color: bool) -> Self {
+        Renderer {
+            root: root.into(),
+            color,
+        }
+    }
+
+    /// Every diagnostic, then the `error: N problems found` line, each line ending in `\n`.
+    pub fn render_all(&self, diagnostics: &Diagnostics) -> String {
+        let mut files = std::collections::HashMap::new();
+        let mut out = String::new();
+        for d in diagnostics.iter() {
+            self.render_into(d, &mut files, &mut out);
+        }
+        let n = diagnostics.len();
+        let (error, bold) = self.styles_error();
+        out.push_str(&format!(
+            "{}error{}: {}{n} problem{} found{}\n",
+            error.render(),
+            error.render_reset(),
+            bold.render(),
+            if n == 1 { "" } else { "s" },
+            bold.render_reset()
+        ));
+        out
+    }
+
+    /// One diagnostic with its snippet and hint, ending in `\n`.
+    pub fn render(&self, diagnostic: &Diagnostic) -> String {
+        let mut out = String::new();
+        self.render_into(diagnostic, &mut std::collections::HashMap::new(), &mut out);
+        out
+    }
+
+    fn styles_error(&self) -> (anstyle::Style, anstyle::Style) {
+        if self.color {
+            (
+                anstyle::AnsiColor::Red.on_default().bold(),
+                anstyle::Style::new().bold(),
+            )
+        } else {
+            (anstyle::Style::new(), anstyle::Style::new())
+        }
+    }
+
+    fn render_into(
+        &self,
+        d: &Diagnostic,
+        files: &mut std::collections::HashMap<PathBuf, Option<String>>,
+        out: &mut String,
+    ) {
+        use std::fmt::Write;
+        let plain = anstyle::Style::new();
+        let (error, bold) = self.styles_error();
+        let (gutter, caret, help) = if self.color {
+            (
+                anstyle::AnsiColor::Blue.on_default().bold(),
+                anstyle::AnsiColor::Red.on_default().bold(),
+                anstyle::AnsiColor::Cyan.on_default().bold(),
+            )
+        } else {
+            (plain, plain, plain)
+        };
+        let mut place = d.path.display().to_string();
+        if let Some(loc) = d.location {
+            let _ = write!(place, ":{}:{}", loc.line, loc.col);
+        }
+        let _ = writeln!(
+            out,
+            "{}{place}{}: {}error{}: {}{}{}",
+            bold.render(),
+            bold.render_reset(),
+            error.render(),
+            error.render_reset(),
+            bold.render(),
+            d.message,
+            bold.render_reset()
+        );
+        if let Some(loc) = d.location {
+            let path = if d.path.is_absolute() {
+                d.path.clone()
+            } else {
+                self.root.join(&d.path)
+            };
+            let text = files
+                .entry(path.clone())
+                .or_insert_with(|| read_small_text(&path));
+            if let Some((line, pad, width)) = text.as_deref().and_then(|t| snippet(t, loc)) {
+                let number = loc.line.to_string();
+                let blank = " ".repeat(number.len());
+                let g = |s: &str| format!("{}{s}{}", gutter.render(), gutter.render_reset());
+                let _ = writeln!(out, "{blank} {}", g("|"));
+                let _ = writeln!(out, "{} {} {line}", g(&number), g("|"));
+                let _ = writeln!(
+                    out,
+                    "{blank} {} {}{}{}{}",
+                    g("|"),
+                    " ".repeat(pad),
+                    caret.render(),
+                    "^".repeat(width),
+                    caret.render_reset()
+                );
+            }
+        }
+        if let Some(hint) = &d.hint {
+            let _ = writeln!(
+                out,
+                "  = {}help{}: {hint}",
+                help.render(),
+                help.render_reset()
+            );
+        }
+    }
+}
+
+/// The file's text, if it is a readable UTF-8 file of reasonable size.
+fn read_small_text(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > 16 * 1024 * 1024 {
+        return None;
+    }
+    let text = String::from_utf8(std::fs::read(path).ok()?).ok()?;
+    Some(
+        text.strip_prefix('\u{feff}')
+            .map(String::from)
+            .unwrap_or(text),
+    )
+}
+
+/// The line at `loc` made printable (tabs expanded, control characters replaced, cut to a
+/// window around the column when long), the caret's offset in columns, and its width: the
+/// word starting at the column, or one character.
+fn snippet(text: &str, loc: Location) -> Option<(String, usize, usize)> {
+    use unicode_width::UnicodeWidthChar;
+    let line = text.lines().nth(loc.line.checked_sub(1)?)?;
+    let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
+    let col = loc.col.max(1) - 1;
+    let col = col.min(chars.len());
+    let word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/');
+    let rest = &chars[col..];
+    let len = if rest.starts_with(&['[', '[']) {
+        // A wiki link: underline it up to its closing brackets.
+        rest.windows(2)
+            .position(|w| w == [']', ']'])
+            .map_or(1, |end| end + 2)
+    } else if rest.first().is_some_and(|&c| word(c)) {
+        rest.iter().take_while(|&&c| word(c)).count()
+    } else {
+        1
+    };
+    let (start, cut_start) = if chars.len() > SNIPPET_WIDTH && col > SNIPPET_WIDTH / 2 {
+        (col - SNIPPET_WIDTH / 2, true)
+    } else {
+        (0, false)
+    };
+    let end = (start + SNIPPET_WIDTH).min(chars.len());
+    let cut_end = end < chars.len();
+    let mut shown = String::new();
+    let mut pad = 0;
+    let mut width = 0;
+    if cut_start {
+        shown.push('…');
+        pad += 1;
+    }
+    for (i, &c) in chars[start..end].iter().enumerate() {
+        let i = start + i;
+        let (piece, w) = match c {
+            '\t' => ("    ".to_string(), 4),
+            c if c.is_control() => ("\u{fffd}".to_string(), 1),
+            c => (c.to_string(), c.width().unwrap_or(0)),
+        };
+        if i < col {
+            pad += w;
+        } else if i < col + len {
+            width += w;
+        }
+        shown.push_str(&piece);
+    }
+    if cut_end {
+        shown.push('…');
+    }
+    Some((shown, pad, width.clamp(1, SNIPPET_WIDTH)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,5 +478,41 @@ mod tests {
         assert_eq!(all.exit_code(), 1);
         all.push(Diagnostic::config("site.yaml", None, "y"));
         assert_eq!(all.exit_code(), 2);
+    }
+    #[test]
+    fn renderer_shows_the_line_and_a_caret() {
+        let dir = std::env::temp_dir().join(format!("casefile-diag-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("content")).unwrap();
+        std::fs::write(dir.join("content/a.md"), "---\nsubjects: [han-dng]\n---\n").unwrap();
+        let d = Diagnostic::content(
+            "content/a.md",
+            Some(Location::new(2, 12)),
+            "`han-dng` does not exist",
+        )
+        .with_hint(Some("did you mean `han-dong`?".into()));
+        let plain = Renderer::new(&dir, false).render(&d);
+        assert_eq!(
+            plain,
+            "content/a.md:2:12: error: `han-dng` does not exist\n  |\n2 | subjects: [han-dng]\n  |            ^^^^^^^\n  = help: did you mean `han-dong`?\n"
+        );
+        let coloured = Renderer::new(&dir, true).render(&d);
+        assert!(coloured.contains("\u{1b}["));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn snippet_handles_tabs_wide_characters_and_long_lines() {
+        let (line, pad, width) = snippet("\tx: 漢字 y", Location::new(1, 8)).unwrap();
+        assert_eq!(line, "    x: 漢字 y");
+        assert_eq!((pad, width), (12, 1));
+        let long = format!("{}target{}", "a ".repeat(200), " b".repeat(200));
+        let (line, pad, width) = snippet(&long, Location::new(1, 401)).unwrap();
+        assert!(line.starts_with('…') && line.ends_with('…'));
+        assert_eq!(
+            &line[line.char_indices().nth(pad).unwrap().0..][..6],
+            "target"
+        );
+        assert_eq!(width, 6);
+        assert_eq!(snippet("one line", Location::new(5, 1)), None);
     }
 }

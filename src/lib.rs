@@ -13,6 +13,9 @@
 //!
 //! Every stage collects all its problems as [`Diagnostic`]s before the run stops, so an
 //! editor sees every error of a build at once.
+//!
+//! Beside the pipeline, [`serve`] rebuilds a site in memory as its files change and
+//! serves it with live reload, and [`scaffold`] starts new entries from their schema.
 
 #![warn(missing_docs)]
 
@@ -25,6 +28,8 @@ pub mod model;
 pub mod publish;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
+pub mod serve;
 pub mod write;
 pub mod yaml_spans;
 
@@ -52,10 +57,31 @@ pub struct Report {
     pub elapsed: Duration,
 }
 
+/// What a run reports to a progress display while it works.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Progress {
+    /// A stage starts: `loading`, `checking`, `linking`, `rendering`, `publishing`, `writing`.
+    Stage(&'static str),
+    /// Rendering starts; about this many pages will be rendered.
+    Pages(usize),
+    /// One more page is being rendered.
+    Page,
+}
+
 /// Renders the whole site in memory: every stage but writing.
 pub fn render_in_memory(config: &Config) -> Result<(Output, Report), Diagnostics> {
+    render_in_memory_with(config, &|_| {})
+}
+
+/// [`render_in_memory`], telling `progress` what it is doing.
+pub fn render_in_memory_with(
+    config: &Config,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<(Output, Report), Diagnostics> {
     let started = Instant::now();
+    progress(Progress::Stage("loading"));
     let (sources, mut diagnostics) = load::load_content(config);
+    progress(Progress::Stage("checking"));
     match model::build_model(config, sources) {
         Ok(_) if !diagnostics.is_empty() => Err(diagnostics.sorted()),
         Err(more) => {
@@ -63,8 +89,15 @@ pub fn render_in_memory(config: &Config) -> Result<(Output, Report), Diagnostics
             Err(diagnostics.sorted())
         }
         Ok(model) => {
+            progress(Progress::Stage("linking"));
             let graph = resolve::resolve_links(config, model)?;
-            let mut output = render::render_site(config, &graph)?;
+            progress(Progress::Stage("rendering"));
+            progress(Progress::Pages(estimated_pages(config, &graph)));
+            let mut output = render::render_pages(config, &graph, &|_| {
+                progress(Progress::Page);
+                true
+            })?;
+            progress(Progress::Stage("publishing"));
             publish::publish(config, &graph, &mut output)?;
             let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
             let mut pages = 0;
@@ -99,10 +132,31 @@ pub fn render_in_memory(config: &Config) -> Result<(Output, Report), Diagnostics
     }
 }
 
+/// About how many pages a site renders: one per document, collection and tag, plus the
+/// home, timeline, map, tag index and not-found pages (for progress displays).
+pub fn estimated_pages(config: &Config, graph: &resolve::Graph) -> usize {
+    let indexes = config
+        .collections
+        .iter()
+        .filter(|c| graph.find(&model::DocId::Index(c.name.clone())).is_none())
+        .count();
+    let home = usize::from(graph.home().is_none());
+    graph.nodes.len() + indexes + home + graph.tags.len() + 4
+}
+
 /// Builds the site into `config.output`, replacing the previous build only on success.
 pub fn build(config: &Config) -> Result<Report, Diagnostics> {
+    build_with(config, &|_| {})
+}
+
+/// [`build`], telling `progress` what it is doing.
+pub fn build_with(
+    config: &Config,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Report, Diagnostics> {
     let started = Instant::now();
-    let (output, mut report) = render_in_memory(config)?;
+    let (output, mut report) = render_in_memory_with(config, progress)?;
+    progress(Progress::Stage("writing"));
     let written = write::write_output(config, &output)?;
     report.files = written.files;
     report.bytes = written.bytes;
@@ -113,7 +167,16 @@ pub fn build(config: &Config) -> Result<Report, Diagnostics> {
 /// Checks the site as [`build`] would, then checks the rendered pages themselves (links,
 /// fragments, assets, titles, descriptions), writing nothing.
 pub fn check(config: &Config) -> Result<(Report, check::CheckReport), Diagnostics> {
-    let (output, report) = render_in_memory(config)?;
+    check_with(config, &|_| {})
+}
+
+/// [`check`], telling `progress` what it is doing.
+pub fn check_with(
+    config: &Config,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<(Report, check::CheckReport), Diagnostics> {
+    let (output, report) = render_in_memory_with(config, progress)?;
+    progress(Progress::Stage("checking links"));
     let links = check::check_output(config, &output)?;
     Ok((report, links))
 }

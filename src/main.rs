@@ -1,12 +1,20 @@
 //! The `casefile` command line: parse arguments, call the library, print diagnostics,
 //! exit with 0 (success), 1 (content or template errors) or 2 (usage or config errors).
 
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use casefile::{BuildOptions, Diagnostics, Report};
+use casefile::diagnostic::Renderer;
+use casefile::serve::{ServeError, ServeOptions};
+use casefile::{BuildOptions, Diagnostics, Progress, Report};
 
 #[derive(Parser)]
 #[command(
@@ -15,8 +23,33 @@ use casefile::{BuildOptions, Diagnostics, Report};
     about = "Builds cross-linked explainer sites from Markdown and YAML"
 )]
 struct Cli {
+    /// When to colour diagnostics: `auto` colours them on a terminal unless `NO_COLOR` is set.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    color: ColorChoice,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+impl ColorChoice {
+    /// Whether diagnostics on stderr get colours.
+    fn enabled(self) -> bool {
+        match self {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+            }
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -49,6 +82,35 @@ enum Command {
         #[arg(long)]
         external: bool,
     },
+    /// Serve the site from memory on localhost, rebuild on every change and reload open pages.
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Port to listen on (0 picks a free one).
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on.
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+        bind: IpAddr,
+        /// Open the site in a browser.
+        #[arg(long)]
+        open: bool,
+        /// Include entries marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Print only the address and problems.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Create `content/<collection>/<slug>.md` with every field of the collection's schema.
+    New {
+        /// The collection, as declared in site.yaml (e.g. `people`).
+        collection: String,
+        /// The new entry's slug: lowercase letters, digits and single hyphens.
+        slug: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
 }
 
 #[derive(Args)]
@@ -70,6 +132,7 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> ExitCode {
+    let color = cli.color.enabled();
     match cli.command {
         Command::Build {
             site,
@@ -78,6 +141,7 @@ fn run(cli: Cli) -> ExitCode {
             drafts,
             quiet,
         } => {
+            let root = site.root.clone();
             let options = BuildOptions {
                 root: site.root,
                 output,
@@ -86,16 +150,19 @@ fn run(cli: Cli) -> ExitCode {
             };
             let config = match casefile::load_config(&options) {
                 Ok(config) => config,
-                Err(diagnostics) => return fail(&diagnostics),
+                Err(diagnostics) => return fail(&diagnostics, &root, color),
             };
-            match casefile::build(&config) {
+            let progress = ProgressDisplay::start(!quiet);
+            let result = casefile::build_with(&config, &|p| progress.update(p));
+            progress.finish();
+            match result {
                 Ok(report) => {
                     if !quiet {
                         println!("{}", summary("built", &report, Some(&config.output)));
                     }
                     ExitCode::SUCCESS
                 }
-                Err(diagnostics) => fail(&diagnostics),
+                Err(diagnostics) => fail(&diagnostics, &root, color),
             }
         }
         Command::Check {
@@ -103,6 +170,7 @@ fn run(cli: Cli) -> ExitCode {
             drafts,
             external,
         } => {
+            let root = site.root.clone();
             let options = BuildOptions {
                 root: site.root,
                 drafts,
@@ -110,9 +178,12 @@ fn run(cli: Cli) -> ExitCode {
             };
             let config = match casefile::load_config(&options) {
                 Ok(config) => config,
-                Err(diagnostics) => return fail(&diagnostics),
+                Err(diagnostics) => return fail(&diagnostics, &root, color),
             };
-            match casefile::check(&config) {
+            let progress = ProgressDisplay::start(true);
+            let result = casefile::check_with(&config, &|p| progress.update(p));
+            progress.finish();
+            match result {
                 Ok((report, links)) => {
                     println!("{}", summary("checked", &report, None));
                     println!(
@@ -131,15 +202,172 @@ fn run(cli: Cli) -> ExitCode {
                     }
                     ExitCode::SUCCESS
                 }
-                Err(diagnostics) => fail(&diagnostics),
+                Err(diagnostics) => fail(&diagnostics, &root, color),
+            }
+        }
+        Command::Serve {
+            site,
+            port,
+            bind,
+            open,
+            drafts,
+            quiet,
+        } => {
+            let options = ServeOptions {
+                root: site.root,
+                bind,
+                port,
+                open,
+                drafts,
+                color,
+                quiet,
+            };
+            match casefile::serve::serve(options) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    let (code, hint) = match e {
+                        ServeError::Bind { .. } => (
+                            2,
+                            Some(
+                                "pick another port with `--port N`, or `--port 0` for any free one",
+                            ),
+                        ),
+                        _ => (1, None),
+                    };
+                    usage_error(&e.to_string(), hint, color);
+                    ExitCode::from(code)
+                }
+            }
+        }
+        Command::New {
+            collection,
+            slug,
+            site,
+        } => {
+            let root = site.root.clone();
+            let options = BuildOptions {
+                root: site.root,
+                ..BuildOptions::default()
+            };
+            let config = match casefile::load_config(&options) {
+                Ok(config) => config,
+                Err(diagnostics) => return fail(&diagnostics, &root, color),
+            };
+            match casefile::scaffold::new_entry(&config, &collection, &slug) {
+                Ok(created) => {
+                    println!(
+                        "created {}; fill in {}",
+                        created.path.display(),
+                        created
+                            .required
+                            .iter()
+                            .map(|f| format!("`{f}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                    if !created.shared_with.is_empty() {
+                        println!(
+                            "note: `{slug}` is also a slug in {}; link to this entry as `[[{collection}/{slug}]]`",
+                            created
+                                .shared_with
+                                .iter()
+                                .map(|c| format!("`{c}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(refused) => {
+                    usage_error(&refused.error.to_string(), refused.hint.as_deref(), color);
+                    ExitCode::from(2)
+                }
             }
         }
     }
 }
 
-fn fail(diagnostics: &Diagnostics) -> ExitCode {
-    eprintln!("{diagnostics}");
+/// Prints the diagnostics with source lines and carets, and returns their exit code.
+fn fail(diagnostics: &Diagnostics, root: &Path, color: bool) -> ExitCode {
+    eprint!("{}", Renderer::new(root, color).render_all(diagnostics));
     ExitCode::from(diagnostics.exit_code() as u8)
+}
+
+/// `error: message` and an optional `  = help: hint`, for problems with the command itself.
+fn usage_error(message: &str, hint: Option<&str>, color: bool) {
+    let (red, cyan) = if color {
+        (
+            anstyle::AnsiColor::Red.on_default().bold(),
+            anstyle::AnsiColor::Cyan.on_default().bold(),
+        )
+    } else {
+        (anstyle::Style::new(), anstyle::Style::new())
+    };
+    eprintln!("{}error{}: {message}", red.render(), red.render_reset());
+    if let Some(hint) = hint {
+        eprintln!("  = {}help{}: {hint}", cyan.render(), cyan.render_reset());
+    }
+}
+
+/// A progress bar on stderr for runs that take more than a moment: hidden for the first
+/// 300 ms, and never drawn when stderr is not a terminal or output is quiet.
+struct ProgressDisplay {
+    bar: ProgressBar,
+    done: Arc<AtomicBool>,
+}
+
+impl ProgressDisplay {
+    const DELAY: Duration = Duration::from_millis(300);
+
+    fn start(enabled: bool) -> Self {
+        let bar = ProgressBar::hidden();
+        let done = Arc::new(AtomicBool::new(false));
+        if enabled && std::io::stderr().is_terminal() {
+            let bar = bar.clone();
+            let done = Arc::clone(&done);
+            std::thread::spawn(move || {
+                std::thread::sleep(Self::DELAY);
+                if !done.load(Ordering::SeqCst) {
+                    bar.set_draw_target(ProgressDrawTarget::stderr());
+                    bar.enable_steady_tick(Duration::from_millis(100));
+                }
+            });
+        }
+        bar.set_style(Self::spinner());
+        ProgressDisplay { bar, done }
+    }
+
+    fn spinner() -> ProgressStyle {
+        ProgressStyle::with_template("{spinner} {msg}").expect("valid template")
+    }
+
+    fn update(&self, progress: Progress) {
+        match progress {
+            Progress::Stage(stage) => {
+                self.bar.set_style(Self::spinner());
+                self.bar.set_message(stage);
+            }
+            Progress::Pages(n) => {
+                self.bar.set_length(n as u64);
+                self.bar.set_position(0);
+                self.bar.set_style(
+                    ProgressStyle::with_template("{spinner} {msg} [{bar:30}] {pos}/{len} pages")
+                        .expect("valid template")
+                        .progress_chars("=> "),
+                );
+            }
+            Progress::Page => {
+                if self.bar.position() < self.bar.length().unwrap_or(0) {
+                    self.bar.inc(1);
+                }
+            }
+        }
+    }
+
+    fn finish(self) {
+        self.done.store(true, Ordering::SeqCst);
+        self.bar.finish_and_clear();
+    }
 }
 
 fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {

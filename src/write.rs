@@ -3,8 +3,13 @@
 //! A build renders into a temporary folder beside the output, then swaps it in with one
 //! atomic rename (`renameat2(RENAME_EXCHANGE)` on Linux), so a failed or killed build
 //! leaves the previous site exactly as it was. Dotfiles in the old output (a deploy
-//! worktree's `.git`, `.nojekyll`) and names listed under `keep:` are carried over.
-//! Leftovers of a killed build are cleaned up (and kept files rescued) by the next one.
+//! worktree's `.git`, `.nojekyll`) and names listed under `keep:` are hard-linked into
+//! the new folder *before* the swap, so that at every moment the output folder is either
+//! the whole old site or the whole new one, kept files included. Leftovers of a killed
+//! build are removed by the next one (after rescuing any kept file the output lacks).
+//!
+//! Every problem here is about where the output goes, not about the content, so it is a
+//! configuration diagnostic (exit code 2).
 
 use std::ffi::OsString;
 use std::fs;
@@ -25,6 +30,9 @@ pub enum WriteError {
     /// The output path exists and is not a folder.
     #[error("the output path exists and is not a folder")]
     NotAFolder,
+    /// A folder above the output path is a file.
+    #[error("cannot create the output folder: `{0}` is a file, not a folder")]
+    ParentNotAFolder(String),
     /// The output would replace the site itself.
     #[error("the output folder must not contain the site folder")]
     ContainsSite,
@@ -58,7 +66,7 @@ pub struct WriteSummary {
 /// Writes `output` to the configured folder, atomically replacing the previous build.
 pub fn write_output(config: &Config, output: &Output) -> Result<WriteSummary, Diagnostics> {
     write_into(&config.output, &config.site.keep, output, &config.root)
-        .map_err(|e| Diagnostics::from(Diagnostic::content(config.output.clone(), None, e)))
+        .map_err(|e| Diagnostics::from(Diagnostic::config(config.output.clone(), None, e)))
 }
 
 fn sibling(target: &Path, tag: &str, id: u32) -> PathBuf {
@@ -87,13 +95,28 @@ fn write_into(
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."));
+    if let Some(file) = parent
+        .ancestors()
+        .find(|a| fs::metadata(a).is_ok_and(|m| !m.is_dir()))
+    {
+        return Err(WriteError::ParentNotAFolder(file.display().to_string()));
+    }
     fs::create_dir_all(&parent)
         .map_err(io_error(format!("cannot create `{}`", parent.display())))?;
     clean_leftovers(&target, keep)?;
 
     let staging = sibling(&target, "tmp", std::process::id());
-    fs::create_dir(&staging).map_err(io_error(format!("cannot create `{}`", staging.display())))?;
-    let summary = match fill(&staging, output) {
+    fs::create_dir(&staging).map_err(io_error(format!(
+        "cannot create the build folder `{}` beside the output",
+        staging.display()
+    )))?;
+    let filled = fill(&staging, output).and_then(|summary| {
+        if target.is_dir() {
+            link_kept(&target, &staging, keep)?;
+        }
+        Ok(summary)
+    });
+    let summary = match filled {
         Ok(summary) => summary,
         Err(e) => {
             let _ = fs::remove_dir_all(&staging);
@@ -105,11 +128,9 @@ fn write_into(
             let _ = fs::remove_dir_all(&staging);
             return Err(e);
         }
-        // `staging` now holds the previous site: carry its kept files over, then drop it.
-        let old = sibling(&target, "old", std::process::id());
-        fs::rename(&staging, &old).map_err(io_error("cannot set the previous build aside"))?;
-        carry_over(&old, &target, keep)?;
-        fs::remove_dir_all(&old).map_err(io_error(format!("cannot remove `{}`", old.display())))?;
+        // `staging` now holds the previous site (its kept files are linked into the new).
+        fs::remove_dir_all(&staging)
+            .map_err(io_error(format!("cannot remove `{}`", staging.display())))?;
     } else {
         fs::rename(&staging, &target)
             .map_err(io_error(format!("cannot create `{}`", target.display())))?;
@@ -172,13 +193,54 @@ fn is_kept(name: &OsString, keep: &[String]) -> bool {
     name.starts_with('.') || keep.iter().any(|k| *k == name)
 }
 
+/// Links the kept top-level entries of `from` into `to` (a fresh folder): files are
+/// hard-linked (copied where links are not possible), folders recreated, symbolic links
+/// copied as links. Both folders then hold every kept file, so swapping them loses none.
+fn link_kept(from: &Path, to: &Path, keep: &[String]) -> Result<(), WriteError> {
+    let entries =
+        fs::read_dir(from).map_err(io_error(format!("cannot read `{}`", from.display())))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        if is_kept(&name, keep) && fs::symlink_metadata(to.join(&name)).is_err() {
+            link_tree(&entry.path(), &to.join(&name)).map_err(io_error(format!(
+                "cannot keep `{}`",
+                name.to_string_lossy()
+            )))?;
+        }
+    }
+    Ok(())
+}
+
+fn link_tree(from: &Path, to: &Path) -> io::Result<()> {
+    let kind = fs::symlink_metadata(from)?.file_type();
+    if kind.is_symlink() {
+        #[cfg(unix)]
+        return std::os::unix::fs::symlink(fs::read_link(from)?, to);
+        #[cfg(not(unix))]
+        return fs::copy(from, to).map(|_| ());
+    }
+    if kind.is_dir() {
+        fs::create_dir(to)?;
+        for entry in fs::read_dir(from)? {
+            let entry = entry?;
+            link_tree(&entry.path(), &to.join(entry.file_name()))?;
+        }
+        return Ok(());
+    }
+    if kind.is_file() {
+        return fs::hard_link(from, to).or_else(|_| fs::copy(from, to).map(|_| ()));
+    }
+    // Sockets, pipes and devices have no place in a site; they are not carried over.
+    Ok(())
+}
+
 /// Moves kept top-level entries of `from` into `to`, unless `to` already has them.
 fn carry_over(from: &Path, to: &Path, keep: &[String]) -> Result<(), WriteError> {
     let entries =
         fs::read_dir(from).map_err(io_error(format!("cannot read `{}`", from.display())))?;
     for entry in entries.flatten() {
         let name = entry.file_name();
-        if is_kept(&name, keep) && !to.join(&name).exists() {
+        if is_kept(&name, keep) && fs::symlink_metadata(to.join(&name)).is_err() {
             fs::rename(entry.path(), to.join(&name)).map_err(io_error(format!(
                 "cannot keep `{}`",
                 name.to_string_lossy()
@@ -188,7 +250,9 @@ fn carry_over(from: &Path, to: &Path, keep: &[String]) -> Result<(), WriteError>
     Ok(())
 }
 
-/// Removes folders left by killed builds, rescuing kept files from a set-aside old site.
+/// Removes folders left by killed builds. A build killed in the middle of the
+/// two-rename fallback may have left the previous site aside with no output folder:
+/// that is put back first. Kept files the output lacks are rescued from any leftover.
 fn clean_leftovers(target: &Path, keep: &[String]) -> Result<(), WriteError> {
     let Some(parent) = target.parent() else {
         return Ok(());
@@ -201,21 +265,42 @@ fn clean_leftovers(target: &Path, keep: &[String]) -> Result<(), WriteError> {
     let Ok(entries) = fs::read_dir(parent) else {
         return Ok(());
     };
-    for entry in entries.flatten() {
-        let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(rest) = file_name.strip_prefix(&prefix) else {
+    let mut leftovers: Vec<(String, PathBuf)> = entries
+        .flatten()
+        .filter_map(|entry| {
+            let file_name = entry.file_name().to_string_lossy().into_owned();
+            let rest = file_name.strip_prefix(&prefix)?;
+            // Another build of the same folder may be running right now: leave its folders.
+            let pid = rest
+                .split(['-', '.'])
+                .nth(1)
+                .and_then(|p| p.parse::<u32>().ok());
+            if pid.is_some_and(is_running) {
+                return None;
+            }
+            Some((file_name, entry.path()))
+        })
+        .collect();
+    leftovers.sort();
+    if !target.exists() {
+        if let Some((_, aside)) = leftovers.iter().find(|(n, _)| n.ends_with(".swap")) {
+            fs::rename(aside, target)
+                .map_err(io_error("cannot put the previous build back in place"))?;
+        }
+    }
+    for (file_name, path) in leftovers {
+        if fs::symlink_metadata(&path).is_err() {
             continue;
+        }
+        if target.is_dir() && path.is_dir() {
+            carry_over(&path, target, keep)?;
+        }
+        let removed = if path.is_dir() {
+            fs::remove_dir_all(&path)
+        } else {
+            fs::remove_file(&path)
         };
-        // Another build of the same folder may be running right now: leave its folders.
-        let pid = rest.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
-        if pid.is_some_and(is_running) {
-            continue;
-        }
-        if rest.starts_with("old-") && target.is_dir() {
-            carry_over(&entry.path(), target, keep)?;
-        }
-        fs::remove_dir_all(entry.path())
-            .map_err(io_error(format!("cannot remove leftover `{file_name}`")))?;
+        removed.map_err(io_error(format!("cannot remove leftover `{file_name}`")))?;
     }
     Ok(())
 }
@@ -264,7 +349,10 @@ fn exchange(a: &Path, b: &Path) -> Result<(), WriteError> {
 }
 
 fn exchange_by_renames(a: &Path, b: &Path) -> Result<(), WriteError> {
-    let aside = a.with_extension("swap");
+    // `a` is `.<name>.casefile-tmp-<pid>`; the previous build waits beside it.
+    let mut aside = a.as_os_str().to_owned();
+    aside.push(".swap");
+    let aside = PathBuf::from(aside);
     fs::rename(b, &aside).map_err(io_error("cannot set the previous build aside"))?;
     fs::rename(a, b).map_err(io_error("cannot move the new build into place"))?;
     fs::rename(&aside, a).map_err(io_error("cannot move the previous build"))?;
@@ -349,5 +437,101 @@ mod tests {
         let err = write_into(&target, &[], &output(&[]), &dir.path().join("site")).unwrap_err();
         assert!(matches!(err, WriteError::NotAFolder));
         assert_eq!(fs::read_to_string(&target).unwrap(), "not a folder");
+    }
+
+    #[test]
+    fn kept_files_in_a_killed_builds_leftovers_are_rescued() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let root = dir.path().join("site");
+        fs::create_dir_all(&root).unwrap();
+        write_into(&target, &[], &output(&[("index.html", "one")]), &root).unwrap();
+        // A build killed by an older layout, after the swap: the old site, with the only
+        // copy of `.git` and `CNAME`, is still beside the output. No process has this pid.
+        let leftover = dir.path().join(".public.casefile-tmp-4000000000");
+        fs::create_dir_all(leftover.join(".git")).unwrap();
+        fs::write(leftover.join(".git/HEAD"), "ref").unwrap();
+        fs::write(leftover.join("CNAME"), "example.org").unwrap();
+        fs::write(leftover.join("old.html"), "old").unwrap();
+        write_into(
+            &target,
+            &["CNAME".into()],
+            &output(&[("index.html", "two")]),
+            &root,
+        )
+        .unwrap();
+        assert_eq!(fs::read_to_string(target.join(".git/HEAD")).unwrap(), "ref");
+        assert_eq!(
+            fs::read_to_string(target.join("CNAME")).unwrap(),
+            "example.org"
+        );
+        assert!(!target.join("old.html").exists());
+        assert!(!leftover.exists());
+    }
+
+    #[test]
+    fn a_previous_site_left_aside_by_the_rename_fallback_is_put_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let root = dir.path().join("site");
+        fs::create_dir_all(&root).unwrap();
+        // Killed between the two renames of the fallback: no output folder at all.
+        let aside = dir.path().join(".public.casefile-tmp-4000000001.swap");
+        fs::create_dir_all(aside.join(".git")).unwrap();
+        fs::write(aside.join(".git/HEAD"), "ref").unwrap();
+        write_into(&target, &[], &output(&[("index.html", "new")]), &root).unwrap();
+        assert_eq!(
+            fs::read_to_string(target.join("index.html")).unwrap(),
+            "new"
+        );
+        assert_eq!(fs::read_to_string(target.join(".git/HEAD")).unwrap(), "ref");
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "{names:?}");
+    }
+
+    #[test]
+    fn the_rename_fallback_swaps_two_folders() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (
+            dir.path().join(".public.casefile-tmp-1"),
+            dir.path().join("public"),
+        );
+        fs::create_dir_all(&a).unwrap();
+        fs::create_dir_all(&b).unwrap();
+        fs::write(a.join("x"), "a").unwrap();
+        fs::write(b.join("x"), "b").unwrap();
+        exchange_by_renames(&a, &b).unwrap();
+        assert_eq!(fs::read_to_string(a.join("x")).unwrap(), "b");
+        assert_eq!(fs::read_to_string(b.join("x")).unwrap(), "a");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn kept_folders_symlinks_and_files_are_linked_not_moved() {
+        let dir = tempfile::tempdir().unwrap();
+        let (from, to) = (dir.path().join("from"), dir.path().join("to"));
+        fs::create_dir_all(from.join(".git/objects")).unwrap();
+        fs::write(from.join(".git/objects/ab"), "blob").unwrap();
+        std::os::unix::fs::symlink("objects/ab", from.join(".git/link")).unwrap();
+        fs::write(from.join("CNAME"), "example.org").unwrap();
+        fs::write(from.join("page.html"), "not kept").unwrap();
+        fs::create_dir_all(&to).unwrap();
+        link_kept(&from, &to, &["CNAME".into()]).unwrap();
+        assert_eq!(
+            fs::read_to_string(to.join(".git/objects/ab")).unwrap(),
+            "blob"
+        );
+        assert_eq!(
+            fs::read_link(to.join(".git/link")).unwrap(),
+            Path::new("objects/ab")
+        );
+        assert_eq!(fs::read_to_string(to.join("CNAME")).unwrap(), "example.org");
+        assert!(!to.join("page.html").exists());
+        // The originals stay where they were until the swap.
+        assert!(from.join(".git/objects/ab").exists() && from.join("CNAME").exists());
     }
 }

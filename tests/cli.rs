@@ -178,8 +178,14 @@ fn content_errors_exit_1_with_located_messages() {
         stderr(&o),
         concat!(
             "content/about.md:4:5: error: no entry or page has the slug `han-dongg`\n",
+            "  |\n",
+            "4 | See [[han-dongg]].\n",
+            "  |     ^^^^^^^^^^^^^\n",
             "  = help: did you mean `[[han-dong]]`?\n",
             "content/bodies/house-committee.md:5:8: error: `people/han-dng` does not exist\n",
+            "  |\n",
+            "5 | chair: han-dng\n",
+            "  |        ^^^^^^^\n",
             "  = help: did you mean `han-dong`?\n",
             "error: 2 problems found\n",
         )
@@ -218,6 +224,14 @@ fn every_error_line_has_the_path_line_col_shape() {
     for line in &lines[..lines.len() - 1] {
         if let Some(hint) = line.strip_prefix("  = help: ") {
             assert!(!hint.is_empty());
+            continue;
+        }
+        // The source line and caret under each diagnostic: `  |`, `12 | text`, `   |   ^^^`.
+        if line.trim_start().starts_with('|')
+            || line
+                .split_once(" | ")
+                .is_some_and(|(n, _)| n.trim().parse::<usize>().is_ok())
+        {
             continue;
         }
         let (place, message) = line.split_once(": error: ").expect(line);
@@ -280,10 +294,19 @@ fn config_errors_exit_2() {
             stderr(&o),
             concat!(
                 "site.yaml:3:1: error: unknown key `langauge`\n",
+                "  |\n",
+                "3 | langauge: en\n",
+                "  | ^^^^^^^^\n",
                 "  = help: did you mean `language`?\n",
                 "site.yaml:9:21: error: unknown field type `strng`\n",
+                "  |\n",
+                "9 |       role: { type: strng, required: true }\n",
+                "  |                     ^^^^^\n",
                 "  = help: did you mean `string`?\n",
                 "site.yaml:10:39: error: field `affiliations` refers to collection `bodys`, which is not declared\n",
+                "   |\n",
+                "10 |       affiliations: { type: refs, to: bodys }\n",
+                "   |                                       ^^^^^\n",
                 "  = help: did you mean `bodies`?\n",
                 "error: 3 problems found\n",
             ),
@@ -433,7 +456,7 @@ fn check_reports_errors_with_exit_1_and_writes_nothing() {
     assert_eq!(stdout(&o), "");
     assert_eq!(
         stderr(&o),
-        "content/people/han-tao.md:2:1: error: missing required field `role`\nerror: 1 problem found\n"
+        "content/people/han-tao.md:2:1: error: missing required field `role`\n  |\n2 | title: Han Tao\n  | ^^^^^\nerror: 1 problem found\n"
     );
     assert!(!site.root.join("public").exists());
 }

@@ -218,28 +218,54 @@ fn assets_are_fingerprinted_and_pages_link_to_the_fingerprinted_names() {
 }
 
 #[test]
-fn search_index_and_page_work_under_the_base_path() {
+fn search_index_is_sharded_and_the_page_works_under_the_base_path() {
     let (_dir, files) = bundled();
-    for needed in [
-        "pagefind/pagefind.js",
-        "pagefind/pagefind-ui.js",
-        "pagefind/pagefind-entry.json",
-    ] {
-        assert!(files.contains_key(needed), "{needed}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(&text(&files, "search/manifest.json")).unwrap();
+    let docs = manifest["docs"].as_u64().unwrap();
+    assert_eq!(docs, 44, "42 entries and 2 standalone pages");
+    let shards: Vec<&str> = manifest["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    assert!(shards.len() > 20);
+    for shard in &shards {
+        assert!(
+            files.contains_key(&format!("search/index/{shard}.json")),
+            "{shard}"
+        );
     }
-    let entry: serde_json::Value =
-        serde_json::from_str(&text(&files, "pagefind/pagefind-entry.json")).unwrap();
-    assert!(
-        entry["languages"]["en"]["page_count"].as_u64().unwrap() >= 40,
-        "{entry}"
+    // The word "consul" lives in the shard of "co" and points at Han Tao's record.
+    let co: serde_json::Value =
+        serde_json::from_str(&text(&files, "search/index/636f.json")).unwrap();
+    let postings = co["consul"].as_array().expect("`consul` is indexed");
+    let groups = manifest["groups"].as_array().unwrap();
+    let people = groups.iter().find(|g| g["name"] == "people").unwrap();
+    let (start, end) = (
+        people["start"].as_u64().unwrap(),
+        people["end"].as_u64().unwrap(),
     );
-    let chunks = files
-        .keys()
-        .filter(|p| p.starts_with("pagefind/index/"))
-        .count();
-    assert!(chunks >= 1);
+    let records: serde_json::Value =
+        serde_json::from_str(&text(&files, "search/docs/0.json")).unwrap();
+    let han_tao = records
+        .as_array()
+        .unwrap()
+        .iter()
+        .position(|r| r[1] == "/explainer/people/han-tao/")
+        .unwrap() as u64;
+    assert!(
+        han_tao >= start && han_tao < end,
+        "the people filter is a range of records"
+    );
+    assert!(
+        postings.iter().any(|p| p[0] == han_tao),
+        "Han Tao's page mentions the consul"
+    );
     let page = text(&files, "search/index.html");
-    assert!(page.contains("data-bundle=\"/explainer/pagefind/\""));
+    assert!(page.contains("data-index=\"/explainer/search/\""));
+    assert!(page.contains("<option value=\"people\">People</option>"));
     // Without JavaScript the page is a plain list of every entry.
     assert!(page.contains("href=\"/explainer/people/han-dong/\""));
     assert!(page.contains("href=\"/explainer/allegations/advice-on-detained-canadians/\""));

@@ -4,6 +4,11 @@
 //! This stage knows which folder a file is in (home, collection index, entry, page) but
 //! not what its fields mean: checking front matter against the schema is the model's
 //! job. It reads only `content/`, never writes, and never follows symbolic links.
+//!
+//! What hostile input can cost is bounded here: [`MAX_FILES`] files and
+//! [`MAX_TOTAL_BYTES`] in all, [`MAX_FILE_BYTES`] per file, [`MAX_VALUE_BYTES`] per
+//! front-matter value, and the YAML limits of [`crate::yaml_spans`] (nesting depth,
+//! number of values, alias expansion). Each is a located error, never a crash.
 
 mod front_matter;
 
@@ -14,14 +19,24 @@ use serde_yaml::Mapping;
 use thiserror::Error;
 use walkdir::WalkDir;
 
-use crate::config::{strip_location, Config};
+use crate::config::Config;
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Location};
-use crate::yaml_spans::SpanIndex;
+use crate::yaml_spans::{self, LimitError, PathSegment, SpanIndex};
 
 pub use front_matter::{split, Split, SplitError};
 
 /// Content files larger than this are refused, so hostile input cannot exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Front-matter text values longer than this are refused: a value is repeated
+/// on every page that shows the entry (cards, backlinks), so its size is multiplied.
+pub const MAX_VALUE_BYTES: usize = 64 * 1024;
+
+/// At most this many Markdown files in `content/`.
+pub const MAX_FILES: usize = 100_000;
+
+/// At most this many bytes of Markdown in `content/`, all files together.
+pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Where a content file sits in the site.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -77,13 +92,19 @@ pub enum LoadError {
     #[error("cannot read file: {0}")]
     Unreadable(String),
     /// Too large.
-    #[error("file is {size} bytes; content files are limited to {limit} bytes")]
+    #[error("file is {} ({size} bytes); content files are limited to {}", mib(*.size), mib(*.limit))]
     TooLarge {
         /// Its size.
         size: u64,
         /// The limit.
         limit: u64,
     },
+    /// Too many files, or too many bytes, in `content/`.
+    #[error("`content/` holds more than {0}, the most casefile builds in one site")]
+    TooMuchContent(String),
+    /// A file with nothing in it.
+    #[error("file is empty: start it with `---`, a `title:` line and `---`")]
+    Empty,
     /// Not UTF-8.
     #[error("file is not valid UTF-8 text")]
     NotUtf8,
@@ -91,31 +112,96 @@ pub enum LoadError {
     #[error("{0}")]
     Split(#[from] SplitError),
     /// YAML syntax.
-    #[error("invalid YAML in front matter: {0}")]
-    Yaml(String),
+    #[error("invalid YAML in front matter: {message}")]
+    Yaml {
+        /// serde_yaml's message, without its position.
+        message: String,
+        /// A suggestion, such as "indent with spaces".
+        hint: Option<String>,
+    },
+    /// Front matter that passes one of the YAML limits.
+    #[error("{0}")]
+    Limit(LimitError),
     /// Front matter that is not a mapping.
     #[error("front matter must be a mapping of keys to values")]
     NotMapping,
+    /// A text value longer than [`MAX_VALUE_BYTES`].
+    #[error("this value is {} long; front-matter values are limited to {}: put long text in the body", kib(*.0 as u64), kib(MAX_VALUE_BYTES as u64))]
+    ValueTooLong(usize),
+    /// A character YAML reads as a line break but editors do not show as one.
+    #[error("front matter contains U+{:04X}, which YAML reads as a line break: remove it, or write it as `\\u{:04X}` in double quotes", *.0 as u32, *.0 as u32)]
+    HiddenLineBreak(char),
     /// A repeated key.
     #[error("duplicate key `{0}` in front matter")]
     DuplicateKey(String),
     /// A symbolic link.
     #[error("symbolic links are not followed in `content/`: copy the file instead")]
     Symlink,
+    /// `content/` itself is a symbolic link.
+    #[error("`content/` is a symbolic link, and casefile does not follow symbolic links: make it a folder")]
+    SymlinkRoot,
     /// A file stem that cannot be a slug.
-    #[error("`{0}` is not a valid slug: use lowercase letters, digits and single hyphens")]
+    #[error("`{}` is not a valid slug: use lowercase letters, digits and single hyphens", shown(.0))]
     BadSlug(String),
     /// A folder that is not a declared collection.
-    #[error("folder `{0}` is not a collection declared in `site.yaml`")]
+    #[error("folder `{}` is not a collection declared in `site.yaml`", shown(.0))]
     UnknownCollection(String),
     /// Too deep.
     #[error("content files go in `content/` or one collection folder below it")]
     TooDeep,
 }
 
+impl LoadError {
+    /// A suggestion for the editor, where one helps.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            LoadError::Yaml { hint, .. } => hint.clone(),
+            LoadError::Limit(limit) => limit.hint(),
+            LoadError::NotUtf8 => Some("save the file as UTF-8".into()),
+            _ => None,
+        }
+    }
+}
+
+/// A file or folder name for a message: control characters (a newline, an escape
+/// sequence) are written as escapes, so a name cannot forge or garble output lines.
+fn shown(name: &str) -> String {
+    name.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// `65536` -> `64 KiB`.
+fn kib(bytes: u64) -> String {
+    format!("{} KiB", bytes.div_ceil(1024))
+}
+
+/// `8388608` -> `8.0 MiB`.
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
+}
+
 /// Reads every Markdown file under `<root>/content`: the files that loaded, and the
 /// problems with the others (so the next stage can still check the good ones).
 pub fn load_content(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
+    load_content_with(config, &|_, read| read())
+}
+
+/// How [`load_content_with`] reads one file: given its path and the function that reads
+/// and parses it, return the file (a cache may return an earlier result instead).
+pub type ReadFile<'a> = dyn Fn(&Path, &dyn Fn() -> Result<SourceFile, Diagnostic>) -> Result<SourceFile, Diagnostic>
+    + Sync
+    + 'a;
+
+/// [`load_content`], with every file read through `read`: `casefile serve` keeps files
+/// that did not change since the last rebuild. The walk and its checks are the same.
+pub fn load_content_with(config: &Config, read: &ReadFile<'_>) -> (Vec<SourceFile>, Diagnostics) {
     let content = config.root.join("content");
     if !content.is_dir() {
         return (
@@ -125,8 +211,10 @@ pub fn load_content(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
     }
     let mut diagnostics = Diagnostics::new();
     let mut paths = Vec::new();
+    let mut total_bytes = 0u64;
     for item in WalkDir::new(&content)
         .follow_links(false)
+        .follow_root_links(false)
         .sort_by_file_name()
     {
         let item = match item {
@@ -149,21 +237,47 @@ pub fn load_content(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
             continue;
         }
         if item.path_is_symlink() {
-            diagnostics.push(Diagnostic::content(
-                relative(item.path(), &config.root),
-                None,
-                LoadError::Symlink,
-            ));
+            let error = if item.depth() == 0 {
+                LoadError::SymlinkRoot
+            } else {
+                LoadError::Symlink
+            };
+            let hint = symlink_hint(item.path(), &config.root);
+            diagnostics.push(
+                Diagnostic::content(relative(item.path(), &config.root), None, error)
+                    .with_hint(hint),
+            );
             continue;
         }
         if item.file_type().is_file() && name.ends_with(".md") {
+            // Sizes are checked again when each file is read; this bounds the total.
+            total_bytes += item.metadata().map(|m| m.len()).unwrap_or(0);
+            let over = if paths.len() >= MAX_FILES {
+                Some(format!("{MAX_FILES} Markdown files"))
+            } else if total_bytes > MAX_TOTAL_BYTES {
+                Some(mib(MAX_TOTAL_BYTES))
+            } else {
+                None
+            };
+            if let Some(over) = over {
+                diagnostics.push(Diagnostic::content(
+                    "content",
+                    None,
+                    LoadError::TooMuchContent(over),
+                ));
+                return (Vec::new(), diagnostics);
+            }
             paths.push(item.into_path());
         }
     }
     let collections: Vec<&str> = config.collections.iter().map(|c| c.name.as_str()).collect();
     let results: Vec<Result<SourceFile, Diagnostic>> = paths
         .par_iter()
-        .map(|path| read_source(path, &content, &config.root, &collections))
+        .map(|path| {
+            read(path, &|| {
+                read_source(path, &content, &config.root, &collections)
+            })
+        })
         .collect();
     let mut files = Vec::new();
     for result in results {
@@ -173,6 +287,30 @@ pub fn load_content(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
         }
     }
     (files, diagnostics)
+}
+
+/// Where a symbolic link leads, when that makes it worse than a copy: a loop, a file
+/// outside the site, or nothing at all.
+fn symlink_hint(link: &Path, root: &Path) -> Option<String> {
+    let shown_target = || {
+        std::fs::read_link(link)
+            .map(|t| t.display().to_string())
+            .unwrap_or_default()
+    };
+    match std::fs::canonicalize(link) {
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            Some("it loops: following it never reaches a file".into())
+        }
+        Err(_) => Some(format!(
+            "it points to `{}`, which does not exist",
+            shown_target()
+        )),
+        Ok(target) => {
+            let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+            (!target.starts_with(&root))
+                .then(|| format!("it points outside the site, to `{}`", target.display()))
+        }
+    }
 }
 
 fn relative(path: &Path, root: &Path) -> PathBuf {
@@ -250,33 +388,21 @@ fn read_source(
     collections: &[&str],
 ) -> Result<SourceFile, Diagnostic> {
     let rel = relative(path, root);
-    let fail = |e: LoadError, at: Option<Location>| Diagnostic::content(rel.clone(), at, e);
+    let fail = |e: LoadError, at: Option<Location>| {
+        let hint = e.hint();
+        Diagnostic::content(rel.clone(), at, e).with_hint(hint)
+    };
     let kind = classify(path, content, collections).map_err(|e| {
         let hint = match &e {
-            LoadError::BadSlug(stem) => {
-                Some(format!("rename the file to `{}.md`", suggest_slug(stem)))
-            }
+            LoadError::BadSlug(stem) => slug_hint(stem, path),
             LoadError::UnknownCollection(folder) => {
                 did_you_mean(folder, collections.iter().copied())
             }
             _ => None,
         };
-        fail(e, None).with_hint(hint)
+        Diagnostic::content(rel.clone(), None, e).with_hint(hint)
     })?;
-    let size = std::fs::metadata(path)
-        .map_err(|e| fail(LoadError::Unreadable(e.to_string()), None))?
-        .len();
-    if size > MAX_FILE_BYTES {
-        return Err(fail(
-            LoadError::TooLarge {
-                size,
-                limit: MAX_FILE_BYTES,
-            },
-            None,
-        ));
-    }
-    let bytes =
-        std::fs::read(path).map_err(|e| fail(LoadError::Unreadable(e.to_string()), None))?;
+    let bytes = read_limited(path).map_err(|e| fail(e, None))?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(e) => {
@@ -289,6 +415,9 @@ fn read_source(
         }
     };
     let text = normalise(text);
+    if text.trim().is_empty() && !matches!(kind, SourceKind::CollectionIndex { .. }) {
+        return Err(fail(LoadError::Empty, Some(Location::start())));
+    }
     let parts = split(&text).map_err(|e| fail(e.into(), Some(Location::start())))?;
     let (front, spans) = parse_yaml(parts.yaml, parts.yaml_line).map_err(|(e, at)| fail(e, at))?;
     Ok(SourceFile {
@@ -302,20 +431,80 @@ fn read_source(
     })
 }
 
-/// Drops a byte-order mark and turns CRLF into LF, so both give the same output.
-fn normalise(text: String) -> String {
+/// Reads a file of at most [`MAX_FILE_BYTES`], never more (the file may grow meanwhile).
+fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| LoadError::Unreadable(e.to_string()))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let too_large = |size| LoadError::TooLarge {
+        size,
+        limit: MAX_FILE_BYTES,
+    };
+    if size > MAX_FILE_BYTES {
+        return Err(too_large(size));
+    }
+    let mut bytes = Vec::with_capacity(size as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| LoadError::Unreadable(e.to_string()))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
+/// What to tell the editor about a file name that is not a slug.
+fn slug_hint(stem: &str, path: &Path) -> Option<String> {
+    if let Some(note) = odd_character(stem) {
+        return Some(format!("{note}: retype the name with ASCII letters"));
+    }
+    let suggestion = suggest_slug(stem);
+    if suggestion.is_empty() {
+        return Some("name the file like `my-entry.md`".into());
+    }
+    let renamed = path.with_file_name(format!("{suggestion}.md"));
+    if renamed.exists() {
+        return Some(format!(
+            "`{suggestion}.md` is already in this folder, and both files would be published at `{suggestion}`: merge them or rename this one"
+        ));
+    }
+    Some(format!("rename the file to `{suggestion}.md`"))
+}
+
+/// For a name with a character outside ASCII (a Cyrillic `а` that looks like a Latin
+/// `a`) or a control character: which one, by code point.
+pub fn odd_character(text: &str) -> Option<String> {
+    text.chars()
+        .find(|c| !c.is_ascii() || c.is_ascii_control())
+        .map(|c| {
+            format!(
+                "`{}` (U+{:04X}) is not an ASCII letter or digit",
+                c.escape_debug(),
+                c as u32
+            )
+        })
+}
+
+/// Drops a byte-order mark and turns CRLF (and a lone CR, the old Mac line end, which
+/// YAML and Markdown also read as a line end) into LF, so all give the same output and
+/// every stage counts the same lines.
+pub fn normalise(text: String) -> String {
     let text = text
         .strip_prefix('\u{feff}')
         .map(String::from)
         .unwrap_or(text);
     if text.contains('\r') {
-        text.replace("\r\n", "\n")
+        text.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         text
     }
 }
 
 /// Parses front matter into a mapping plus its span index (lines of the whole file).
+///
+/// The text is first scanned for positions, duplicate keys and the YAML limits (so a
+/// "billion laughs" is stopped at the alias that passes them, before any value is
+/// built), then parsed by serde_yaml under the same limits.
 pub fn parse_yaml(
     yaml: &str,
     first_line: usize,
@@ -323,21 +512,107 @@ pub fn parse_yaml(
     if yaml.trim().is_empty() {
         return Ok((Mapping::new(), SpanIndex::default()));
     }
-    let value: serde_yaml::Value = serde_yaml::from_str(yaml).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| Location::new(l.line(), l.column()).shifted(first_line - 1));
-        (LoadError::Yaml(strip_location(&e.to_string())), at)
-    })?;
-    let mut spans = SpanIndex::build(yaml);
-    spans.shift(first_line - 1);
+    let shift = first_line.saturating_sub(1);
+    if let Some((offset, c)) = yaml_spans::hidden_line_break(yaml) {
+        let at = Location::of_offset(yaml, offset).shifted(shift);
+        return Err((LoadError::HiddenLineBreak(c), Some(at)));
+    }
+    let mut spans = SpanIndex::scan(yaml)
+        .map_err(|limit| (LoadError::Limit(limit.error), Some(limit.at.shifted(shift))))?;
+    spans.shift(shift);
     if let Some((name, at)) = spans.duplicate_keys().first() {
         return Err((LoadError::DuplicateKey(name.clone()), Some(*at)));
+    }
+    let value = yaml_spans::parse_value(yaml).map_err(|e| {
+        let at = e
+            .location()
+            .map(|l| Location::new(l.line(), l.column()).shifted(shift));
+        let (opened, hint) = yaml_hint(yaml, &e);
+        let error = LoadError::Yaml {
+            message: yaml_spans::describe(&e),
+            hint,
+        };
+        (error, opened.map(|l| l.shifted(shift)).or(at))
+    })?;
+    let mut path = Vec::new();
+    if let Some(len) = long_value(&value, &mut path) {
+        let at = spans.best(&path);
+        return Err((LoadError::ValueTooLong(len), at));
     }
     match value {
         serde_yaml::Value::Mapping(map) => Ok((map, spans)),
         serde_yaml::Value::Null => Ok((Mapping::new(), spans)),
         _ => Err((LoadError::NotMapping, Some(Location::new(first_line, 1)))),
+    }
+}
+
+/// The length of the first text value longer than [`MAX_VALUE_BYTES`], with its
+/// path left in `path`.
+fn long_value(value: &serde_yaml::Value, path: &mut Vec<PathSegment>) -> Option<usize> {
+    use serde_yaml::Value;
+    match value {
+        Value::String(s) if s.len() > MAX_VALUE_BYTES => Some(s.len()),
+        Value::Sequence(items) => items.iter().enumerate().find_map(|(i, item)| {
+            path.push(PathSegment::Index(i));
+            let found = long_value(item, path);
+            if found.is_none() {
+                path.pop();
+            }
+            found
+        }),
+        Value::Mapping(map) => map.iter().find_map(|(k, v)| {
+            // (Keys need no check: YAML itself refuses keys over 1024 characters.)
+            let key = k.as_str().unwrap_or("?");
+            path.push(PathSegment::Key(key.to_string()));
+            let found = long_value(v, path);
+            if found.is_none() {
+                path.pop();
+            }
+            found
+        }),
+        Value::Tagged(tagged) => long_value(&tagged.value, path),
+        _ => None,
+    }
+}
+
+/// A hint for a YAML syntax error, and for a list, mapping or quote never closed the
+/// place where it was opened (serde_yaml notices only at the end of the front matter).
+fn yaml_hint(yaml: &str, error: &serde_yaml::Error) -> (Option<Location>, Option<String>) {
+    if let Some(at) = error.location() {
+        let line = yaml.lines().nth(at.line().saturating_sub(1)).unwrap_or("");
+        let upto: String = line.chars().take(at.column()).collect();
+        if upto.contains('\t') {
+            let hint = "YAML is indented with spaces: replace the tab with spaces";
+            return (None, Some(hint.into()));
+        }
+    }
+    // "..., while parsing a flow sequence at line 1 column 8"
+    let text = error.to_string();
+    let opened = text.split_once(", while ").and_then(|(_, context)| {
+        let (what, place) = context.split_once(" at line ")?;
+        let (line, column) = place.split_once(" column ")?;
+        let at = Location::new(line.trim().parse().ok()?, column.trim().parse().ok()?);
+        Some((what.to_string(), at))
+    });
+    let unclosed = ["did not find expected", "found unexpected end of stream"];
+    if !unclosed.iter().any(|u| text.starts_with(u)) {
+        return (None, None);
+    }
+    match opened {
+        Some((what, at)) => {
+            let hint = match what.as_str() {
+                "parsing a flow sequence" => "the list opened here with `[` is not closed with `]`",
+                "parsing a flow mapping" => {
+                    "the mapping opened here with `{` is not closed with `}`"
+                }
+                "scanning a quoted scalar" | "parsing a quoted scalar" => {
+                    "the text quoted here is not closed with the same quote"
+                }
+                _ => return (None, None),
+            };
+            (Some(at), Some(hint.into()))
+        }
+        None => (None, None),
     }
 }
 
@@ -359,12 +634,72 @@ mod tests {
     #[test]
     fn yaml_errors_point_into_the_file() {
         let (err, at) = parse_yaml("title: [a\n", 2).unwrap_err();
-        assert!(matches!(err, LoadError::Yaml(_)));
-        assert_eq!(at.unwrap().line, 3);
+        assert!(matches!(err, LoadError::Yaml { .. }));
+        // Noticed at the end, located where the list was opened.
+        assert_eq!(at, Some(Location::new(2, 8)));
+        assert_eq!(
+            err.hint().as_deref(),
+            Some("the list opened here with `[` is not closed with `]`")
+        );
+        let (_, at) = parse_yaml("a: \"x\\q\"\n", 2).unwrap_err();
+        assert_eq!(
+            at,
+            Some(Location::new(2, 6)),
+            "a bad escape stays where it is"
+        );
     }
 
     #[test]
     fn crlf_and_bom_are_normalised() {
         assert_eq!(normalise("\u{feff}a\r\nb".to_string()), "a\nb");
+    }
+
+    #[test]
+    fn long_values_are_refused_where_they_are() {
+        let long = "x".repeat(MAX_VALUE_BYTES + 1);
+        let (err, at) = parse_yaml(&format!("title: A\ntags: [a, {long}]\n"), 2).unwrap_err();
+        assert_eq!(err, LoadError::ValueTooLong(MAX_VALUE_BYTES + 1));
+        assert_eq!(at, Some(Location::new(3, 11)));
+        assert_eq!(
+            err.to_string(),
+            "this value is 65 KiB long; front-matter values are limited to 64 KiB: put long text in the body"
+        );
+        let (err, _) = parse_yaml(&format!("title: A\n{long}: 1\n"), 2).unwrap_err();
+        assert!(
+            matches!(err, LoadError::Yaml { .. }),
+            "YAML refuses long keys itself"
+        );
+        let ok = "x".repeat(MAX_VALUE_BYTES);
+        assert!(parse_yaml(&format!("title: {ok}\n"), 2).is_ok());
+    }
+
+    /// Found by the `front_matter` fuzz target: lone CRs counted as lines by YAML but
+    /// not by anything else put an error on line 91 of a 5-line file.
+    #[test]
+    fn lone_carriage_returns_are_line_ends_everywhere() {
+        let bytes = b"\xef\xbb\xbf---\r\ntitle: BOM an\r\r\r\r\rd CRLF\r\n---  \r\nBody\r\n";
+        let text = normalise(String::from_utf8(bytes.to_vec()).unwrap());
+        assert_eq!(text, "---\ntitle: BOM an\n\n\n\n\nd CRLF\n---  \nBody\n");
+        let lines = text.matches('\n').count();
+        let parts = split(&text).unwrap();
+        let (_, at) = parse_yaml(parts.yaml, parts.yaml_line).unwrap_err();
+        let at = at.unwrap();
+        assert!(at.line <= lines, "{at:?} in {lines} lines");
+        assert_eq!(
+            at,
+            Location::new(8, 1),
+            "where serde_yaml notices the missing `:`"
+        );
+    }
+
+    #[test]
+    fn line_breaks_that_editors_hide_are_refused_where_they_are() {
+        let (err, at) = parse_yaml("title: a\u{2028}b\nrole: \u{85}\n", 2).unwrap_err();
+        assert_eq!(err, LoadError::HiddenLineBreak('\u{2028}'));
+        assert_eq!(at, Some(Location::new(2, 9)));
+        assert_eq!(
+            err.to_string(),
+            "front matter contains U+2028, which YAML reads as a line break: remove it, or write it as `\\u2028` in double quotes"
+        );
     }
 }

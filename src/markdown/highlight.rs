@@ -12,6 +12,14 @@ static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_ne
 /// The prefix of every highlighting class, e.g. `hl-keyword`.
 pub const CLASS_PREFIX: &str = "hl-";
 
+/// Code blocks larger than this are not highlighted (plain, escaped code is written):
+/// highlighting time and the markup it adds grow with the code, and hostile input
+/// could otherwise make one block cost minutes and gigabytes.
+pub const MAX_HIGHLIGHT_BYTES: usize = 256 * 1024;
+
+/// Nor are blocks with a line longer than this (a very long line is slow to match).
+pub const MAX_HIGHLIGHT_LINE: usize = 4096;
+
 /// A `<pre>` block for `code` in `lang`; an unknown language gives plain, escaped code.
 pub fn highlight_block(code: &str, lang: &str) -> String {
     let lang = lang
@@ -20,7 +28,9 @@ pub fn highlight_block(code: &str, lang: &str) -> String {
         .unwrap_or("")
         .trim();
     let mut out = String::with_capacity(code.len() * 2 + 64);
-    let syntax = if lang.is_empty() {
+    let too_big = code.len() > MAX_HIGHLIGHT_BYTES
+        || code.split('\n').any(|line| line.len() > MAX_HIGHLIGHT_LINE);
+    let syntax = if lang.is_empty() || too_big {
         None
     } else {
         SYNTAXES.find_syntax_by_token(lang)
@@ -84,5 +94,15 @@ mod tests {
             html,
             "<pre><code class=\"language-nosuchlang\">&lt;b&gt;x&lt;/b&gt;\n</code></pre>\n"
         );
+    }
+
+    #[test]
+    fn huge_blocks_and_lines_are_left_plain() {
+        let big = "let x = 1;\n".repeat(MAX_HIGHLIGHT_BYTES / 10);
+        let html = highlight_block(&big, "rust");
+        assert!(html.starts_with("<pre><code class=\"language-rust\">let x"));
+        assert!(!html.contains("hl-"));
+        let long_line = format!("let x = \"{}\";\n", "a".repeat(MAX_HIGHLIGHT_LINE));
+        assert!(!highlight_block(&long_line, "rust").contains("hl-"));
     }
 }

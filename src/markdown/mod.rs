@@ -7,7 +7,7 @@
 
 mod highlight;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
@@ -97,6 +97,16 @@ pub struct Rendered {
     pub problems: Vec<MarkdownProblem>,
 }
 
+/// The most HTML one Markdown text may render to. Markdown can expand a lot (a reference
+/// link written once with a long address and used a million times, a thousand nested
+/// quotes per line); past this the text is refused with a problem, before the HTML is
+/// ever built, so that memory stays bounded by the site and not by a hostile file.
+pub const MAX_HTML_BYTES: usize = 64 * 1024 * 1024;
+
+/// How deeply blocks and inline elements may nest (quotes in quotes, lists in lists).
+/// Deeper nesting is refused: every later stage, and every browser, pays for each level.
+pub const MAX_NESTING: usize = 100;
+
 /// Rendering switches.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct RenderOptions {
@@ -140,16 +150,83 @@ pub fn render_inline(text: &str, resolver: &dyn LinkResolver, options: RenderOpt
 }
 
 fn problem(
-    text: &str,
+    locator: &mut Locator<'_>,
     range: &Range<usize>,
     message: String,
     hint: Option<String>,
 ) -> MarkdownProblem {
     MarkdownProblem {
-        at: Location::of_offset(text, range.start),
+        at: locator.locate(range.start),
         message,
         hint,
     }
+}
+
+/// How many problems one text reports; after that, one last problem says there are more
+/// and later links are not resolved (a file of a million broken links would otherwise
+/// cost a million did-you-mean searches over every slug of the site).
+pub const MAX_PROBLEMS: usize = 100;
+
+fn push_problem(
+    out: &mut Rendered,
+    locator: &mut Locator<'_>,
+    range: &Range<usize>,
+    message: String,
+    hint: Option<String>,
+) {
+    match out.problems.len().cmp(&MAX_PROBLEMS) {
+        std::cmp::Ordering::Less => out.problems.push(problem(locator, range, message, hint)),
+        std::cmp::Ordering::Equal => out.problems.push(problem(
+            locator,
+            range,
+            format!("more than {MAX_PROBLEMS} problems in this text; the rest are not listed"),
+            Some("fix these first".into()),
+        )),
+        std::cmp::Ordering::Greater => {}
+    }
+}
+
+/// Byte offsets to line and column, in time proportional to the text rather than to
+/// the text times the number of links (offsets arrive mostly in increasing order).
+struct Locator<'a> {
+    text: &'a str,
+    /// The last offset located, and its location.
+    last: (usize, Location),
+}
+
+impl<'a> Locator<'a> {
+    fn new(text: &'a str) -> Self {
+        Locator {
+            text,
+            last: (0, Location::start()),
+        }
+    }
+
+    fn locate(&mut self, offset: usize) -> Location {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let (from, start) = if offset >= self.last.0 {
+            self.last
+        } else {
+            (0, Location::start())
+        };
+        let mut at = start;
+        for c in self.text[from..offset].chars() {
+            if c == '\n' {
+                at = Location::new(at.line + 1, 1);
+            } else {
+                at.col += 1;
+            }
+        }
+        self.last = (offset, at);
+        at
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 /// Resolves links, highlights code and escapes raw HTML, event by event.
@@ -165,7 +242,14 @@ fn transform<'a>(
     let mut replace_label: Option<String> = None;
     // Refused links render as their text; their closing tag is dropped.
     let mut dropped_links = 0usize;
+    let mut locator = Locator::new(text);
+    let mut budget = Budget::default();
     for (event, range) in Parser::new_ext(text, parser_options()).into_offset_iter() {
+        if let Some(message) = budget.spend(&event) {
+            out.problems
+                .push(problem(&mut locator, &range, message, None));
+            break;
+        }
         if let Some((_, buffer)) = code.as_mut() {
             match event {
                 Event::Text(t) => {
@@ -174,7 +258,9 @@ fn transform<'a>(
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, buffer) = code.take().unwrap_or_default();
-                    events.push(Event::Html(highlight_block(&buffer, &lang).into()));
+                    let block = highlight_block(&buffer, &lang);
+                    budget.html += block.len();
+                    events.push(Event::Html(block.into()));
                     continue;
                 }
                 _ => continue,
@@ -193,7 +279,7 @@ fn transform<'a>(
                 dest_url,
                 title,
                 id,
-            }) => match link(text, &range, link_type, &dest_url, resolver, out) {
+            }) => match link(&mut locator, &range, link_type, &dest_url, resolver, out) {
                 LinkOutcome::Keep => events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -201,7 +287,9 @@ fn transform<'a>(
                     id,
                 })),
                 LinkOutcome::Rewrite { url, label } => {
+                    budget.html += url.len();
                     if let Some(label) = label {
+                        budget.html += label.len();
                         replace_label = Some(label);
                     }
                     events.push(Event::Start(Tag::Link {
@@ -221,12 +309,13 @@ fn transform<'a>(
                 id,
             }) => {
                 if is_refused_scheme(&dest_url) {
-                    out.problems.push(problem(
-                        text,
+                    push_problem(
+                        out,
+                        &mut locator,
                         &range,
                         format!("image source `{dest_url}` uses a scheme that is not allowed"),
                         Some("use an http(s) address or a path".into()),
-                    ));
+                    );
                 }
                 events.push(Event::Start(Tag::Image {
                     link_type,
@@ -242,10 +331,75 @@ fn transform<'a>(
             Event::Html(html) | Event::InlineHtml(html) if !options.unsafe_html => {
                 events.push(Event::Text(html))
             }
+            // `# Title {#id .class key=value}`: the id and classes are kept, but the
+            // key=value pairs are raw HTML attributes (`onclick=...`) and are dropped.
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) if !options.unsafe_html && !attrs.is_empty() => {
+                events.push(Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs: Vec::new(),
+                }))
+            }
             other => events.push(other),
         }
     }
     events
+}
+
+/// What the HTML of a text will cost, counted event by event before it is built.
+#[derive(Default)]
+struct Budget {
+    /// Bytes of HTML so far (an estimate that never undercounts by much).
+    html: usize,
+    /// Open elements.
+    depth: usize,
+}
+
+impl Budget {
+    /// Counts `event`; a message when a limit is passed.
+    fn spend(&mut self, event: &Event<'_>) -> Option<String> {
+        self.html += match event {
+            Event::Start(tag) => {
+                self.depth += 1;
+                match tag {
+                    Tag::Link {
+                        dest_url, title, ..
+                    }
+                    | Tag::Image {
+                        dest_url, title, ..
+                    } => 32 + 2 * (dest_url.len() + title.len()),
+                    _ => 32,
+                }
+            }
+            Event::End(_) => {
+                self.depth = self.depth.saturating_sub(1);
+                16
+            }
+            Event::Text(t) | Event::Code(t) | Event::Html(t) | Event::InlineHtml(t) => {
+                // Escaping turns `"` into `&quot;`: at most six bytes for one.
+                t.len() + 5 * t.bytes().filter(|b| b"&<>\"'".contains(b)).count()
+            }
+            _ => 32,
+        };
+        if self.depth > MAX_NESTING {
+            return Some(format!(
+                "Markdown nested more than {MAX_NESTING} levels deep (quotes, lists or emphasis inside each other)"
+            ));
+        }
+        if self.html > MAX_HTML_BYTES {
+            return Some(format!(
+                "this text renders to more than {} MiB of HTML: split it, or write repeated links out",
+                MAX_HTML_BYTES / (1024 * 1024)
+            ));
+        }
+        None
+    }
 }
 
 enum LinkOutcome {
@@ -255,7 +409,7 @@ enum LinkOutcome {
 }
 
 fn link(
-    text: &str,
+    locator: &mut Locator<'_>,
     range: &Range<usize>,
     link_type: LinkType,
     dest: &str,
@@ -269,23 +423,25 @@ fn link(
     let target = match link_type {
         LinkType::WikiLink { .. } => LinkTarget::Wiki(path.trim()),
         _ if is_refused_scheme(dest) => {
-            out.problems.push(problem(
-                text,
-                range,
-                format!("link `{dest}` uses a scheme that is not allowed"),
-                Some("links may use http, https, mailto or a path".into()),
-            ));
+            let message = format!("link `{dest}` uses a scheme that is not allowed");
+            let hint = Some("links may use http, https, mailto or a path".into());
+            push_problem(out, locator, range, message, hint);
             return LinkOutcome::Drop;
         }
         _ if is_content_file(path) => LinkTarget::File(path),
         _ => return LinkOutcome::Keep,
     };
+    if out.problems.len() >= MAX_PROBLEMS {
+        // The text fails anyway; resolving (and suggesting) more would only cost time.
+        push_problem(out, locator, range, String::new(), None);
+        return LinkOutcome::Drop;
+    }
     match resolver.resolve(&target) {
         Ok(resolved) => {
             out.links.push(FoundLink {
                 key: resolved.key,
                 fragment: fragment.filter(|f| !f.is_empty()).map(String::from),
-                at: Location::of_offset(text, range.start),
+                at: locator.locate(range.start),
             });
             let url = match fragment {
                 Some(f) if !f.is_empty() => format!("{}#{f}", resolved.url),
@@ -296,7 +452,7 @@ fn link(
             LinkOutcome::Rewrite { url, label }
         }
         Err(LinkProblem { message, hint }) => {
-            out.problems.push(problem(text, range, message, hint));
+            push_problem(out, locator, range, message, hint);
             LinkOutcome::Drop
         }
     }
@@ -327,6 +483,9 @@ pub fn is_refused_scheme(url: &str) -> bool {
 /// Gives every heading a unique id (its explicit `{#id}` or a slug of its text).
 fn assign_heading_ids<'a>(mut events: Vec<Event<'a>>, toc: &mut Vec<Heading>) -> Vec<Event<'a>> {
     let mut used: HashSet<String> = HashSet::new();
+    // The next suffix to try for each base id, so that many equal headings take linear
+    // time (every smaller suffix is known to be taken already).
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
@@ -342,11 +501,12 @@ fn assign_heading_ids<'a>(mut events: Vec<Event<'a>>, toc: &mut Vec<Heading>) ->
             }
             let base = explicit.unwrap_or_else(|| heading_slug(&title));
             let mut unique = base.clone();
-            let mut n = 1;
+            let mut n = next_suffix.get(&base).copied().unwrap_or(1);
             while !used.insert(unique.clone()) {
                 unique = format!("{base}-{n}");
                 n += 1;
             }
+            next_suffix.insert(base, n);
             if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
                 *id = Some(CowStr::from(unique.clone()));
             }
@@ -515,5 +675,87 @@ mod tests {
     fn inline_render_drops_the_paragraph() {
         let r = render_inline("He *denies* it", &Fixed, RenderOptions::default());
         assert_eq!(r.html, "He <em>denies</em> it");
+    }
+
+    #[test]
+    fn locator_agrees_with_location_of_offset() {
+        let text = "ab\né [[x]]\n\n  ü[[y]] z\n";
+        let mut locator = Locator::new(text);
+        let offsets: Vec<usize> = (0..=text.len()).chain([9, 3, 20, 0]).collect();
+        for offset in offsets {
+            assert_eq!(
+                locator.locate(offset),
+                Location::of_offset(text, offset),
+                "offset {offset}"
+            );
+        }
+    }
+
+    #[test]
+    fn many_equal_headings_take_linear_time() {
+        // Quadratic before: each heading tried every earlier suffix again.
+        let text = "## a\n\n".repeat(50_000) + "## a-1 {#a-1}\n## a\n";
+        let started = std::time::Instant::now();
+        let r = render(&text, &Fixed, RenderOptions::default());
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        let ids: Vec<&str> = r.toc.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(&ids[..3], ["a", "a-1", "a-2"]);
+        // An explicit id already taken gets a suffix; the next `a` skips it.
+        assert_eq!(ids[50_000], "a-1-1");
+        assert_eq!(ids[50_001], "a-50000");
+    }
+
+    #[test]
+    fn many_links_are_located_in_linear_time() {
+        let text = "[[han-dong]] [[nope]] ".repeat(100_000);
+        let started = std::time::Instant::now();
+        let r = render(&text, &Fixed, RenderOptions::default());
+        assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
+        // Valid links are found until the text has too many problems to be built.
+        assert_eq!(r.links.len(), MAX_PROBLEMS);
+        assert_eq!(r.problems.len(), MAX_PROBLEMS + 1);
+        assert_eq!(r.problems[99].at, Location::new(1, 22 * 99 + 14));
+        assert_eq!(r.problems[100].at, Location::new(1, 22 * 100 + 1));
+        assert_eq!(
+            r.problems[100].message,
+            "more than 100 problems in this text; the rest are not listed"
+        );
+        // Valid links alone are all found, however many.
+        let r = render(
+            &"[[han-dong]] ".repeat(100_000),
+            &Fixed,
+            RenderOptions::default(),
+        );
+        assert_eq!(r.links.len(), 100_000);
+        assert_eq!(r.links[99_999].at, Location::new(1, 13 * 99_999 + 1));
+    }
+
+    #[test]
+    fn heading_attributes_cannot_add_event_handlers() {
+        let text = "# A {#a .b onclick=alert(1) data-x=\"y\"}\n";
+        assert_eq!(html(text), "<h1 id=\"a\" class=\"b\">A</h1>\n");
+        let allowed = render(text, &Fixed, RenderOptions { unsafe_html: true });
+        assert!(allowed.html.contains("onclick"), "{}", allowed.html);
+    }
+
+    #[test]
+    fn markdown_that_expands_too_much_is_refused_before_it_is_built() {
+        // (pulldown-cmark already limits how far reference links expand.) Quotes nested
+        // 99 deep, 30000 times: 3 MB of text, 80 MB of HTML.
+        let text = format!("{} x\n\n", ">".repeat(99)).repeat(30_000);
+        let r = render(&text, &Fixed, RenderOptions::default());
+        assert_eq!(r.problems.len(), 1, "{:?}", r.problems);
+        assert!(r.problems[0].message.contains("more than 64 MiB of HTML"));
+        assert!(r.html.len() < MAX_HTML_BYTES);
+        // Quotes nested a thousand deep.
+        let r = render(&">".repeat(1000), &Fixed, RenderOptions::default());
+        assert_eq!(r.problems.len(), 1);
+        assert_eq!(r.problems[0].at, Location::new(1, 101));
+        assert!(r.problems[0]
+            .message
+            .starts_with("Markdown nested more than 100 levels deep"));
+        // A hundred is fine.
+        let r = render(&">".repeat(90), &Fixed, RenderOptions::default());
+        assert!(r.problems.is_empty());
     }
 }

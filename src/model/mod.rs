@@ -16,13 +16,13 @@ use thiserror::Error;
 
 use crate::config::{Collection, Config, FieldKind, FieldSpec, COMMON_KEYS};
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Location};
-use crate::load::{is_slug, suggest_slug, SourceFile, SourceKind};
+use crate::load::{is_slug, odd_character, suggest_slug, SourceFile, SourceKind};
 use crate::yaml_spans::{PathSegment, SpanIndex};
 
 pub use date::{DateError, PartialDate};
 
 /// Names a page may not take because the engine or a collection uses the URL.
-const RESERVED_PAGE_SLUGS: [&str; 4] = ["tags", "timeline", "static", "search"];
+const RESERVED_PAGE_SLUGS: [&str; 6] = ["tags", "timeline", "static", "search", "map", "pagefind"];
 
 /// An entry's identity: its collection and slug.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -223,9 +223,10 @@ impl ModelError {
         match self {
             ModelError::UnknownKey { key, .. } => did_you_mean(key, candidates.iter().copied()),
             ModelError::BadEnum { value, .. } => did_you_mean(value, candidates.iter().copied()),
-            ModelError::BadRefSlug(slug) => {
-                Some(format!("slugs look like `{}`", suggest_slug(slug)))
-            }
+            ModelError::BadRefSlug(slug) => Some(match odd_character(slug) {
+                Some(note) => format!("{note}: retype the slug with ASCII letters"),
+                None => format!("slugs look like `{}`", suggest_slug(slug)),
+            }),
             _ => None,
         }
     }
@@ -357,12 +358,18 @@ impl Checker<'_> {
                 .map(|x| x.title.clone()),
             _ => None,
         };
+        // A title of the wrong type is reported as such, not also as missing.
+        let wrong_title = front
+            .get("title")
+            .is_some_and(|t| !matches!(t, Value::String(_) | Value::Number(_) | Value::Null));
         let title = match self.text(front, "title") {
             Some(t) if !t.trim().is_empty() => t,
             _ => match fallback_title {
                 Some(t) => t,
                 None => {
-                    self.report(&[], ModelError::Missing("title".into()), &[]);
+                    if !wrong_title {
+                        self.report(&[], ModelError::Missing("title".into()), &[]);
+                    }
                     String::new()
                 }
             },
@@ -591,13 +598,26 @@ impl Checker<'_> {
                 None => self.wrong(spec, value, path, "a whole number"),
             },
             FieldKind::Strings => match value {
-                Value::Sequence(items) if items.iter().all(|i| i.is_string()) => {
-                    Some(FieldValue::Strings(
-                        items
-                            .iter()
-                            .filter_map(|i| i.as_str().map(String::from))
-                            .collect(),
-                    ))
+                Value::Sequence(items) => {
+                    let mut strings = Vec::new();
+                    for (i, item) in items.iter().enumerate() {
+                        let mut p = path.to_vec();
+                        p.push(PathSegment::Index(i));
+                        match item {
+                            Value::String(s) => strings.push(s.clone()),
+                            Value::Number(n) => strings.push(n.to_string()),
+                            _ => self.report(
+                                &p,
+                                ModelError::WrongType {
+                                    field: format!("{}[{i}]", spec.name),
+                                    expected: "text".into(),
+                                    found: kind_of(item),
+                                },
+                                &[],
+                            ),
+                        }
+                    }
+                    Some(FieldValue::Strings(strings))
                 }
                 _ => self.wrong(spec, value, path, "a list of strings"),
             },

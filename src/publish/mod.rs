@@ -45,7 +45,7 @@ pub fn publish(config: &Config, graph: &Graph, output: &mut Output) -> Result<()
             .or_insert_with(|| text.into_bytes());
     }
     if config.site.search {
-        search::add_search_index(config, graph, output)?;
+        search::add_search_index(config, graph, output);
     }
     Ok(())
 }
@@ -189,7 +189,7 @@ fn timeline_json(config: &Config, graph: &Graph) -> String {
                         .collections
                         .iter()
                         .find(|c| c.name == id.collection)
-                        .map(|c| c.title.clone())
+                        .map(|c| xml_escape(&c.title))
                         .unwrap_or_default(),
                     format!("{}-{}", id.collection, id.slug),
                 ),

@@ -1,77 +1,262 @@
-//! Full-text search with Pagefind: an index split into small content-hashed chunks that
-//! the browser loads on demand, so a first query never downloads the whole index.
+//! Full-text search that works on any static host: an inverted index split into small
+//! shards by the first two letters of each word, loaded on demand by a few lines of
+//! JavaScript, so a query downloads the manifest, one shard per word and the records of
+//! the hits it shows — never the whole index.
 //!
-//! Pages are indexed from their rendered HTML, so the theme decides what is searchable
-//! (`data-pagefind-body`) and which filters exist (`data-pagefind-filter`, here the
-//! collection). The bundle goes to `pagefind/` in the output.
+//! Built from data already in memory (titles, summaries, rendered bodies), in parallel.
+//! Pagefind was the first choice; on a 10,000-entry site it took about 20 s and 1.3 GB
+//! more than the rest of the build (measured in docs/performance.md), so casefile keeps
+//! its own index. Everything written is JSON with `<`, `>` and `&` escaped, and the
+//! client inserts results with `textContent` only.
 
-use pagefind::api::PagefindIndex;
-use pagefind::options::PagefindServiceConfig;
-use thiserror::Error;
+use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
+use serde_json::json;
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::model::DocId;
+use crate::render::structured::json_for_html;
 use crate::render::Output;
-use crate::resolve::Graph;
+use crate::resolve::{DocIndex, Graph, Node};
 
-/// The folder of the search bundle inside the output.
-pub const BUNDLE_DIR: &str = "pagefind";
+/// The folder of the search index inside the output.
+pub const INDEX_DIR: &str = "search";
+/// Records per `docs/<n>.json` file.
+pub const DOCS_PER_CHUNK: usize = 256;
+const MAX_TERM_CHARS: usize = 32;
+const SUMMARY_CHARS: usize = 180;
+const TITLE_WEIGHT: u32 = 10;
+const SUMMARY_WEIGHT: u32 = 3;
 
-/// A failure of the search indexer.
-#[derive(Debug, Error)]
-#[error("search index: {0}")]
-pub struct SearchError(String);
+/// Words too common to be worth an index entry (the client drops them from queries too).
+pub const STOP_WORDS: [&str; 40] = [
+    "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have", "he",
+    "her", "his", "in", "is", "it", "its", "of", "on", "or", "she", "that", "the", "their", "them",
+    "there", "they", "this", "to", "was", "were", "which", "who", "will", "with", "would", "not",
+];
 
-fn fail(e: impl std::fmt::Display) -> Diagnostics {
-    Diagnostic::content("site.yaml", None, SearchError(e.to_string()))
-        .with_hint(Some(
-            "set `search: false` in site.yaml to build without a search index".into(),
-        ))
-        .into()
+/// Lowercased words of two or more letters or digits, stop words removed.
+pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().nth(1).is_some())
+        .map(|w| {
+            w.chars()
+                .take(MAX_TERM_CHARS)
+                .flat_map(char::to_lowercase)
+                .collect::<String>()
+        })
+        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
 }
 
-/// Indexes every page of a node and adds the Pagefind bundle to `output`.
-pub fn add_search_index(
-    config: &Config,
-    graph: &Graph,
-    output: &mut Output,
-) -> Result<(), Diagnostics> {
-    let pages: Vec<(String, String)> = graph
-        .nodes
-        .iter()
-        .filter_map(|node| {
-            let path = format!("{}index.html", node.site_path);
-            let html = output.files.get(&path)?;
-            Some((path, String::from_utf8_lossy(html).into_owned()))
+/// A shard name: the hex of the UTF-8 bytes of a word's first `chars` characters.
+pub fn shard_key(term: &str, chars: usize) -> String {
+    let prefix: String = term.chars().take(chars).collect();
+    prefix.bytes().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Shards above this size are split by the first three characters instead of two, so a
+/// common prefix ("re", "in") does not make a query download a large file.
+pub const SPLIT_SHARD_BYTES: usize = 48 * 1024;
+
+type Postings = Vec<[u32; 2]>;
+
+/// Groups words into shards by two characters, splitting large shards by three.
+fn shard_words(words: BTreeMap<String, Postings>) -> BTreeMap<String, BTreeMap<String, Postings>> {
+    let mut by_two: BTreeMap<String, BTreeMap<String, Postings>> = BTreeMap::new();
+    for (word, postings) in words {
+        by_two
+            .entry(shard_key(&word, 2))
+            .or_default()
+            .insert(word, postings);
+    }
+    let mut shards = BTreeMap::new();
+    for (key, words) in by_two {
+        // Rough JSON size: the words plus about eight bytes a posting.
+        let size: usize = words.iter().map(|(w, p)| w.len() + 4 + p.len() * 8).sum();
+        if size <= SPLIT_SHARD_BYTES {
+            shards.insert(key, words);
+            continue;
+        }
+        for (word, postings) in words {
+            let chars = if word.chars().count() >= 3 { 3 } else { 2 };
+            shards
+                .entry(shard_key(&word, chars))
+                .or_insert_with(BTreeMap::new)
+                .insert(word, postings);
+        }
+    }
+    shards
+}
+
+/// Text of rendered HTML: tags dropped, entities left as written (they are rare in
+/// bodies and harmless in an index).
+fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => {
+                in_tag = true;
+                out.push(' ');
+            }
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn excerpt(node: &Node) -> String {
+    let source = match &node.doc.summary {
+        Some(summary) => summary.clone(),
+        None => html_text(&node.content),
+    };
+    let words: Vec<&str> = source.split_whitespace().collect();
+    let mut out = String::new();
+    for word in words {
+        if out.chars().count() + word.chars().count() > SUMMARY_CHARS {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+fn weights(node: &Node) -> HashMap<String, u32> {
+    let mut weights: HashMap<String, u32> = HashMap::new();
+    for t in tokens(&node.doc.title) {
+        *weights.entry(t).or_default() += TITLE_WEIGHT;
+    }
+    if let Some(summary) = &node.doc.summary {
+        for t in tokens(summary) {
+            *weights.entry(t).or_default() += SUMMARY_WEIGHT;
+        }
+    }
+    for t in tokens(&html_text(&node.content)) {
+        *weights.entry(t).or_default() += 1;
+    }
+    weights
+}
+
+/// Adds `search/manifest.json`, `search/index/<shard>.json` and `search/docs/<n>.json`.
+pub fn add_search_index(config: &Config, graph: &Graph, output: &mut Output) {
+    // Documents are numbered collection by collection, then standalone pages, so a
+    // collection filter is a range of numbers and needs no per-document data.
+    let mut order: Vec<DocIndex> = Vec::new();
+    let mut groups = Vec::new();
+    for (name, members) in &graph.collections {
+        let start = order.len();
+        order.extend(members);
+        let title = config
+            .collections
+            .iter()
+            .find(|c| &c.name == name)
+            .map(|c| c.title.clone())
+            .unwrap_or_default();
+        groups.push(json!({ "name": name, "title": title, "start": start, "end": order.len() }));
+    }
+    let start = order.len();
+    order.extend(
+        graph
+            .nodes
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| matches!(n.doc.id, DocId::Page(_)))
+            .map(|(i, _)| i),
+    );
+    groups.push(json!({ "name": "pages", "title": "Pages", "start": start, "end": order.len() }));
+
+    let per_doc: Vec<HashMap<String, u32>> = order
+        .par_iter()
+        .map(|&i| weights(&graph.nodes[i]))
+        .collect();
+    let mut words: BTreeMap<String, Postings> = BTreeMap::new();
+    for (doc, doc_words) in per_doc.into_iter().enumerate() {
+        for (word, score) in doc_words {
+            words.entry(word).or_default().push([doc as u32, score]);
+        }
+    }
+    let shards = shard_words(words);
+    let shard_names: Vec<&String> = shards.keys().collect();
+    let manifest = json!({
+        "version": 1,
+        "docs": order.len(),
+        "chunk": DOCS_PER_CHUNK,
+        "shards": shard_names,
+        "groups": groups,
+        "stop_words": STOP_WORDS.to_vec(),
+    });
+    output.files.insert(
+        format!("{INDEX_DIR}/manifest.json"),
+        json_for_html(&manifest).into_bytes(),
+    );
+    let files: Vec<(String, Vec<u8>)> = shards
+        .par_iter()
+        .map(|(key, words)| {
+            (
+                format!("{INDEX_DIR}/index/{key}.json"),
+                json_for_html(&json!(words)).into_bytes(),
+            )
         })
         .collect();
-    let options = PagefindServiceConfig::builder()
-        .force_language(config.site.language.clone())
-        .keep_index_url(false)
-        .build();
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(fail)?;
-    let files = runtime.block_on(async move {
-        let mut index = PagefindIndex::new(Some(options)).map_err(fail)?;
-        for (path, html) in pages {
-            index
-                .add_html_file(Some(path), None, html)
-                .await
-                .map_err(fail)?;
-        }
-        index.get_files().await.map_err(fail)
-    })?;
-    for file in files {
-        let name = file.filename.to_string_lossy().replace('\\', "/");
-        let name = name.trim_start_matches('/');
-        let path = if name.starts_with(&format!("{BUNDLE_DIR}/")) {
-            name.to_string()
-        } else {
-            format!("{BUNDLE_DIR}/{name}")
-        };
-        output.files.entry(path).or_insert(file.contents);
+    output.files.extend(files);
+    for (n, chunk) in order.chunks(DOCS_PER_CHUNK).enumerate() {
+        let records: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|&i| {
+                let node = &graph.nodes[i];
+                json!([node.doc.title, node.url, excerpt(node)])
+            })
+            .collect();
+        output.files.insert(
+            format!("{INDEX_DIR}/docs/{n}.json"),
+            json_for_html(&json!(records)).into_bytes(),
+        );
     }
-    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_are_lowercase_words_without_stop_words() {
+        let words: Vec<String> =
+            tokens("The Consul-General's <b>statement</b>, 2023: a Ça").collect();
+        assert_eq!(words, ["consul", "general", "statement", "2023", "ça"]);
+    }
+
+    #[test]
+    fn shard_keys_are_hex_of_two_characters() {
+        assert_eq!(shard_key("consul", 2), "636f");
+        assert_eq!(shard_key("consul", 3), "636f6e");
+        assert_eq!(shard_key("ça", 2), "c3a761");
+    }
+
+    #[test]
+    fn large_shards_split_by_three_characters() {
+        let mut words = BTreeMap::new();
+        words.insert("re".to_string(), vec![[0, 1]]);
+        words.insert("report".to_string(), (0..4000).map(|d| [d, 1]).collect());
+        words.insert("release".to_string(), (0..4000).map(|d| [d, 1]).collect());
+        words.insert("zebra".to_string(), vec![[1, 1]]);
+        let keys: Vec<String> = shard_words(words).into_keys().collect();
+        assert_eq!(keys, ["7265", "72656c", "726570", "7a65"]);
+    }
+
+    #[test]
+    fn html_text_drops_tags() {
+        assert_eq!(
+            html_text("<p>a <a href=\"x\">b</a></p>")
+                .split_whitespace()
+                .collect::<Vec<_>>(),
+            ["a", "b"]
+        );
+    }
 }

@@ -213,7 +213,8 @@ pub fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnost
     {
         let name = match e.kind() {
             ErrorKind::MissingParent { current, .. }
-            | ErrorKind::CircularExtend { tpl: current, .. } => current.clone(),
+            | ErrorKind::CircularExtend { tpl: current, .. }
+            | ErrorKind::CircularInclude { tpl: current, .. } => current.clone(),
             _ => String::new(),
         };
         diagnostics.extend(templates.diagnostics(&e, &name));

@@ -106,6 +106,10 @@ pub struct Graph {
     /// Tags by slug.
     pub tags: BTreeMap<String, Tag>,
     index: HashMap<DocId, DocIndex>,
+    /// Each node's outgoing edges, and the drafts left out: what a later
+    /// [`resolve_links_reusing`] needs to reuse this graph's rendering.
+    edges: Vec<Vec<Edge>>,
+    drafts: Vec<EntryId>,
 }
 
 impl Graph {
@@ -153,7 +157,47 @@ pub enum ResolveError {
 
 /// Resolves references, renders Markdown and builds the timeline and tags.
 pub fn resolve_links(config: &Config, model: Model) -> Result<Graph, Diagnostics> {
+    resolve_links_reusing(config, model, None)
+}
+
+/// [`resolve_links`], reusing the rendered Markdown of `previous` (a graph of the same
+/// site built with the same configuration) for every document whose body and fields are
+/// unchanged, when the documents and drafts are the same and no document it links to
+/// changed its title. `casefile serve` uses this after an edit.
+pub fn resolve_links_reusing(
+    config: &Config,
+    model: Model,
+    previous: Option<&Graph>,
+) -> Result<Graph, Diagnostics> {
     let Model { documents, drafts } = model;
+    let draft_ids: Vec<EntryId> = drafts.keys().cloned().collect();
+    let previous = previous.filter(|p| {
+        p.drafts == draft_ids
+            && p.nodes.len() == documents.len()
+            && p.nodes
+                .iter()
+                .zip(&documents)
+                .all(|(n, d)| n.doc.id == d.id)
+    });
+    let retitled: Vec<bool> = match previous {
+        Some(p) => p
+            .nodes
+            .iter()
+            .zip(&documents)
+            .map(|(n, d)| n.doc.title != d.title)
+            .collect(),
+        None => Vec::new(),
+    };
+    let reusable = |i: DocIndex, doc: &Document| -> Option<(&Node, &Vec<Edge>)> {
+        let p = previous?;
+        let (node, edges) = (&p.nodes[i], &p.edges[i]);
+        let same = node.doc.body == doc.body
+            && node.doc.body_line == doc.body_line
+            && node.doc.path == doc.path
+            && node.doc.fields == doc.fields
+            && !edges.iter().any(|e| retitled[e.to]);
+        same.then_some((node, edges))
+    };
     let index: HashMap<DocId, DocIndex> = documents
         .iter()
         .enumerate()
@@ -177,6 +221,18 @@ pub fn resolve_links(config: &Config, model: Model) -> Result<Graph, Diagnostics
         .into_par_iter()
         .enumerate()
         .map(|(i, doc)| {
+            if let Some((node, edges)) = reusable(i, &doc) {
+                let (site_path, url) = urls[i].clone();
+                let node = Node {
+                    doc,
+                    site_path,
+                    url,
+                    content: node.content.clone(),
+                    toc: node.toc.clone(),
+                    fields: node.fields.clone(),
+                };
+                return (node, Vec::new(), edges.clone());
+            }
             let resolver = SiteResolver::new(&resolver_base, &doc.path);
             let mut problems = Vec::new();
             let mut edges = Vec::new();
@@ -234,9 +290,11 @@ pub fn resolve_links(config: &Config, model: Model) -> Result<Graph, Diagnostics
     let mut diagnostics = Diagnostics::new();
     let mut nodes = Vec::with_capacity(rendered.len());
     let mut edges = Vec::new();
+    let mut edges_by_node = Vec::with_capacity(rendered.len());
     for (node, problems, node_edges) in rendered {
         diagnostics.extend(problems);
-        edges.extend(node_edges);
+        edges.extend(node_edges.iter().cloned());
+        edges_by_node.push(node_edges);
         nodes.push(node);
     }
     diagnostics.extend(check_fragments(&nodes, &edges));
@@ -253,6 +311,8 @@ pub fn resolve_links(config: &Config, model: Model) -> Result<Graph, Diagnostics
         timeline,
         tags,
         index,
+        edges: edges_by_node,
+        drafts: draft_ids,
     })
 }
 

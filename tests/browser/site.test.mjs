@@ -674,33 +674,30 @@ test('search: a query finds entries under the base path, the collection filter n
     const page = await openPage(context, problems, 'light');
     const fetched = [];
     page.on('response', async (res) => {
-      if (!res.url().includes(`${PREFIX}pagefind/`)) return;
+      if (!res.url().includes(`${PREFIX}search/`) || !res.url().endsWith('.json')) return;
       const body = await res.body().catch(() => Buffer.alloc(0));
       fetched.push({ url: res.url(), bytes: body.length });
     });
     await visit(page, { url: `${BASE_URL}search/`, notFound: false });
-    const input = page.locator('.pagefind-ui__search-input');
-    await input.fill('consul');
-    const results = page.locator('.pagefind-ui__result');
-    await results.first().waitFor({ timeout: 15_000 });
-    const links = await page.locator('.pagefind-ui__result-link').evaluateAll((els) => els.map((e) => e.href));
+    await page.locator('#search-q').fill('consul');
+    await page.locator('#search-results li').first().waitFor({ timeout: 15_000 });
+    const links = await page.locator('#search-results a').evaluateAll((els) => els.map((e) => e.href));
     check(links.length > 0, 'search for "consul" found nothing');
     check(links.every((h) => h.startsWith(BASE_URL)), `result links leave the base path: ${links.join(', ')}`);
     check(links.some((h) => h.includes('/people/han-tao/')), `Han Tao (consul general) is not among the results: ${links.join(', ')}`);
-    const indexChunks = fetched.filter((f) => f.url.includes('/pagefind/index/'));
-    const allChunks = ALL_FILES.filter((f) => f.includes(`pagefind${path.sep}index${path.sep}`));
-    check(indexChunks.length > 0, 'the query loaded no index chunk');
-    console.log(`# first query: ${fetched.length} requests, ${fetched.reduce((n, f) => n + f.bytes, 0)} bytes from pagefind/; ${indexChunks.length} of ${allChunks.length} index chunks`);
+    const shards = fetched.filter((f) => f.url.includes('/search/index/'));
+    const allShards = ALL_FILES.filter((f) => f.includes(`search${path.sep}index${path.sep}`));
+    check(shards.length === 1, `one word should load one shard, loaded ${shards.length}`);
+    console.log(`# first query: ${fetched.length} requests, ${fetched.reduce((n, f) => n + f.bytes, 0)} bytes; ${shards.length} of ${allShards.length} index shards`);
 
-    // The collection filter (Pagefind's "section" filter) narrows results to people.
-    const people = page.locator('.pagefind-ui__filter-checkbox[id*="People" i], input[type=checkbox][id*="People" i]').first();
-    await people.check();
+    await page.locator('#search-section').selectOption('people');
     await page.waitForFunction(() => {
-      const found = [...document.querySelectorAll('.pagefind-ui__result-link')];
+      const found = [...document.querySelectorAll('#search-results a')];
       return found.length > 0 && found.every((a) => a.href.includes('/people/'));
     }, null, { timeout: 15_000 }).catch(() => undefined);
-    const filtered = await page.locator('.pagefind-ui__result-link').evaluateAll((els) => els.map((e) => e.href));
+    const filtered = await page.locator('#search-results a').evaluateAll((els) => els.map((e) => e.href));
     check(filtered.length > 0 && filtered.every((h) => h.includes('/people/')), `the People filter left other results: ${filtered.join(', ')}`);
+    check(new URL(page.url()).search.includes('section=people'), `the query is kept in the address: ${page.url()}`);
   } finally {
     await context.close();
   }

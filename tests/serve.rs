@@ -1,0 +1,821 @@
+//! `casefile serve`: incremental rebuilds through the library (which pages an edit
+//! re-renders), then the real server on 127.0.0.1: live reload over server-sent events,
+//! error overlays, and paths that must not leave the site.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use casefile::serve::{Change, Incremental};
+use casefile::BuildOptions;
+use common::Site;
+
+fn incremental(site: &Site) -> Incremental {
+    Incremental::new(BuildOptions {
+        root: site.root.clone(),
+        output: None,
+        base_url: Some("http://127.0.0.1:1111/".into()),
+        drafts: false,
+    })
+}
+
+fn built(site: &Site) -> Incremental {
+    let mut inc = incremental(site);
+    let first = inc.rebuild(Change::Content).expect("the fixture builds");
+    assert!(first.full);
+    inc
+}
+
+fn paths(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+/// Incremental output must equal a fresh full build of the same files.
+fn assert_same_as_full_build(site: &Site, inc: &Incremental) {
+    let fresh = built(site);
+    assert!(
+        *inc.files() == *fresh.files(),
+        "incremental output differs from a full build in: {:?}",
+        fresh
+            .files()
+            .iter()
+            .filter(|(p, b)| inc.files().get(*p) != Some(*b))
+            .map(|(p, _)| p.clone())
+            .chain(
+                inc.files()
+                    .keys()
+                    .filter(|p| !fresh.files().contains_key(*p))
+                    .cloned()
+            )
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn a_title_edit_rerenders_exactly_the_pages_that_show_the_entry() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    site.replace(
+        "content/people/ada.md",
+        "title: Ada Lovelace",
+        "title: Ada King",
+    );
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert!(!rebuild.full);
+    assert!(rebuild.changed);
+    assert_eq!(
+        rebuild.rendered,
+        paths(&[
+            "about/index.html",         // links to ada in its text
+            "events/index.html",        // meetup's card shows ada
+            "events/meetup/index.html", // refers to ada
+            "groups/chess/index.html",  // ada is a member
+            "index.html",               // home: timeline and map
+            "map/index.html",           // titles on the map
+            "people/ada/index.html",    // the entry
+            "people/bob/index.html",    // ada links to bob
+            "people/index.html",        // her collection
+            "tags/founders/index.html", // her tag
+            "timeline/index.html",      // dated entries show ada
+        ])
+    );
+    let page = String::from_utf8(inc.files()["people/bob/index.html"].to_vec()).unwrap();
+    assert!(page.contains("Ada King"), "{page}");
+    assert_same_as_full_build(&site, &inc);
+}
+
+#[test]
+fn a_body_edit_rerenders_only_the_entry() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    site.replace(
+        "content/people/bob.md",
+        "Bob built engines.",
+        "Bob built engines and looms.",
+    );
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert_eq!(rebuild.rendered, paths(&["people/bob/index.html"]));
+    assert_same_as_full_build(&site, &inc);
+}
+
+#[test]
+fn a_new_link_in_text_rerenders_the_target_for_its_backlinks() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    site.replace(
+        "content/people/cy.md",
+        "not linked to anyone.",
+        "a fan of [[bob]].",
+    );
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert_eq!(
+        rebuild.rendered,
+        paths(&["people/bob/index.html", "people/cy/index.html"])
+    );
+    assert_same_as_full_build(&site, &inc);
+}
+
+#[test]
+fn a_rebuild_without_changes_renders_nothing() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert!(!rebuild.full && !rebuild.changed);
+    assert!(rebuild.rendered.is_empty() && rebuild.removed.is_empty());
+}
+
+#[test]
+fn tags_that_appear_and_disappear() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    site.replace(
+        "content/people/cy.md",
+        "role: Pitcher",
+        "role: Pitcher\ntags: [baseball]",
+    );
+    let added = inc.rebuild(Change::Content).unwrap();
+    assert_eq!(
+        added.rendered,
+        paths(&[
+            "events/regatta/index.html", // shows cy's card
+            "index.html",
+            "map/index.html",
+            "people/cy/index.html",
+            "people/index.html",
+            "tags/baseball/index.html",
+            "tags/index.html",
+            "timeline/index.html",
+        ])
+    );
+    assert!(inc.files().contains_key("tags/baseball/index.html"));
+    assert_same_as_full_build(&site, &inc);
+
+    site.replace("content/people/cy.md", "tags: [baseball]\n", "");
+    let removed = inc.rebuild(Change::Content).unwrap();
+    assert_eq!(removed.removed, paths(&["tags/baseball/index.html"]));
+    assert!(!inc.files().contains_key("tags/baseball/index.html"));
+    assert_same_as_full_build(&site, &inc);
+}
+
+#[test]
+fn a_changed_ref_rerenders_old_and_new_targets() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    site.replace(
+        "content/people/bob.md",
+        "member_of: [chess]",
+        "member_of: [rowing]",
+    );
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    for page in [
+        "groups/chess/index.html",
+        "groups/rowing/index.html",
+        "people/bob/index.html",
+        "people/ada/index.html",
+    ] {
+        assert!(
+            rebuild.rendered.contains(&page.to_string()),
+            "{page}: {:?}",
+            rebuild.rendered
+        );
+    }
+    assert_same_as_full_build(&site, &inc);
+}
+
+#[test]
+fn templates_static_files_and_new_entries_rebuild_everything() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    let all = inc.files().keys().filter(|p| p.ends_with(".html")).count();
+    site.write("static/extra.txt", "x");
+    let rebuild = inc.rebuild(Change::Everything).unwrap();
+    assert!(rebuild.full);
+    assert_eq!(rebuild.rendered.len(), all);
+    assert!(inc.files().contains_key("extra.txt"));
+
+    site.write(
+        "content/people/dee.md",
+        "---\ntitle: Dee\nrole: Writer\n---\nNew.\n",
+    );
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert!(
+        rebuild.full,
+        "a new entry changes every page's navigation counts"
+    );
+    assert!(inc.files().contains_key("people/dee/index.html"));
+    assert_same_as_full_build(&site, &inc);
+}
+
+#[test]
+fn a_failed_rebuild_keeps_the_last_good_site() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    let before = inc.files();
+    site.replace(
+        "content/people/ada.md",
+        "member_of: [chess]",
+        "member_of: [chesss]",
+    );
+    let errors = inc.rebuild(Change::Content).unwrap_err();
+    assert_eq!(
+        errors.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+        ["content/people/ada.md:6:13: error: `groups/chesss` does not exist\n  = help: did you mean `chess`?"]
+    );
+    assert!(*inc.files() == *before);
+    // Fixing it and editing the title at once: compared with the last good build.
+    site.replace(
+        "content/people/ada.md",
+        "member_of: [chesss]",
+        "member_of: [chess]",
+    );
+    site.replace(
+        "content/people/ada.md",
+        "title: Ada Lovelace",
+        "title: Ada King",
+    );
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert!(rebuild
+        .rendered
+        .contains(&"people/bob/index.html".to_string()));
+    assert_same_as_full_build(&site, &inc);
+}
+
+/// The bundled explainer (content, theme and site.yaml of this repository) in a temporary
+/// folder, so the page selection is checked against a full theme.
+fn bundled_site() -> Site {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for folder in ["content", "themes", "templates", "static"] {
+        if repo.join(folder).is_dir() {
+            common::copy_dir(&repo.join(folder), &root.join(folder));
+        }
+    }
+    std::fs::copy(repo.join("site.yaml"), root.join("site.yaml")).unwrap();
+    Site { tmp, root }
+}
+
+fn bundled(site: &Site) -> Incremental {
+    let mut inc = incremental(site).without_search_index();
+    inc.rebuild(Change::Content)
+        .expect("the bundled site builds");
+    inc
+}
+
+/// Rewrites the first line starting with `key: ` in a content file.
+fn set_line(site: &Site, rel: &str, key: &str, value: &str) {
+    let text = site.read(rel);
+    let mut done = false;
+    let out: Vec<String> = text
+        .lines()
+        .map(|l| {
+            if !done && l.starts_with(&format!("{key}: ")) {
+                done = true;
+                format!("{key}: {value}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    assert!(done, "no `{key}:` line in {rel}");
+    site.write(rel, out.join("\n") + "\n");
+}
+
+#[test]
+fn incremental_rebuilds_of_the_bundled_site_match_full_builds() {
+    let site = bundled_site();
+    let mut inc = bundled(&site);
+    let full = |site: &Site| bundled(site).files();
+    let check = |inc: &Incremental, what: &str| {
+        let fresh = full(&site);
+        let differ: Vec<&String> = fresh
+            .iter()
+            .filter(|(p, b)| inc.files().get(*p) != Some(*b))
+            .map(|(p, _)| p)
+            .collect();
+        assert!(differ.is_empty(), "after {what}: {differ:?}");
+        assert_eq!(inc.files().len(), fresh.len(), "after {what}");
+    };
+    let person = "content/people/han-dong.md";
+    set_line(&site, person, "title", "Han Dong (edited)");
+    let r = inc.rebuild(Change::Content).unwrap();
+    assert!(!r.full && r.rendered.len() > 5, "{:?}", r.rendered);
+    check(&inc, "a title edit");
+
+    set_line(&site, person, "summary", "An edited summary.");
+    inc.rebuild(Change::Content).unwrap();
+    check(&inc, "a summary edit");
+
+    let text = site.read(person);
+    site.write(person, format!("{text}\nAn added paragraph.\n"));
+    let r = inc.rebuild(Change::Content).unwrap();
+    assert_eq!(r.rendered, paths(&["people/han-dong/index.html"]));
+    check(&inc, "a body edit");
+
+    set_line(&site, person, "tags", "[edited-tag]");
+    inc.rebuild(Change::Content).unwrap();
+    check(&inc, "a tag change");
+}
+
+/// The page selection compares cards field by field (`serve::incremental::card_changed`);
+/// a key added to cards by the view layer must be added there too, then here.
+#[test]
+fn cards_hold_only_what_the_page_selection_compares() {
+    let site = Site::copy("serve-site");
+    let config = site.config(&site.out("public"), false);
+    let (sources, problems) = casefile::load::load_content(&config);
+    assert!(problems.is_empty());
+    let model = casefile::model::build_model(&config, sources).unwrap();
+    let graph = casefile::resolve::resolve_links(&config, model).unwrap();
+    let views = casefile::render::view::build_views(&config, &graph);
+    for card in &views.cards {
+        let mut keys: Vec<String> = card
+            .as_map()
+            .expect("a card is a map")
+            .keys()
+            .map(|k| k.to_string())
+            .collect();
+        keys.sort();
+        assert_eq!(
+            keys,
+            [
+                "collection",
+                "date",
+                "fields",
+                "id",
+                "kind",
+                "permalink",
+                "referenced_by",
+                "slug",
+                "summary",
+                "tags",
+                "title",
+                "updated",
+                "url"
+            ],
+            "cards changed: update `card_changed` in src/serve/incremental.rs"
+        );
+    }
+}
+
+#[test]
+fn after_a_failed_full_rebuild_the_next_rebuild_is_full() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    // A template change and a content error at once: the full rebuild fails.
+    site.replace(
+        "themes/tiny/templates/entry.html",
+        "<article>",
+        "<article class=\"new\">",
+    );
+    site.replace(
+        "content/people/ada.md",
+        "member_of: [chess]",
+        "member_of: [chesss]",
+    );
+    assert!(inc.rebuild(Change::Everything).is_err());
+    // Fixing the content is a content change, but every page needs the new template.
+    site.replace(
+        "content/people/ada.md",
+        "member_of: [chesss]",
+        "member_of: [chess]",
+    );
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert!(rebuild.full);
+    let cy = String::from_utf8(inc.files()["people/cy/index.html"].to_vec()).unwrap();
+    assert!(cy.contains("<article class=\"new\">"), "{cy}");
+
+    // A broken site.yaml is reported until it is fixed, whatever changes meanwhile.
+    site.replace("site.yaml", "language: en", "langauge: en");
+    assert!(inc.rebuild(Change::Everything).is_err());
+    site.replace(
+        "content/people/bob.md",
+        "Bob built engines.",
+        "Bob built looms.",
+    );
+    assert!(inc.rebuild(Change::Content).is_err());
+    site.replace("site.yaml", "langauge: en", "language: en");
+    assert!(inc.rebuild(Change::Everything).unwrap().full);
+    assert_same_as_full_build(&site, &inc);
+}
+
+// ---------------------------------------------------------------------------------------
+// The real server.
+
+/// A running `casefile serve`, killed when dropped.
+struct Server {
+    child: Child,
+    port: u16,
+    lines: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_casefile"))
+            .args(["serve", "--port", "0", "--bind", "127.0.0.1", "--root"])
+            .arg(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("casefile serve starts");
+        let (tx, lines) = mpsc::channel();
+        let stdout = child.stdout.take().unwrap();
+        let stderr = child.stderr.take().unwrap();
+        let tx2 = tx.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                let _ = tx2.send(line);
+            }
+        });
+        let mut server = Server {
+            child,
+            port: 0,
+            lines,
+        };
+        let line = server.wait_for_line("serving http://127.0.0.1:");
+        let port = line
+            .trim_start_matches("serving http://127.0.0.1:")
+            .trim_end_matches('/')
+            .parse()
+            .expect(&line);
+        server.port = port;
+        server
+    }
+
+    /// The next output line starting with `prefix` (other lines are skipped).
+    fn wait_for_line(&mut self, prefix: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.starts_with(prefix) => return line,
+                Ok(_) => continue,
+                Err(_) => panic!("no line starting with `{prefix}` from casefile serve"),
+            }
+        }
+    }
+
+    /// Lines printed so far, without waiting.
+    fn drain(&mut self) -> Vec<String> {
+        self.lines.try_iter().collect()
+    }
+
+    fn get(&self, target: &str) -> Response {
+        request(self.port, "GET", target)
+    }
+
+    fn events(&self) -> Events {
+        Events::open(self.port)
+    }
+}
+
+struct Response {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Response {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+/// One HTTP/1.1 request with the target sent as is (no client-side normalisation).
+fn request(port: u16, method: &str, target: &str) -> Response {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    write!(
+        stream,
+        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut raw = Vec::new();
+    stream.read_to_end(&mut raw).expect("a response");
+    let text = String::from_utf8_lossy(&raw).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").expect("headers end");
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        .collect();
+    Response {
+        status,
+        headers,
+        body: body.to_string(),
+    }
+}
+
+/// A subscription to `/__casefile/events`.
+struct Events {
+    reader: BufReader<TcpStream>,
+}
+
+impl Events {
+    fn open(port: u16) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        write!(
+            stream,
+            "GET /__casefile/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
+        )
+        .unwrap();
+        let mut reader = BufReader::new(stream);
+        let mut status = String::new();
+        reader.read_line(&mut status).unwrap();
+        assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+        let mut saw_type = false;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if line
+                .to_ascii_lowercase()
+                .starts_with("content-type: text/event-stream")
+            {
+                saw_type = true;
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        assert!(saw_type);
+        Events { reader }
+    }
+
+    /// The next `data:` message, or `None` after `timeout` without one.
+    fn next(&mut self, timeout: Duration) -> Option<serde_json::Value> {
+        let deadline = Instant::now() + timeout;
+        let mut data = None;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return None;
+            }
+            self.reader.get_ref().set_read_timeout(Some(left)).unwrap();
+            let mut line = String::new();
+            match self.reader.read_line(&mut line) {
+                Ok(0) => return None,
+                Ok(_) => {}
+                Err(_) => return None,
+            }
+            let line = line.trim_end_matches(['\r', '\n']);
+            if let Some(json) = line.strip_prefix("data: ") {
+                data = Some(serde_json::from_str(json).expect("JSON data"));
+            } else if line.is_empty() {
+                if let Some(value) = data.take() {
+                    return Some(value);
+                }
+            }
+        }
+    }
+}
+
+const WAIT: Duration = Duration::from_secs(30);
+
+/// Saves the way many editors do: write a temporary file, then rename it over the old one.
+fn save_like_an_editor(site: &Site, rel: &str, text: &str) {
+    let path = site.root.join(rel);
+    let tmp = path.with_extension("md.tmp~");
+    std::fs::write(&tmp, text).unwrap();
+    std::fs::write(path.with_file_name(".ada.md.swp"), "swap").unwrap();
+    std::fs::rename(&tmp, &path).unwrap();
+}
+
+#[test]
+fn serve_reloads_open_pages_once_after_an_edit() {
+    let site = Site::copy("serve-site");
+    let mut server = Server::start(&site.root);
+    let page = server.get("/people/ada/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<h1>Ada Lovelace</h1>"));
+    assert!(
+        page.body.contains("<script src=\"/__casefile/live.js\"")
+            && page.body.find("/__casefile/live.js").unwrap() < page.body.rfind("</body>").unwrap(),
+        "{}",
+        page.body
+    );
+    let script = server.get("/__casefile/live.js");
+    assert_eq!(
+        script.header("Content-Type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(script.body.contains("EventSource"));
+
+    let mut events = server.events();
+    let first = events.next(WAIT).expect("the current state on connect");
+    assert_eq!(first["errors"], serde_json::json!([]));
+    server.drain();
+
+    let text = site
+        .read("content/people/ada.md")
+        .replace("Ada Lovelace", "Ada King");
+    save_like_an_editor(&site, "content/people/ada.md", &text);
+    let event = events.next(WAIT).expect("a rebuild event");
+    assert_ne!(event["build"], first["build"], "{event}");
+    assert_eq!(event["rendered"], 11, "{event}");
+    assert_eq!(event["errors"], serde_json::json!([]));
+    let page = server.get("/people/ada/");
+    assert!(page.body.contains("<h1>Ada King</h1>"), "{}", page.body);
+    assert!(page.body.contains(&format!(
+        "data-build=\"{}\"",
+        event["build"].as_str().unwrap()
+    )));
+    // One save is one rebuild: no second event, one log line.
+    assert_eq!(events.next(Duration::from_millis(1500)), None);
+    let rebuilt: Vec<String> = server
+        .drain()
+        .into_iter()
+        .filter(|l| l.starts_with("rebuilt") || l.starts_with("built"))
+        .collect();
+    assert_eq!(rebuilt.len(), 1, "{rebuilt:?}");
+    assert!(
+        rebuilt[0].starts_with("rebuilt: 11 pages re-rendered in "),
+        "{rebuilt:?}"
+    );
+
+    // A new entry is picked up too.
+    site.write(
+        "content/people/dee.md",
+        "---\ntitle: Dee\nrole: Writer\n---\nNew.\n",
+    );
+    let event = events.next(WAIT).expect("a rebuild event");
+    assert_eq!(event["errors"], serde_json::json!([]));
+    assert_eq!(server.get("/people/dee/").status, 200);
+}
+
+#[test]
+fn serve_shows_errors_keeps_the_last_good_site_and_recovers() {
+    let site = Site::copy("serve-site");
+    let server = Server::start(&site.root);
+    let mut events = server.events();
+    let first = events.next(WAIT).unwrap();
+
+    site.replace(
+        "content/people/ada.md",
+        "member_of: [chess]",
+        "member_of: [\"<img src=x onerror=alert(1)>\"]",
+    );
+    let failed = events.next(WAIT).expect("an error event");
+    assert_eq!(failed["build"], first["build"], "the site did not change");
+    let errors = failed["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{failed}");
+    assert_eq!(errors[0]["path"], "content/people/ada.md");
+    assert_eq!(errors[0]["line"], 6);
+    assert_eq!(errors[0]["column"], 13);
+    assert_eq!(
+        errors[0]["message"],
+        "`<img src=x onerror=alert(1)>` is not a valid slug"
+    );
+    assert!(errors[0]["text"]
+        .as_str()
+        .unwrap()
+        .starts_with("content/people/ada.md:6:13: error: "));
+    // The last good site is still served.
+    let page = server.get("/people/ada/");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("<h1>Ada Lovelace</h1>"));
+    // The overlay builds its elements with textContent only.
+    let script = server.get("/__casefile/live.js").body;
+    assert!(!script.contains("innerHTML") && script.contains("textContent"));
+
+    site.replace(
+        "content/people/ada.md",
+        "member_of: [\"<img src=x onerror=alert(1)>\"]",
+        "member_of: [chess]",
+    );
+    let fixed = events.next(WAIT).expect("a recovery event");
+    assert_eq!(fixed["errors"], serde_json::json!([]), "{fixed}");
+}
+
+#[test]
+fn serve_without_a_good_build_serves_the_errors_escaped() {
+    let site = Site::copy("serve-site");
+    site.replace(
+        "content/people/bob.md",
+        "role: Engineer",
+        "role: Engineer\nrank: \"<b>x</b>\"",
+    );
+    let server = Server::start(&site.root);
+    let page = server.get("/");
+    assert_eq!(page.status, 500);
+    assert!(page.body.contains("unknown key `rank`"), "{}", page.body);
+    assert!(
+        page.body.contains("rank: &quot;&lt;b&gt;x&lt;/b&gt;&quot;"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("<b>x</b>"));
+    assert!(page.body.contains("/__casefile/live.js"));
+    let mut events = server.events();
+    events.next(WAIT).unwrap();
+    site.replace("content/people/bob.md", "\nrank: \"<b>x</b>\"", "");
+    let fixed = events.next(WAIT).expect("a rebuild event");
+    assert_eq!(fixed["errors"], serde_json::json!([]));
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn serve_only_serves_the_site() {
+    let site = Site::copy("serve-site");
+    // A symbolic link in static/ that points outside the site is not part of it.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(
+        site.root.join("site.yaml"),
+        site.root.join("static/leak.yaml"),
+    )
+    .unwrap();
+    let server = Server::start(&site.root);
+    let not_found = |target: &str| {
+        let r = server.get(target);
+        assert_eq!(r.status, 404, "{target}");
+        assert!(r.body.contains("Not found here"), "{target}: {}", r.body);
+        assert!(!r.body.contains("collections:"), "{target}");
+    };
+    for target in [
+        "/../site.yaml",
+        "/people/../../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/%2E%2E%2Fsite.yaml",
+        "/people%2f..%2f..%2fsite.yaml",
+        "/..%5csite.yaml",
+        "//etc/passwd",
+        "/etc/passwd",
+        "/leak.yaml",
+        "/static/leak.yaml",
+        "/content/people/ada.md",
+        "/nope/",
+        "/people/nobody",
+    ] {
+        not_found(target);
+    }
+    // An absolute-form or other odd target never reaches the file system either.
+    assert_ne!(server.get("http://127.0.0.1/../site.yaml").status, 200);
+
+    let folder = server.get("/people/ada");
+    assert_eq!(folder.status, 301);
+    assert_eq!(folder.header("Location"), Some("/people/ada/"));
+    let home = server.get("/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert_eq!(server.get("/people/ada/?q=1").status, 200);
+    assert_eq!(server.get("/people/ada/index.html").status, 200);
+    let css = home
+        .body
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|s| s.ends_with(".css"))
+        .expect("a stylesheet link")
+        .to_string();
+    let style = server.get(&css);
+    assert_eq!(style.status, 200);
+    assert_eq!(
+        style.header("Content-Type"),
+        Some("text/css; charset=utf-8")
+    );
+    assert!(!style.body.contains("live.js"));
+    assert_eq!(
+        server.get("/logo.svg").header("Content-Type"),
+        Some("image/svg+xml")
+    );
+    assert_eq!(
+        server.get("/notes.txt").header("Content-Type"),
+        Some("text/plain; charset=utf-8")
+    );
+    assert_eq!(request(server.port, "POST", "/").status, 405);
+    let head = request(server.port, "HEAD", "/");
+    assert_eq!(head.status, 200);
+    assert_eq!(head.body, "");
+}
