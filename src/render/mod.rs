@@ -40,6 +40,9 @@ struct PageJob {
     what: String,
     templates: Vec<String>,
     context: Context,
+    /// The node whose page data goes in as `page`, built only if the job is rendered
+    /// (that data is most of a page's cost, and `serve` renders a few pages of many).
+    node: Option<DocIndex>,
     /// Skipped, rather than an error, when the theme has no template for it.
     optional: bool,
 }
@@ -69,7 +72,13 @@ pub fn render_pages(
         .into_par_iter()
         .filter(|job| select(&job.path))
         .filter(|job| !job.optional || templates.pick(&job.templates).is_some())
-        .map(|job| render_job(&templates, job))
+        .map(|mut job| {
+            if let Some(i) = job.node {
+                job.context
+                    .insert_value("page", view::page_value(config, graph, &views, i));
+            }
+            render_job(&templates, job)
+        })
         .collect();
     let mut diagnostics = Diagnostics::new();
     diagnostics.extend(asset_problems);
@@ -136,15 +145,9 @@ fn render_job(templates: &Templates, job: PageJob) -> Result<(String, Vec<u8>), 
 fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
     let mut jobs = Vec::new();
     let base = &config.site.base_url;
-    let node_context = |i: DocIndex| {
-        let mut context = Context::new();
-        context.insert_value("page", view::page_value(config, graph, views, i));
-        context
-    };
-
     // Home.
     let mut home = match graph.home() {
-        Some(i) => node_context(i),
+        Some(_) => Context::new(),
         None => {
             let mut c = Context::new();
             c.insert_value("page", view::synthetic_page(config, &config.site.title, ""));
@@ -162,6 +165,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
         what: "the home page".into(),
         templates: vec!["index.html".into()],
         context: home,
+        node: graph.home(),
         optional: false,
     });
 
@@ -169,8 +173,9 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
     for collection in &config.collections {
         let site_path = format!("{}/", collection.name);
         let collection_value = view::collection_value(config, graph, views, collection);
-        let mut context = match graph.find(&DocId::Index(collection.name.clone())) {
-            Some(i) => node_context(i),
+        let index_node = graph.find(&DocId::Index(collection.name.clone()));
+        let mut context = match index_node {
+            Some(_) => Context::new(),
             None => {
                 let mut c = Context::new();
                 c.insert_value(
@@ -190,6 +195,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
                 "collection.html".into(),
             ],
             context,
+            node: index_node,
             optional: false,
         });
         let members = graph
@@ -200,7 +206,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
             .unwrap_or(&[]);
         for &i in members {
             let node = &graph.nodes[i];
-            let mut context = node_context(i);
+            let mut context = Context::new();
             context.insert_value("collection", collection_value.clone());
             jobs.push(PageJob {
                 path: format!("{}index.html", node.site_path),
@@ -211,6 +217,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
                     "entry.html".into(),
                 ],
                 context,
+                node: Some(i),
                 optional: false,
             });
         }
@@ -224,7 +231,8 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
                 url: node.url.clone(),
                 what: "standalone pages".into(),
                 templates: vec![format!("pages/{slug}.html"), "page.html".into()],
-                context: node_context(i),
+                context: Context::new(),
+                node: Some(i),
                 optional: false,
             });
         }
@@ -244,6 +252,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
         what: "the timeline".into(),
         templates: vec!["timeline.html".into()],
         context,
+        node: None,
         optional: false,
     });
 
@@ -260,6 +269,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
         what: "the relationship map".into(),
         templates: vec!["map.html".into()],
         context,
+        node: None,
         optional: true,
     });
 
@@ -272,6 +282,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
         what: "the search page".into(),
         templates: vec!["search.html".into()],
         context,
+        node: None,
         optional: true,
     });
 
@@ -284,6 +295,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
         what: "the tag index".into(),
         templates: vec!["tags.html".into()],
         context,
+        node: None,
         optional: true,
     });
     for tag in graph.tags.values() {
@@ -304,6 +316,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
             what: "tag pages".into(),
             templates: vec!["tag.html".into()],
             context,
+            node: None,
             optional: true,
         });
     }
@@ -320,6 +333,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
         what: "the not-found page".into(),
         templates: vec!["404.html".into()],
         context,
+        node: None,
         optional: true,
     });
     jobs
