@@ -4,8 +4,8 @@
 //! asserts the exact diagnostics (path, line, column, message, hint), the exit code, and
 //! that `public/` is byte for byte what it was, with no staging folder left beside it.
 //!
-//! Also here: what editors write (byte-order mark, CRLF, spaces after `---`) gives the
-//! same bytes as the plain form; reference cycles build; builds killed at any moment
+//! Also here: what editors write (byte-order mark, CRLF or CR line ends, spaces after
+//! `---`) gives the same bytes as the plain form; reference cycles build; builds killed at any moment
 //! leave the old site or the new one; dotfiles and `keep:` names survive; two builds of
 //! the same input are byte-identical; the limits on content give clear errors.
 

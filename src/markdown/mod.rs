@@ -758,4 +758,21 @@ mod tests {
         let r = render(&">".repeat(90), &Fixed, RenderOptions::default());
         assert!(r.problems.is_empty());
     }
+
+    /// From the `markdown` fuzz target: control characters before a scheme. Browsers
+    /// drop leading C0 controls but not DEL, so `\x7fhttps://x` is a relative path
+    /// (written `%7Fhttps://x`), while a scheme hidden behind any control character is
+    /// still refused.
+    #[test]
+    fn control_characters_before_a_scheme() {
+        assert!(is_refused_scheme("\u{7f}javascript:alert(1)"));
+        assert!(is_refused_scheme("\u{1}\u{7f} javascript:alert(1)"));
+        let r = render(
+            "[x](\u{7f}https://example.org/)",
+            &Fixed,
+            RenderOptions::default(),
+        );
+        assert!(r.problems.is_empty());
+        assert_eq!(r.html, "<p><a href=\"%7Fhttps://example.org/\">x</a></p>\n");
+    }
 }

@@ -38,15 +38,33 @@ pub const STOP_WORDS: [&str; 40] = [
 
 /// Lowercased words of two or more letters or digits, stop words removed.
 pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+    // The stop-word test below relies on this; checked at compile time.
+    const _: () = {
+        let mut i = 0;
+        while i < STOP_WORDS.len() {
+            assert!(
+                STOP_WORDS[i].len() <= 5,
+                "a stop word is longer than five bytes"
+            );
+            i += 1;
+        }
+    };
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| w.chars().nth(1).is_some())
         .map(|w| {
-            w.chars()
-                .take(MAX_TERM_CHARS)
-                .flat_map(char::to_lowercase)
-                .collect::<String>()
+            // ASCII words (nearly all) lowercase in place: a fifth of the index's time
+            // went to char-by-char lowercasing. Same result: an ASCII char is one byte.
+            if w.is_ascii() {
+                w[..w.len().min(MAX_TERM_CHARS)].to_ascii_lowercase()
+            } else {
+                w.chars()
+                    .take(MAX_TERM_CHARS)
+                    .flat_map(char::to_lowercase)
+                    .collect::<String>()
+            }
         })
-        .filter(|w| !STOP_WORDS.contains(&w.as_str()))
+        // No stop word is longer than five bytes: skip the scan for every other word.
+        .filter(|w| w.len() > 5 || !STOP_WORDS.contains(&w.as_str()))
 }
 
 /// A shard name: the hex of the UTF-8 bytes of a word's first `chars` characters.

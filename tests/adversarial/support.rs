@@ -130,7 +130,7 @@ impl Site {
         tree(&self.public())
     }
 
-    /// Runs the binary with `args` (`--root` is added), at most `limit` long.
+    /// Runs the binary with `args` (`--root` is added), for at most two minutes.
     pub fn run(&self, args: &[&str]) -> Output {
         run_binary(args, &self.root, Duration::from_secs(120))
     }
