@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use casefile::{BuildOptions, Config};
 
 fn repo() -> PathBuf {
@@ -19,20 +21,7 @@ fn build(root: &Path, out: &Path, base_url: &str) -> BTreeMap<String, Vec<u8>> {
     };
     let config: Config = casefile::load_config(&options).unwrap_or_else(|d| panic!("{d}"));
     casefile::build(&config).unwrap_or_else(|d| panic!("{d}"));
-    let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(out) {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(out)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.insert(rel, std::fs::read(entry.path()).unwrap());
-        }
-    }
-    files
+    common::tree(out)
 }
 
 fn text(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
@@ -276,7 +265,7 @@ fn hostile_front_matter_is_escaped_in_json_ld_feed_and_sitemap() {
     let dir = tempfile::tempdir().unwrap();
     let site = dir.path().join("site");
     std::fs::create_dir_all(site.join("content/notes")).unwrap();
-    copy_dir(&repo().join("themes/default"), &site.join("themes/default"));
+    common::copy_dir(&repo().join("themes/default"), &site.join("themes/default"));
     std::fs::write(
         site.join("site.yaml"),
         "title: \"Evil </script><script>alert(1)</script>\"\nbase_url: https://example.org/\ncollections:\n  notes:\n    schema_org: Article\n",
@@ -337,16 +326,4 @@ fn check_renders_in_memory_and_finds_no_broken_links_in_the_bundled_site() {
     assert!(report.rendered > 50);
     assert!(links.links > 1000, "{} links", links.links);
     assert!(!out.exists(), "check writes nothing");
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
-        let entry = entry.unwrap();
-        let target = to.join(entry.path().strip_prefix(from).unwrap());
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }

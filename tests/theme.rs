@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+mod common;
+
 use casefile::BuildOptions;
 
 fn repo() -> PathBuf {
@@ -19,20 +21,7 @@ fn build(root: &Path, out: &Path) -> BTreeMap<String, Vec<u8>> {
     };
     let config = casefile::load_config(&options).unwrap_or_else(|d| panic!("{d}"));
     casefile::build(&config).unwrap_or_else(|d| panic!("{d}"));
-    let mut files = BTreeMap::new();
-    for entry in walkdir::WalkDir::new(out) {
-        let entry = entry.unwrap();
-        if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(out)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.insert(rel, std::fs::read(entry.path()).unwrap());
-        }
-    }
-    files
+    common::tree(out)
 }
 
 fn html(files: &BTreeMap<String, Vec<u8>>, path: &str) -> String {
@@ -188,20 +177,7 @@ fn the_default_theme_renders_any_declared_collection() {
     let site = dir.path().join("site");
     std::fs::create_dir_all(site.join("content/ships")).unwrap();
     std::fs::create_dir_all(site.join("content/ports")).unwrap();
-    for entry in walkdir::WalkDir::new(repo().join("themes/default")) {
-        let entry = entry.unwrap();
-        let target = site.join("themes/default").join(
-            entry
-                .path()
-                .strip_prefix(repo().join("themes/default"))
-                .unwrap(),
-        );
-        if entry.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    common::copy_dir(&repo().join("themes/default"), &site.join("themes/default"));
     std::fs::write(
         site.join("site.yaml"),
         "title: Harbour log\nbase_url: https://example.org/\nsearch: false\ncollections:\n  ports:\n    fields:\n      country: { type: string }\n  ships:\n    singular: Ship\n    fields:\n      tonnage: { type: integer, label: Tonnage }\n      launched: { type: date }\n      home_port: { type: ref, to: ports, backlink: \"Ships based in {title}\" }\n      flags: { type: strings }\n      active: { type: bool }\n      kind: { type: enum, values: [tug, ferry] }\n      site: { type: url }\n      crew:\n        type: records\n        fields:\n          name: { type: string }\n          role: { type: enum, values: [captain, mate] }\n",
