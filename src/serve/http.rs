@@ -487,7 +487,7 @@ mod tests {
         assert_eq!(content_type("style.3f2a.css"), "text/css; charset=utf-8");
         assert_eq!(content_type("favicon.svg"), "image/svg+xml");
         assert_eq!(
-            content_type("pagefind/x.pf_meta"),
+            content_type("data/x.unknownext"),
             "application/octet-stream"
         );
         assert_eq!(content_type("README"), "application/octet-stream");
