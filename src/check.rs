@@ -247,7 +247,7 @@ pub fn check_output(config: &Config, output: &Output) -> Result<CheckReport, Dia
                     fragment,
                 } => {
                     report.links += 1;
-                    if !output.files.contains_key(&target) {
+                    if !output.contains(&target) {
                         diagnostics.push(Diagnostic::content(
                             &location,
                             None,
@@ -312,6 +312,7 @@ mod tests {
                 .map(|(p, h)| (p.to_string(), h.as_bytes().to_vec()))
                 .collect(),
             pages: pages.len(),
+            ..Output::default()
         }
     }
 

@@ -11,17 +11,19 @@
 //! Every problem here is about where the output goes, not about the content, so it is a
 //! configuration diagnostic (exit code 2).
 
+use std::collections::HashSet;
 use std::ffi::OsString;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Diagnostics};
-use crate::render::Output;
+use crate::render::{Output, PageSink};
 
 /// Problems writing the output.
 #[derive(Debug, Error)]
@@ -65,8 +67,137 @@ pub struct WriteSummary {
 
 /// Writes `output` to the configured folder, atomically replacing the previous build.
 pub fn write_output(config: &Config, output: &Output) -> Result<WriteSummary, Diagnostics> {
-    write_into(&config.output, &config.site.keep, output, &config.root)
-        .map_err(|e| Diagnostics::from(Diagnostic::config(config.output.clone(), None, e)))
+    Staging::create(config)?.finish(output)
+}
+
+/// A build's temporary folder beside the output: filled (pages may arrive while they are
+/// still being rendered, through [`PageSink`]), then swapped in by [`Staging::finish`].
+/// Dropped unfinished, it removes itself and the output stays as it was.
+pub struct Staging {
+    /// The output folder, as configured (for diagnostics).
+    output: PathBuf,
+    target: PathBuf,
+    dir: PathBuf,
+    keep: Vec<String>,
+    /// Folders already created below `dir`, so each page costs one `mkdir` at most.
+    folders: Mutex<HashSet<PathBuf>>,
+    finished: bool,
+}
+
+impl Staging {
+    /// Checks the output path, removes leftovers of killed builds, and creates the
+    /// temporary folder.
+    pub fn create(config: &Config) -> Result<Staging, Diagnostics> {
+        Staging::at(&config.output, &config.site.keep, &config.root)
+            .map_err(|e| Diagnostics::from(Diagnostic::config(config.output.clone(), None, e)))
+    }
+
+    fn at(output: &Path, keep: &[String], root: &Path) -> Result<Staging, WriteError> {
+        let target = absolute(output)?;
+        let root = absolute(root)?;
+        if root.starts_with(&target) {
+            return Err(WriteError::ContainsSite);
+        }
+        if target.exists() && !target.is_dir() {
+            return Err(WriteError::NotAFolder);
+        }
+        let parent = target
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        if let Some(file) = parent
+            .ancestors()
+            .find(|a| fs::metadata(a).is_ok_and(|m| !m.is_dir()))
+        {
+            return Err(WriteError::ParentNotAFolder(file.display().to_string()));
+        }
+        fs::create_dir_all(&parent)
+            .map_err(io_error(format!("cannot create `{}`", parent.display())))?;
+        clean_leftovers(&target, keep)?;
+        let dir = sibling(&target, "tmp", std::process::id());
+        fs::create_dir(&dir).map_err(io_error(format!(
+            "cannot create the build folder `{}` beside the output",
+            dir.display()
+        )))?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            target,
+            dir,
+            keep: keep.to_vec(),
+            folders: Mutex::new(HashSet::new()),
+            finished: false,
+        })
+    }
+
+    /// Writes one file below the temporary folder, creating its folders.
+    fn write_file(&self, path: &str, bytes: &[u8]) -> Result<u64, WriteError> {
+        let rel = safe_relative(path)?;
+        if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let known = self.folders.lock().expect("not poisoned").contains(parent);
+            if !known {
+                fs::create_dir_all(self.dir.join(parent))
+                    .map_err(io_error(format!("cannot create `{}`", parent.display())))?;
+                self.folders
+                    .lock()
+                    .expect("not poisoned")
+                    .insert(parent.to_path_buf());
+            }
+        }
+        fs::write(self.dir.join(&rel), bytes)
+            .map_err(io_error(format!("cannot write `{path}`")))?;
+        Ok(bytes.len() as u64)
+    }
+
+    /// Writes the files of `output` still in memory, links kept files over from the
+    /// previous build, and swaps the folder in.
+    pub fn finish(mut self, output: &Output) -> Result<WriteSummary, Diagnostics> {
+        let output_path = self.output.clone();
+        self.swap_in(output)
+            .map_err(|e| Diagnostics::from(Diagnostic::config(output_path, None, e)))
+    }
+
+    fn swap_in(&mut self, output: &Output) -> Result<WriteSummary, WriteError> {
+        let sizes = output
+            .files
+            .par_iter()
+            .map(|(path, bytes)| self.write_file(path, bytes))
+            .collect::<Result<Vec<u64>, WriteError>>()?;
+        let summary = WriteSummary {
+            files: sizes.len() + output.streamed.len(),
+            bytes: sizes.iter().sum::<u64>() + output.streamed.values().sum::<u64>(),
+        };
+        if self.target.is_dir() {
+            link_kept(&self.target, &self.dir, &self.keep)?;
+            exchange(&self.dir, &self.target)?;
+            self.finished = true;
+            // `dir` now holds the previous site (its kept files are linked into the new).
+            fs::remove_dir_all(&self.dir)
+                .map_err(io_error(format!("cannot remove `{}`", self.dir.display())))?;
+        } else {
+            fs::rename(&self.dir, &self.target).map_err(io_error(format!(
+                "cannot create `{}`",
+                self.target.display()
+            )))?;
+            self.finished = true;
+        }
+        Ok(summary)
+    }
+}
+
+impl PageSink for Staging {
+    fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.write_file(path, bytes)
+            .map(|_| ())
+            .map_err(|e| Diagnostic::config(self.output.clone(), None, e))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
 }
 
 fn sibling(target: &Path, tag: &str, id: u32) -> PathBuf {
@@ -77,101 +208,18 @@ fn sibling(target: &Path, tag: &str, id: u32) -> PathBuf {
     target.with_file_name(format!(".{name}.casefile-{tag}-{id}"))
 }
 
+#[cfg(test)]
 fn write_into(
     target: &Path,
     keep: &[String],
     output: &Output,
     root: &Path,
 ) -> Result<WriteSummary, WriteError> {
-    let target = absolute(target)?;
-    let root = absolute(root)?;
-    if root.starts_with(&target) {
-        return Err(WriteError::ContainsSite);
-    }
-    if target.exists() && !target.is_dir() {
-        return Err(WriteError::NotAFolder);
-    }
-    let parent = target
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| PathBuf::from("."));
-    if let Some(file) = parent
-        .ancestors()
-        .find(|a| fs::metadata(a).is_ok_and(|m| !m.is_dir()))
-    {
-        return Err(WriteError::ParentNotAFolder(file.display().to_string()));
-    }
-    fs::create_dir_all(&parent)
-        .map_err(io_error(format!("cannot create `{}`", parent.display())))?;
-    clean_leftovers(&target, keep)?;
-
-    let staging = sibling(&target, "tmp", std::process::id());
-    fs::create_dir(&staging).map_err(io_error(format!(
-        "cannot create the build folder `{}` beside the output",
-        staging.display()
-    )))?;
-    let filled = fill(&staging, output).and_then(|summary| {
-        if target.is_dir() {
-            link_kept(&target, &staging, keep)?;
-        }
-        Ok(summary)
-    });
-    let summary = match filled {
-        Ok(summary) => summary,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    if target.exists() {
-        if let Err(e) = exchange(&staging, &target) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-        // `staging` now holds the previous site (its kept files are linked into the new).
-        fs::remove_dir_all(&staging)
-            .map_err(io_error(format!("cannot remove `{}`", staging.display())))?;
-    } else {
-        fs::rename(&staging, &target)
-            .map_err(io_error(format!("cannot create `{}`", target.display())))?;
-    }
-    Ok(summary)
+    Staging::at(target, keep, root)?.swap_in(output)
 }
 
 fn absolute(path: &Path) -> Result<PathBuf, WriteError> {
     std::path::absolute(path).map_err(io_error(format!("cannot resolve `{}`", path.display())))
-}
-
-/// Writes every file below `dir`, creating folders first, then files in parallel.
-fn fill(dir: &Path, output: &Output) -> Result<WriteSummary, WriteError> {
-    let mut folders: Vec<PathBuf> = Vec::new();
-    for path in output.files.keys() {
-        let rel = safe_relative(path)?;
-        if let Some(parent) = rel.parent() {
-            if !parent.as_os_str().is_empty() && folders.last().map(|l| l.as_path()) != Some(parent)
-            {
-                folders.push(parent.to_path_buf());
-            }
-        }
-    }
-    folders.sort();
-    folders.dedup();
-    for folder in &folders {
-        fs::create_dir_all(dir.join(folder))
-            .map_err(io_error(format!("cannot create `{}`", folder.display())))?;
-    }
-    output
-        .files
-        .par_iter()
-        .map(|(path, bytes)| {
-            fs::write(dir.join(path), bytes).map_err(io_error(format!("cannot write `{path}`")))?;
-            Ok(bytes.len() as u64)
-        })
-        .collect::<Result<Vec<u64>, WriteError>>()
-        .map(|sizes| WriteSummary {
-            files: sizes.len(),
-            bytes: sizes.iter().sum(),
-        })
 }
 
 /// A generated path as a relative path of plain components only.
@@ -370,6 +418,7 @@ mod tests {
                 .map(|(p, b)| (p.to_string(), b.as_bytes().to_vec()))
                 .collect(),
             pages: files.len(),
+            ..Output::default()
         }
     }
 
@@ -420,6 +469,50 @@ mod tests {
         assert!(safe_relative("/etc/passwd").is_err());
         assert!(safe_relative("a/./b").is_ok());
         assert!(safe_relative("people/han-dong/index.html").is_ok());
+    }
+
+    #[test]
+    fn streamed_pages_land_beside_the_files_held_in_memory() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let root = dir.path().join("site");
+        fs::create_dir_all(&root).unwrap();
+        let mut staging = Staging::at(&target, &[], &root).unwrap();
+        staging.put("people/a/index.html", b"page a").unwrap();
+        staging.put("people/b/index.html", b"page b").unwrap();
+        assert!(staging.put("../escape.html", b"x").is_err());
+        let mut rest = output(&[("style.css", "css")]);
+        rest.streamed.insert("people/a/index.html".into(), 6);
+        rest.streamed.insert("people/b/index.html".into(), 6);
+        let summary = staging.swap_in(&rest).unwrap();
+        assert_eq!((summary.files, summary.bytes), (3, 15));
+        assert_eq!(
+            fs::read_to_string(target.join("people/b/index.html")).unwrap(),
+            "page b"
+        );
+        assert!(!dir.path().join("escape.html").exists());
+    }
+
+    #[test]
+    fn an_unfinished_build_folder_removes_itself_and_leaves_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let root = dir.path().join("site");
+        fs::create_dir_all(&root).unwrap();
+        write_into(&target, &[], &output(&[("index.html", "one")]), &root).unwrap();
+        let staging = Staging::at(&target, &[], &root).unwrap();
+        staging.put("index.html", b"two").unwrap();
+        drop(staging);
+        assert_eq!(
+            fs::read_to_string(target.join("index.html")).unwrap(),
+            "one"
+        );
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(names.len(), 2, "only the site and the output: {names:?}");
     }
 
     #[test]

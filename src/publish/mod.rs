@@ -2,7 +2,9 @@
 //! TimelineJS data and the search index.
 //!
 //! Runs after rendering and adds files to the in-memory [`Output`]; it never writes to
-//! disk (the write stage does) and never changes a rendered page. Every text that came
+//! disk (the write stage does) and never changes a rendered page. The search index reads
+//! only the graph, so a build makes it *before* rendering ([`search_index`]): its
+//! per-document word maps are then freed before the rendered pages pile up. Every text that came
 //! from content is escaped for its format: XML text for the feed and sitemap (no raw
 //! markup inside CDATA), `\u003c`-escaped JSON for the timeline.
 
@@ -22,13 +24,39 @@ use crate::resolve::{Graph, Node};
 /// How many of the most recent entries the Atom feed carries.
 pub const FEED_ENTRIES: usize = 50;
 
+/// The files of the search index, when the site has search.
+#[derive(Debug, Default)]
+pub struct SearchIndex {
+    files: Vec<(String, Vec<u8>)>,
+}
+
+/// Builds the search index from the graph (it needs no rendered page).
+pub fn search_index(config: &Config, graph: &Graph) -> SearchIndex {
+    let mut files = Vec::new();
+    if config.site.search {
+        search::add_search_index(config, graph, &mut files);
+    }
+    SearchIndex { files }
+}
+
 /// Adds the sitemap, robots.txt, feed, timeline JSON and search index to `output`.
 pub fn publish(config: &Config, graph: &Graph, output: &mut Output) -> Result<(), Diagnostics> {
+    let index = search_index(config, graph);
+    publish_with(config, graph, output, index)
+}
+
+/// [`publish`], with a search index made beforehand.
+pub fn publish_with(
+    config: &Config,
+    graph: &Graph,
+    output: &mut Output,
+    index: SearchIndex,
+) -> Result<(), Diagnostics> {
     let pages: Vec<String> = output
-        .files
-        .keys()
+        .paths()
+        .into_iter()
         .filter(|p| p.ends_with("index.html"))
-        .cloned()
+        .map(String::from)
         .collect();
     // A file of the same name in the site's or theme's `static/` wins: an editor who
     // writes their own robots.txt means it.
@@ -39,14 +67,11 @@ pub fn publish(config: &Config, graph: &Graph, output: &mut Output) -> Result<()
         ("timeline.json", timeline_json(config, graph)),
     ];
     for (path, text) in generated {
-        output
-            .files
-            .entry(path.to_string())
-            .or_insert_with(|| text.into_bytes());
+        if !output.contains(path) {
+            output.files.insert(path.to_string(), text.into_bytes());
+        }
     }
-    if config.site.search {
-        search::add_search_index(config, graph, output);
-    }
+    output.files.extend(index.files);
     Ok(())
 }
 

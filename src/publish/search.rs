@@ -17,7 +17,6 @@ use serde_json::json;
 use crate::config::Config;
 use crate::model::DocId;
 use crate::render::structured::json_for_html;
-use crate::render::Output;
 use crate::resolve::{DocIndex, Graph, Node};
 
 /// The folder of the search index inside the output.
@@ -163,7 +162,7 @@ fn weights(node: &Node) -> HashMap<String, u32> {
 }
 
 /// Adds `search/manifest.json`, `search/index/<shard>.json` and `search/docs/<n>.json`.
-pub fn add_search_index(config: &Config, graph: &Graph, output: &mut Output) {
+pub fn add_search_index(config: &Config, graph: &Graph, output: &mut Vec<(String, Vec<u8>)>) {
     // Documents are numbered collection by collection, then standalone pages, so a
     // collection filter is a range of numbers and needs no per-document data.
     let mut order: Vec<DocIndex> = Vec::new();
@@ -210,10 +209,10 @@ pub fn add_search_index(config: &Config, graph: &Graph, output: &mut Output) {
         "groups": groups,
         "stop_words": STOP_WORDS.to_vec(),
     });
-    output.files.insert(
+    output.push((
         format!("{INDEX_DIR}/manifest.json"),
         json_for_html(&manifest).into_bytes(),
-    );
+    ));
     let files: Vec<(String, Vec<u8>)> = shards
         .par_iter()
         .map(|(key, words)| {
@@ -223,7 +222,7 @@ pub fn add_search_index(config: &Config, graph: &Graph, output: &mut Output) {
             )
         })
         .collect();
-    output.files.extend(files);
+    output.extend(files);
     for (n, chunk) in order.chunks(DOCS_PER_CHUNK).enumerate() {
         let records: Vec<serde_json::Value> = chunk
             .iter()
@@ -232,10 +231,10 @@ pub fn add_search_index(config: &Config, graph: &Graph, output: &mut Output) {
                 json!([node.doc.title, node.url, excerpt(node)])
             })
             .collect();
-        output.files.insert(
+        output.push((
             format!("{INDEX_DIR}/docs/{n}.json"),
             json_for_html(&json!(records)).into_bytes(),
-        );
+        ));
     }
 }
 
