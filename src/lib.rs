@@ -121,7 +121,8 @@ fn render_site(
         progress(Progress::Page);
         true
     };
-    let mut output = render::render_pages_into(config, graph, &on_page, sink)?;
+    let renderer = render::Renderer::new(config, graph)?;
+    let mut output = renderer.render(config, graph, &on_page, sink)?;
     progress(Progress::Stage("publishing"));
     publish::publish_with(config, graph, &mut output, search)?;
     Ok(output)

@@ -13,7 +13,7 @@ mod templates;
 pub mod view;
 
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Value};
@@ -81,18 +81,256 @@ enum Page {
     Streamed(u64),
 }
 
-/// One page to render: where it goes, which templates may render it, and its context.
+/// Which page a job renders; its context is built only if the job is selected.
+enum PageKind {
+    Home,
+    /// A collection's index: the collection's position in `site.yaml`.
+    CollectionIndex(usize),
+    /// An entry, with its collection's position.
+    Entry(usize, DocIndex),
+    Standalone(DocIndex),
+    Timeline,
+    Map,
+    Search,
+    TagIndex,
+    /// A tag's page, by slug.
+    Tag(String),
+    NotFound,
+}
+
+/// One page to render: where it goes, which templates may render it, and what it is.
 struct PageJob {
     path: String,
     url: String,
     what: String,
     templates: Vec<String>,
-    context: Context,
-    /// The node whose page data goes in as `page`, built only if the job is rendered
-    /// (that data is most of a page's cost, and `serve` renders a few pages of many).
-    node: Option<DocIndex>,
+    kind: PageKind,
     /// Skipped, rather than an error, when the theme has no template for it.
     optional: bool,
+}
+
+/// What page rendering shares: every node's link and card, the collections, the static
+/// files and the templates with casefile's functions registered.
+///
+/// A build makes one and renders every page with it. `serve` keeps it between
+/// rebuilds: after an edit that changes no card it is reused as it is (building the
+/// cards of 10,000 entries costs about 100 ms), and after one that does,
+/// [`Renderer::refresh_cards`] rebuilds just those cards.
+pub struct Renderer {
+    views: Views,
+    collections: Vec<Value>,
+    assets: assets::Assets,
+    asset_problems: Vec<Diagnostic>,
+    templates: Templates,
+}
+
+impl Renderer {
+    /// Builds the views of `graph`, loads static files and templates.
+    pub fn new(config: &Config, graph: &Graph) -> Result<Renderer, Diagnostics> {
+        let views = view::build_views(config, graph);
+        let collections = view::collection_values(config, graph, &views);
+        let (assets, asset_problems) = assets::load_assets(config);
+        let mut tera = tera::Tera::new();
+        register_functions(&mut tera, config, graph, &views, &collections, &assets);
+        tera.global_context().insert_value(
+            "site",
+            view::site_value(config, graph, &views, &collections),
+        );
+        let templates = load_templates(config, tera)?;
+        Ok(Renderer {
+            views,
+            collections,
+            assets,
+            asset_problems,
+            templates,
+        })
+    }
+
+    /// Brings the views up to date with `graph`, a newer version of the graph this was
+    /// built for with the same documents, in which only the cards of `changed` differ.
+    pub fn refresh_cards(&mut self, config: &Config, graph: &Graph, changed: &[DocIndex]) {
+        if changed.is_empty() {
+            return;
+        }
+        view::refresh_views(config, graph, &mut self.views, changed);
+        self.collections = view::collection_values(config, graph, &self.views);
+        let tera = &mut self.templates.tera;
+        register_functions(
+            tera,
+            config,
+            graph,
+            &self.views,
+            &self.collections,
+            &self.assets,
+        );
+        tera.global_context().insert_value(
+            "site",
+            view::site_value(config, graph, &self.views, &self.collections),
+        );
+    }
+
+    /// Renders the pages whose output path `select` accepts, handing each to `sink`
+    /// (when given) as soon as it is rendered instead of keeping it in the returned
+    /// [`Output`]. Static files are always included, in memory.
+    pub fn render(
+        &self,
+        config: &Config,
+        graph: &Graph,
+        select: &(dyn Fn(&str) -> bool + Sync),
+        sink: Option<&dyn PageSink>,
+    ) -> Result<Output, Diagnostics> {
+        let shared = SharedValues::default();
+        let templates = &self.templates;
+        let rendered: Vec<Result<(String, Page), Diagnostic>> = page_jobs(config, graph)
+            .into_par_iter()
+            .filter(|job| select(&job.path))
+            .filter(|job| !job.optional || templates.pick(&job.templates).is_some())
+            .map(|job| {
+                let context = self.context(config, graph, &shared, &job.kind);
+                let (path, bytes) = render_job(templates, job, &context)?;
+                match sink {
+                    Some(sink) => {
+                        sink.put(&path, &bytes)?;
+                        Ok((path, Page::Streamed(bytes.len() as u64)))
+                    }
+                    None => {
+                        // A page kept in memory stays there until the end: give back the
+                        // unused capacity (a 16 KiB start that doubled to 32 KiB wastes
+                        // half). 40 MB less peak RSS at 10k pages.
+                        let mut bytes = bytes;
+                        bytes.shrink_to_fit();
+                        Ok((path, Page::Held(bytes)))
+                    }
+                }
+            })
+            .collect();
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.extend(self.asset_problems.iter().cloned());
+        let mut output = Output::default();
+        for result in rendered {
+            match result {
+                Ok((path, Page::Held(bytes))) => {
+                    output.files.insert(path, bytes);
+                    output.pages += 1;
+                }
+                Ok((path, Page::Streamed(size))) => {
+                    output.streamed.insert(path, size);
+                    output.pages += 1;
+                }
+                Err(d) => diagnostics.push(d),
+            }
+        }
+        for (dest, bytes) in &self.assets.files {
+            if output.contains(dest) {
+                let source = self
+                    .assets
+                    .sources
+                    .get(dest)
+                    .cloned()
+                    .unwrap_or_else(|| "static".into());
+                diagnostics.push(Diagnostic::content(
+                    source,
+                    None,
+                    format!("static file would overwrite the generated page `{dest}`"),
+                ));
+                continue;
+            }
+            output.files.insert(dest.clone(), bytes.clone());
+        }
+        diagnostics.into_result(output)
+    }
+
+    /// The template context of one page.
+    fn context(
+        &self,
+        config: &Config,
+        graph: &Graph,
+        shared: &SharedValues,
+        kind: &PageKind,
+    ) -> Context {
+        let views = &self.views;
+        let mut context = Context::new();
+        let page = |i: DocIndex| view::page_value(config, graph, views, i);
+        let synthetic =
+            |title: &str, site_path: &str| view::synthetic_page(config, title, site_path);
+        match kind {
+            PageKind::Home => {
+                let page = match graph.home() {
+                    Some(i) => page(i),
+                    None => synthetic(&config.site.title, ""),
+                };
+                context.insert_value("page", page);
+                let (timeline, years) = shared.timeline(graph, views);
+                context.insert_value("timeline", timeline.clone());
+                context.insert_value("timeline_years", years.clone());
+                context.insert_value("relationship_map", shared.map(config, graph).clone());
+            }
+            PageKind::CollectionIndex(c) => {
+                let collection = &config.collections[*c];
+                let page = match graph.find(&DocId::Index(collection.name.clone())) {
+                    Some(i) => page(i),
+                    None => synthetic(&collection.title, &format!("{}/", collection.name)),
+                };
+                context.insert_value("page", page);
+                context.insert_value("collection", self.collections[*c].clone());
+            }
+            PageKind::Entry(c, i) => {
+                context.insert_value("page", page(*i));
+                context.insert_value("collection", self.collections[*c].clone());
+            }
+            PageKind::Standalone(i) => context.insert_value("page", page(*i)),
+            PageKind::Timeline => {
+                context.insert_value("page", synthetic("Timeline", "timeline/"));
+                let (timeline, years) = shared.timeline(graph, views);
+                context.insert_value("timeline", timeline.clone());
+                context.insert_value("timeline_years", years.clone());
+            }
+            PageKind::Map => {
+                context.insert_value("page", synthetic("Relationship map", "map/"));
+                context.insert_value("relationship_map", shared.map(config, graph).clone());
+            }
+            PageKind::Search => context.insert_value("page", synthetic("Search", "search/")),
+            PageKind::TagIndex => context.insert_value("page", synthetic("Tags", "tags/")),
+            PageKind::Tag(slug) => {
+                let site_path = format!("tags/{slug}/");
+                let tag = &graph.tags[slug];
+                context.insert_value("page", synthetic(&tag.name, &site_path));
+                let entries: Vec<Value> =
+                    tag.docs.iter().map(|&d| views.cards[d].clone()).collect();
+                let mut tag_value = tera::Map::new();
+                tag_value.insert("name".into(), Value::from(tag.name.as_str()));
+                tag_value.insert("slug".into(), Value::from(tag.slug.as_str()));
+                let url = config.site.base_url.url(&site_path);
+                tag_value.insert("url".into(), Value::from(url));
+                tag_value.insert("count".into(), Value::from(entries.len()));
+                tag_value.insert("entries".into(), Value::from(entries));
+                context.insert_value("tag", Value::from(tag_value));
+            }
+            PageKind::NotFound => {
+                context.insert_value("page", synthetic("Page not found", "404.html"));
+            }
+        }
+        context
+    }
+}
+
+/// Values several pages show, built by the first page that needs them.
+#[derive(Default)]
+struct SharedValues {
+    timeline: OnceLock<(Value, Value)>,
+    map: OnceLock<Value>,
+}
+
+impl SharedValues {
+    fn timeline(&self, graph: &Graph, views: &Views) -> &(Value, Value) {
+        self.timeline
+            .get_or_init(|| view::timeline_value(graph, views))
+    }
+
+    fn map(&self, config: &Config, graph: &Graph) -> &Value {
+        self.map
+            .get_or_init(|| Value::safe_string(&map::relationship_map(config, graph)))
+    }
 }
 
 /// Renders every page of the site and gathers static files.
@@ -101,94 +339,20 @@ pub fn render_site(config: &Config, graph: &Graph) -> Result<Output, Diagnostics
 }
 
 /// Renders only the pages whose output path `select` accepts (static files are always
-/// gathered); `serve` uses this to re-render just the pages an edit can change.
+/// gathered).
 pub fn render_pages(
     config: &Config,
     graph: &Graph,
     select: &(dyn Fn(&str) -> bool + Sync),
 ) -> Result<Output, Diagnostics> {
-    render_pages_into(config, graph, select, None)
+    Renderer::new(config, graph)?.render(config, graph, select, None)
 }
 
-/// [`render_pages`], handing each page to `sink` (when given) as soon as it is rendered
-/// instead of keeping it in the returned [`Output`]. Static files stay in memory.
-pub fn render_pages_into(
-    config: &Config,
-    graph: &Graph,
-    select: &(dyn Fn(&str) -> bool + Sync),
-    sink: Option<&dyn PageSink>,
-) -> Result<Output, Diagnostics> {
-    let views = view::build_views(config, graph);
-    let (assets, asset_problems) = assets::load_assets(config);
-    let mut tera = tera::Tera::new();
-    register_functions(&mut tera, config, graph, &views, &assets);
-    tera.global_context()
-        .insert_value("site", view::site_value(config, graph, &views));
-    let templates = load_templates(config, tera)?;
-
-    let jobs = page_jobs(config, graph, &views);
-    let rendered: Vec<Result<(String, Page), Diagnostic>> = jobs
-        .into_par_iter()
-        .filter(|job| select(&job.path))
-        .filter(|job| !job.optional || templates.pick(&job.templates).is_some())
-        .map(|mut job| {
-            if let Some(i) = job.node {
-                job.context
-                    .insert_value("page", view::page_value(config, graph, &views, i));
-            }
-            let (path, bytes) = render_job(&templates, job)?;
-            match sink {
-                Some(sink) => {
-                    sink.put(&path, &bytes)?;
-                    Ok((path, Page::Streamed(bytes.len() as u64)))
-                }
-                None => {
-                    // A page kept in memory stays there until the end: give back the
-                    // unused capacity (a 16 KiB start that doubled to 32 KiB wastes
-                    // half). 40 MB less peak RSS at 10k pages.
-                    let mut bytes = bytes;
-                    bytes.shrink_to_fit();
-                    Ok((path, Page::Held(bytes)))
-                }
-            }
-        })
-        .collect();
-    let mut diagnostics = Diagnostics::new();
-    diagnostics.extend(asset_problems);
-    let mut output = Output::default();
-    for result in rendered {
-        match result {
-            Ok((path, Page::Held(bytes))) => {
-                output.files.insert(path, bytes);
-                output.pages += 1;
-            }
-            Ok((path, Page::Streamed(size))) => {
-                output.streamed.insert(path, size);
-                output.pages += 1;
-            }
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    for (dest, bytes) in assets.files {
-        if output.contains(&dest) {
-            let source = assets
-                .sources
-                .get(&dest)
-                .cloned()
-                .unwrap_or_else(|| "static".into());
-            diagnostics.push(Diagnostic::content(
-                source,
-                None,
-                format!("static file would overwrite the generated page `{dest}`"),
-            ));
-            continue;
-        }
-        output.files.insert(dest, bytes);
-    }
-    diagnostics.into_result(output)
-}
-
-fn render_job(templates: &Templates, job: PageJob) -> Result<(String, Vec<u8>), Diagnostic> {
+fn render_job(
+    templates: &Templates,
+    job: PageJob,
+    context: &Context,
+) -> Result<(String, Vec<u8>), Diagnostic> {
     let Some(name) = templates.pick(&job.templates) else {
         let names = job
             .templates
@@ -211,55 +375,38 @@ fn render_job(templates: &Templates, job: PageJob) -> Result<(String, Vec<u8>), 
     let mut bytes = Vec::with_capacity(16 * 1024);
     templates
         .tera
-        .render_to(name, &job.context, &mut bytes)
+        .render_to(name, context, &mut bytes)
         .map_err(|e| templates.diagnostic(&e, name, Some(&job.url)))?;
     Ok((job.path, bytes))
 }
 
-fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
-    let mut jobs = Vec::new();
+/// Every page of the site, in a fixed order; cheap, since no context is built here.
+fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
     let base = &config.site.base_url;
-    // Home.
-    let mut home = match graph.home() {
-        Some(_) => Context::new(),
-        None => {
-            let mut c = Context::new();
-            c.insert_value("page", view::synthetic_page(config, &config.site.title, ""));
-            c
+    let fixed = |site_path: &str, what: &str, template: &str, kind, optional| {
+        let path = match site_path.is_empty() || site_path.ends_with('/') {
+            true => format!("{site_path}index.html"),
+            false => site_path.to_string(),
+        };
+        PageJob {
+            path,
+            url: base.url(site_path),
+            what: what.to_string(),
+            templates: vec![template.to_string()],
+            kind,
+            optional,
         }
     };
-    let (timeline, years) = view::timeline_value(graph, views);
-    let relationship_map = Value::safe_string(&map::relationship_map(config, graph));
-    home.insert_value("timeline", timeline.clone());
-    home.insert_value("timeline_years", years.clone());
-    home.insert_value("relationship_map", relationship_map.clone());
-    jobs.push(PageJob {
-        path: "index.html".into(),
-        url: base.url(""),
-        what: "the home page".into(),
-        templates: vec!["index.html".into()],
-        context: home,
-        node: graph.home(),
-        optional: false,
-    });
+    let mut jobs = vec![fixed(
+        "",
+        "the home page",
+        "index.html",
+        PageKind::Home,
+        false,
+    )];
 
-    // Collection indexes and entries.
-    for collection in &config.collections {
+    for (c, collection) in config.collections.iter().enumerate() {
         let site_path = format!("{}/", collection.name);
-        let collection_value = view::collection_value(config, graph, views, collection);
-        let index_node = graph.find(&DocId::Index(collection.name.clone()));
-        let mut context = match index_node {
-            Some(_) => Context::new(),
-            None => {
-                let mut c = Context::new();
-                c.insert_value(
-                    "page",
-                    view::synthetic_page(config, &collection.title, &site_path),
-                );
-                c
-            }
-        };
-        context.insert_value("collection", collection_value.clone());
         jobs.push(PageJob {
             path: format!("{site_path}index.html"),
             url: base.url(&site_path),
@@ -268,8 +415,7 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
                 format!("{}/collection.html", collection.name),
                 "collection.html".into(),
             ],
-            context,
-            node: index_node,
+            kind: PageKind::CollectionIndex(c),
             optional: false,
         });
         let members = graph
@@ -278,26 +424,24 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
             .find(|(n, _)| n == &collection.name)
             .map(|(_, m)| m.as_slice())
             .unwrap_or(&[]);
+        let what = format!("entries of `{}`", collection.name);
+        let templates = vec![
+            format!("{}/entry.html", collection.name),
+            "entry.html".into(),
+        ];
         for &i in members {
             let node = &graph.nodes[i];
-            let mut context = Context::new();
-            context.insert_value("collection", collection_value.clone());
             jobs.push(PageJob {
                 path: format!("{}index.html", node.site_path),
                 url: node.url.clone(),
-                what: format!("entries of `{}`", collection.name),
-                templates: vec![
-                    format!("{}/entry.html", collection.name),
-                    "entry.html".into(),
-                ],
-                context,
-                node: Some(i),
+                what: what.clone(),
+                templates: templates.clone(),
+                kind: PageKind::Entry(c, i),
                 optional: false,
             });
         }
     }
 
-    // Standalone pages.
     for (i, node) in graph.nodes.iter().enumerate() {
         if let DocId::Page(slug) = &node.doc.id {
             jobs.push(PageJob {
@@ -305,111 +449,56 @@ fn page_jobs(config: &Config, graph: &Graph, views: &Views) -> Vec<PageJob> {
                 url: node.url.clone(),
                 what: "standalone pages".into(),
                 templates: vec![format!("pages/{slug}.html"), "page.html".into()],
-                context: Context::new(),
-                node: Some(i),
+                kind: PageKind::Standalone(i),
                 optional: false,
             });
         }
     }
 
-    // Timeline.
-    let mut context = Context::new();
-    context.insert_value(
-        "page",
-        view::synthetic_page(config, "Timeline", "timeline/"),
-    );
-    context.insert_value("timeline", timeline);
-    context.insert_value("timeline_years", years);
-    jobs.push(PageJob {
-        path: "timeline/index.html".into(),
-        url: base.url("timeline/"),
-        what: "the timeline".into(),
-        templates: vec!["timeline.html".into()],
-        context,
-        node: None,
-        optional: false,
-    });
-
-    // Relationship map, when the theme has a page for it.
-    let mut context = Context::new();
-    context.insert_value(
-        "page",
-        view::synthetic_page(config, "Relationship map", "map/"),
-    );
-    context.insert_value("relationship_map", relationship_map);
-    jobs.push(PageJob {
-        path: "map/index.html".into(),
-        url: base.url("map/"),
-        what: "the relationship map".into(),
-        templates: vec!["map.html".into()],
-        context,
-        node: None,
-        optional: true,
-    });
-
-    // Search, when the theme has a page for it.
-    let mut context = Context::new();
-    context.insert_value("page", view::synthetic_page(config, "Search", "search/"));
-    jobs.push(PageJob {
-        path: "search/index.html".into(),
-        url: base.url("search/"),
-        what: "the search page".into(),
-        templates: vec!["search.html".into()],
-        context,
-        node: None,
-        optional: true,
-    });
-
-    // Tags.
-    let mut context = Context::new();
-    context.insert_value("page", view::synthetic_page(config, "Tags", "tags/"));
-    jobs.push(PageJob {
-        path: "tags/index.html".into(),
-        url: base.url("tags/"),
-        what: "the tag index".into(),
-        templates: vec!["tags.html".into()],
-        context,
-        node: None,
-        optional: true,
-    });
+    jobs.push(fixed(
+        "timeline/",
+        "the timeline",
+        "timeline.html",
+        PageKind::Timeline,
+        false,
+    ));
+    jobs.push(fixed(
+        "map/",
+        "the relationship map",
+        "map.html",
+        PageKind::Map,
+        true,
+    ));
+    jobs.push(fixed(
+        "search/",
+        "the search page",
+        "search.html",
+        PageKind::Search,
+        true,
+    ));
+    jobs.push(fixed(
+        "tags/",
+        "the tag index",
+        "tags.html",
+        PageKind::TagIndex,
+        true,
+    ));
     for tag in graph.tags.values() {
-        let site_path = format!("tags/{}/", tag.slug);
-        let mut context = Context::new();
-        context.insert_value("page", view::synthetic_page(config, &tag.name, &site_path));
-        let entries: Vec<Value> = tag.docs.iter().map(|&d| views.cards[d].clone()).collect();
-        let mut tag_value = tera::Map::new();
-        tag_value.insert("name".into(), Value::from(tag.name.as_str()));
-        tag_value.insert("slug".into(), Value::from(tag.slug.as_str()));
-        tag_value.insert("url".into(), Value::from(base.url(&site_path)));
-        tag_value.insert("count".into(), Value::from(entries.len()));
-        tag_value.insert("entries".into(), Value::from(entries));
-        context.insert_value("tag", Value::from(tag_value));
-        jobs.push(PageJob {
-            path: format!("{site_path}index.html"),
-            url: base.url(&site_path),
-            what: "tag pages".into(),
-            templates: vec!["tag.html".into()],
-            context,
-            node: None,
-            optional: true,
-        });
+        jobs.push(fixed(
+            &format!("tags/{}/", tag.slug),
+            "tag pages",
+            "tag.html",
+            PageKind::Tag(tag.slug.clone()),
+            true,
+        ));
     }
-
-    // Not-found page, when the theme has one.
-    let mut context = Context::new();
-    context.insert_value(
-        "page",
-        view::synthetic_page(config, "Page not found", "404.html"),
-    );
-    jobs.push(PageJob {
-        path: "404.html".into(),
-        url: base.url("404.html"),
-        what: "the not-found page".into(),
-        templates: vec!["404.html".into()],
-        context,
-        node: None,
-        optional: true,
-    });
+    jobs.push(fixed(
+        "404.html",
+        "the not-found page",
+        "404.html",
+        PageKind::NotFound,
+        true,
+    ));
     jobs
 }
 
@@ -418,6 +507,7 @@ fn register_functions(
     config: &Config,
     graph: &Graph,
     views: &Views,
+    collection_values: &[Value],
     assets: &assets::Assets,
 ) {
     let by_id: Arc<HashMap<String, Value>> = Arc::new(
@@ -470,12 +560,8 @@ fn register_functions(
         config
             .collections
             .iter()
-            .map(|c| {
-                (
-                    c.name.clone(),
-                    view::collection_value(config, graph, views, c),
-                )
-            })
+            .zip(collection_values)
+            .map(|(c, value)| (c.name.clone(), value.clone()))
             .collect(),
     );
     tera.register_function(

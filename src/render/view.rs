@@ -5,6 +5,7 @@
 //! table of contents, fields whose refs are cards, and backlinks). tera values share
 //! their contents behind `Arc`s, so a card used on a hundred pages is built once.
 
+use rayon::prelude::*;
 use tera::{Map, Value};
 
 use crate::config::{Collection, Config, FieldKind, FieldSpec};
@@ -112,30 +113,46 @@ fn base_fields(config: &Config, node: &Node, link: &Value, m: &mut Map) {
 
 /// Values for every node: links first, then cards (which contain links).
 pub fn build_views(config: &Config, graph: &Graph) -> Views {
-    let links: Vec<Value> = graph.nodes.iter().map(|n| link_value(config, n)).collect();
-    let cards = graph
+    let links: Vec<Value> = graph
         .nodes
-        .iter()
-        .enumerate()
-        .map(|(i, node)| {
-            let mut m = Map::new();
-            base_fields(config, node, &links[i], &mut m);
-            m.insert(
-                "fields".into(),
-                fields_value(&node.fields, &|i| links[i].clone()),
-            );
-            // `allegations.investigated_by`: the fields through which others refer to it,
-            // so templates can pick, say, the bodies that investigate something.
-            let referenced_by: Vec<Value> = graph.backlinks[i]
-                .iter()
-                .filter_map(|g| Some(format!("{}.{}", g.collection.as_ref()?, g.field.as_ref()?)))
-                .map(Value::from)
-                .collect();
-            m.insert("referenced_by".into(), Value::from(referenced_by));
-            Value::from(m)
-        })
+        .par_iter()
+        .map(|n| link_value(config, n))
+        .collect();
+    let cards = (0..graph.nodes.len())
+        .into_par_iter()
+        .map(|i| card_value(config, graph, &links, i))
         .collect();
     Views { links, cards }
+}
+
+/// Rebuilds the links and cards of `changed` from `graph` (links first: a changed card
+/// may show another changed node's link).
+pub fn refresh_views(config: &Config, graph: &Graph, views: &mut Views, changed: &[DocIndex]) {
+    for &i in changed {
+        views.links[i] = link_value(config, &graph.nodes[i]);
+    }
+    for &i in changed {
+        views.cards[i] = card_value(config, graph, &views.links, i);
+    }
+}
+
+fn card_value(config: &Config, graph: &Graph, links: &[Value], i: DocIndex) -> Value {
+    let node = &graph.nodes[i];
+    let mut m = Map::new();
+    base_fields(config, node, &links[i], &mut m);
+    m.insert(
+        "fields".into(),
+        fields_value(&node.fields, &|i| links[i].clone()),
+    );
+    // `allegations.investigated_by`: the fields through which others refer to it, so
+    // templates can pick, say, the bodies that investigate something.
+    let referenced_by: Vec<Value> = graph.backlinks[i]
+        .iter()
+        .filter_map(|g| Some(format!("{}.{}", g.collection.as_ref()?, g.field.as_ref()?)))
+        .map(Value::from)
+        .collect();
+    m.insert("referenced_by".into(), Value::from(referenced_by));
+    Value::from(m)
 }
 
 /// Resolved fields as a map; `target` turns a referenced node into a value.
@@ -298,13 +315,18 @@ pub fn collection_value(
     }
 }
 
-/// The `site` value every template sees.
-pub fn site_value(config: &Config, graph: &Graph, views: &Views) -> Value {
-    let collections: Vec<Value> = config
+/// Every collection's value, in `site.yaml` order.
+pub fn collection_values(config: &Config, graph: &Graph, views: &Views) -> Vec<Value> {
+    config
         .collections
         .iter()
         .map(|c| collection_value(config, graph, views, c))
-        .collect();
+        .collect()
+}
+
+/// The `site` value every template sees; `collections` from [`collection_values`].
+pub fn site_value(config: &Config, graph: &Graph, views: &Views, collections: &[Value]) -> Value {
+    let collections = collections.to_vec();
     let pages: Vec<Value> = graph
         .nodes
         .iter()

@@ -79,6 +79,8 @@ pub struct Incremental {
     search: bool,
     sources: SourceCache,
     full_owed: bool,
+    /// The views and templates of the last good site, refreshed card by card.
+    renderer: Option<render::Renderer>,
 }
 
 impl Incremental {
@@ -94,6 +96,7 @@ impl Incremental {
             search: true,
             sources: SourceCache::default(),
             full_owed: true,
+            renderer: None,
         }
     }
 
@@ -182,10 +185,14 @@ impl Incremental {
         let asked = Mutex::new(Vec::new());
         let mut stages = Vec::new();
         let rendering = Instant::now();
-        let mut output = render::render_pages(config, graph, &|path| {
+        self.renderer = None;
+        let renderer = render::Renderer::new(config, graph)?;
+        let select = |path: &str| {
             asked.lock().expect("not poisoned").push(path.to_string());
             true
-        })?;
+        };
+        let mut output = renderer.render(config, graph, &select, None)?;
+        self.renderer = Some(renderer);
         stages.push(("render", rendering.elapsed()));
         let publishing = Instant::now();
         if self.publish {
@@ -223,13 +230,30 @@ impl Incremental {
         graph: &Graph,
         selection: Selection,
     ) -> Result<Rebuild, Diagnostics> {
-        let Selection { pages, removed } = selection;
+        let Selection {
+            pages,
+            removed,
+            cards,
+        } = selection;
         let mut rebuild = Rebuild::default();
+        let rendering = Instant::now();
+        // Cards are kept up to date even when no page shows the change, so that the
+        // renderer always matches the graph kept beside it.
+        let renderer = match self.renderer.take() {
+            Some(mut renderer) => {
+                renderer.refresh_cards(config, graph, &cards);
+                renderer
+            }
+            None => render::Renderer::new(config, graph)?,
+        };
         if pages.is_empty() && removed.is_empty() {
+            self.renderer = Some(renderer);
             return Ok(rebuild);
         }
-        let rendering = Instant::now();
-        let output = render::render_pages(config, graph, &|path| pages.contains(path))?;
+        // A failed render leaves no renderer: the next rebuild makes a fresh one rather
+        // than trust cards refreshed for a graph that was never kept.
+        let output = renderer.render(config, graph, &|path| pages.contains(path), None)?;
+        self.renderer = Some(renderer);
         rebuild.stages.push(("render", rendering.elapsed()));
         let publishing = Instant::now();
         // Pages a theme has no template for are selected but not rendered.
@@ -395,11 +419,12 @@ impl SourceCache {
     }
 }
 
-/// Pages to re-render and pages to remove.
+/// Pages to re-render, pages to remove, and the nodes whose cards changed.
 #[derive(Debug, Default)]
 struct Selection {
     pages: BTreeSet<String>,
     removed: BTreeSet<String>,
+    cards: Vec<DocIndex>,
 }
 
 fn page_path(node: &Node) -> String {
@@ -442,6 +467,7 @@ fn select(old: &Graph, new: &Graph) -> Option<Selection> {
         if !card_changed[i] {
             continue;
         }
+        selection.cards.push(i);
         if matches!(b.doc.id, DocId::Page(_)) {
             // Every page lists the standalone pages.
             return None;
