@@ -60,7 +60,8 @@ pub struct Report {
 /// What a run reports to a progress display while it works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
-    /// A stage starts: `loading`, `checking`, `linking`, `rendering`, `publishing`, `writing`.
+    /// A stage starts: `loading`, `checking`, `linking`, `indexing`, `rendering`,
+    /// `publishing`, `writing`.
     Stage(&'static str),
     /// Rendering starts; about this many pages will be rendered.
     Pages(usize),
@@ -114,6 +115,7 @@ fn render_site(
     sink: Option<&dyn render::PageSink>,
 ) -> Result<Output, Diagnostics> {
     // Before rendering: the index's working memory is gone before the pages pile up.
+    progress(Progress::Stage("indexing"));
     let search = publish::search_index(config, graph);
     progress(Progress::Stage("rendering"));
     progress(Progress::Pages(estimated_pages(config, graph)));
