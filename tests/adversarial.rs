@@ -9,6 +9,7 @@
 //! leave the old site or the new one; dotfiles and `keep:` names survive; two builds of
 //! the same input are byte-identical; the limits on content give clear errors.
 
+mod common;
 #[path = "adversarial/support.rs"]
 mod support;
 

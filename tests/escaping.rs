@@ -11,6 +11,7 @@
 //! timeline's strings (which TimelineJS shows as HTML) must be escaped text, and the
 //! search script must insert what it finds as text.
 
+mod common;
 #[path = "adversarial/html.rs"]
 mod html;
 #[path = "adversarial/support.rs"]

@@ -12,6 +12,8 @@ use std::time::{Duration, Instant};
 
 use casefile::{BuildOptions, Config, Diagnostics};
 
+pub use crate::common::copy_dir;
+
 /// `tests/adversarial/<rel>`.
 pub fn fixture(rel: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -165,21 +167,6 @@ pub fn run_binary(args: &[&str], root: &Path, limit: Duration) -> Output {
             );
         }
         std::thread::sleep(Duration::from_millis(10));
-    }
-}
-
-/// Copies a folder recursively (files and folders only).
-pub fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let kind = entry.file_type().unwrap();
-        let dest = to.join(entry.file_name());
-        if kind.is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else if kind.is_file() {
-            fs::copy(entry.path(), &dest).unwrap();
-        }
     }
 }
 
