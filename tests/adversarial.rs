@@ -427,6 +427,24 @@ fn symbolic_links_that_loop_point_outside_or_nowhere() {
 }
 
 #[test]
+fn symbolic_links_in_static_files_and_templates_are_refused() {
+    let b = built();
+    let root = &b.site.root;
+    fs::create_dir_all(root.join("static")).unwrap();
+    symlink("/etc/passwd", root.join("static/passwd.txt")).unwrap();
+    fs::create_dir_all(root.join("templates")).unwrap();
+    fs::write(root.join("templates/real.html"), "{{ page.title }}").unwrap();
+    symlink("real.html", root.join("templates/page.html")).unwrap();
+    b.refused(
+        &[
+            "static/passwd.txt: error: symbolic links are not followed in static files: copy the file instead\n  = help: it points outside the site, to `/etc/passwd`",
+            "templates/page.html: error: symbolic links are not followed in templates: copy the file instead",
+        ],
+        1,
+    );
+}
+
+#[test]
 fn pages_cannot_take_the_addresses_of_generated_pages() {
     let b = built();
     for slug in ["map", "pagefind", "search", "tags", "timeline"] {

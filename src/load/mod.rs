@@ -291,7 +291,7 @@ pub fn load_content_with(config: &Config, read: &ReadFile<'_>) -> (Vec<SourceFil
 
 /// Where a symbolic link leads, when that makes it worse than a copy: a loop, a file
 /// outside the site, or nothing at all.
-fn symlink_hint(link: &Path, root: &Path) -> Option<String> {
+pub fn symlink_hint(link: &Path, root: &Path) -> Option<String> {
     let shown_target = || {
         std::fs::read_link(link)
             .map(|t| t.display().to_string())

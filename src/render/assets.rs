@@ -41,17 +41,20 @@ fn hashed_name(path: &str, bytes: &[u8]) -> String {
 /// Reads the theme's static files, then the site's over them, fingerprinting assets.
 pub fn load_assets(config: &Config) -> (Assets, Vec<Diagnostic>) {
     let mut sources: BTreeMap<String, PathBuf> = BTreeMap::new();
-    collect(
-        &config
-            .root
-            .join("themes")
-            .join(&config.site.theme)
-            .join("static"),
-        &mut sources,
-    );
-    collect(&config.root.join("static"), &mut sources);
-    let mut assets = Assets::default();
     let mut problems = Vec::new();
+    let theme_static = config
+        .root
+        .join("themes")
+        .join(&config.site.theme)
+        .join("static");
+    collect(&theme_static, &config.root, &mut sources, &mut problems);
+    collect(
+        &config.root.join("static"),
+        &config.root,
+        &mut sources,
+        &mut problems,
+    );
+    let mut assets = Assets::default();
     for (path, source) in sources {
         match std::fs::read(&source) {
             Ok(bytes) => {
@@ -78,15 +81,17 @@ pub fn load_assets(config: &Config) -> (Assets, Vec<Diagnostic>) {
     (assets, problems)
 }
 
-fn collect(dir: &Path, into: &mut BTreeMap<String, PathBuf>) {
+fn collect(
+    dir: &Path,
+    root: &Path,
+    into: &mut BTreeMap<String, PathBuf>,
+    problems: &mut Vec<Diagnostic>,
+) {
     if !dir.is_dir() {
         return;
     }
     for item in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         let Ok(item) = item else { continue };
-        if !item.file_type().is_file() {
-            continue;
-        }
         let rel: Vec<String> = item
             .path()
             .strip_prefix(dir)
@@ -95,6 +100,21 @@ fn collect(dir: &Path, into: &mut BTreeMap<String, PathBuf>) {
             .map(|p| p.to_string_lossy().into_owned())
             .collect();
         if rel.iter().any(|p| p.starts_with('.')) {
+            continue;
+        }
+        if item.depth() > 0 && item.path_is_symlink() {
+            // Following it could publish any file the build can read (`/etc/passwd`).
+            problems.push(
+                Diagnostic::content(
+                    relative_to(item.path(), root),
+                    None,
+                    "symbolic links are not followed in static files: copy the file instead",
+                )
+                .with_hint(crate::load::symlink_hint(item.path(), root)),
+            );
+            continue;
+        }
+        if !item.file_type().is_file() {
             continue;
         }
         into.insert(rel.join("/"), item.into_path());

@@ -136,7 +136,13 @@ impl Renderer {
             "site",
             view::site_value(config, graph, &views, &collections),
         );
-        let templates = load_templates(config, tera)?;
+        let templates = match load_templates(config, tera) {
+            Ok(templates) => templates,
+            Err(mut diagnostics) => {
+                diagnostics.extend(asset_problems);
+                return Err(diagnostics.sorted());
+            }
+        };
         Ok(Renderer {
             views,
             collections,

@@ -24,6 +24,9 @@ pub enum TemplateError {
     /// A syntax or rendering error reported by tera.
     #[error("{0}")]
     Tera(String),
+    /// A symbolic link among the templates.
+    #[error("symbolic links are not followed in templates: copy the file instead")]
+    Symlink,
     /// No template for a kind of page.
     #[error("no template for {what}: add one of {names}")]
     Missing {
@@ -132,9 +135,6 @@ fn collect(
     }
     for item in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
         let Ok(item) = item else { continue };
-        if !item.file_type().is_file() {
-            continue;
-        }
         let name = item
             .path()
             .strip_prefix(dir)
@@ -144,6 +144,16 @@ fn collect(
             .collect::<Vec<_>>()
             .join("/");
         if name.starts_with('.') || name.contains("/.") {
+            continue;
+        }
+        if item.depth() > 0 && item.path_is_symlink() {
+            diagnostics.push(
+                Diagnostic::content(relative_to(item.path(), root), None, TemplateError::Symlink)
+                    .with_hint(crate::load::symlink_hint(item.path(), root)),
+            );
+            continue;
+        }
+        if !item.file_type().is_file() {
             continue;
         }
         let rel = relative_to(item.path(), root);
