@@ -12,7 +12,9 @@
 
 mod front_matter;
 
+use std::fs::Metadata;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_yaml::Mapping;
@@ -190,18 +192,32 @@ fn mib(bytes: u64) -> String {
 /// Reads every Markdown file under `<root>/content`: the files that loaded, and the
 /// problems with the others (so the next stage can still check the good ones).
 pub fn load_content(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
-    load_content_with(config, &|_, read| read())
+    let (files, diagnostics) = load_content_with(config, &|_, _, read| read().map(Arc::new));
+    let files = files
+        .into_iter()
+        .map(|file| Arc::try_unwrap(file).unwrap_or_else(|shared| (*shared).clone()))
+        .collect();
+    (files, diagnostics)
 }
 
-/// How [`load_content_with`] reads one file: given its path and the function that reads
-/// and parses it, return the file (a cache may return an earlier result instead).
-pub type ReadFile<'a> = dyn Fn(&Path, &dyn Fn() -> Result<SourceFile, Diagnostic>) -> Result<SourceFile, Diagnostic>
+/// How [`load_content_with`] reads one file: given its path, its metadata as the walk
+/// saw it, and the function that reads and parses it, return the file (a cache may
+/// return an earlier result instead).
+pub type ReadFile<'a> = dyn Fn(
+        &Path,
+        Option<&Metadata>,
+        &dyn Fn() -> Result<SourceFile, Diagnostic>,
+    ) -> Result<Arc<SourceFile>, Diagnostic>
     + Sync
     + 'a;
 
 /// [`load_content`], with every file read through `read`: `casefile serve` keeps files
-/// that did not change since the last rebuild. The walk and its checks are the same.
-pub fn load_content_with(config: &Config, read: &ReadFile<'_>) -> (Vec<SourceFile>, Diagnostics) {
+/// that did not change since the last rebuild and shares them rather than copying them.
+/// The walk and its checks are the same.
+pub fn load_content_with(
+    config: &Config,
+    read: &ReadFile<'_>,
+) -> (Vec<Arc<SourceFile>>, Diagnostics) {
     let content = config.root.join("content");
     if !content.is_dir() {
         return (
@@ -251,7 +267,8 @@ pub fn load_content_with(config: &Config, read: &ReadFile<'_>) -> (Vec<SourceFil
         }
         if item.file_type().is_file() && name.ends_with(".md") {
             // Sizes are checked again when each file is read; this bounds the total.
-            total_bytes += item.metadata().map(|m| m.len()).unwrap_or(0);
+            let metadata = item.metadata().ok();
+            total_bytes += metadata.as_ref().map(|m| m.len()).unwrap_or(0);
             let over = if paths.len() >= MAX_FILES {
                 Some(format!("{MAX_FILES} Markdown files"))
             } else if total_bytes > MAX_TOTAL_BYTES {
@@ -267,14 +284,14 @@ pub fn load_content_with(config: &Config, read: &ReadFile<'_>) -> (Vec<SourceFil
                 ));
                 return (Vec::new(), diagnostics);
             }
-            paths.push(item.into_path());
+            paths.push((item.into_path(), metadata));
         }
     }
     let collections: Vec<&str> = config.collections.iter().map(|c| c.name.as_str()).collect();
-    let results: Vec<Result<SourceFile, Diagnostic>> = paths
+    let results: Vec<Result<Arc<SourceFile>, Diagnostic>> = paths
         .par_iter()
-        .map(|path| {
-            read(path, &|| {
+        .map(|(path, metadata)| {
+            read(path, metadata.as_ref(), &|| {
                 read_source(path, &content, &config.root, &collections)
             })
         })

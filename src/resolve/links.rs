@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostic::{closest, did_you_mean};
 use crate::markdown::{LinkProblem, LinkResolver, LinkTarget, ResolvedLink};
@@ -22,7 +23,7 @@ pub struct LinkIndex<'a> {
 impl<'a> LinkIndex<'a> {
     /// Indexes `docs`, whose URLs are `urls` (same order).
     pub fn new(
-        docs: &[Document],
+        docs: &[Arc<Document>],
         urls: &'a [(String, String)],
         drafts: &'a BTreeMap<EntryId, PathBuf>,
     ) -> Self {

@@ -10,6 +10,7 @@ mod links;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use thiserror::Error;
@@ -52,20 +53,25 @@ pub enum Resolved {
 }
 
 /// One document with its address, rendered body and resolved fields.
+///
+/// The document and what was rendered from it are shared, not owned: a graph built by
+/// [`resolve_links_reusing`] shares them with the previous graph for every document
+/// that did not change, so an unchanged node costs a few reference counts, and
+/// [`Arc::ptr_eq`] tells that a part is the same without comparing it.
 #[derive(Debug, Clone)]
 pub struct Node {
     /// The checked document.
-    pub doc: Document,
+    pub doc: Arc<Document>,
     /// Path below the base URL: `people/han-dong/`.
     pub site_path: String,
     /// Site-absolute URL, including the base path: `/explainer/people/han-dong/`.
     pub url: String,
     /// Body HTML.
-    pub content: String,
+    pub content: Arc<str>,
     /// Headings of the body.
-    pub toc: Vec<Heading>,
+    pub toc: Arc<[Heading]>,
     /// Declared fields, resolved, in declaration order.
-    pub fields: Vec<(String, Resolved)>,
+    pub fields: Arc<[(String, Resolved)]>,
 }
 
 /// Entries that refer to one entry through the same collection and field.
@@ -108,7 +114,7 @@ pub struct Graph {
     index: HashMap<DocId, DocIndex>,
     /// Each node's outgoing edges, and the drafts left out: what a later
     /// [`resolve_links_reusing`] needs to reuse this graph's rendering.
-    edges: Vec<Vec<Edge>>,
+    edges: Vec<Arc<[Edge]>>,
     drafts: Vec<EntryId>,
 }
 
@@ -188,14 +194,16 @@ pub fn resolve_links_reusing(
             .collect(),
         None => Vec::new(),
     };
-    let reusable = |i: DocIndex, doc: &Document| -> Option<(&Node, &Vec<Edge>)> {
+    let reusable = |i: DocIndex, doc: &Arc<Document>| -> Option<(&Node, &Arc<[Edge]>)> {
         let p = previous?;
         let (node, edges) = (&p.nodes[i], &p.edges[i]);
-        let same = node.doc.body == doc.body
-            && node.doc.body_line == doc.body_line
-            && node.doc.path == doc.path
-            && node.doc.fields == doc.fields
-            && !edges.iter().any(|e| retitled[e.to]);
+        // The same shared document is the same file, checked under the same schema.
+        let same_source = Arc::ptr_eq(&node.doc, doc)
+            || (node.doc.body == doc.body
+                && node.doc.body_line == doc.body_line
+                && node.doc.path == doc.path
+                && node.doc.fields == doc.fields);
+        let same = same_source && !edges.iter().any(|e| retitled[e.to]);
         same.then_some((node, edges))
     };
     let index: HashMap<DocId, DocIndex> = documents
@@ -217,7 +225,7 @@ pub fn resolve_links_reusing(
     };
 
     // Bodies and Markdown fields are rendered in parallel; each yields its own problems.
-    let rendered: Vec<(Node, Vec<Diagnostic>, Vec<Edge>)> = documents
+    let rendered: Vec<(Node, Vec<Diagnostic>, Arc<[Edge]>)> = documents
         .into_par_iter()
         .enumerate()
         .map(|(i, doc)| {
@@ -227,11 +235,11 @@ pub fn resolve_links_reusing(
                     doc,
                     site_path,
                     url,
-                    content: node.content.clone(),
-                    toc: node.toc.clone(),
-                    fields: node.fields.clone(),
+                    content: Arc::clone(&node.content),
+                    toc: Arc::clone(&node.toc),
+                    fields: Arc::clone(&node.fields),
                 };
-                return (node, Vec::new(), edges.clone());
+                return (node, Vec::new(), Arc::clone(edges));
             }
             let resolver = SiteResolver::new(&resolver_base, &doc.path);
             let mut problems = Vec::new();
@@ -279,28 +287,27 @@ pub fn resolve_links_reusing(
                 doc,
                 site_path,
                 url,
-                content: body.html,
-                toc: body.toc,
-                fields,
+                content: body.html.into(),
+                toc: body.toc.into(),
+                fields: fields.into(),
             };
-            (node, problems, edges)
+            (node, problems, edges.into())
         })
         .collect();
 
     let mut diagnostics = Diagnostics::new();
     let mut nodes = Vec::with_capacity(rendered.len());
-    let mut edges = Vec::new();
     let mut edges_by_node = Vec::with_capacity(rendered.len());
     for (node, problems, node_edges) in rendered {
         diagnostics.extend(problems);
-        edges.extend(node_edges.iter().cloned());
         edges_by_node.push(node_edges);
         nodes.push(node);
     }
-    diagnostics.extend(check_fragments(&nodes, &edges));
+    let edges = || edges_by_node.iter().flat_map(|e| e.iter());
+    diagnostics.extend(check_fragments(&nodes, edges()));
     diagnostics.extend(editorial_checks(config, &nodes));
 
-    let backlinks = backlinks(config, &nodes, &edges);
+    let backlinks = backlinks(config, &nodes, edges());
     let collections = collection_orders(config, &nodes);
     let timeline = timeline(config, &nodes);
     let tags = tags(&nodes);
@@ -441,7 +448,7 @@ fn resolve_fields(
     out
 }
 
-fn check_fragments(nodes: &[Node], edges: &[Edge]) -> Vec<Diagnostic> {
+fn check_fragments<'a>(nodes: &[Node], edges: impl Iterator<Item = &'a Edge>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for edge in edges {
         let Some(fragment) = &edge.fragment else {
@@ -533,7 +540,11 @@ fn editorial_checks(config: &Config, nodes: &[Node]) -> Vec<Diagnostic> {
     out
 }
 
-fn backlinks(config: &Config, nodes: &[Node], edges: &[Edge]) -> Vec<Vec<BacklinkGroup>> {
+fn backlinks<'a>(
+    config: &Config,
+    nodes: &[Node],
+    edges: impl Iterator<Item = &'a Edge>,
+) -> Vec<Vec<BacklinkGroup>> {
     // Group key: (collection order, field order, collection, field); text mentions sort last.
     type Key = (usize, usize, Option<String>, Option<String>);
     let mut groups: Vec<BTreeMap<Key, Vec<DocIndex>>> = vec![BTreeMap::new(); nodes.len()];

@@ -1,6 +1,12 @@
-//! Rebuilds for `serve`: load and model on every change, resolve reusing the last
-//! graph's Markdown for unchanged documents, then only the pages whose template data
-//! changed.
+//! Rebuilds for `serve`: read and check only the content files that changed, resolve
+//! reusing the last graph's Markdown for unchanged documents, then render only the pages
+//! whose template data changed.
+//!
+//! Content files are kept, read and checked against the schema, while their stamp (size,
+//! times, inode) stays the same; they are shared with the graph, never copied. When every
+//! file is the one the last graph was built from, that graph stands and nothing else
+//! runs. The caches hold for one configuration: a change to `site.yaml`, templates or
+//! static files starts them anew.
 //!
 //! The previous [`Graph`] is kept. After a content change the new graph is compared with
 //! it node by node (both are sorted by document id, so a site with the same documents
@@ -37,6 +43,8 @@ use crate::diagnostic::Diagnostics;
 use crate::model::DocId;
 use crate::resolve::{DocIndex, Graph, Node, Resolved};
 use crate::{load, model, publish, render, resolve};
+
+use rayon::prelude::*;
 
 /// The served site: site-relative path to contents, shared cheaply between threads.
 pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
@@ -78,6 +86,8 @@ pub struct Incremental {
     publish: bool,
     search: bool,
     sources: SourceCache,
+    /// The content files `graph` was built from.
+    built_from: Vec<Arc<load::SourceFile>>,
     full_owed: bool,
 }
 
@@ -93,6 +103,7 @@ impl Incremental {
             publish: true,
             search: true,
             sources: SourceCache::default(),
+            built_from: Vec::new(),
             full_owed: true,
         }
     }
@@ -148,12 +159,26 @@ impl Incremental {
         let config = self.config.clone().expect("loaded above");
         let config = &config;
         let mut stages = Vec::new();
-        // The last graph's Markdown is reused only under the same configuration.
-        let previous = self.graph.as_ref().filter(|_| !full);
+        // The last graph and its files are reused only under the same configuration.
+        let previous = match (&self.graph, full) {
+            (Some(graph), false) => Some((graph, self.built_from.as_slice())),
+            _ => None,
+        };
         if full {
             self.sources = SourceCache::default();
         }
-        let graph = front_half(config, previous, &self.sources, &mut stages)?;
+        let (graph, built_from) = match front_half(config, previous, &self.sources, &mut stages)? {
+            Front::Unchanged => {
+                stages.push(("select", Duration::ZERO));
+                return Ok(Rebuild {
+                    front: started.elapsed(),
+                    stages,
+                    elapsed: started.elapsed(),
+                    ..Rebuild::default()
+                });
+            }
+            Front::Changed(graph, built_from) => (*graph, built_from),
+        };
         let front = started.elapsed();
         let selecting = Instant::now();
         let selection = match (&self.graph, full) {
@@ -174,6 +199,7 @@ impl Incremental {
         rebuild.stages = stages;
         rebuild.elapsed = started.elapsed();
         self.graph = Some(graph);
+        self.built_from = built_from;
         self.full_owed = false;
         Ok(rebuild)
     }
@@ -299,22 +325,43 @@ fn republish(
         .collect())
 }
 
-/// Load, model and resolve, with every problem of the first failing stage.
+/// What the front half made of the content.
+enum Front {
+    /// Every content file is the one the last graph was built from.
+    Unchanged,
+    /// A new graph, and the files it was built from.
+    Changed(Box<Graph>, Vec<Arc<load::SourceFile>>),
+}
+
+/// Load, model and resolve, with every problem of the first failing stage. Files whose
+/// stamp did not change are neither read nor checked again; when no file changed at
+/// all, the last graph stands (a graph depends only on the configuration and the files).
 fn front_half(
     config: &Config,
-    previous: Option<&Graph>,
-    sources: &SourceCache,
+    previous: Option<(&Graph, &[Arc<load::SourceFile>])>,
+    cache: &SourceCache,
     stages: &mut Vec<(&'static str, Duration)>,
-) -> Result<Graph, Diagnostics> {
+) -> Result<Front, Diagnostics> {
     let mut clock = Instant::now();
     let mut lap = |name: &'static str| {
         stages.push((name, clock.elapsed()));
         clock = Instant::now();
     };
-    let (sources, mut diagnostics) =
-        load::load_content_with(config, &|path, read| sources.get_or_read(path, read));
+    let (sources, mut diagnostics) = load::load_content_with(config, &|path, metadata, read| {
+        cache.get_or_read(path, metadata, read)
+    });
+    cache.keep_only(&sources);
     lap("load");
-    let model = model::build_model(config, sources);
+    if let Some((_, built_from)) = previous {
+        let same = |a: &[Arc<load::SourceFile>], b: &[Arc<load::SourceFile>]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| Arc::ptr_eq(a, b))
+        };
+        if diagnostics.is_empty() && same(&sources, built_from) {
+            return Ok(Front::Unchanged);
+        }
+    }
+    let checked = cache.checked(config, &sources);
+    let model = model::assemble_model(config, checked.iter().map(Arc::as_ref));
     lap("model");
     match model {
         Ok(_) if !diagnostics.is_empty() => Err(diagnostics.sorted()),
@@ -323,18 +370,27 @@ fn front_half(
             Err(diagnostics.sorted())
         }
         Ok(model) => {
-            let graph = resolve::resolve_links_reusing(config, model, previous);
+            let graph =
+                resolve::resolve_links_reusing(config, model, previous.map(|(graph, _)| graph));
             lap("resolve");
-            graph
+            Ok(Front::Changed(Box::new(graph?), sources))
         }
     }
 }
 
-/// Parsed content files by path, reused while a file's size, modification time (and on
-/// Unix its inode and change time) stay the same.
+/// Content files by path, read and checked, reused while a file's size, modification
+/// time (and on Unix its inode and change time) stay the same. Valid for one
+/// configuration: a full rebuild starts a new cache.
 #[derive(Default)]
 struct SourceCache {
-    files: Mutex<HashMap<PathBuf, (Stamp, load::SourceFile)>>,
+    files: Mutex<HashMap<PathBuf, CachedSource>>,
+}
+
+struct CachedSource {
+    stamp: Stamp,
+    source: Arc<load::SourceFile>,
+    /// The file checked against the schema, once the model stage has checked it.
+    checked: Option<Arc<model::CheckedFile>>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -348,7 +404,12 @@ struct Stamp {
 
 impl Stamp {
     fn of(path: &Path) -> Option<Stamp> {
-        let meta = std::fs::symlink_metadata(path).ok()?;
+        std::fs::symlink_metadata(path)
+            .ok()
+            .map(|m| Stamp::from(&m))
+    }
+
+    fn from(meta: &std::fs::Metadata) -> Stamp {
         #[cfg(unix)]
         let (inode, changed, changed_ns) = {
             use std::os::unix::fs::MetadataExt;
@@ -356,42 +417,98 @@ impl Stamp {
         };
         #[cfg(not(unix))]
         let (inode, changed, changed_ns) = (0, 0, 0);
-        Some(Stamp {
+        Stamp {
             len: meta.len(),
             modified: meta.modified().ok(),
             inode,
             changed,
             changed_ns,
-        })
+        }
     }
 }
 
 impl SourceCache {
+    /// The cached file at `path` if its stamp (from the walk's `metadata`, taken before
+    /// any read) is unchanged; otherwise the file read again.
     fn get_or_read(
         &self,
         path: &Path,
+        metadata: Option<&std::fs::Metadata>,
         read: &dyn Fn() -> Result<load::SourceFile, crate::Diagnostic>,
-    ) -> Result<load::SourceFile, crate::Diagnostic> {
-        let Some(stamp) = Stamp::of(path) else {
-            return read();
+    ) -> Result<Arc<load::SourceFile>, crate::Diagnostic> {
+        let Some(stamp) = metadata.map(Stamp::from).or_else(|| Stamp::of(path)) else {
+            return read().map(Arc::new);
         };
-        if let Some((cached, file)) = self.files.lock().expect("not poisoned").get(path) {
-            if *cached == stamp {
-                return Ok(file.clone());
+        if let Some(cached) = self.files.lock().expect("not poisoned").get(path) {
+            if cached.stamp == stamp {
+                return Ok(Arc::clone(&cached.source));
             }
         }
-        let result = read();
+        let result = read().map(Arc::new);
         let mut files = self.files.lock().expect("not poisoned");
         match &result {
             // Only a stamp taken before the read can vouch for what was read.
-            Ok(file) if Stamp::of(path) == Some(stamp) => {
-                files.insert(path.to_path_buf(), (stamp, file.clone()));
+            Ok(source) if Stamp::of(path) == Some(stamp) => {
+                let cached = CachedSource {
+                    stamp,
+                    source: Arc::clone(source),
+                    checked: None,
+                };
+                files.insert(path.to_path_buf(), cached);
             }
             _ => {
                 files.remove(path);
             }
         }
         result
+    }
+
+    /// Forgets the files that are not among `sources` (deleted, or failing to load).
+    fn keep_only(&self, sources: &[Arc<load::SourceFile>]) {
+        let mut files = self.files.lock().expect("not poisoned");
+        if files.len() > sources.len() {
+            let kept: std::collections::HashSet<*const load::SourceFile> =
+                sources.iter().map(Arc::as_ptr).collect();
+            files.retain(|_, cached| kept.contains(&Arc::as_ptr(&cached.source)));
+        }
+    }
+
+    /// Each of `sources` checked against the schema: the cached result for a file the
+    /// cache holds, a new check (kept for next time) for any other.
+    fn checked(
+        &self,
+        config: &Config,
+        sources: &[Arc<load::SourceFile>],
+    ) -> Vec<Arc<model::CheckedFile>> {
+        let root = &config.root;
+        let cached: Vec<Option<Arc<model::CheckedFile>>> = {
+            let files = self.files.lock().expect("not poisoned");
+            sources
+                .iter()
+                .map(|source| {
+                    let cached = files.get(&root.join(&source.path))?;
+                    Arc::ptr_eq(&cached.source, source)
+                        .then(|| cached.checked.clone())
+                        .flatten()
+                })
+                .collect()
+        };
+        let checked: Vec<Arc<model::CheckedFile>> = sources
+            .par_iter()
+            .zip(cached)
+            .map(|(source, cached)| {
+                cached.unwrap_or_else(|| Arc::new(model::check_file(config, source)))
+            })
+            .collect();
+        let mut files = self.files.lock().expect("not poisoned");
+        for (source, checked) in sources.iter().zip(&checked) {
+            if let Some(cached) = files.get_mut(&root.join(&source.path)) {
+                if Arc::ptr_eq(&cached.source, source) && cached.checked.is_none() {
+                    cached.checked = Some(Arc::clone(checked));
+                }
+            }
+        }
+        checked
     }
 }
 
@@ -548,4 +665,100 @@ fn out_links(graph: &Graph) -> Vec<Vec<DocIndex>> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Config) {
+        let tmp = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = tmp.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("site.yaml", "title: T\nbase_url: https://example.org/\n");
+        std::fs::create_dir_all(tmp.path().join("themes/default")).unwrap();
+        for (rel, text) in files {
+            write(rel, text);
+        }
+        let config = load_config(&BuildOptions {
+            root: tmp.path().to_path_buf(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        })
+        .unwrap();
+        (tmp, config)
+    }
+
+    fn load(config: &Config, cache: &SourceCache) -> Vec<Arc<load::SourceFile>> {
+        let (sources, problems) = load::load_content_with(config, &|path, metadata, read| {
+            cache.get_or_read(path, metadata, read)
+        });
+        assert!(problems.is_empty(), "{problems}");
+        cache.keep_only(&sources);
+        sources
+    }
+
+    #[test]
+    fn unchanged_files_are_shared_and_changed_ones_read_and_checked_again() {
+        let (tmp, config) = site(&[
+            ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+            ("content/about.md", "---\ntitle: About\n---\nA.\n"),
+        ]);
+        let cache = SourceCache::default();
+        let first = load(&config, &cache);
+        let first_checked = cache.checked(&config, &first);
+        std::fs::write(
+            tmp.path().join("content/about.md"),
+            "---\ntitle: About us\n---\nA.\n",
+        )
+        .unwrap();
+        let second = load(&config, &cache);
+        let second_checked = cache.checked(&config, &second);
+        assert!(
+            Arc::ptr_eq(&first[0], &second[0]),
+            "the home page is shared"
+        );
+        assert!(Arc::ptr_eq(&first_checked[0], &second_checked[0]));
+        assert!(!Arc::ptr_eq(&first[1], &second[1]), "the edit is read");
+        assert!(!Arc::ptr_eq(&first_checked[1], &second_checked[1]));
+        let about = second_checked[1].document.as_ref().unwrap();
+        assert_eq!(about.0.title, "About us");
+
+        std::fs::remove_file(tmp.path().join("content/about.md")).unwrap();
+        assert_eq!(load(&config, &cache).len(), 1);
+        assert_eq!(
+            cache.files.lock().unwrap().len(),
+            1,
+            "the removed file is forgotten"
+        );
+    }
+
+    #[test]
+    fn a_rebuild_with_the_same_files_keeps_the_graph() {
+        let (tmp, config) = site(&[("content/_index.md", "---\ntitle: Home\n---\nHi.\n")]);
+        let cache = SourceCache::default();
+        let mut stages = Vec::new();
+        let Ok(Front::Changed(graph, sources)) = front_half(&config, None, &cache, &mut stages)
+        else {
+            panic!("the first build makes a graph");
+        };
+        let previous = Some((&*graph, sources.as_slice()));
+        assert!(matches!(
+            front_half(&config, previous, &cache, &mut stages),
+            Ok(Front::Unchanged)
+        ));
+        std::fs::write(
+            tmp.path().join("content/_index.md"),
+            "---\ntitle: Home\n---\nHello.\n",
+        )
+        .unwrap();
+        assert!(matches!(
+            front_half(&config, previous, &cache, &mut stages),
+            Ok(Front::Changed(..))
+        ));
+    }
 }
