@@ -371,6 +371,25 @@ fn record_refs_and_dates_edited_match_full_builds() {
     assert_same_as_full_build(&site, &inc);
 }
 
+#[test]
+fn static_files_keep_replacing_generated_ones_after_an_edit() {
+    let site = Site::copy("serve-site");
+    site.write("static/sitemap.xml", "<urlset/>");
+    site.write("static/timeline.json", "{}");
+    let mut inc = built(&site);
+    site.replace("content/events/meetup.md", "date: 2020-01", "date: 2023");
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert!(!rebuild.full);
+    assert_eq!(&inc.files()["sitemap.xml"][..], b"<urlset/>");
+    assert_eq!(&inc.files()["timeline.json"][..], b"{}");
+    let feed = String::from_utf8(inc.files()["atom.xml"].to_vec()).unwrap();
+    assert!(
+        feed.contains("<published>2023-01-01T00:00:00Z</published>"),
+        "{feed}"
+    );
+    assert_same_as_full_build(&site, &inc);
+}
+
 /// The bundled explainer (content, theme and site.yaml of this repository) in a temporary
 /// folder, so the page selection is checked against a full theme.
 fn bundled_site() -> Site {

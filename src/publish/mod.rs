@@ -9,6 +9,7 @@
 mod search;
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use serde_json::json;
 
@@ -17,37 +18,131 @@ use crate::diagnostic::Diagnostics;
 use crate::model::{DocId, PartialDate};
 use crate::render::structured::json_for_html;
 use crate::render::Output;
-use crate::resolve::{Graph, Node};
+use crate::resolve::{DocIndex, Graph, Node};
 
 /// How many of the most recent entries the Atom feed carries.
 pub const FEED_ENTRIES: usize = 50;
 
 /// Adds the sitemap, robots.txt, feed, timeline JSON and search index to `output`.
 pub fn publish(config: &Config, graph: &Graph, output: &mut Output) -> Result<(), Diagnostics> {
-    let pages: Vec<String> = output
-        .files
-        .keys()
-        .filter(|p| p.ends_with("index.html"))
-        .cloned()
-        .collect();
+    let pages = page_paths(output.files.keys());
     // A file of the same name in the site's or theme's `static/` wins: an editor who
     // writes their own robots.txt means it.
-    let generated = [
-        ("sitemap.xml", sitemap(config, graph, &pages)),
-        ("robots.txt", robots(config)),
-        ("atom.xml", atom(config, graph)),
-        ("timeline.json", timeline_json(config, graph)),
-    ];
-    for (path, text) in generated {
-        output
-            .files
-            .entry(path.to_string())
-            .or_insert_with(|| text.into_bytes());
+    for file in Generated::ALL {
+        if !output.files.contains_key(file.path()) {
+            let text = file.text(config, graph, &pages);
+            output
+                .files
+                .insert(file.path().to_string(), text.into_bytes());
+        }
     }
     if config.site.search {
         search::add_search_index(config, graph, output);
     }
     Ok(())
+}
+
+/// The pages among `paths` (sorted output paths), as the sitemap lists them.
+pub fn page_paths<'a>(paths: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    paths
+        .into_iter()
+        .filter(|p| p.ends_with("index.html"))
+        .cloned()
+        .collect()
+}
+
+/// A file made from the graph alone (the search index, which reads every page, aside).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Generated {
+    /// `sitemap.xml`: every page, with its last change.
+    Sitemap,
+    /// `robots.txt`: points at the sitemap.
+    Robots,
+    /// `atom.xml`: the most recent dated entries.
+    Atom,
+    /// `timeline.json`: every dated entry, for TimelineJS.
+    Timeline,
+}
+
+impl Generated {
+    /// Every generated file.
+    pub const ALL: [Generated; 4] = [
+        Generated::Sitemap,
+        Generated::Robots,
+        Generated::Atom,
+        Generated::Timeline,
+    ];
+
+    /// Its output path.
+    pub fn path(self) -> &'static str {
+        match self {
+            Generated::Sitemap => "sitemap.xml",
+            Generated::Robots => "robots.txt",
+            Generated::Atom => "atom.xml",
+            Generated::Timeline => "timeline.json",
+        }
+    }
+
+    /// Its text, for a site whose pages are `pages` (from [`page_paths`]).
+    pub fn text(self, config: &Config, graph: &Graph, pages: &[String]) -> String {
+        match self {
+            Generated::Sitemap => sitemap(config, graph, pages),
+            Generated::Robots => robots(config),
+            Generated::Atom => atom(config, graph),
+            Generated::Timeline => timeline_json(config, graph),
+        }
+    }
+
+    /// Whether the file made from `new` can differ from the one made from `old`, two
+    /// graphs of the same documents in the same order under the same configuration;
+    /// `pages_changed` tells whether the set of pages differs. `casefile serve` skips
+    /// the files an edit cannot have changed.
+    ///
+    /// Each answer names what [`Generated::text`] reads of the graph; a node whose
+    /// document and body are shared with the old graph's is known to be the same.
+    pub fn may_differ(self, old: &Graph, new: &Graph, pages_changed: bool) -> bool {
+        let differing = |read: &dyn Fn(&Node, &Node) -> bool| {
+            old.nodes.iter().zip(&new.nodes).any(|(a, b)| {
+                let shared = Arc::ptr_eq(&a.doc, &b.doc) && Arc::ptr_eq(&a.content, &b.content);
+                !shared && read(a, b)
+            })
+        };
+        // Titles, summaries and dates of the entries on the timeline (the timeline lists
+        // only dated entries, and ids do not change).
+        let card = |a: &Node, b: &Node| {
+            (a.doc.date.is_some() || b.doc.date.is_some())
+                && (a.doc.title != b.doc.title
+                    || a.doc.summary != b.doc.summary
+                    || a.doc.date != b.doc.date
+                    || a.doc.updated != b.doc.updated)
+        };
+        match self {
+            Generated::Robots => false,
+            Generated::Sitemap => {
+                pages_changed
+                    || differing(&|a, b| {
+                        a.doc.updated.or(a.doc.date) != b.doc.updated.or(b.doc.date)
+                    })
+            }
+            Generated::Atom => {
+                let recent = |g: &Graph| -> Vec<DocIndex> {
+                    g.timeline
+                        .iter()
+                        .rev()
+                        .take(FEED_ENTRIES)
+                        .copied()
+                        .collect()
+                };
+                let recent_new = recent(new);
+                recent(old) != recent_new
+                    || recent_new.iter().any(|&i| {
+                        let (a, b) = (&old.nodes[i], &new.nodes[i]);
+                        card(a, b) || *a.content != *b.content
+                    })
+            }
+            Generated::Timeline => old.timeline != new.timeline || differing(&card),
+        }
+    }
 }
 
 /// Escapes text for XML element content and double-quoted attributes.

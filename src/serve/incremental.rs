@@ -30,8 +30,9 @@
 //! entry of a collection on every page (through `site.collections` or `get_entry`) are
 //! refreshed on those full rebuilds only.
 //!
-//! Publishing runs on every rebuild that rendered something, except the search index:
-//! it needs the text of every page, so it is rebuilt on full rebuilds only.
+//! After a rebuild that rendered something, the sitemap, feed and timeline data are made
+//! again only when what they read changed ([`Generated::may_differ`]); the search index
+//! needs the text of every page, so it is rebuilt on full rebuilds only.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -41,6 +42,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::config::{load_config, BuildOptions, Config};
 use crate::diagnostic::Diagnostics;
 use crate::model::DocId;
+use crate::publish::Generated;
 use crate::resolve::{DocIndex, Graph, Node, Resolved};
 use crate::{load, model, publish, render, resolve};
 
@@ -88,6 +90,8 @@ pub struct Incremental {
     sources: SourceCache,
     /// The content files `graph` was built from.
     built_from: Vec<Arc<load::SourceFile>>,
+    /// Generated files that a static file of the same name replaces.
+    replaced: BTreeSet<Generated>,
     full_owed: bool,
 }
 
@@ -104,6 +108,7 @@ impl Incremental {
             search: true,
             sources: SourceCache::default(),
             built_from: Vec::new(),
+            replaced: BTreeSet::new(),
             full_owed: true,
         }
     }
@@ -214,6 +219,10 @@ impl Incremental {
         })?;
         stages.push(("render", rendering.elapsed()));
         let publishing = Instant::now();
+        self.replaced = Generated::ALL
+            .into_iter()
+            .filter(|file| output.files.contains_key(file.path()))
+            .collect();
         if self.publish {
             publish::publish(config, graph, &mut output)?;
         }
@@ -265,10 +274,15 @@ impl Incremental {
             .filter(|p| pages.contains(*p))
             .cloned()
             .collect();
-        let published = if self.publish {
-            republish(config, graph, &self.files, &produced, &removed)?
-        } else {
-            Vec::new()
+        let published = match (&self.graph, self.publish) {
+            (Some(old), true) => republish(
+                config,
+                (old, graph),
+                &self.files,
+                (&produced, &removed),
+                &self.replaced,
+            ),
+            _ => Vec::new(),
         };
         rebuild.stages.push(("publish", publishing.elapsed()));
         let files = Arc::make_mut(&mut self.files);
@@ -297,32 +311,36 @@ impl Incremental {
     }
 }
 
-/// The sitemap, feed and timeline data for the site after an incremental rebuild. The
-/// search index needs every page's text and is left as the last full build made it.
+/// The sitemap, feed and timeline data that an incremental rebuild from `old` to `new`
+/// changed, skipping any that a static file of the same name replaces. The search index
+/// needs every page's text and is left as the last full build made it.
 fn republish(
     config: &Config,
-    graph: &Graph,
+    (old, new): (&Graph, &Graph),
     files: &Files,
-    rendered: &BTreeSet<String>,
-    removed: &BTreeSet<String>,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
-    let mut config = config.clone();
-    config.site.search = false;
-    // Publishing reads which pages exist, not what they say.
-    let mut pages = render::Output::default();
-    for path in files.keys().chain(rendered) {
-        if path.ends_with(".html") && !removed.contains(path) {
-            pages.files.insert(path.clone(), Vec::new());
-        }
-    }
-    pages.pages = pages.files.len();
-    let before: BTreeSet<String> = pages.files.keys().cloned().collect();
-    publish::publish(&config, graph, &mut pages)?;
-    Ok(pages
-        .files
+    (rendered, removed): (&BTreeSet<String>, &BTreeSet<String>),
+    replaced: &BTreeSet<Generated>,
+) -> Vec<(String, Vec<u8>)> {
+    let pages_changed = rendered.iter().any(|p| !files.contains_key(p))
+        || removed.iter().any(|p| files.contains_key(p));
+    let stale: Vec<Generated> = Generated::ALL
         .into_iter()
-        .filter(|(path, _)| !before.contains(path))
-        .collect())
+        .filter(|file| !replaced.contains(file) && file.may_differ(old, new, pages_changed))
+        .collect();
+    if stale.is_empty() {
+        return Vec::new();
+    }
+    // Generated files read which pages exist, not what they say.
+    let mut paths: BTreeSet<&String> = files.keys().filter(|p| !removed.contains(*p)).collect();
+    paths.extend(rendered);
+    let pages = publish::page_paths(paths);
+    stale
+        .into_iter()
+        .map(|file| {
+            let text = file.text(config, new, &pages);
+            (file.path().to_string(), text.into_bytes())
+        })
+        .collect()
 }
 
 /// What the front half made of the content.
