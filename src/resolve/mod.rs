@@ -125,6 +125,14 @@ impl Graph {
         self.tables.by_id.get(id).copied()
     }
 
+    /// The nodes that node `i` refers to or links to: those whose backlinks list it.
+    pub fn targets_of(&self, i: DocIndex) -> impl Iterator<Item = DocIndex> + '_ {
+        self.edges[i]
+            .iter()
+            .map(|e| e.to)
+            .filter(move |&to| to != i)
+    }
+
     /// The home page, if the site has one.
     pub fn home(&self) -> Option<DocIndex> {
         self.find(&DocId::Home)

@@ -542,7 +542,8 @@ fn page_path(node: &Node) -> String {
 }
 
 /// The pages an edit from `old` to `new` can change, or `None` when everything must be
-/// re-rendered.
+/// re-rendered. Parts of a node shared with the old graph (the same [`Arc`]) are equal
+/// without being compared.
 fn select(old: &Graph, new: &Graph) -> Option<Selection> {
     if old.nodes.len() != new.nodes.len()
         || old
@@ -554,27 +555,27 @@ fn select(old: &Graph, new: &Graph) -> Option<Selection> {
         return None;
     }
     let n = new.nodes.len();
+    let same_doc: Vec<bool> = (0..n)
+        .map(|i| Arc::ptr_eq(&old.nodes[i].doc, &new.nodes[i].doc))
+        .collect();
     let retitled: Vec<bool> = (0..n)
-        .map(|i| old.nodes[i].doc.title != new.nodes[i].doc.title)
+        .map(|i| !same_doc[i] && old.nodes[i].doc.title != new.nodes[i].doc.title)
         .collect();
-    let card_changed: Vec<bool> = (0..n)
-        .map(|i| card_changed(old, new, i, &retitled))
-        .collect();
+    let any_retitled = retitled.contains(&true);
     let mut selection = Selection::default();
-    let old_out = out_links(old);
-    let new_out = out_links(new);
     let mut any_card = false;
-    for i in 0..n {
+    for (i, &same_doc) in same_doc.iter().enumerate() {
         let (a, b) = (&old.nodes[i], &new.nodes[i]);
-        let page_changed = card_changed[i]
-            || a.content != b.content
-            || a.toc != b.toc
-            || a.doc.path != b.doc.path
+        let card_changed = card_changed(old, new, i, same_doc, any_retitled.then_some(&retitled));
+        let page_changed = card_changed
+            || (!Arc::ptr_eq(&a.content, &b.content) && a.content != b.content)
+            || (!Arc::ptr_eq(&a.toc, &b.toc) && a.toc != b.toc)
+            || (!same_doc && a.doc.path != b.doc.path)
             || old.backlinks[i] != new.backlinks[i];
         if page_changed {
             selection.pages.insert(page_path(b));
         }
-        if !card_changed[i] {
+        if !card_changed {
             continue;
         }
         if matches!(b.doc.id, DocId::Page(_)) {
@@ -586,8 +587,8 @@ fn select(old: &Graph, new: &Graph) -> Option<Selection> {
             .iter()
             .chain(&new.backlinks[i])
             .flat_map(|g| g.docs.iter().copied())
-            .chain(old_out[i].iter().copied())
-            .chain(new_out[i].iter().copied());
+            .chain(old.targets_of(i))
+            .chain(new.targets_of(i));
         for j in related {
             selection.pages.insert(page_path(&new.nodes[j]));
         }
@@ -639,27 +640,37 @@ fn select(old: &Graph, new: &Graph) -> Option<Selection> {
 /// Whether node `i`'s card (what templates see of it on other pages, built by
 /// [`render::view::build_views`]) differs: its link (title; the URL follows from the id),
 /// summary, dates, tags, fields (which show the titles of the entries they refer to),
-/// and `referenced_by` (the fields through which others refer to it).
+/// and `referenced_by` (the fields through which others refer to it). `same_doc` tells
+/// that both nodes share their document; `retitled` marks the nodes whose title changed,
+/// when any did.
 ///
 /// `tests/serve.rs` fails when cards gain a key, so this comparison is kept complete.
-fn card_changed(old: &Graph, new: &Graph, i: DocIndex, retitled: &[bool]) -> bool {
+fn card_changed(
+    old: &Graph,
+    new: &Graph,
+    i: DocIndex,
+    same_doc: bool,
+    retitled: Option<&Vec<bool>>,
+) -> bool {
     let (a, b) = (&old.nodes[i], &new.nodes[i]);
-    let referenced_by = |g: &Graph| -> Vec<(Option<String>, Option<String>)> {
-        g.backlinks[i]
-            .iter()
-            .filter(|g| g.collection.is_some() && g.field.is_some())
-            .map(|g| (g.collection.clone(), g.field.clone()))
-            .collect()
-    };
-    retitled[i]
+    let doc_changed = !same_doc
+        && (a.doc.title != b.doc.title
+            || a.doc.summary != b.doc.summary
+            || a.doc.date != b.doc.date
+            || a.doc.updated != b.doc.updated
+            || a.doc.tags != b.doc.tags);
+    doc_changed
         || a.url != b.url
-        || a.doc.summary != b.doc.summary
-        || a.doc.date != b.doc.date
-        || a.doc.updated != b.doc.updated
-        || a.doc.tags != b.doc.tags
-        || a.fields != b.fields
-        || refers_to_any(&b.fields, retitled)
-        || referenced_by(old) != referenced_by(new)
+        || (!Arc::ptr_eq(&a.fields, &b.fields) && a.fields != b.fields)
+        || retitled.is_some_and(|marked| refers_to_any(&b.fields, marked))
+        || !referenced_by(old, i).eq(referenced_by(new, i))
+}
+
+/// The fields through which others refer to node `i`, as its card's `referenced_by`.
+fn referenced_by(graph: &Graph, i: DocIndex) -> impl Iterator<Item = (&String, &String)> {
+    graph.backlinks[i]
+        .iter()
+        .filter_map(|g| Some((g.collection.as_ref()?, g.field.as_ref()?)))
 }
 
 /// Whether any ref in `fields` (records included) points at a node marked in `marked`.
@@ -670,19 +681,6 @@ fn refers_to_any(fields: &[(String, Resolved)], marked: &[bool]) -> bool {
         Resolved::Records(records) => records.iter().any(|r| refers_to_any(r, marked)),
         _ => false,
     })
-}
-
-/// For each node, the nodes whose backlinks list it (the nodes it refers to or links to).
-fn out_links(graph: &Graph) -> Vec<Vec<DocIndex>> {
-    let mut out = vec![Vec::new(); graph.nodes.len()];
-    for (target, groups) in graph.backlinks.iter().enumerate() {
-        for group in groups {
-            for &from in &group.docs {
-                out[from].push(target);
-            }
-        }
-    }
-    out
 }
 
 #[cfg(test)]
