@@ -172,18 +172,19 @@ impl Incremental {
         if full {
             self.sources = SourceCache::default();
         }
-        let (graph, built_from) = match front_half(config, previous, &self.sources, &mut stages)? {
-            Front::Unchanged => {
-                stages.push(("select", Duration::ZERO));
-                return Ok(Rebuild {
-                    front: started.elapsed(),
-                    stages,
-                    elapsed: started.elapsed(),
-                    ..Rebuild::default()
-                });
-            }
-            Front::Changed(graph, built_from) => (*graph, built_from),
-        };
+        let (graph, built_from) =
+            match front_half(config, previous, &mut self.sources, &mut stages)? {
+                Front::Unchanged => {
+                    stages.push(("select", Duration::ZERO));
+                    return Ok(Rebuild {
+                        front: started.elapsed(),
+                        stages,
+                        elapsed: started.elapsed(),
+                        ..Rebuild::default()
+                    });
+                }
+                Front::Changed(graph, built_from) => (*graph, built_from),
+            };
         let front = started.elapsed();
         let selecting = Instant::now();
         let selection = match (&self.graph, full) {
@@ -357,7 +358,7 @@ enum Front {
 fn front_half(
     config: &Config,
     previous: Option<(&Graph, &[Arc<load::SourceFile>])>,
-    cache: &SourceCache,
+    cache: &mut SourceCache,
     stages: &mut Vec<(&'static str, Duration)>,
 ) -> Result<Front, Diagnostics> {
     let mut clock = Instant::now();
@@ -365,10 +366,8 @@ fn front_half(
         stages.push((name, clock.elapsed()));
         clock = Instant::now();
     };
-    let (sources, mut diagnostics) = load::load_content_with(config, &|path, metadata, read| {
-        cache.get_or_read(path, metadata, read)
-    });
-    cache.keep_only(&sources);
+    let loaded = load::load_content_with(config, &|path, metadata| cache.reuse(path, metadata));
+    let (sources, mut diagnostics) = cache.update(loaded);
     lap("load");
     if let Some((_, built_from)) = previous {
         let same = |a: &[Arc<load::SourceFile>], b: &[Arc<load::SourceFile>]| {
@@ -396,19 +395,16 @@ fn front_half(
     }
 }
 
-/// Content files by path, read and checked, reused while a file's size, modification
-/// time (and on Unix its inode and change time) stay the same. Valid for one
-/// configuration: a full rebuild starts a new cache.
+/// Content files read and checked, reused while a file's size, modification time (and on
+/// Unix its inode and change time) stay the same. Valid for one configuration: a full
+/// rebuild starts a new cache.
 #[derive(Default)]
 struct SourceCache {
-    files: Mutex<HashMap<PathBuf, CachedSource>>,
-}
-
-struct CachedSource {
-    stamp: Stamp,
-    source: Arc<load::SourceFile>,
-    /// The file checked against the schema, once the model stage has checked it.
-    checked: Option<Arc<model::CheckedFile>>,
+    /// Files by full path, with the stamp they were read under.
+    files: HashMap<PathBuf, (Stamp, Arc<load::SourceFile>)>,
+    /// The schema checks of the files last loaded, by the file's address. Each entry
+    /// holds its file, so no other file can take that address while the entry lives.
+    checks: HashMap<usize, (Arc<load::SourceFile>, Arc<model::CheckedFile>)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -446,88 +442,60 @@ impl Stamp {
 }
 
 impl SourceCache {
-    /// The cached file at `path` if its stamp (from the walk's `metadata`, taken before
-    /// any read) is unchanged; otherwise the file read again.
-    fn get_or_read(
-        &self,
-        path: &Path,
-        metadata: Option<&std::fs::Metadata>,
-        read: &dyn Fn() -> Result<load::SourceFile, crate::Diagnostic>,
-    ) -> Result<Arc<load::SourceFile>, crate::Diagnostic> {
-        let Some(stamp) = metadata.map(Stamp::from).or_else(|| Stamp::of(path)) else {
-            return read().map(Arc::new);
-        };
-        if let Some(cached) = self.files.lock().expect("not poisoned").get(path) {
-            if cached.stamp == stamp {
-                return Ok(Arc::clone(&cached.source));
-            }
-        }
-        let result = read().map(Arc::new);
-        let mut files = self.files.lock().expect("not poisoned");
-        match &result {
+    /// The file read before at `path`, if `metadata` (taken before any new read) shows
+    /// the same stamp.
+    fn reuse(&self, path: &Path, metadata: &std::fs::Metadata) -> Option<Arc<load::SourceFile>> {
+        let (stamp, file) = self.files.get(path)?;
+        (*stamp == Stamp::from(metadata)).then(|| Arc::clone(file))
+    }
+
+    /// Keeps the files `loaded` read, and forgets files that are gone or no longer load;
+    /// returns the files and problems.
+    fn update(&mut self, loaded: load::Loaded) -> (Vec<Arc<load::SourceFile>>, Diagnostics) {
+        for (path, metadata, file) in loaded.read {
             // Only a stamp taken before the read can vouch for what was read.
-            Ok(source) if Stamp::of(path) == Some(stamp) => {
-                let cached = CachedSource {
-                    stamp,
-                    source: Arc::clone(source),
-                    checked: None,
-                };
-                files.insert(path.to_path_buf(), cached);
-            }
-            _ => {
-                files.remove(path);
+            let stamp = Stamp::from(&metadata);
+            if Stamp::of(&path) == Some(stamp) {
+                self.files.insert(path, (stamp, file));
+            } else {
+                self.files.remove(&path);
             }
         }
-        result
-    }
-
-    /// Forgets the files that are not among `sources` (deleted, or failing to load).
-    fn keep_only(&self, sources: &[Arc<load::SourceFile>]) {
-        let mut files = self.files.lock().expect("not poisoned");
-        if files.len() > sources.len() {
-            let kept: std::collections::HashSet<*const load::SourceFile> =
-                sources.iter().map(Arc::as_ptr).collect();
-            files.retain(|_, cached| kept.contains(&Arc::as_ptr(&cached.source)));
+        if self.files.len() > loaded.files.len() {
+            let kept: std::collections::HashSet<usize> = loaded.files.iter().map(address).collect();
+            self.files
+                .retain(|_, (_, file)| kept.contains(&address(file)));
         }
+        (loaded.files, loaded.diagnostics)
     }
 
-    /// Each of `sources` checked against the schema: the cached result for a file the
-    /// cache holds, a new check (kept for next time) for any other.
+    /// Each of `sources` checked against the schema: the last check of a file loaded
+    /// last time too, a new check for any other. Keeps the checks of `sources` only.
     fn checked(
-        &self,
+        &mut self,
         config: &Config,
         sources: &[Arc<load::SourceFile>],
     ) -> Vec<Arc<model::CheckedFile>> {
-        let root = &config.root;
-        let cached: Vec<Option<Arc<model::CheckedFile>>> = {
-            let files = self.files.lock().expect("not poisoned");
-            sources
-                .iter()
-                .map(|source| {
-                    let cached = files.get(&root.join(&source.path))?;
-                    Arc::ptr_eq(&cached.source, source)
-                        .then(|| cached.checked.clone())
-                        .flatten()
-                })
-                .collect()
-        };
+        let checks = &self.checks;
         let checked: Vec<Arc<model::CheckedFile>> = sources
             .par_iter()
-            .zip(cached)
-            .map(|(source, cached)| {
-                cached.unwrap_or_else(|| Arc::new(model::check_file(config, source)))
+            .map(|source| match checks.get(&address(source)) {
+                Some((_, checked)) => Arc::clone(checked),
+                None => Arc::new(model::check_file(config, source)),
             })
             .collect();
-        let mut files = self.files.lock().expect("not poisoned");
-        for (source, checked) in sources.iter().zip(&checked) {
-            if let Some(cached) = files.get_mut(&root.join(&source.path)) {
-                if Arc::ptr_eq(&cached.source, source) && cached.checked.is_none() {
-                    cached.checked = Some(Arc::clone(checked));
-                }
-            }
-        }
+        self.checks = sources
+            .iter()
+            .zip(&checked)
+            .map(|(source, checked)| (address(source), (Arc::clone(source), Arc::clone(checked))))
+            .collect();
         checked
     }
+}
+
+/// Where a shared file lives: its identity while it is shared.
+fn address(file: &Arc<load::SourceFile>) -> usize {
+    Arc::as_ptr(file) as usize
 }
 
 /// Pages to re-render and pages to remove.
@@ -709,12 +677,10 @@ mod tests {
         (tmp, config)
     }
 
-    fn load(config: &Config, cache: &SourceCache) -> Vec<Arc<load::SourceFile>> {
-        let (sources, problems) = load::load_content_with(config, &|path, metadata, read| {
-            cache.get_or_read(path, metadata, read)
-        });
+    fn load(config: &Config, cache: &mut SourceCache) -> Vec<Arc<load::SourceFile>> {
+        let loaded = load::load_content_with(config, &|path, metadata| cache.reuse(path, metadata));
+        let (sources, problems) = cache.update(loaded);
         assert!(problems.is_empty(), "{problems}");
-        cache.keep_only(&sources);
         sources
     }
 
@@ -724,15 +690,15 @@ mod tests {
             ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
             ("content/about.md", "---\ntitle: About\n---\nA.\n"),
         ]);
-        let cache = SourceCache::default();
-        let first = load(&config, &cache);
+        let mut cache = SourceCache::default();
+        let first = load(&config, &mut cache);
         let first_checked = cache.checked(&config, &first);
         std::fs::write(
             tmp.path().join("content/about.md"),
             "---\ntitle: About us\n---\nA.\n",
         )
         .unwrap();
-        let second = load(&config, &cache);
+        let second = load(&config, &mut cache);
         let second_checked = cache.checked(&config, &second);
         assert!(
             Arc::ptr_eq(&first[0], &second[0]),
@@ -745,26 +711,25 @@ mod tests {
         assert_eq!(about.0.title, "About us");
 
         std::fs::remove_file(tmp.path().join("content/about.md")).unwrap();
-        assert_eq!(load(&config, &cache).len(), 1);
-        assert_eq!(
-            cache.files.lock().unwrap().len(),
-            1,
-            "the removed file is forgotten"
-        );
+        let third = load(&config, &mut cache);
+        assert_eq!(third.len(), 1);
+        assert_eq!(cache.files.len(), 1, "the removed file is forgotten");
+        cache.checked(&config, &third);
+        assert_eq!(cache.checks.len(), 1, "and so is its check");
     }
 
     #[test]
     fn a_rebuild_with_the_same_files_keeps_the_graph() {
         let (tmp, config) = site(&[("content/_index.md", "---\ntitle: Home\n---\nHi.\n")]);
-        let cache = SourceCache::default();
+        let mut cache = SourceCache::default();
         let mut stages = Vec::new();
-        let Ok(Front::Changed(graph, sources)) = front_half(&config, None, &cache, &mut stages)
+        let Ok(Front::Changed(graph, sources)) = front_half(&config, None, &mut cache, &mut stages)
         else {
             panic!("the first build makes a graph");
         };
         let previous = Some((&*graph, sources.as_slice()));
         assert!(matches!(
-            front_half(&config, previous, &cache, &mut stages),
+            front_half(&config, previous, &mut cache, &mut stages),
             Ok(Front::Unchanged)
         ));
         std::fs::write(
@@ -773,7 +738,7 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(
-            front_half(&config, previous, &cache, &mut stages),
+            front_half(&config, previous, &mut cache, &mut stages),
             Ok(Front::Changed(..))
         ));
     }
