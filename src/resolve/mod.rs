@@ -361,7 +361,35 @@ pub fn resolve_links_reusing(
     // Orders read titles and dates; tags read tags.
     let (collections, timeline) = match kept(&|a, b| a.title == b.title && a.date == b.date) {
         Some(p) => (p.collections.clone(), p.timeline.clone()),
-        None => (collection_orders(config, &nodes), timeline(config, &nodes)),
+        None => match previous.filter(|_| changed.len() <= MAX_REORDERED) {
+            Some(p) => {
+                let changed = Changed::new(&changed, nodes.len());
+                let collections = config
+                    .collections
+                    .iter()
+                    .zip(&p.collections)
+                    .map(|(c, (name, order))| {
+                        let member = |i| in_collection(&nodes[i], c);
+                        let order = match c.sort {
+                            SortOrder::Title => {
+                                changed.reorder(order, member, |i| (title_key(&nodes[i]), i))
+                            }
+                            SortOrder::Date => {
+                                changed.reorder(order, member, |i| (date_key(&nodes[i]), i))
+                            }
+                        };
+                        (name.clone(), order)
+                    })
+                    .collect();
+                let timeline = changed.reorder(
+                    &p.timeline,
+                    |i| on_timeline(&nodes[i]),
+                    |i| timeline_key(config, &nodes, i),
+                );
+                (collections, timeline)
+            }
+            None => (collection_orders(config, &nodes), timeline(config, &nodes)),
+        },
     };
     let tags = match kept(&|a, b| a.tags == b.tags) {
         Some(p) => p.tags.clone(),
@@ -692,28 +720,32 @@ fn backlink_label(config: &Config, collection: Option<&str>, field: Option<&str>
     }
 }
 
+/// At most this many changed documents are moved within the last graph's orders; more,
+/// and the orders are sorted anew.
+const MAX_REORDERED: usize = 64;
+
 fn collection_orders(config: &Config, nodes: &[Node]) -> Vec<(String, Vec<DocIndex>)> {
     config
         .collections
         .iter()
         .map(|c| {
-            let mut members: Vec<DocIndex> = nodes
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| n.doc.id.entry().is_some_and(|id| id.collection == c.name))
-                .map(|(i, _)| i)
+            let mut members: Vec<DocIndex> = (0..nodes.len())
+                .filter(|&i| in_collection(&nodes[i], c))
                 .collect();
             match c.sort {
                 SortOrder::Title => members.sort_by_cached_key(|&a| (title_key(&nodes[a]), a)),
-                SortOrder::Date => members.sort_by(|&a, &b| {
-                    date_key(&nodes[a])
-                        .cmp(&date_key(&nodes[b]))
-                        .then(a.cmp(&b))
-                }),
+                SortOrder::Date => members.sort_by_key(|&a| (date_key(&nodes[a]), a)),
             }
             (c.name.clone(), members)
         })
         .collect()
+}
+
+fn in_collection(node: &Node, collection: &Collection) -> bool {
+    node.doc
+        .id
+        .entry()
+        .is_some_and(|id| id.collection == collection.name)
 }
 
 fn title_key(node: &Node) -> String {
@@ -725,29 +757,74 @@ fn date_key(node: &Node) -> (bool, Option<PartialDate>) {
     (node.doc.date.is_none(), node.doc.date)
 }
 
-fn timeline(config: &Config, nodes: &[Node]) -> Vec<DocIndex> {
-    let mut dated: Vec<DocIndex> = nodes
+fn on_timeline(node: &Node) -> bool {
+    node.doc.date.is_some() && node.doc.id.entry().is_some()
+}
+
+/// Where node `i` sorts on the timeline: by date, collection (in declaration order),
+/// title, then site order.
+fn timeline_key(
+    config: &Config,
+    nodes: &[Node],
+    i: DocIndex,
+) -> (Option<PartialDate>, usize, String, DocIndex) {
+    let collection = nodes[i]
+        .doc
+        .id
+        .entry()
+        .map(|id| id.collection.as_str())
+        .unwrap_or("");
+    let order = config
+        .collections
         .iter()
-        .enumerate()
-        .filter(|(_, n)| n.doc.date.is_some() && n.doc.id.entry().is_some())
-        .map(|(i, _)| i)
+        .position(|x| x.name == collection)
+        .unwrap_or(usize::MAX);
+    (nodes[i].doc.date, order, title_key(&nodes[i]), i)
+}
+
+fn timeline(config: &Config, nodes: &[Node]) -> Vec<DocIndex> {
+    let mut dated: Vec<DocIndex> = (0..nodes.len())
+        .filter(|&i| on_timeline(&nodes[i]))
         .collect();
-    let order = |i: DocIndex| {
-        let c = nodes[i]
-            .doc
-            .id
-            .entry()
-            .map(|id| id.collection.as_str())
-            .unwrap_or("");
-        config
-            .collections
-            .iter()
-            .position(|x| x.name == c)
-            .unwrap_or(usize::MAX)
-    };
-    // A stable sort: equal keys keep site order.
-    dated.sort_by_cached_key(|&i| (nodes[i].doc.date, order(i), title_key(&nodes[i])));
+    dated.sort_by_cached_key(|&i| timeline_key(config, nodes, i));
     dated
+}
+
+/// The documents that changed since the last graph, for moving them within its orders.
+struct Changed<'a> {
+    list: &'a [DocIndex],
+    marked: Vec<bool>,
+}
+
+impl<'a> Changed<'a> {
+    fn new(list: &'a [DocIndex], nodes: usize) -> Self {
+        let mut marked = vec![false; nodes];
+        for &i in list {
+            marked[i] = true;
+        }
+        Changed { list, marked }
+    }
+
+    /// `order`, sorted by `key` (unique per document) before the change, with each
+    /// changed document taken out and, if it is still a `member`, put back where its
+    /// key now sorts it. The other documents' keys did not change, so they keep their
+    /// order, and the result is what sorting the members anew gives.
+    fn reorder<K: Ord>(
+        &self,
+        order: &[DocIndex],
+        member: impl Fn(DocIndex) -> bool,
+        key: impl Fn(DocIndex) -> K,
+    ) -> Vec<DocIndex> {
+        let mut out: Vec<DocIndex> = order.iter().copied().filter(|&i| !self.marked[i]).collect();
+        for &i in self.list {
+            if member(i) {
+                let own = key(i);
+                let at = out.partition_point(|&j| key(j) < own);
+                out.insert(at, i);
+            }
+        }
+        out
+    }
 }
 
 fn tags(nodes: &[Node]) -> BTreeMap<String, Tag> {
@@ -857,6 +934,16 @@ mod tests {
                 "content/events/second.md",
                 Box::new(|d| d.tags = vec!["new".into()]),
             ),
+            ("content/events/first.md", Box::new(|d| d.date = None)),
+            (
+                "content/events/second.md",
+                Box::new(|d| {
+                    d.date = PartialDate::parse("2019-05").ok();
+                    d.title = "Earlier".into();
+                }),
+            ),
+            ("content/people/bob.md", Box::new(title("aaron"))),
+            ("content/people/bob.md", Box::new(title("ADA"))),
         ];
         for (path, edit) in &edits {
             let model = edited(&model, path, edit);
