@@ -22,7 +22,7 @@ use crate::model::{DocId, Document, EntryId, FieldValue, Model, PartialDate, Ref
 
 pub use links::SiteResolver;
 
-/// Index of a document in [`Graph::docs`].
+/// Index of a node in [`Graph::nodes`].
 pub type DocIndex = usize;
 
 /// A field value with references resolved and Markdown rendered.
