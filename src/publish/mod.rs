@@ -11,6 +11,7 @@ mod search;
 use std::fmt::Write;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::config::Config;
@@ -264,63 +265,126 @@ fn atom(config: &Config, graph: &Graph) -> String {
 }
 
 fn timeline_json(config: &Config, graph: &Graph) -> String {
-    let events: Vec<serde_json::Value> = graph
+    // Thousands of events: each is made and escaped on its own, in parallel, then put in
+    // the frame's empty list. Escaping goes character by character, so the pieces escape
+    // as the whole would.
+    let events: Vec<String> = graph
         .timeline
-        .iter()
-        .map(|&i| {
-            let node = &graph.nodes[i];
-            let date = node.doc.date.expect("timeline entries are dated");
-            let mut start = serde_json::Map::new();
-            start.insert("year".into(), json!(date.year.to_string()));
-            if let Some(m) = date.month {
-                start.insert("month".into(), json!(m.to_string()));
-            }
-            if let Some(d) = date.day {
-                start.insert("day".into(), json!(d.to_string()));
-            }
-            let (group, unique_id) = match &node.doc.id {
-                DocId::Entry(id) => (
-                    config
-                        .collections
-                        .iter()
-                        .find(|c| c.name == id.collection)
-                        .map(|c| xml_escape(&c.title))
-                        .unwrap_or_default(),
-                    format!("{}-{}", id.collection, id.slug),
-                ),
-                other => (
-                    String::new(),
-                    other.site_path().trim_end_matches('/').replace('/', "-"),
-                ),
-            };
-            let mut text = format!(
-                "<p>{}</p>",
-                xml_escape(node.doc.summary.as_deref().unwrap_or(""))
-            );
-            let _ = write!(
-                text,
-                "<p><a href=\"{}\">Read more</a></p>",
-                xml_escape(&config.site.base_url.permalink(&node.site_path))
-            );
-            json!({
-                "start_date": start,
-                "display_date": date.human(),
-                "text": { "headline": xml_escape(&node.doc.title), "text": text },
-                "group": group,
-                "unique_id": unique_id,
-            })
-        })
+        .par_iter()
+        .map(|&i| json_for_html(&timeline_event(config, &graph.nodes[i])))
         .collect();
-    let value = json!({
+    let frame = json_for_html(&json!({
         "title": { "text": { "headline": xml_escape(&config.site.title), "text": xml_escape(&config.site.description) } },
-        "events": events,
-    });
-    json_for_html(&value)
+        "events": [],
+    }));
+    // Inside a JSON string every quote is escaped, so only the key itself matches.
+    let empty = "\"events\":[]";
+    let at = frame
+        .find(empty)
+        .expect("the frame has an empty event list")
+        + empty.len()
+        - 1;
+    let mut out =
+        String::with_capacity(frame.len() + events.iter().map(|e| e.len() + 1).sum::<usize>());
+    out.push_str(&frame[..at]);
+    out.push_str(&events.join(","));
+    out.push_str(&frame[at..]);
+    out
+}
+
+/// One dated entry as a TimelineJS event.
+fn timeline_event(config: &Config, node: &Node) -> serde_json::Value {
+    let date = node.doc.date.expect("timeline entries are dated");
+    let mut start = serde_json::Map::new();
+    start.insert("year".into(), json!(date.year.to_string()));
+    if let Some(m) = date.month {
+        start.insert("month".into(), json!(m.to_string()));
+    }
+    if let Some(d) = date.day {
+        start.insert("day".into(), json!(d.to_string()));
+    }
+    let (group, unique_id) = match &node.doc.id {
+        DocId::Entry(id) => (
+            config
+                .collections
+                .iter()
+                .find(|c| c.name == id.collection)
+                .map(|c| xml_escape(&c.title))
+                .unwrap_or_default(),
+            format!("{}-{}", id.collection, id.slug),
+        ),
+        other => (
+            String::new(),
+            other.site_path().trim_end_matches('/').replace('/', "-"),
+        ),
+    };
+    let mut text = format!(
+        "<p>{}</p>",
+        xml_escape(node.doc.summary.as_deref().unwrap_or(""))
+    );
+    let _ = write!(
+        text,
+        "<p><a href=\"{}\">Read more</a></p>",
+        xml_escape(&config.site.base_url.permalink(&node.site_path))
+    );
+    json!({
+        "start_date": start,
+        "display_date": date.human(),
+        "text": { "headline": xml_escape(&node.doc.title), "text": text },
+        "group": group,
+        "unique_id": unique_id,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timeline_events_made_apart_give_the_whole_document() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "site.yaml",
+            "title: 'Site \"events\":[] <b>'\nbase_url: https://example.org/\ncollections:\n  events:\n    title: Events\n    sort: date\n",
+        );
+        std::fs::create_dir_all(root.join("themes/default")).unwrap();
+        write(
+            "content/events/a.md",
+            "---\ntitle: '\"events\":[] & </script>'\ndate: 2020-02-03\nsummary: \"\\u2028 x\"\n---\nA.\n",
+        );
+        write(
+            "content/events/b.md",
+            "---\ntitle: B\ndate: 2019\n---\nB.\n",
+        );
+        let config = crate::config::load_config(&crate::config::BuildOptions {
+            root: root.to_path_buf(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        })
+        .unwrap();
+        let (sources, problems) = crate::load::load_content(&config);
+        assert!(problems.is_empty(), "{problems}");
+        let model = crate::model::build_model(&config, sources).unwrap();
+        let graph = crate::resolve::resolve_links(&config, model).unwrap();
+        let events: Vec<serde_json::Value> = graph
+            .timeline
+            .iter()
+            .map(|&i| timeline_event(&config, &graph.nodes[i]))
+            .collect();
+        let whole = json_for_html(&json!({
+            "title": { "text": { "headline": xml_escape(&config.site.title), "text": xml_escape(&config.site.description) } },
+            "events": events,
+        }));
+        assert_eq!(timeline_json(&config, &graph), whole);
+        assert!(whole.contains("\\u2028"), "{whole}");
+    }
 
     #[test]
     fn xml_escape_covers_markup_and_quotes() {
