@@ -369,6 +369,22 @@ fn record_refs_and_dates_edited_match_full_builds() {
     );
     inc.rebuild(Change::Content).unwrap();
     assert_same_as_full_build(&site, &inc);
+
+    // The feed and the timeline data show dated entries' titles, summaries and bodies.
+    let timeline = inc.files()["timeline.json"].clone();
+    site.replace(
+        "content/events/regatta.md",
+        "title: Regatta",
+        "title: Boat race",
+    );
+    inc.rebuild(Change::Content).unwrap();
+    assert!(inc.files()["timeline.json"] != timeline);
+    assert_same_as_full_build(&site, &inc);
+    let feed = inc.files()["atom.xml"].clone();
+    site.replace("content/events/regatta.md", "A race.", "A long race.");
+    inc.rebuild(Change::Content).unwrap();
+    assert!(inc.files()["atom.xml"] != feed);
+    assert_same_as_full_build(&site, &inc);
 }
 
 #[test]
