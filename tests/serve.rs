@@ -245,6 +245,167 @@ fn a_failed_rebuild_keeps_the_last_good_site() {
     assert_same_as_full_build(&site, &inc);
 }
 
+#[test]
+fn a_file_saved_without_changes_renders_nothing() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    let text = site.read("content/people/bob.md");
+    site.remove("content/people/bob.md");
+    site.write("content/people/bob.md", &text);
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert!(!rebuild.full && !rebuild.changed, "{rebuild:?}");
+    assert!(rebuild.rendered.is_empty(), "{:?}", rebuild.rendered);
+    assert_same_as_full_build(&site, &inc);
+}
+
+#[test]
+fn an_entry_that_turns_invalid_and_back_is_checked_each_time() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    let original = site.read("content/people/bob.md");
+    let before = inc.files();
+    // A schema problem (model stage), reported again on a rebuild with no further change.
+    site.replace(
+        "content/people/bob.md",
+        "role: Engineer
+",
+        "",
+    );
+    for _ in 0..2 {
+        let errors = inc.rebuild(Change::Content).unwrap_err();
+        assert_eq!(
+            errors.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
+            ["content/people/bob.md:2:1: error: missing required field `role`"]
+        );
+    }
+    // A YAML problem (load stage).
+    site.replace(
+        "content/people/bob.md",
+        "member_of: [chess]",
+        "member_of: [chess",
+    );
+    assert!(inc.rebuild(Change::Content).is_err());
+    assert!(inc.rebuild(Change::Content).is_err());
+    assert!(*inc.files() == *before);
+    site.write("content/people/bob.md", &original);
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert!(!rebuild.full && !rebuild.changed, "{rebuild:?}");
+    assert_same_as_full_build(&site, &inc);
+    // Valid again, and edited.
+    site.replace("content/people/bob.md", "role: Engineer", "role: Inventor");
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert!(rebuild.changed);
+    assert_same_as_full_build(&site, &inc);
+}
+
+#[test]
+fn entries_removed_drafted_and_restored_match_full_builds() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    let rowing = site.read("content/groups/rowing.md");
+    site.remove("content/groups/rowing.md");
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert!(rebuild.full);
+    assert!(!inc.files().contains_key("groups/rowing/index.html"));
+    assert_same_as_full_build(&site, &inc);
+
+    site.write("content/groups/rowing.md", &rowing);
+    assert!(inc.rebuild(Change::Content).unwrap().full);
+    assert!(inc.files().contains_key("groups/rowing/index.html"));
+    assert_same_as_full_build(&site, &inc);
+
+    site.replace(
+        "content/groups/rowing.md",
+        "kind: team",
+        "kind: team
+draft: true",
+    );
+    assert!(inc.rebuild(Change::Content).unwrap().full);
+    assert!(!inc.files().contains_key("groups/rowing/index.html"));
+    assert_same_as_full_build(&site, &inc);
+
+    site.replace(
+        "content/groups/rowing.md",
+        "kind: team
+draft: true",
+        "kind: team",
+    );
+    inc.rebuild(Change::Content).unwrap();
+    assert_same_as_full_build(&site, &inc);
+}
+
+#[test]
+fn record_refs_and_dates_edited_match_full_builds() {
+    let site = Site::copy("serve-site");
+    let mut inc = built(&site);
+    site.replace(
+        "content/events/meetup.md",
+        "people: [ada]",
+        "people: [ada]\nnotes:\n  - { by: bob, text: \"Met [[cy]].\" }",
+    );
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert!(!rebuild.full);
+    for page in ["people/bob/index.html", "people/cy/index.html"] {
+        assert!(rebuild.rendered.contains(&page.to_string()), "{page}");
+    }
+    assert_same_as_full_build(&site, &inc);
+
+    site.replace("content/events/meetup.md", "by: bob", "by: cy");
+    inc.rebuild(Change::Content).unwrap();
+    assert_same_as_full_build(&site, &inc);
+
+    // Dates order the timeline, the feed and the sitemap's last changes.
+    site.replace(
+        "content/events/meetup.md",
+        "date: 2020-01",
+        "date: 2022-03-04",
+    );
+    assert!(!inc.rebuild(Change::Content).unwrap().full);
+    assert_same_as_full_build(&site, &inc);
+    site.replace(
+        "content/people/cy.md",
+        "role: Pitcher",
+        "role: Pitcher\nborn: 1867",
+    );
+    inc.rebuild(Change::Content).unwrap();
+    assert_same_as_full_build(&site, &inc);
+
+    // The feed and the timeline data show dated entries' titles, summaries and bodies.
+    let timeline = inc.files()["timeline.json"].clone();
+    site.replace(
+        "content/events/regatta.md",
+        "title: Regatta",
+        "title: Boat race",
+    );
+    inc.rebuild(Change::Content).unwrap();
+    assert!(inc.files()["timeline.json"] != timeline);
+    assert_same_as_full_build(&site, &inc);
+    let feed = inc.files()["atom.xml"].clone();
+    site.replace("content/events/regatta.md", "A race.", "A long race.");
+    inc.rebuild(Change::Content).unwrap();
+    assert!(inc.files()["atom.xml"] != feed);
+    assert_same_as_full_build(&site, &inc);
+}
+
+#[test]
+fn static_files_keep_replacing_generated_ones_after_an_edit() {
+    let site = Site::copy("serve-site");
+    site.write("static/sitemap.xml", "<urlset/>");
+    site.write("static/timeline.json", "{}");
+    let mut inc = built(&site);
+    site.replace("content/events/meetup.md", "date: 2020-01", "date: 2023");
+    let rebuild = inc.rebuild(Change::Content).unwrap();
+    assert!(!rebuild.full);
+    assert_eq!(&inc.files()["sitemap.xml"][..], b"<urlset/>");
+    assert_eq!(&inc.files()["timeline.json"][..], b"{}");
+    let feed = String::from_utf8(inc.files()["atom.xml"].to_vec()).unwrap();
+    assert!(
+        feed.contains("<published>2023-01-01T00:00:00Z</published>"),
+        "{feed}"
+    );
+    assert_same_as_full_build(&site, &inc);
+}
+
 /// The bundled explainer (content, theme and site.yaml of this repository) in a temporary
 /// folder, so the page selection is checked against a full theme.
 fn bundled_site() -> Site {
@@ -747,14 +908,26 @@ fn serve_without_a_good_build_serves_the_errors_escaped() {
 #[test]
 fn serve_only_serves_the_site() {
     let site = Site::copy("serve-site");
-    // A symbolic link in static/ that points outside the site is not part of it.
-    #[cfg(unix)]
-    std::os::unix::fs::symlink(
-        site.root.join("site.yaml"),
-        site.root.join("static/leak.yaml"),
-    )
-    .unwrap();
     let server = Server::start(&site.root);
+    // A symbolic link in static/ that points outside the site is refused by the
+    // rebuild, and the last good site, without it, stays up.
+    #[cfg(unix)]
+    {
+        let mut events = server.events();
+        events.next(WAIT).unwrap();
+        std::os::unix::fs::symlink(
+            site.root.join("site.yaml"),
+            site.root.join("static/leak.yaml"),
+        )
+        .unwrap();
+        let failed = events.next(WAIT).expect("a rebuild event");
+        assert!(
+            failed["errors"]
+                .to_string()
+                .contains("symbolic links are not followed"),
+            "{failed}"
+        );
+    }
     let not_found = |target: &str| {
         let r = server.get(target);
         assert_eq!(r.status, 404, "{target}");

@@ -12,7 +12,9 @@
 
 mod front_matter;
 
+use std::fs::Metadata;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_yaml::Mapping;
@@ -190,45 +192,147 @@ fn mib(bytes: u64) -> String {
 /// Reads every Markdown file under `<root>/content`: the files that loaded, and the
 /// problems with the others (so the next stage can still check the good ones).
 pub fn load_content(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
-    load_content_with(config, &|_, read| read())
+    let loaded = load_content_with(config, &|_, _| None);
+    let files = loaded
+        .files
+        .into_iter()
+        .map(|file| Arc::try_unwrap(file).unwrap_or_else(|shared| (*shared).clone()))
+        .collect();
+    (files, loaded.diagnostics)
 }
 
-/// How [`load_content_with`] reads one file: given its path and the function that reads
-/// and parses it, return the file (a cache may return an earlier result instead).
-pub type ReadFile<'a> = dyn Fn(&Path, &dyn Fn() -> Result<SourceFile, Diagnostic>) -> Result<SourceFile, Diagnostic>
-    + Sync
-    + 'a;
+/// How [`load_content_with`] finds a file it read before: given the file's path and its
+/// metadata (taken before any read), the file as read then, if that metadata shows it
+/// unchanged since.
+pub type Reuse<'a> = dyn Fn(&Path, &Metadata) -> Option<Arc<SourceFile>> + Sync + 'a;
 
-/// [`load_content`], with every file read through `read`: `casefile serve` keeps files
-/// that did not change since the last rebuild. The walk and its checks are the same.
-pub fn load_content_with(config: &Config, read: &ReadFile<'_>) -> (Vec<SourceFile>, Diagnostics) {
+/// What [`load_content_with`] found.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The files that loaded, in the walk's order.
+    pub files: Vec<Arc<SourceFile>>,
+    /// The files among them that were read rather than reused: their full path, and their
+    /// metadata from before the read.
+    pub read: Vec<(PathBuf, Metadata, Arc<SourceFile>)>,
+    /// The problems with the others.
+    pub diagnostics: Diagnostics,
+}
+
+/// [`load_content`], reusing what `reuse` returns instead of reading: `casefile serve`
+/// keeps files that did not change since the last rebuild, and shares them rather than
+/// copying them. The walk and its checks are the same.
+pub fn load_content_with(config: &Config, reuse: &Reuse<'_>) -> Loaded {
     let content = config.root.join("content");
     if !content.is_dir() {
-        return (
-            Vec::new(),
-            Diagnostic::content("content", None, LoadError::NoContent).into(),
-        );
+        return Loaded {
+            diagnostics: Diagnostic::content("content", None, LoadError::NoContent).into(),
+            ..Loaded::default()
+        };
     }
-    let mut diagnostics = Diagnostics::new();
-    let mut paths = Vec::new();
+    let walk = walk_content(&content, &config.root);
+    // Sizes are taken in parallel (a stat costs microseconds, and a site has thousands of
+    // files), then added up in the walk's order, so the limits stop the walk where a walk
+    // adding them up as it went would have stopped.
+    let metadata: Vec<Option<Metadata>> = walk
+        .paths
+        .par_iter()
+        .map(|path| std::fs::symlink_metadata(path).ok())
+        .collect();
     let mut total_bytes = 0u64;
-    for item in WalkDir::new(&content)
+    let over_bytes = metadata.iter().position(|m| {
+        total_bytes += m.as_ref().map(|m| m.len()).unwrap_or(0);
+        total_bytes > MAX_TOTAL_BYTES
+    });
+    let over = match (over_bytes, walk.over_files) {
+        (Some(at), _) => Some((at, mib(MAX_TOTAL_BYTES))),
+        (None, true) => Some((walk.paths.len(), format!("{MAX_FILES} Markdown files"))),
+        (None, false) => None,
+    };
+    if let Some((at, limit)) = over {
+        let mut diagnostics = Diagnostics::new();
+        diagnostics.extend(
+            walk.diagnostics
+                .into_iter()
+                .filter(|(before, _)| *before <= at)
+                .map(|(_, d)| d),
+        );
+        diagnostics.push(Diagnostic::content(
+            "content",
+            None,
+            LoadError::TooMuchContent(limit),
+        ));
+        return Loaded {
+            diagnostics,
+            ..Loaded::default()
+        };
+    }
+    let collections: Vec<&str> = config.collections.iter().map(|c| c.name.as_str()).collect();
+    let results: Vec<(Result<Arc<SourceFile>, Diagnostic>, bool)> = walk
+        .paths
+        .par_iter()
+        .zip(&metadata)
+        .map(|(path, metadata)| {
+            if let Some(file) = metadata.as_ref().and_then(|m| reuse(path, m)) {
+                return (Ok(file), false);
+            }
+            let read = read_source(path, &content, &config.root, &collections).map(Arc::new);
+            (read, true)
+        })
+        .collect();
+    let mut loaded = Loaded::default();
+    loaded
+        .diagnostics
+        .extend(walk.diagnostics.into_iter().map(|(_, d)| d));
+    for ((result, fresh), (path, metadata)) in results
+        .into_iter()
+        .zip(walk.paths.into_iter().zip(metadata))
+    {
+        match result {
+            Ok(file) => {
+                if let (true, Some(metadata)) = (fresh, metadata) {
+                    loaded.read.push((path, metadata, Arc::clone(&file)));
+                }
+                loaded.files.push(file);
+            }
+            Err(d) => loaded.diagnostics.push(d),
+        }
+    }
+    loaded
+}
+
+/// The Markdown files of `content/` in walk order, and the problems met on the way, each
+/// with the number of files found before it.
+struct Walk {
+    paths: Vec<PathBuf>,
+    diagnostics: Vec<(usize, Diagnostic)>,
+    /// Whether the walk stopped at a file past [`MAX_FILES`].
+    over_files: bool,
+}
+
+fn walk_content(content: &Path, root: &Path) -> Walk {
+    let mut walk = Walk {
+        paths: Vec::new(),
+        diagnostics: Vec::new(),
+        over_files: false,
+    };
+    // Entries of one folder are sorted by name. Their paths differ only after the last
+    // separator, so comparing whole paths orders them by name too, without finding the
+    // name in each path at each comparison (which cost more than the rest of the walk).
+    for item in WalkDir::new(content)
         .follow_links(false)
         .follow_root_links(false)
-        .sort_by_file_name()
+        .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()))
     {
+        let found = walk.paths.len();
         let item = match item {
             Ok(item) => item,
             Err(e) => {
                 let path = e
                     .path()
-                    .map(|p| relative(p, &config.root))
+                    .map(|p| relative(p, root))
                     .unwrap_or_else(|| "content".into());
-                diagnostics.push(Diagnostic::content(
-                    path,
-                    None,
-                    LoadError::Unreadable(e.to_string()),
-                ));
+                let problem = Diagnostic::content(path, None, LoadError::Unreadable(e.to_string()));
+                walk.diagnostics.push((found, problem));
                 continue;
             }
         };
@@ -242,51 +346,21 @@ pub fn load_content_with(config: &Config, read: &ReadFile<'_>) -> (Vec<SourceFil
             } else {
                 LoadError::Symlink
             };
-            let hint = symlink_hint(item.path(), &config.root);
-            diagnostics.push(
-                Diagnostic::content(relative(item.path(), &config.root), None, error)
-                    .with_hint(hint),
-            );
+            let hint = symlink_hint(item.path(), root);
+            let problem =
+                Diagnostic::content(relative(item.path(), root), None, error).with_hint(hint);
+            walk.diagnostics.push((found, problem));
             continue;
         }
         if item.file_type().is_file() && name.ends_with(".md") {
-            // Sizes are checked again when each file is read; this bounds the total.
-            total_bytes += item.metadata().map(|m| m.len()).unwrap_or(0);
-            let over = if paths.len() >= MAX_FILES {
-                Some(format!("{MAX_FILES} Markdown files"))
-            } else if total_bytes > MAX_TOTAL_BYTES {
-                Some(mib(MAX_TOTAL_BYTES))
-            } else {
-                None
-            };
-            if let Some(over) = over {
-                diagnostics.push(Diagnostic::content(
-                    "content",
-                    None,
-                    LoadError::TooMuchContent(over),
-                ));
-                return (Vec::new(), diagnostics);
+            if found >= MAX_FILES {
+                walk.over_files = true;
+                break;
             }
-            paths.push(item.into_path());
+            walk.paths.push(item.into_path());
         }
     }
-    let collections: Vec<&str> = config.collections.iter().map(|c| c.name.as_str()).collect();
-    let results: Vec<Result<SourceFile, Diagnostic>> = paths
-        .par_iter()
-        .map(|path| {
-            read(path, &|| {
-                read_source(path, &content, &config.root, &collections)
-            })
-        })
-        .collect();
-    let mut files = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(d) => diagnostics.push(d),
-        }
-    }
-    (files, diagnostics)
+    walk
 }
 
 /// Where a symbolic link leads, when that makes it worse than a copy: a loop, a file
@@ -619,6 +693,79 @@ fn yaml_hint(yaml: &str, error: &serde_yaml::Error) -> (Option<Location>, Option
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_walk_visits_each_folder_in_name_order() {
+        let tmp = tempfile::tempdir().unwrap();
+        let content = tmp.path().join("content");
+        for rel in [
+            "a.md",
+            "a-b.md",
+            "a0.md",
+            "ab.md",
+            "B.md",
+            "_index.md",
+            "a/z.md",
+            "a/_index.md",
+            "a-b/c.md",
+            "a.b/c.md",
+            "é.md",
+            "e.md",
+        ] {
+            let path = content.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, "---\ntitle: T\n---\n").unwrap();
+        }
+        let by_name: Vec<PathBuf> = WalkDir::new(&content)
+            .sort_by_file_name()
+            .into_iter()
+            .map(|e| e.unwrap().into_path())
+            .filter(|p| p.extension().is_some_and(|e| e == "md"))
+            .collect();
+        assert_eq!(walk_content(&content, tmp.path()).paths, by_name);
+    }
+
+    /// The byte limit is checked after the sizes are taken in parallel, but stops the
+    /// walk at the same file, with the same problems before it, as a walk adding up.
+    #[cfg(unix)]
+    #[test]
+    fn the_byte_limit_stops_where_the_walk_passes_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::write(
+            root.join("site.yaml"),
+            "title: T\nbase_url: https://example.org/\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(root.join("themes/default")).unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::os::unix::fs::symlink("nowhere", root.join("content/a-link.md")).unwrap();
+        for name in ["b.md", "c.md"] {
+            // Sparse: the sizes count, and nothing is read past the limit.
+            let file = std::fs::File::create(root.join("content").join(name)).unwrap();
+            file.set_len(MAX_TOTAL_BYTES / 2 + 1).unwrap();
+        }
+        std::os::unix::fs::symlink("nowhere", root.join("content/d-link.md")).unwrap();
+        let config = crate::config::load_config(&crate::config::BuildOptions {
+            root: root.to_path_buf(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        })
+        .unwrap();
+        let (files, problems) = load_content(&config);
+        assert!(files.is_empty());
+        let messages: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
+        assert_eq!(messages.len(), 2, "{messages:?}");
+        assert!(
+            messages[0].starts_with("content/a-link.md: error: symbolic links"),
+            "{messages:?}"
+        );
+        assert_eq!(
+            messages[1],
+            "content: error: `content/` holds more than 256.0 MiB, the most casefile builds in one site"
+        );
+    }
 
     #[test]
     fn slugs() {

@@ -10,7 +10,9 @@ mod date;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 use thiserror::Error;
 
@@ -148,8 +150,9 @@ impl Document {
 /// Every document of the site, and the drafts left out.
 #[derive(Debug, Clone, Default)]
 pub struct Model {
-    /// Published documents, sorted by id.
-    pub documents: Vec<Document>,
+    /// Published documents, sorted by id (shared: `casefile serve` keeps the documents
+    /// of unchanged files between rebuilds).
+    pub documents: Vec<Arc<Document>>,
     /// Entries marked `draft: true` and not built, so references to them get a clear error.
     pub drafts: BTreeMap<EntryId, PathBuf>,
 }
@@ -234,23 +237,62 @@ impl ModelError {
 
 /// Checks every loaded file against the schema.
 pub fn build_model(config: &Config, sources: Vec<SourceFile>) -> Result<Model, Diagnostics> {
+    let checked: Vec<CheckedFile> = sources
+        .par_iter()
+        .map(|source| check_file(config, source))
+        .collect();
+    assemble_model(config, &checked)
+}
+
+/// One content file checked on its own against the schema: its document (with whether
+/// it is a draft) unless a problem stopped the check, and every problem found.
+///
+/// What a file checks to depends only on the file and the configuration, so
+/// `casefile serve` keeps the result of an unchanged file until `site.yaml` changes.
+#[derive(Debug, Clone, Default)]
+pub struct CheckedFile {
+    /// The document and whether it is marked `draft: true`.
+    pub document: Option<(Arc<Document>, bool)>,
+    /// The file's problems, in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Checks one loaded file against the schema.
+pub fn check_file(config: &Config, source: &SourceFile) -> CheckedFile {
+    let mut diagnostics = Diagnostics::new();
+    let mut checker = Checker {
+        source,
+        diagnostics: &mut diagnostics,
+    };
+    let document = checker
+        .document(config)
+        .map(|(doc, draft)| (Arc::new(doc), draft));
+    CheckedFile {
+        document,
+        diagnostics: diagnostics.into_iter().collect(),
+    }
+}
+
+/// The model of checked files: drafts set aside (unless drafts are built), documents
+/// sorted by id, every file's problems together.
+pub fn assemble_model<'a>(
+    config: &Config,
+    checked: impl IntoIterator<Item = &'a CheckedFile>,
+) -> Result<Model, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let mut model = Model::default();
-    for source in sources {
-        let mut checker = Checker {
-            source: &source,
-            diagnostics: &mut diagnostics,
-        };
-        let Some((doc, draft)) = checker.document(config) else {
+    for file in checked {
+        diagnostics.extend(file.diagnostics.iter().cloned());
+        let Some((doc, draft)) = &file.document else {
             continue;
         };
-        if draft && !config.drafts {
-            if let DocId::Entry(id) = doc.id {
-                model.drafts.insert(id, doc.path);
+        if *draft && !config.drafts {
+            if let DocId::Entry(id) = &doc.id {
+                model.drafts.insert(id.clone(), doc.path.clone());
             }
             continue;
         }
-        model.documents.push(doc);
+        model.documents.push(Arc::clone(doc));
     }
     model.documents.sort_by(|a, b| a.id.cmp(&b.id));
     diagnostics.into_result(model)

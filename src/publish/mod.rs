@@ -11,7 +11,9 @@
 mod search;
 
 use std::fmt::Write;
+use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::config::Config;
@@ -19,7 +21,7 @@ use crate::diagnostic::Diagnostics;
 use crate::model::{DocId, PartialDate};
 use crate::render::structured::json_for_html;
 use crate::render::Output;
-use crate::resolve::{Graph, Node};
+use crate::resolve::{DocIndex, Graph, Node};
 
 /// How many of the most recent entries the Atom feed carries.
 pub const FEED_ENTRIES: usize = 50;
@@ -60,19 +62,119 @@ pub fn publish_with(
         .collect();
     // A file of the same name in the site's or theme's `static/` wins: an editor who
     // writes their own robots.txt means it.
-    let generated = [
-        ("sitemap.xml", sitemap(config, graph, &pages)),
-        ("robots.txt", robots(config)),
-        ("atom.xml", atom(config, graph)),
-        ("timeline.json", timeline_json(config, graph)),
-    ];
-    for (path, text) in generated {
-        if !output.contains(path) {
-            output.files.insert(path.to_string(), text.into_bytes());
+    for file in Generated::ALL {
+        if !output.contains(file.path()) {
+            let text = file.text(config, graph, &pages);
+            output
+                .files
+                .insert(file.path().to_string(), text.into_bytes());
         }
     }
     output.files.extend(index.files);
     Ok(())
+}
+
+/// The pages among `paths` (sorted output paths), as the sitemap lists them.
+pub fn page_paths<'a>(paths: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    paths
+        .into_iter()
+        .filter(|p| p.ends_with("index.html"))
+        .cloned()
+        .collect()
+}
+
+/// A file made from the graph alone (the search index, which reads every page, aside).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Generated {
+    /// `sitemap.xml`: every page, with its last change.
+    Sitemap,
+    /// `robots.txt`: points at the sitemap.
+    Robots,
+    /// `atom.xml`: the most recent dated entries.
+    Atom,
+    /// `timeline.json`: every dated entry, for TimelineJS.
+    Timeline,
+}
+
+impl Generated {
+    /// Every generated file.
+    pub const ALL: [Generated; 4] = [
+        Generated::Sitemap,
+        Generated::Robots,
+        Generated::Atom,
+        Generated::Timeline,
+    ];
+
+    /// Its output path.
+    pub fn path(self) -> &'static str {
+        match self {
+            Generated::Sitemap => "sitemap.xml",
+            Generated::Robots => "robots.txt",
+            Generated::Atom => "atom.xml",
+            Generated::Timeline => "timeline.json",
+        }
+    }
+
+    /// Its text, for a site whose pages are `pages` (from [`page_paths`]).
+    pub fn text(self, config: &Config, graph: &Graph, pages: &[String]) -> String {
+        match self {
+            Generated::Sitemap => sitemap(config, graph, pages),
+            Generated::Robots => robots(config),
+            Generated::Atom => atom(config, graph),
+            Generated::Timeline => timeline_json(config, graph),
+        }
+    }
+
+    /// Whether the file made from `new` can differ from the one made from `old`, two
+    /// graphs of the same documents in the same order under the same configuration;
+    /// `pages_changed` tells whether the set of pages differs. `casefile serve` skips
+    /// the files an edit cannot have changed.
+    ///
+    /// Each answer names what [`Generated::text`] reads of the graph; a node whose
+    /// document and body are shared with the old graph's is known to be the same.
+    pub fn may_differ(self, old: &Graph, new: &Graph, pages_changed: bool) -> bool {
+        let differing = |read: &dyn Fn(&Node, &Node) -> bool| {
+            old.nodes.iter().zip(&new.nodes).any(|(a, b)| {
+                let shared = Arc::ptr_eq(&a.doc, &b.doc) && Arc::ptr_eq(&a.content, &b.content);
+                !shared && read(a, b)
+            })
+        };
+        // Titles, summaries and dates of the entries on the timeline (the timeline lists
+        // only dated entries, and ids do not change).
+        let card = |a: &Node, b: &Node| {
+            (a.doc.date.is_some() || b.doc.date.is_some())
+                && (a.doc.title != b.doc.title
+                    || a.doc.summary != b.doc.summary
+                    || a.doc.date != b.doc.date
+                    || a.doc.updated != b.doc.updated)
+        };
+        match self {
+            Generated::Robots => false,
+            Generated::Sitemap => {
+                pages_changed
+                    || differing(&|a, b| {
+                        a.doc.updated.or(a.doc.date) != b.doc.updated.or(b.doc.date)
+                    })
+            }
+            Generated::Atom => {
+                let recent = |g: &Graph| -> Vec<DocIndex> {
+                    g.timeline
+                        .iter()
+                        .rev()
+                        .take(FEED_ENTRIES)
+                        .copied()
+                        .collect()
+                };
+                let recent_new = recent(new);
+                recent(old) != recent_new
+                    || recent_new.iter().any(|&i| {
+                        let (a, b) = (&old.nodes[i], &new.nodes[i]);
+                        card(a, b) || *a.content != *b.content
+                    })
+            }
+            Generated::Timeline => old.timeline != new.timeline || differing(&card),
+        }
+    }
 }
 
 /// Escapes text for XML element content and double-quoted attributes.
@@ -194,63 +296,126 @@ fn atom(config: &Config, graph: &Graph) -> String {
 }
 
 fn timeline_json(config: &Config, graph: &Graph) -> String {
-    let events: Vec<serde_json::Value> = graph
+    // Thousands of events: each is made and escaped on its own, in parallel, then put in
+    // the frame's empty list. Escaping goes character by character, so the pieces escape
+    // as the whole would.
+    let events: Vec<String> = graph
         .timeline
-        .iter()
-        .map(|&i| {
-            let node = &graph.nodes[i];
-            let date = node.doc.date.expect("timeline entries are dated");
-            let mut start = serde_json::Map::new();
-            start.insert("year".into(), json!(date.year.to_string()));
-            if let Some(m) = date.month {
-                start.insert("month".into(), json!(m.to_string()));
-            }
-            if let Some(d) = date.day {
-                start.insert("day".into(), json!(d.to_string()));
-            }
-            let (group, unique_id) = match &node.doc.id {
-                DocId::Entry(id) => (
-                    config
-                        .collections
-                        .iter()
-                        .find(|c| c.name == id.collection)
-                        .map(|c| xml_escape(&c.title))
-                        .unwrap_or_default(),
-                    format!("{}-{}", id.collection, id.slug),
-                ),
-                other => (
-                    String::new(),
-                    other.site_path().trim_end_matches('/').replace('/', "-"),
-                ),
-            };
-            let mut text = format!(
-                "<p>{}</p>",
-                xml_escape(node.doc.summary.as_deref().unwrap_or(""))
-            );
-            let _ = write!(
-                text,
-                "<p><a href=\"{}\">Read more</a></p>",
-                xml_escape(&config.site.base_url.permalink(&node.site_path))
-            );
-            json!({
-                "start_date": start,
-                "display_date": date.human(),
-                "text": { "headline": xml_escape(&node.doc.title), "text": text },
-                "group": group,
-                "unique_id": unique_id,
-            })
-        })
+        .par_iter()
+        .map(|&i| json_for_html(&timeline_event(config, &graph.nodes[i])))
         .collect();
-    let value = json!({
+    let frame = json_for_html(&json!({
         "title": { "text": { "headline": xml_escape(&config.site.title), "text": xml_escape(&config.site.description) } },
-        "events": events,
-    });
-    json_for_html(&value)
+        "events": [],
+    }));
+    // Inside a JSON string every quote is escaped, so only the key itself matches.
+    let empty = "\"events\":[]";
+    let at = frame
+        .find(empty)
+        .expect("the frame has an empty event list")
+        + empty.len()
+        - 1;
+    let mut out =
+        String::with_capacity(frame.len() + events.iter().map(|e| e.len() + 1).sum::<usize>());
+    out.push_str(&frame[..at]);
+    out.push_str(&events.join(","));
+    out.push_str(&frame[at..]);
+    out
+}
+
+/// One dated entry as a TimelineJS event.
+fn timeline_event(config: &Config, node: &Node) -> serde_json::Value {
+    let date = node.doc.date.expect("timeline entries are dated");
+    let mut start = serde_json::Map::new();
+    start.insert("year".into(), json!(date.year.to_string()));
+    if let Some(m) = date.month {
+        start.insert("month".into(), json!(m.to_string()));
+    }
+    if let Some(d) = date.day {
+        start.insert("day".into(), json!(d.to_string()));
+    }
+    let (group, unique_id) = match &node.doc.id {
+        DocId::Entry(id) => (
+            config
+                .collections
+                .iter()
+                .find(|c| c.name == id.collection)
+                .map(|c| xml_escape(&c.title))
+                .unwrap_or_default(),
+            format!("{}-{}", id.collection, id.slug),
+        ),
+        other => (
+            String::new(),
+            other.site_path().trim_end_matches('/').replace('/', "-"),
+        ),
+    };
+    let mut text = format!(
+        "<p>{}</p>",
+        xml_escape(node.doc.summary.as_deref().unwrap_or(""))
+    );
+    let _ = write!(
+        text,
+        "<p><a href=\"{}\">Read more</a></p>",
+        xml_escape(&config.site.base_url.permalink(&node.site_path))
+    );
+    json!({
+        "start_date": start,
+        "display_date": date.human(),
+        "text": { "headline": xml_escape(&node.doc.title), "text": text },
+        "group": group,
+        "unique_id": unique_id,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn timeline_events_made_apart_give_the_whole_document() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "site.yaml",
+            "title: 'Site \"events\":[] <b>'\nbase_url: https://example.org/\ncollections:\n  events:\n    title: Events\n    sort: date\n",
+        );
+        std::fs::create_dir_all(root.join("themes/default")).unwrap();
+        write(
+            "content/events/a.md",
+            "---\ntitle: '\"events\":[] & </script>'\ndate: 2020-02-03\nsummary: \"\\u2028 x\"\n---\nA.\n",
+        );
+        write(
+            "content/events/b.md",
+            "---\ntitle: B\ndate: 2019\n---\nB.\n",
+        );
+        let config = crate::config::load_config(&crate::config::BuildOptions {
+            root: root.to_path_buf(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        })
+        .unwrap();
+        let (sources, problems) = crate::load::load_content(&config);
+        assert!(problems.is_empty(), "{problems}");
+        let model = crate::model::build_model(&config, sources).unwrap();
+        let graph = crate::resolve::resolve_links(&config, model).unwrap();
+        let events: Vec<serde_json::Value> = graph
+            .timeline
+            .iter()
+            .map(|&i| timeline_event(&config, &graph.nodes[i]))
+            .collect();
+        let whole = json_for_html(&json!({
+            "title": { "text": { "headline": xml_escape(&config.site.title), "text": xml_escape(&config.site.description) } },
+            "events": events,
+        }));
+        assert_eq!(timeline_json(&config, &graph), whole);
+        assert!(whole.contains("\\u2028"), "{whole}");
+    }
 
     #[test]
     fn xml_escape_covers_markup_and_quotes() {

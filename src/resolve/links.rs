@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
 
 use crate::diagnostic::{closest, did_you_mean};
 use crate::markdown::{LinkProblem, LinkResolver, LinkTarget, ResolvedLink};
@@ -9,23 +10,18 @@ use crate::model::{DocId, Document, EntryId};
 
 use super::{DocIndex, ResolveError};
 
-/// Lookup tables over every published document.
-pub struct LinkIndex<'a> {
-    by_id: HashMap<DocId, DocIndex>,
+/// Where each document is found by id, slug and file path. They depend only on the
+/// documents' ids and paths, so a graph of the same documents shares them with the last.
+#[derive(Debug)]
+pub struct LinkTables {
+    pub(super) by_id: HashMap<DocId, DocIndex>,
     by_slug: HashMap<String, Vec<DocIndex>>,
     by_path: HashMap<PathBuf, DocIndex>,
-    docs: Vec<(DocId, String)>,
-    urls: &'a [(String, String)],
-    drafts: &'a BTreeMap<EntryId, PathBuf>,
 }
 
-impl<'a> LinkIndex<'a> {
-    /// Indexes `docs`, whose URLs are `urls` (same order).
-    pub fn new(
-        docs: &[Document],
-        urls: &'a [(String, String)],
-        drafts: &'a BTreeMap<EntryId, PathBuf>,
-    ) -> Self {
+impl LinkTables {
+    /// Tables over `docs`.
+    pub fn new(docs: &[Arc<Document>]) -> Self {
         let mut by_slug: HashMap<String, Vec<DocIndex>> = HashMap::new();
         for (i, d) in docs.iter().enumerate() {
             let slug = match &d.id {
@@ -35,7 +31,7 @@ impl<'a> LinkIndex<'a> {
             };
             by_slug.entry(slug.to_string()).or_default().push(i);
         }
-        LinkIndex {
+        LinkTables {
             by_id: docs
                 .iter()
                 .enumerate()
@@ -47,10 +43,29 @@ impl<'a> LinkIndex<'a> {
                 .enumerate()
                 .map(|(i, d)| (d.path.clone(), i))
                 .collect(),
-            docs: docs
-                .iter()
-                .map(|d| (d.id.clone(), d.title.clone()))
-                .collect(),
+        }
+    }
+}
+
+/// Lookup tables over every published document, with their titles, URLs and the drafts.
+pub struct LinkIndex<'a> {
+    tables: &'a LinkTables,
+    docs: &'a [Arc<Document>],
+    urls: &'a [(String, String)],
+    drafts: &'a BTreeMap<EntryId, PathBuf>,
+}
+
+impl<'a> LinkIndex<'a> {
+    /// Indexes `docs` (whose `tables` these are), whose URLs are `urls` (same order).
+    pub fn new(
+        tables: &'a LinkTables,
+        docs: &'a [Arc<Document>],
+        urls: &'a [(String, String)],
+        drafts: &'a BTreeMap<EntryId, PathBuf>,
+    ) -> Self {
+        LinkIndex {
+            tables,
+            docs,
             urls,
             drafts,
         }
@@ -58,7 +73,7 @@ impl<'a> LinkIndex<'a> {
 
     /// The node of an entry named by a ref field.
     pub fn entry(&self, id: &EntryId) -> Result<DocIndex, ResolveError> {
-        if let Some(&i) = self.by_id.get(&DocId::Entry(id.clone())) {
+        if let Some(&i) = self.tables.by_id.get(&DocId::Entry(id.clone())) {
             return Ok(i);
         }
         if self.drafts.contains_key(id) {
@@ -74,7 +89,7 @@ impl<'a> LinkIndex<'a> {
                 Some("build with `--drafts`, or remove `draft: true` from that entry".into())
             }
             _ => {
-                let same_collection = self.docs.iter().filter_map(|(d, _)| match d {
+                let same_collection = self.docs.iter().filter_map(|d| match &d.id {
                     DocId::Entry(e) if e.collection == id.collection => Some(e.slug.as_str()),
                     _ => None,
                 });
@@ -86,7 +101,7 @@ impl<'a> LinkIndex<'a> {
     fn resolved(&self, i: DocIndex) -> ResolvedLink {
         ResolvedLink {
             url: self.urls[i].1.clone(),
-            title: self.docs[i].1.clone(),
+            title: self.docs[i].title.clone(),
             key: i,
         }
     }
@@ -102,12 +117,12 @@ impl<'a> LinkIndex<'a> {
                 message: e.to_string(),
             });
         }
-        match self.by_slug.get(target).map(Vec::as_slice) {
+        match self.tables.by_slug.get(target).map(Vec::as_slice) {
             Some([one]) => Ok(*one),
             Some(many) => {
                 let options: Vec<String> = many
                     .iter()
-                    .map(|&i| format!("[[{}]]", qualified(&self.docs[i].0)))
+                    .map(|&i| format!("[[{}]]", qualified(&self.docs[i].id)))
                     .collect();
                 Err(LinkProblem {
                     message: format!("`[[{target}]]` is ambiguous: several entries have that slug"),
@@ -123,7 +138,7 @@ impl<'a> LinkIndex<'a> {
                         ),
                     });
                 }
-                let hint = closest(target, self.by_slug.keys().map(String::as_str))
+                let hint = closest(target, self.tables.by_slug.keys().map(String::as_str))
                     .map(|slug| format!("did you mean `[[{slug}]]`?"));
                 Err(LinkProblem {
                     message: format!("no entry or page has the slug `{target}`"),
@@ -162,10 +177,11 @@ impl LinkResolver for SiteResolver<'_> {
             LinkTarget::Wiki(name) => self.index.wiki(name).map(|i| self.index.resolved(i)),
             LinkTarget::File(path) => {
                 let joined = normalise(&self.from.parent().unwrap_or(Path::new("")).join(path));
-                match self.index.by_path.get(joined.as_path()) {
+                match self.index.tables.by_path.get(joined.as_path()) {
                     Some(&i) => Ok(self.index.resolved(i)),
                     None => {
-                        let candidates = self.index.by_path.keys().filter_map(|p| p.to_str());
+                        let candidates =
+                            self.index.tables.by_path.keys().filter_map(|p| p.to_str());
                         let hint = joined
                             .to_str()
                             .and_then(|j| closest(j, candidates))

@@ -10,6 +10,7 @@ mod links;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use thiserror::Error;
@@ -21,7 +22,7 @@ use crate::model::{DocId, Document, EntryId, FieldValue, Model, PartialDate, Ref
 
 pub use links::SiteResolver;
 
-/// Index of a document in [`Graph::docs`].
+/// Index of a node in [`Graph::nodes`].
 pub type DocIndex = usize;
 
 /// A field value with references resolved and Markdown rendered.
@@ -52,20 +53,25 @@ pub enum Resolved {
 }
 
 /// One document with its address, rendered body and resolved fields.
+///
+/// The document and what was rendered from it are shared, not owned: a graph built by
+/// [`resolve_links_reusing`] shares them with the previous graph for every document
+/// that did not change, so an unchanged node costs a few reference counts, and
+/// [`Arc::ptr_eq`] tells that a part is the same without comparing it.
 #[derive(Debug, Clone)]
 pub struct Node {
     /// The checked document.
-    pub doc: Document,
+    pub doc: Arc<Document>,
     /// Path below the base URL: `people/han-dong/`.
     pub site_path: String,
     /// Site-absolute URL, including the base path: `/explainer/people/han-dong/`.
     pub url: String,
     /// Body HTML.
-    pub content: String,
+    pub content: Arc<str>,
     /// Headings of the body.
-    pub toc: Vec<Heading>,
+    pub toc: Arc<[Heading]>,
     /// Declared fields, resolved, in declaration order.
-    pub fields: Vec<(String, Resolved)>,
+    pub fields: Arc<[(String, Resolved)]>,
 }
 
 /// Entries that refer to one entry through the same collection and field.
@@ -105,17 +111,26 @@ pub struct Graph {
     pub timeline: Vec<DocIndex>,
     /// Tags by slug.
     pub tags: BTreeMap<String, Tag>,
-    index: HashMap<DocId, DocIndex>,
+    /// Documents by id, slug and path.
+    tables: Arc<links::LinkTables>,
     /// Each node's outgoing edges, and the drafts left out: what a later
     /// [`resolve_links_reusing`] needs to reuse this graph's rendering.
-    edges: Vec<Vec<Edge>>,
+    edges: Vec<Arc<[Edge]>>,
     drafts: Vec<EntryId>,
 }
 
 impl Graph {
     /// The node of a document id.
     pub fn find(&self, id: &DocId) -> Option<DocIndex> {
-        self.index.get(id).copied()
+        self.tables.by_id.get(id).copied()
+    }
+
+    /// The nodes that node `i` refers to or links to: those whose backlinks list it.
+    pub fn targets_of(&self, i: DocIndex) -> impl Iterator<Item = DocIndex> + '_ {
+        self.edges[i]
+            .iter()
+            .map(|e| e.to)
+            .filter(move |&to| to != i)
     }
 
     /// The home page, if the site has one.
@@ -160,10 +175,13 @@ pub fn resolve_links(config: &Config, model: Model) -> Result<Graph, Diagnostics
     resolve_links_reusing(config, model, None)
 }
 
-/// [`resolve_links`], reusing the rendered Markdown of `previous` (a graph of the same
-/// site built with the same configuration) for every document whose body and fields are
-/// unchanged, when the documents and drafts are the same and no document it links to
-/// changed its title. `casefile serve` uses this after an edit.
+/// [`resolve_links`], reusing `previous` (a graph of the same site built with the same
+/// configuration) when the documents and drafts are the same: the rendered Markdown of
+/// every document whose body and fields are unchanged and that links to no document
+/// whose title changed, and the lookup tables, backlinks, collection orders, timeline
+/// and tags when no changed document alters them. Documents shared with `previous`
+/// (the same [`Arc`]) are known to be unchanged without comparing them. `casefile
+/// serve` uses this after an edit.
 pub fn resolve_links_reusing(
     config: &Config,
     model: Model,
@@ -179,59 +197,85 @@ pub fn resolve_links_reusing(
                 .zip(&documents)
                 .all(|(n, d)| n.doc.id == d.id)
     });
-    let retitled: Vec<bool> = match previous {
+    // Documents not shared with the previous graph: all of them when there is none.
+    let changed: Vec<DocIndex> = match previous {
         Some(p) => p
             .nodes
             .iter()
             .zip(&documents)
-            .map(|(n, d)| n.doc.title != d.title)
+            .enumerate()
+            .filter(|(_, (n, d))| !Arc::ptr_eq(&n.doc, d))
+            .map(|(i, _)| i)
             .collect(),
-        None => Vec::new(),
+        None => (0..documents.len()).collect(),
     };
-    let reusable = |i: DocIndex, doc: &Document| -> Option<(&Node, &Vec<Edge>)> {
+    let mut retitled = vec![false; documents.len()];
+    let mut shared = vec![previous.is_some(); documents.len()];
+    for &i in &changed {
+        shared[i] = false;
+        retitled[i] = previous.is_some_and(|p| p.nodes[i].doc.title != documents[i].title);
+    }
+    // Whether `same` holds between every changed document and its previous version.
+    let kept = |same: &dyn Fn(&Document, &Document) -> bool| -> Option<&Graph> {
+        let p = previous?;
+        changed
+            .iter()
+            .all(|&i| same(&p.nodes[i].doc, &documents[i]))
+            .then_some(p)
+    };
+    let reusable = |i: DocIndex, doc: &Arc<Document>| -> Option<(&Node, &Arc<[Edge]>)> {
         let p = previous?;
         let (node, edges) = (&p.nodes[i], &p.edges[i]);
-        let same = node.doc.body == doc.body
-            && node.doc.body_line == doc.body_line
-            && node.doc.path == doc.path
-            && node.doc.fields == doc.fields
-            && !edges.iter().any(|e| retitled[e.to]);
+        let same_source = shared[i]
+            || (node.doc.body == doc.body
+                && node.doc.body_line == doc.body_line
+                && node.doc.path == doc.path
+                && node.doc.fields == doc.fields);
+        let same = same_source && !edges.iter().any(|e| retitled[e.to]);
         same.then_some((node, edges))
     };
-    let index: HashMap<DocId, DocIndex> = documents
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.id.clone(), i))
-        .collect();
-    let urls: Vec<(String, String)> = documents
-        .iter()
-        .map(|d| {
-            let site_path = d.id.site_path();
-            let url = config.site.base_url.url(&site_path);
-            (site_path, url)
-        })
-        .collect();
-    let resolver_base = links::LinkIndex::new(&documents, &urls, &drafts);
+    let tables = match kept(&|a, b| a.path == b.path) {
+        Some(p) => Arc::clone(&p.tables),
+        None => Arc::new(links::LinkTables::new(&documents)),
+    };
+    // Addresses follow from the ids and the configuration, both the same as before.
+    let urls: Vec<(String, String)> = match previous {
+        Some(p) => p
+            .nodes
+            .iter()
+            .map(|n| (n.site_path.clone(), n.url.clone()))
+            .collect(),
+        None => documents
+            .iter()
+            .map(|d| {
+                let site_path = d.id.site_path();
+                let url = config.site.base_url.url(&site_path);
+                (site_path, url)
+            })
+            .collect(),
+    };
+    let resolver_base = links::LinkIndex::new(&tables, &documents, &urls, &drafts);
     let options = RenderOptions {
         unsafe_html: config.site.unsafe_html,
     };
 
     // Bodies and Markdown fields are rendered in parallel; each yields its own problems.
-    let rendered: Vec<(Node, Vec<Diagnostic>, Vec<Edge>)> = documents
-        .into_par_iter()
+    let rendered: Vec<(Node, Vec<Diagnostic>, Arc<[Edge]>)> = documents
+        .par_iter()
         .enumerate()
         .map(|(i, doc)| {
+            let doc = Arc::clone(doc);
             if let Some((node, edges)) = reusable(i, &doc) {
                 let (site_path, url) = urls[i].clone();
                 let node = Node {
                     doc,
                     site_path,
                     url,
-                    content: node.content.clone(),
-                    toc: node.toc.clone(),
-                    fields: node.fields.clone(),
+                    content: Arc::clone(&node.content),
+                    toc: Arc::clone(&node.toc),
+                    fields: Arc::clone(&node.fields),
                 };
-                return (node, Vec::new(), edges.clone());
+                return (node, Vec::new(), Arc::clone(edges));
             }
             let resolver = SiteResolver::new(&resolver_base, &doc.path);
             let mut problems = Vec::new();
@@ -279,38 +323,85 @@ pub fn resolve_links_reusing(
                 doc,
                 site_path,
                 url,
-                content: body.html,
-                toc: body.toc,
-                fields,
+                content: body.html.into(),
+                toc: body.toc.into(),
+                fields: fields.into(),
             };
-            (node, problems, edges)
+            (node, problems, edges.into())
         })
         .collect();
 
     let mut diagnostics = Diagnostics::new();
     let mut nodes = Vec::with_capacity(rendered.len());
-    let mut edges = Vec::new();
     let mut edges_by_node = Vec::with_capacity(rendered.len());
     for (node, problems, node_edges) in rendered {
         diagnostics.extend(problems);
-        edges.extend(node_edges.iter().cloned());
         edges_by_node.push(node_edges);
         nodes.push(node);
     }
-    diagnostics.extend(check_fragments(&nodes, &edges));
-    diagnostics.extend(editorial_checks(config, &nodes));
+    let edges = || edges_by_node.iter().flat_map(|e| e.iter());
+    diagnostics.extend(check_fragments(&nodes, edges()));
+    // A document shared with the previous graph passed its editorial checks there.
+    let unshared = nodes.iter().zip(&shared).filter(|(_, s)| !**s);
+    diagnostics.extend(editorial_checks(config, unshared.map(|(n, _)| n)));
 
-    let backlinks = backlinks(config, &nodes, &edges);
-    let collections = collection_orders(config, &nodes);
-    let timeline = timeline(config, &nodes);
-    let tags = tags(&nodes);
+    let same_edges = previous.filter(|p| {
+        p.edges.iter().zip(&edges_by_node).all(|(a, b)| {
+            Arc::ptr_eq(a, b)
+                || (a.len() == b.len()
+                    && a.iter()
+                        .zip(b.iter())
+                        .all(|(a, b)| a.to == b.to && a.field == b.field))
+        })
+    });
+    let backlinks = match same_edges {
+        Some(p) => p.backlinks.clone(),
+        None => backlinks(config, &nodes, edges()),
+    };
+    // Orders read titles and dates; tags read tags.
+    let (collections, timeline) = match kept(&|a, b| a.title == b.title && a.date == b.date) {
+        Some(p) => (p.collections.clone(), p.timeline.clone()),
+        None => match previous.filter(|_| changed.len() <= MAX_REORDERED) {
+            Some(p) => {
+                let changed = Changed::new(&changed, nodes.len());
+                let collections = config
+                    .collections
+                    .iter()
+                    .zip(&p.collections)
+                    .map(|(c, (name, order))| {
+                        let member = |i| in_collection(&nodes[i], c);
+                        let order = match c.sort {
+                            SortOrder::Title => {
+                                changed.reorder(order, member, |i| (title_key(&nodes[i]), i))
+                            }
+                            SortOrder::Date => {
+                                changed.reorder(order, member, |i| (date_key(&nodes[i]), i))
+                            }
+                        };
+                        (name.clone(), order)
+                    })
+                    .collect();
+                let timeline = changed.reorder(
+                    &p.timeline,
+                    |i| on_timeline(&nodes[i]),
+                    |i| timeline_key(config, &nodes, i),
+                );
+                (collections, timeline)
+            }
+            None => (collection_orders(config, &nodes), timeline(config, &nodes)),
+        },
+    };
+    let tags = match kept(&|a, b| a.tags == b.tags) {
+        Some(p) => p.tags.clone(),
+        None => tags(&nodes),
+    };
     diagnostics.into_result(Graph {
         nodes,
         backlinks,
         collections,
         timeline,
         tags,
-        index,
+        tables,
         edges: edges_by_node,
         drafts: draft_ids,
     })
@@ -441,7 +532,7 @@ fn resolve_fields(
     out
 }
 
-fn check_fragments(nodes: &[Node], edges: &[Edge]) -> Vec<Diagnostic> {
+fn check_fragments<'a>(nodes: &[Node], edges: impl Iterator<Item = &'a Edge>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for edge in edges {
         let Some(fragment) = &edge.fragment else {
@@ -478,7 +569,7 @@ fn check_fragments(nodes: &[Node], edges: &[Edge]) -> Vec<Diagnostic> {
     out
 }
 
-fn editorial_checks(config: &Config, nodes: &[Node]) -> Vec<Diagnostic> {
+fn editorial_checks<'a>(config: &Config, nodes: impl Iterator<Item = &'a Node>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for node in nodes {
         let Some(id) = node.doc.id.entry() else {
@@ -533,10 +624,14 @@ fn editorial_checks(config: &Config, nodes: &[Node]) -> Vec<Diagnostic> {
     out
 }
 
-fn backlinks(config: &Config, nodes: &[Node], edges: &[Edge]) -> Vec<Vec<BacklinkGroup>> {
+fn backlinks<'a>(
+    config: &Config,
+    nodes: &'a [Node],
+    edges: impl Iterator<Item = &'a Edge>,
+) -> Vec<Vec<BacklinkGroup>> {
     // Group key: (collection order, field order, collection, field); text mentions sort last.
-    type Key = (usize, usize, Option<String>, Option<String>);
-    let mut groups: Vec<BTreeMap<Key, Vec<DocIndex>>> = vec![BTreeMap::new(); nodes.len()];
+    type Key<'k> = (usize, usize, Option<&'k str>, Option<&'k str>);
+    let mut groups: Vec<BTreeMap<Key<'a>, Vec<DocIndex>>> = vec![BTreeMap::new(); nodes.len()];
     for edge in edges {
         if edge.from == edge.to {
             continue;
@@ -545,25 +640,27 @@ fn backlinks(config: &Config, nodes: &[Node], edges: &[Edge]) -> Vec<Vec<Backlin
             .doc
             .id
             .entry()
-            .map(|id| id.collection.clone());
+            .map(|id| id.collection.as_str());
         let col_order = collection
-            .as_ref()
-            .and_then(|c| config.collections.iter().position(|x| &x.name == c))
+            .and_then(|c| config.collections.iter().position(|x| x.name == c))
             .unwrap_or(usize::MAX - 1);
-        let field_order = match (&edge.field, &collection) {
+        let field = edge.field.as_deref();
+        let field_order = match (field, collection) {
             (Some(f), Some(c)) => field_position(config, c, f).unwrap_or(usize::MAX - 1),
             _ => usize::MAX,
         };
-        let (col_order, collection) = if edge.field.is_none() {
+        let (col_order, collection) = if field.is_none() {
             (usize::MAX, None)
         } else {
             (col_order, collection)
         };
         groups[edge.to]
-            .entry((col_order, field_order, collection, edge.field.clone()))
+            .entry((col_order, field_order, collection, field))
             .or_default()
             .push(edge.from);
     }
+    // A label depends on the collection and field only.
+    let mut labels: HashMap<(Option<&str>, Option<&str>), String> = HashMap::new();
     groups
         .into_iter()
         .map(|by_key| {
@@ -572,10 +669,13 @@ fn backlinks(config: &Config, nodes: &[Node], edges: &[Edge]) -> Vec<Vec<Backlin
                 .map(|((_, _, collection, field), mut docs)| {
                     docs.sort_unstable();
                     docs.dedup();
-                    let label = backlink_label(config, collection.as_deref(), field.as_deref());
+                    let label = labels
+                        .entry((collection, field))
+                        .or_insert_with(|| backlink_label(config, collection, field))
+                        .clone();
                     BacklinkGroup {
-                        collection,
-                        field,
+                        collection: collection.map(String::from),
+                        field: field.map(String::from),
                         label,
                         docs,
                     }
@@ -620,32 +720,32 @@ fn backlink_label(config: &Config, collection: Option<&str>, field: Option<&str>
     }
 }
 
+/// At most this many changed documents are moved within the last graph's orders; more,
+/// and the orders are sorted anew.
+const MAX_REORDERED: usize = 64;
+
 fn collection_orders(config: &Config, nodes: &[Node]) -> Vec<(String, Vec<DocIndex>)> {
     config
         .collections
         .iter()
         .map(|c| {
-            let mut members: Vec<DocIndex> = nodes
-                .iter()
-                .enumerate()
-                .filter(|(_, n)| n.doc.id.entry().is_some_and(|id| id.collection == c.name))
-                .map(|(i, _)| i)
+            let mut members: Vec<DocIndex> = (0..nodes.len())
+                .filter(|&i| in_collection(&nodes[i], c))
                 .collect();
             match c.sort {
-                SortOrder::Title => members.sort_by(|&a, &b| {
-                    title_key(&nodes[a])
-                        .cmp(&title_key(&nodes[b]))
-                        .then(a.cmp(&b))
-                }),
-                SortOrder::Date => members.sort_by(|&a, &b| {
-                    date_key(&nodes[a])
-                        .cmp(&date_key(&nodes[b]))
-                        .then(a.cmp(&b))
-                }),
+                SortOrder::Title => members.sort_by_cached_key(|&a| (title_key(&nodes[a]), a)),
+                SortOrder::Date => members.sort_by_key(|&a| (date_key(&nodes[a]), a)),
             }
             (c.name.clone(), members)
         })
         .collect()
+}
+
+fn in_collection(node: &Node, collection: &Collection) -> bool {
+    node.doc
+        .id
+        .entry()
+        .is_some_and(|id| id.collection == collection.name)
 }
 
 fn title_key(node: &Node) -> String {
@@ -657,35 +757,74 @@ fn date_key(node: &Node) -> (bool, Option<PartialDate>) {
     (node.doc.date.is_none(), node.doc.date)
 }
 
-fn timeline(config: &Config, nodes: &[Node]) -> Vec<DocIndex> {
-    let mut dated: Vec<DocIndex> = nodes
+fn on_timeline(node: &Node) -> bool {
+    node.doc.date.is_some() && node.doc.id.entry().is_some()
+}
+
+/// Where node `i` sorts on the timeline: by date, collection (in declaration order),
+/// title, then site order.
+fn timeline_key(
+    config: &Config,
+    nodes: &[Node],
+    i: DocIndex,
+) -> (Option<PartialDate>, usize, String, DocIndex) {
+    let collection = nodes[i]
+        .doc
+        .id
+        .entry()
+        .map(|id| id.collection.as_str())
+        .unwrap_or("");
+    let order = config
+        .collections
         .iter()
-        .enumerate()
-        .filter(|(_, n)| n.doc.date.is_some() && n.doc.id.entry().is_some())
-        .map(|(i, _)| i)
+        .position(|x| x.name == collection)
+        .unwrap_or(usize::MAX);
+    (nodes[i].doc.date, order, title_key(&nodes[i]), i)
+}
+
+fn timeline(config: &Config, nodes: &[Node]) -> Vec<DocIndex> {
+    let mut dated: Vec<DocIndex> = (0..nodes.len())
+        .filter(|&i| on_timeline(&nodes[i]))
         .collect();
-    let order = |i: DocIndex| {
-        let c = nodes[i]
-            .doc
-            .id
-            .entry()
-            .map(|id| id.collection.as_str())
-            .unwrap_or("");
-        config
-            .collections
-            .iter()
-            .position(|x| x.name == c)
-            .unwrap_or(usize::MAX)
-    };
-    dated.sort_by(|&a, &b| {
-        nodes[a]
-            .doc
-            .date
-            .cmp(&nodes[b].doc.date)
-            .then(order(a).cmp(&order(b)))
-            .then(title_key(&nodes[a]).cmp(&title_key(&nodes[b])))
-    });
+    dated.sort_by_cached_key(|&i| timeline_key(config, nodes, i));
     dated
+}
+
+/// The documents that changed since the last graph, for moving them within its orders.
+struct Changed<'a> {
+    list: &'a [DocIndex],
+    marked: Vec<bool>,
+}
+
+impl<'a> Changed<'a> {
+    fn new(list: &'a [DocIndex], nodes: usize) -> Self {
+        let mut marked = vec![false; nodes];
+        for &i in list {
+            marked[i] = true;
+        }
+        Changed { list, marked }
+    }
+
+    /// `order`, sorted by `key` (unique per document) before the change, with each
+    /// changed document taken out and, if it is still a `member`, put back where its
+    /// key now sorts it. The other documents' keys did not change, so they keep their
+    /// order, and the result is what sorting the members anew gives.
+    fn reorder<K: Ord>(
+        &self,
+        order: &[DocIndex],
+        member: impl Fn(DocIndex) -> bool,
+        key: impl Fn(DocIndex) -> K,
+    ) -> Vec<DocIndex> {
+        let mut out: Vec<DocIndex> = order.iter().copied().filter(|&i| !self.marked[i]).collect();
+        for &i in self.list {
+            if member(i) {
+                let own = key(i);
+                let at = out.partition_point(|&j| key(j) < own);
+                out.insert(at, i);
+            }
+        }
+        out
+    }
 }
 
 fn tags(nodes: &[Node]) -> BTreeMap<String, Tag> {
@@ -708,3 +847,166 @@ fn tags(nodes: &[Node]) -> BTreeMap<String, Tag> {
 
 /// The drafts a build leaves out, for messages.
 pub type Drafts = BTreeMap<EntryId, PathBuf>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{load_config, BuildOptions};
+    use crate::{load, model};
+
+    fn site() -> (tempfile::TempDir, Config) {
+        let tmp = tempfile::tempdir().unwrap();
+        let files = [
+            (
+                "site.yaml",
+                "title: T\nbase_url: https://example.org/\ncollections:\n  people:\n    title: People\n    sort: title\n    fields:\n      member_of: { type: refs, to: groups, label: Member of }\n  groups:\n    title: Groups\n    sort: title\n    fields:\n      members: { type: refs, to: people, label: Members }\n      notes:\n        type: records\n        label: Notes\n        fields:\n          by: { type: ref, to: people, required: true, label: By }\n    checks:\n      - rule: each-has-record\n        field: members\n        records: notes\n        key: by\n        message: every member needs a note\n  events:\n    title: Events\n    sort: date\n",
+            ),
+            ("content/people/ada.md", "---\ntitle: Ada\ntags: [founders]\nmember_of: [chess]\n---\n## Early life\n\nAda.\n"),
+            ("content/people/bob.md", "---\ntitle: Bob\n---\nBob met [[ada]] ([early](../people/ada.md#early-life)).\n"),
+            ("content/groups/chess.md", "---\ntitle: Chess\nmembers: [ada]\nnotes:\n  - { by: ada }\n---\nA club.\n"),
+            ("content/events/first.md", "---\ntitle: First\ndate: 2020\ntags: [founders]\n---\nOne.\n"),
+            ("content/events/second.md", "---\ntitle: Second\ndate: 2021\n---\nTwo.\n"),
+        ];
+        for (rel, text) in files {
+            let path = tmp.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        }
+        std::fs::create_dir_all(tmp.path().join("themes/default")).unwrap();
+        let config = load_config(&BuildOptions {
+            root: tmp.path().to_path_buf(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        })
+        .unwrap();
+        (tmp, config)
+    }
+
+    /// Everything templates and publishing read of a graph.
+    fn public_parts(graph: &Graph) -> String {
+        format!(
+            "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+            graph.nodes, graph.backlinks, graph.collections, graph.timeline, graph.tags
+        )
+    }
+
+    fn edited(model: &Model, path: &str, edit: impl Fn(&mut Document)) -> Model {
+        let mut model = model.clone();
+        let doc = model
+            .documents
+            .iter_mut()
+            .find(|d| d.path == Path::new(path))
+            .unwrap();
+        let mut changed = (**doc).clone();
+        edit(&mut changed);
+        *doc = Arc::new(changed);
+        model
+    }
+
+    #[test]
+    fn a_graph_reusing_the_last_equals_a_fresh_one() {
+        let (_tmp, config) = site();
+        let (sources, problems) = load::load_content(&config);
+        assert!(problems.is_empty(), "{problems}");
+        let model = model::build_model(&config, sources).unwrap();
+        let before = resolve_links(&config, model.clone()).unwrap();
+        let title = |t: &'static str| move |d: &mut Document| d.title = t.into();
+        type Edit = Box<dyn Fn(&mut Document)>;
+        let edits: Vec<(&str, Edit)> = vec![
+            ("content/people/ada.md", Box::new(title("Ada Lovelace"))),
+            ("content/people/ada.md", Box::new(title("Zed"))),
+            ("content/people/ada.md", Box::new(|d| d.tags.clear())),
+            ("content/people/ada.md", Box::new(|d| d.fields.clear())),
+            (
+                "content/people/ada.md",
+                Box::new(|d| d.body = "## Later\n".into()),
+            ),
+            (
+                "content/people/bob.md",
+                Box::new(|d| d.body.push_str("See [[second]].\n")),
+            ),
+            (
+                "content/events/first.md",
+                Box::new(|d| d.date = PartialDate::parse("2022").ok()),
+            ),
+            (
+                "content/events/second.md",
+                Box::new(|d| d.tags = vec!["new".into()]),
+            ),
+            ("content/events/first.md", Box::new(|d| d.date = None)),
+            (
+                "content/events/second.md",
+                Box::new(|d| {
+                    d.date = PartialDate::parse("2019-05").ok();
+                    d.title = "Earlier".into();
+                }),
+            ),
+            ("content/people/bob.md", Box::new(title("aaron"))),
+            ("content/people/bob.md", Box::new(title("ADA"))),
+        ];
+        for (path, edit) in &edits {
+            let model = edited(&model, path, edit);
+            let fresh = resolve_links(&config, model.clone());
+            let reused = resolve_links_reusing(&config, model, Some(&before));
+            match (fresh, reused) {
+                (Ok(fresh), Ok(reused)) => {
+                    assert_eq!(public_parts(&fresh), public_parts(&reused), "{path}");
+                }
+                (Err(fresh), Err(reused)) => {
+                    assert_eq!(fresh.to_string(), reused.to_string(), "{path}");
+                }
+                (fresh, reused) => panic!("{path}: {fresh:?} but {reused:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn unchanged_documents_share_their_rendering_and_changed_ones_are_checked() {
+        let (_tmp, config) = site();
+        let (sources, _) = load::load_content(&config);
+        let model = model::build_model(&config, sources).unwrap();
+        let before = resolve_links(&config, model.clone()).unwrap();
+        let ada = before
+            .find(&DocId::Entry(EntryId {
+                collection: "people".into(),
+                slug: "ada".into(),
+            }))
+            .unwrap();
+        let bob = ada + 1;
+
+        let again = resolve_links_reusing(&config, model.clone(), Some(&before)).unwrap();
+        for (a, b) in before.nodes.iter().zip(&again.nodes) {
+            assert!(Arc::ptr_eq(&a.content, &b.content), "{:?}", a.doc.path);
+        }
+        assert!(Arc::ptr_eq(&before.tables, &again.tables));
+
+        // Bob's link shows Ada's title, so his body is rendered again.
+        let retitled = edited(&model, "content/people/ada.md", |d| {
+            d.title = "Ada L".into()
+        });
+        let after = resolve_links_reusing(&config, retitled, Some(&before)).unwrap();
+        assert!(!Arc::ptr_eq(
+            &before.nodes[bob].content,
+            &after.nodes[bob].content
+        ));
+        assert!(after.nodes[bob].content.contains("Ada L"));
+
+        // Checks that read only the changed document still run on it.
+        let unnoted = edited(&model, "content/groups/chess.md", |d| {
+            d.fields.retain(|(name, _)| name != "notes")
+        });
+        let errors = resolve_links_reusing(&config, unnoted, Some(&before)).unwrap_err();
+        assert!(
+            errors.to_string().contains("every member needs a note"),
+            "{errors}"
+        );
+
+        // A fragment that a changed heading no longer provides.
+        let renamed = edited(&model, "content/people/ada.md", |d| {
+            d.body = "## Childhood\n".into()
+        });
+        let errors = resolve_links_reusing(&config, renamed, Some(&before)).unwrap_err();
+        assert!(errors.to_string().contains("early-life"), "{errors}");
+    }
+}

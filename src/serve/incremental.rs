@@ -1,6 +1,12 @@
-//! Rebuilds for `serve`: load and model on every change, resolve reusing the last
-//! graph's Markdown for unchanged documents, then only the pages whose template data
-//! changed.
+//! Rebuilds for `serve`: read and check only the content files that changed, resolve
+//! reusing the last graph's Markdown for unchanged documents, then render only the pages
+//! whose template data changed.
+//!
+//! Content files are kept, read and checked against the schema, while their stamp (size,
+//! times, inode) stays the same; they are shared with the graph, never copied. When every
+//! file is the one the last graph was built from, that graph stands and nothing else
+//! runs. The caches hold for one configuration: a change to `site.yaml`, templates or
+//! static files starts them anew.
 //!
 //! The previous [`Graph`] is kept. After a content change the new graph is compared with
 //! it node by node (both are sorted by document id, so a site with the same documents
@@ -24,8 +30,9 @@
 //! entry of a collection on every page (through `site.collections` or `get_entry`) are
 //! refreshed on those full rebuilds only.
 //!
-//! Publishing runs on every rebuild that rendered something, except the search index:
-//! it needs the text of every page, so it is rebuilt on full rebuilds only.
+//! After a rebuild that rendered something, the sitemap, feed and timeline data are made
+//! again only when what they read changed ([`Generated::may_differ`]); the search index
+//! needs the text of every page, so it is rebuilt on full rebuilds only.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -35,8 +42,11 @@ use std::time::{Duration, Instant, SystemTime};
 use crate::config::{load_config, BuildOptions, Config};
 use crate::diagnostic::Diagnostics;
 use crate::model::DocId;
+use crate::publish::Generated;
 use crate::resolve::{DocIndex, Graph, Node, Resolved};
 use crate::{load, model, publish, render, resolve};
+
+use rayon::prelude::*;
 
 /// The served site: site-relative path to contents, shared cheaply between threads.
 pub type Files = BTreeMap<String, Arc<Vec<u8>>>;
@@ -78,6 +88,10 @@ pub struct Incremental {
     publish: bool,
     search: bool,
     sources: SourceCache,
+    /// The content files `graph` was built from.
+    built_from: Vec<Arc<load::SourceFile>>,
+    /// Generated files that a static file of the same name replaces.
+    replaced: BTreeSet<Generated>,
     full_owed: bool,
     /// The views and templates of the last good site, refreshed card by card.
     renderer: Option<render::Renderer>,
@@ -95,6 +109,8 @@ impl Incremental {
             publish: true,
             search: true,
             sources: SourceCache::default(),
+            built_from: Vec::new(),
+            replaced: BTreeSet::new(),
             full_owed: true,
             renderer: None,
         }
@@ -151,12 +167,27 @@ impl Incremental {
         let config = self.config.clone().expect("loaded above");
         let config = &config;
         let mut stages = Vec::new();
-        // The last graph's Markdown is reused only under the same configuration.
-        let previous = self.graph.as_ref().filter(|_| !full);
+        // The last graph and its files are reused only under the same configuration.
+        let previous = match (&self.graph, full) {
+            (Some(graph), false) => Some((graph, self.built_from.as_slice())),
+            _ => None,
+        };
         if full {
             self.sources = SourceCache::default();
         }
-        let graph = front_half(config, previous, &self.sources, &mut stages)?;
+        let (graph, built_from) =
+            match front_half(config, previous, &mut self.sources, &mut stages)? {
+                Front::Unchanged => {
+                    stages.push(("select", Duration::ZERO));
+                    return Ok(Rebuild {
+                        front: started.elapsed(),
+                        stages,
+                        elapsed: started.elapsed(),
+                        ..Rebuild::default()
+                    });
+                }
+                Front::Changed(graph, built_from) => (*graph, built_from),
+            };
         let front = started.elapsed();
         let selecting = Instant::now();
         let selection = match (&self.graph, full) {
@@ -177,6 +208,7 @@ impl Incremental {
         rebuild.stages = stages;
         rebuild.elapsed = started.elapsed();
         self.graph = Some(graph);
+        self.built_from = built_from;
         self.full_owed = false;
         Ok(rebuild)
     }
@@ -195,6 +227,10 @@ impl Incremental {
         self.renderer = Some(renderer);
         stages.push(("render", rendering.elapsed()));
         let publishing = Instant::now();
+        self.replaced = Generated::ALL
+            .into_iter()
+            .filter(|file| output.files.contains_key(file.path()))
+            .collect();
         if self.publish {
             publish::publish(config, graph, &mut output)?;
         }
@@ -263,10 +299,15 @@ impl Incremental {
             .filter(|p| pages.contains(*p))
             .cloned()
             .collect();
-        let published = if self.publish {
-            republish(config, graph, &self.files, &produced, &removed)?
-        } else {
-            Vec::new()
+        let published = match (&self.graph, self.publish) {
+            (Some(old), true) => republish(
+                config,
+                (old, graph),
+                &self.files,
+                (&produced, &removed),
+                &self.replaced,
+            ),
+            _ => Vec::new(),
         };
         rebuild.stages.push(("publish", publishing.elapsed()));
         let files = Arc::make_mut(&mut self.files);
@@ -295,50 +336,73 @@ impl Incremental {
     }
 }
 
-/// The sitemap, feed and timeline data for the site after an incremental rebuild. The
-/// search index needs every page's text and is left as the last full build made it.
+/// The sitemap, feed and timeline data that an incremental rebuild from `old` to `new`
+/// changed, skipping any that a static file of the same name replaces. The search index
+/// needs every page's text and is left as the last full build made it.
 fn republish(
     config: &Config,
-    graph: &Graph,
+    (old, new): (&Graph, &Graph),
     files: &Files,
-    rendered: &BTreeSet<String>,
-    removed: &BTreeSet<String>,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostics> {
-    let mut config = config.clone();
-    config.site.search = false;
-    // Publishing reads which pages exist, not what they say.
-    let mut pages = render::Output::default();
-    for path in files.keys().chain(rendered) {
-        if path.ends_with(".html") && !removed.contains(path) {
-            pages.files.insert(path.clone(), Vec::new());
-        }
-    }
-    pages.pages = pages.files.len();
-    let before: BTreeSet<String> = pages.files.keys().cloned().collect();
-    publish::publish(&config, graph, &mut pages)?;
-    Ok(pages
-        .files
+    (rendered, removed): (&BTreeSet<String>, &BTreeSet<String>),
+    replaced: &BTreeSet<Generated>,
+) -> Vec<(String, Vec<u8>)> {
+    let pages_changed = rendered.iter().any(|p| !files.contains_key(p))
+        || removed.iter().any(|p| files.contains_key(p));
+    let stale: Vec<Generated> = Generated::ALL
         .into_iter()
-        .filter(|(path, _)| !before.contains(path))
-        .collect())
+        .filter(|file| !replaced.contains(file) && file.may_differ(old, new, pages_changed))
+        .collect();
+    if stale.is_empty() {
+        return Vec::new();
+    }
+    // Generated files read which pages exist, not what they say.
+    let mut paths: BTreeSet<&String> = files.keys().filter(|p| !removed.contains(*p)).collect();
+    paths.extend(rendered);
+    let pages = publish::page_paths(paths);
+    stale
+        .into_iter()
+        .map(|file| {
+            let text = file.text(config, new, &pages);
+            (file.path().to_string(), text.into_bytes())
+        })
+        .collect()
 }
 
-/// Load, model and resolve, with every problem of the first failing stage.
+/// What the front half made of the content.
+enum Front {
+    /// Every content file is the one the last graph was built from.
+    Unchanged,
+    /// A new graph, and the files it was built from.
+    Changed(Box<Graph>, Vec<Arc<load::SourceFile>>),
+}
+
+/// Load, model and resolve, with every problem of the first failing stage. Files whose
+/// stamp did not change are neither read nor checked again; when no file changed at
+/// all, the last graph stands (a graph depends only on the configuration and the files).
 fn front_half(
     config: &Config,
-    previous: Option<&Graph>,
-    sources: &SourceCache,
+    previous: Option<(&Graph, &[Arc<load::SourceFile>])>,
+    cache: &mut SourceCache,
     stages: &mut Vec<(&'static str, Duration)>,
-) -> Result<Graph, Diagnostics> {
+) -> Result<Front, Diagnostics> {
     let mut clock = Instant::now();
     let mut lap = |name: &'static str| {
         stages.push((name, clock.elapsed()));
         clock = Instant::now();
     };
-    let (sources, mut diagnostics) =
-        load::load_content_with(config, &|path, read| sources.get_or_read(path, read));
+    let loaded = load::load_content_with(config, &|path, metadata| cache.reuse(path, metadata));
+    let (sources, mut diagnostics) = cache.update(loaded);
     lap("load");
-    let model = model::build_model(config, sources);
+    if let Some((_, built_from)) = previous {
+        let same = |a: &[Arc<load::SourceFile>], b: &[Arc<load::SourceFile>]| {
+            a.len() == b.len() && a.iter().zip(b).all(|(a, b)| Arc::ptr_eq(a, b))
+        };
+        if diagnostics.is_empty() && same(&sources, built_from) {
+            return Ok(Front::Unchanged);
+        }
+    }
+    let checked = cache.checked(config, &sources);
+    let model = model::assemble_model(config, checked.iter().map(Arc::as_ref));
     lap("model");
     match model {
         Ok(_) if !diagnostics.is_empty() => Err(diagnostics.sorted()),
@@ -347,18 +411,24 @@ fn front_half(
             Err(diagnostics.sorted())
         }
         Ok(model) => {
-            let graph = resolve::resolve_links_reusing(config, model, previous);
+            let graph =
+                resolve::resolve_links_reusing(config, model, previous.map(|(graph, _)| graph));
             lap("resolve");
-            graph
+            Ok(Front::Changed(Box::new(graph?), sources))
         }
     }
 }
 
-/// Parsed content files by path, reused while a file's size, modification time (and on
-/// Unix its inode and change time) stay the same.
+/// Content files read and checked, reused while a file's size, modification time (and on
+/// Unix its inode and change time) stay the same. Valid for one configuration: a full
+/// rebuild starts a new cache.
 #[derive(Default)]
 struct SourceCache {
-    files: Mutex<HashMap<PathBuf, (Stamp, load::SourceFile)>>,
+    /// Files by full path, with the stamp they were read under.
+    files: HashMap<PathBuf, (Stamp, Arc<load::SourceFile>)>,
+    /// The schema checks of the files last loaded, by the file's address. Each entry
+    /// holds its file, so no other file can take that address while the entry lives.
+    checks: HashMap<usize, (Arc<load::SourceFile>, Arc<model::CheckedFile>)>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -372,7 +442,12 @@ struct Stamp {
 
 impl Stamp {
     fn of(path: &Path) -> Option<Stamp> {
-        let meta = std::fs::symlink_metadata(path).ok()?;
+        std::fs::symlink_metadata(path)
+            .ok()
+            .map(|m| Stamp::from(&m))
+    }
+
+    fn from(meta: &std::fs::Metadata) -> Stamp {
         #[cfg(unix)]
         let (inode, changed, changed_ns) = {
             use std::os::unix::fs::MetadataExt;
@@ -380,43 +455,71 @@ impl Stamp {
         };
         #[cfg(not(unix))]
         let (inode, changed, changed_ns) = (0, 0, 0);
-        Some(Stamp {
+        Stamp {
             len: meta.len(),
             modified: meta.modified().ok(),
             inode,
             changed,
             changed_ns,
-        })
+        }
     }
 }
 
 impl SourceCache {
-    fn get_or_read(
-        &self,
-        path: &Path,
-        read: &dyn Fn() -> Result<load::SourceFile, crate::Diagnostic>,
-    ) -> Result<load::SourceFile, crate::Diagnostic> {
-        let Some(stamp) = Stamp::of(path) else {
-            return read();
-        };
-        if let Some((cached, file)) = self.files.lock().expect("not poisoned").get(path) {
-            if *cached == stamp {
-                return Ok(file.clone());
-            }
-        }
-        let result = read();
-        let mut files = self.files.lock().expect("not poisoned");
-        match &result {
-            // Only a stamp taken before the read can vouch for what was read.
-            Ok(file) if Stamp::of(path) == Some(stamp) => {
-                files.insert(path.to_path_buf(), (stamp, file.clone()));
-            }
-            _ => {
-                files.remove(path);
-            }
-        }
-        result
+    /// The file read before at `path`, if `metadata` (taken before any new read) shows
+    /// the same stamp.
+    fn reuse(&self, path: &Path, metadata: &std::fs::Metadata) -> Option<Arc<load::SourceFile>> {
+        let (stamp, file) = self.files.get(path)?;
+        (*stamp == Stamp::from(metadata)).then(|| Arc::clone(file))
     }
+
+    /// Keeps the files `loaded` read, and forgets files that are gone or no longer load;
+    /// returns the files and problems.
+    fn update(&mut self, loaded: load::Loaded) -> (Vec<Arc<load::SourceFile>>, Diagnostics) {
+        for (path, metadata, file) in loaded.read {
+            // Only a stamp taken before the read can vouch for what was read.
+            let stamp = Stamp::from(&metadata);
+            if Stamp::of(&path) == Some(stamp) {
+                self.files.insert(path, (stamp, file));
+            } else {
+                self.files.remove(&path);
+            }
+        }
+        if self.files.len() > loaded.files.len() {
+            let kept: std::collections::HashSet<usize> = loaded.files.iter().map(address).collect();
+            self.files
+                .retain(|_, (_, file)| kept.contains(&address(file)));
+        }
+        (loaded.files, loaded.diagnostics)
+    }
+
+    /// Each of `sources` checked against the schema: the last check of a file loaded
+    /// last time too, a new check for any other. Keeps the checks of `sources` only.
+    fn checked(
+        &mut self,
+        config: &Config,
+        sources: &[Arc<load::SourceFile>],
+    ) -> Vec<Arc<model::CheckedFile>> {
+        let checks = &self.checks;
+        let checked: Vec<Arc<model::CheckedFile>> = sources
+            .par_iter()
+            .map(|source| match checks.get(&address(source)) {
+                Some((_, checked)) => Arc::clone(checked),
+                None => Arc::new(model::check_file(config, source)),
+            })
+            .collect();
+        self.checks = sources
+            .iter()
+            .zip(&checked)
+            .map(|(source, checked)| (address(source), (Arc::clone(source), Arc::clone(checked))))
+            .collect();
+        checked
+    }
+}
+
+/// Where a shared file lives: its identity while it is shared.
+fn address(file: &Arc<load::SourceFile>) -> usize {
+    Arc::as_ptr(file) as usize
 }
 
 /// Pages to re-render, pages to remove, and the nodes whose cards changed.
@@ -432,7 +535,8 @@ fn page_path(node: &Node) -> String {
 }
 
 /// The pages an edit from `old` to `new` can change, or `None` when everything must be
-/// re-rendered.
+/// re-rendered. Parts of a node shared with the old graph (the same [`Arc`]) are equal
+/// without being compared.
 fn select(old: &Graph, new: &Graph) -> Option<Selection> {
     if old.nodes.len() != new.nodes.len()
         || old
@@ -444,27 +548,27 @@ fn select(old: &Graph, new: &Graph) -> Option<Selection> {
         return None;
     }
     let n = new.nodes.len();
+    let same_doc: Vec<bool> = (0..n)
+        .map(|i| Arc::ptr_eq(&old.nodes[i].doc, &new.nodes[i].doc))
+        .collect();
     let retitled: Vec<bool> = (0..n)
-        .map(|i| old.nodes[i].doc.title != new.nodes[i].doc.title)
+        .map(|i| !same_doc[i] && old.nodes[i].doc.title != new.nodes[i].doc.title)
         .collect();
-    let card_changed: Vec<bool> = (0..n)
-        .map(|i| card_changed(old, new, i, &retitled))
-        .collect();
+    let any_retitled = retitled.contains(&true);
     let mut selection = Selection::default();
-    let old_out = out_links(old);
-    let new_out = out_links(new);
     let mut any_card = false;
-    for i in 0..n {
+    for (i, &same_doc) in same_doc.iter().enumerate() {
         let (a, b) = (&old.nodes[i], &new.nodes[i]);
-        let page_changed = card_changed[i]
-            || a.content != b.content
-            || a.toc != b.toc
-            || a.doc.path != b.doc.path
+        let card_changed = card_changed(old, new, i, same_doc, any_retitled.then_some(&retitled));
+        let page_changed = card_changed
+            || (!Arc::ptr_eq(&a.content, &b.content) && a.content != b.content)
+            || (!Arc::ptr_eq(&a.toc, &b.toc) && a.toc != b.toc)
+            || (!same_doc && a.doc.path != b.doc.path)
             || old.backlinks[i] != new.backlinks[i];
         if page_changed {
             selection.pages.insert(page_path(b));
         }
-        if !card_changed[i] {
+        if !card_changed {
             continue;
         }
         selection.cards.push(i);
@@ -477,8 +581,8 @@ fn select(old: &Graph, new: &Graph) -> Option<Selection> {
             .iter()
             .chain(&new.backlinks[i])
             .flat_map(|g| g.docs.iter().copied())
-            .chain(old_out[i].iter().copied())
-            .chain(new_out[i].iter().copied());
+            .chain(old.targets_of(i))
+            .chain(new.targets_of(i));
         for j in related {
             selection.pages.insert(page_path(&new.nodes[j]));
         }
@@ -530,27 +634,37 @@ fn select(old: &Graph, new: &Graph) -> Option<Selection> {
 /// Whether node `i`'s card (what templates see of it on other pages, built by
 /// [`render::view::build_views`]) differs: its link (title; the URL follows from the id),
 /// summary, dates, tags, fields (which show the titles of the entries they refer to),
-/// and `referenced_by` (the fields through which others refer to it).
+/// and `referenced_by` (the fields through which others refer to it). `same_doc` tells
+/// that both nodes share their document; `retitled` marks the nodes whose title changed,
+/// when any did.
 ///
 /// `tests/serve.rs` fails when cards gain a key, so this comparison is kept complete.
-fn card_changed(old: &Graph, new: &Graph, i: DocIndex, retitled: &[bool]) -> bool {
+fn card_changed(
+    old: &Graph,
+    new: &Graph,
+    i: DocIndex,
+    same_doc: bool,
+    retitled: Option<&Vec<bool>>,
+) -> bool {
     let (a, b) = (&old.nodes[i], &new.nodes[i]);
-    let referenced_by = |g: &Graph| -> Vec<(Option<String>, Option<String>)> {
-        g.backlinks[i]
-            .iter()
-            .filter(|g| g.collection.is_some() && g.field.is_some())
-            .map(|g| (g.collection.clone(), g.field.clone()))
-            .collect()
-    };
-    retitled[i]
+    let doc_changed = !same_doc
+        && (a.doc.title != b.doc.title
+            || a.doc.summary != b.doc.summary
+            || a.doc.date != b.doc.date
+            || a.doc.updated != b.doc.updated
+            || a.doc.tags != b.doc.tags);
+    doc_changed
         || a.url != b.url
-        || a.doc.summary != b.doc.summary
-        || a.doc.date != b.doc.date
-        || a.doc.updated != b.doc.updated
-        || a.doc.tags != b.doc.tags
-        || a.fields != b.fields
-        || refers_to_any(&b.fields, retitled)
-        || referenced_by(old) != referenced_by(new)
+        || (!Arc::ptr_eq(&a.fields, &b.fields) && a.fields != b.fields)
+        || retitled.is_some_and(|marked| refers_to_any(&b.fields, marked))
+        || !referenced_by(old, i).eq(referenced_by(new, i))
+}
+
+/// The fields through which others refer to node `i`, as its card's `referenced_by`.
+fn referenced_by(graph: &Graph, i: DocIndex) -> impl Iterator<Item = (&String, &String)> {
+    graph.backlinks[i]
+        .iter()
+        .filter_map(|g| Some((g.collection.as_ref()?, g.field.as_ref()?)))
 }
 
 /// Whether any ref in `fields` (records included) points at a node marked in `marked`.
@@ -563,15 +677,95 @@ fn refers_to_any(fields: &[(String, Resolved)], marked: &[bool]) -> bool {
     })
 }
 
-/// For each node, the nodes whose backlinks list it (the nodes it refers to or links to).
-fn out_links(graph: &Graph) -> Vec<Vec<DocIndex>> {
-    let mut out = vec![Vec::new(); graph.nodes.len()];
-    for (target, groups) in graph.backlinks.iter().enumerate() {
-        for group in groups {
-            for &from in &group.docs {
-                out[from].push(target);
-            }
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> (tempfile::TempDir, Config) {
+        let tmp = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = tmp.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("site.yaml", "title: T\nbase_url: https://example.org/\n");
+        std::fs::create_dir_all(tmp.path().join("themes/default")).unwrap();
+        for (rel, text) in files {
+            write(rel, text);
         }
+        let config = load_config(&BuildOptions {
+            root: tmp.path().to_path_buf(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        })
+        .unwrap();
+        (tmp, config)
     }
-    out
+
+    fn load(config: &Config, cache: &mut SourceCache) -> Vec<Arc<load::SourceFile>> {
+        let loaded = load::load_content_with(config, &|path, metadata| cache.reuse(path, metadata));
+        let (sources, problems) = cache.update(loaded);
+        assert!(problems.is_empty(), "{problems}");
+        sources
+    }
+
+    #[test]
+    fn unchanged_files_are_shared_and_changed_ones_read_and_checked_again() {
+        let (tmp, config) = site(&[
+            ("content/_index.md", "---\ntitle: Home\n---\nHi.\n"),
+            ("content/about.md", "---\ntitle: About\n---\nA.\n"),
+        ]);
+        let mut cache = SourceCache::default();
+        let first = load(&config, &mut cache);
+        let first_checked = cache.checked(&config, &first);
+        std::fs::write(
+            tmp.path().join("content/about.md"),
+            "---\ntitle: About us\n---\nA.\n",
+        )
+        .unwrap();
+        let second = load(&config, &mut cache);
+        let second_checked = cache.checked(&config, &second);
+        assert!(
+            Arc::ptr_eq(&first[0], &second[0]),
+            "the home page is shared"
+        );
+        assert!(Arc::ptr_eq(&first_checked[0], &second_checked[0]));
+        assert!(!Arc::ptr_eq(&first[1], &second[1]), "the edit is read");
+        assert!(!Arc::ptr_eq(&first_checked[1], &second_checked[1]));
+        let about = second_checked[1].document.as_ref().unwrap();
+        assert_eq!(about.0.title, "About us");
+
+        std::fs::remove_file(tmp.path().join("content/about.md")).unwrap();
+        let third = load(&config, &mut cache);
+        assert_eq!(third.len(), 1);
+        assert_eq!(cache.files.len(), 1, "the removed file is forgotten");
+        cache.checked(&config, &third);
+        assert_eq!(cache.checks.len(), 1, "and so is its check");
+    }
+
+    #[test]
+    fn a_rebuild_with_the_same_files_keeps_the_graph() {
+        let (tmp, config) = site(&[("content/_index.md", "---\ntitle: Home\n---\nHi.\n")]);
+        let mut cache = SourceCache::default();
+        let mut stages = Vec::new();
+        let Ok(Front::Changed(graph, sources)) = front_half(&config, None, &mut cache, &mut stages)
+        else {
+            panic!("the first build makes a graph");
+        };
+        let previous = Some((&*graph, sources.as_slice()));
+        assert!(matches!(
+            front_half(&config, previous, &mut cache, &mut stages),
+            Ok(Front::Unchanged)
+        ));
+        std::fs::write(
+            tmp.path().join("content/_index.md"),
+            "---\ntitle: Home\n---\nHello.\n",
+        )
+        .unwrap();
+        assert!(matches!(
+            front_half(&config, previous, &mut cache, &mut stages),
+            Ok(Front::Changed(..))
+        ));
+    }
 }
