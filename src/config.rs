@@ -18,9 +18,7 @@ use crate::yaml_spans::{self, LimitError, PathSegment, SpanIndex};
 pub const COMMON_KEYS: [&str; 6] = ["title", "summary", "date", "updated", "tags", "draft"];
 
 /// Collection names the engine uses for its own pages.
-const RESERVED_NAMES: [&str; 7] = [
-    "tags", "timeline", "static", "search", "map", "pages", "pagefind",
-];
+const RESERVED_NAMES: [&str; 6] = ["tags", "timeline", "static", "search", "map", "pages"];
 
 /// `site.yaml` files larger than this are refused.
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;

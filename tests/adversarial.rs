@@ -447,15 +447,15 @@ fn symbolic_links_in_static_files_and_templates_are_refused() {
 #[test]
 fn pages_cannot_take_the_addresses_of_generated_pages() {
     let b = built();
-    for slug in ["map", "pagefind", "search", "tags", "timeline"] {
+    for slug in ["map", "search", "static", "tags", "timeline"] {
         b.site
             .write(&format!("content/{slug}.md"), "---\ntitle: Mine\n---\n");
     }
     b.refused(
         &[
             "content/map.md:2:1: error: page `map` would be published at the same address as the engine's or a collection's page",
-            "content/pagefind.md:2:1: error: page `pagefind` would be published at the same address as the engine's or a collection's page",
             "content/search.md:2:1: error: page `search` would be published at the same address as the engine's or a collection's page",
+            "content/static.md:2:1: error: page `static` would be published at the same address as the engine's or a collection's page",
             "content/tags.md:2:1: error: page `tags` would be published at the same address as the engine's or a collection's page",
             "content/timeline.md:2:1: error: page `timeline` would be published at the same address as the engine's or a collection's page",
         ],

@@ -24,7 +24,7 @@ use crate::yaml_spans::{PathSegment, SpanIndex};
 pub use date::{DateError, PartialDate};
 
 /// Names a page may not take because the engine or a collection uses the URL.
-const RESERVED_PAGE_SLUGS: [&str; 6] = ["tags", "timeline", "static", "search", "map", "pagefind"];
+const RESERVED_PAGE_SLUGS: [&str; 5] = ["tags", "timeline", "static", "search", "map"];
 
 /// An entry's identity: its collection and slug.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -30,6 +30,10 @@
 //! entry of a collection on every page (through `site.collections` or `get_entry`) are
 //! refreshed on those full rebuilds only.
 //!
+//! The [`render::Renderer`] (every card, the collections, the templates) is kept as well;
+//! an edit rebuilds only the cards it changed, so rendering one page costs about as much
+//! as that page.
+//!
 //! After a rebuild that rendered something, the sitemap, feed and timeline data are made
 //! again only when what they read changed ([`Generated::may_differ`]); the search index
 //! needs the text of every page, so it is rebuilt on full rebuilds only.
