@@ -56,8 +56,9 @@ fn main() {
         .next(Duration::from_secs(5))
         .expect("the current state");
 
+    // Body edits in a row, then title edits in a row, so that each save differs from
+    // the one before only in what it measures.
     let mut body_edits = Vec::new();
-    let mut title_edits = Vec::new();
     for i in 0..RUNS {
         let marker = format!("Latency probe {i}.");
         let edited = original.replacen("\n---\n", &format!("\n---\n{marker}\n\n"), 1);
@@ -69,6 +70,9 @@ fn main() {
             &url,
             &marker,
         ));
+    }
+    let mut title_edits = Vec::new();
+    for i in 0..RUNS {
         let marker = format!("Probe title {i}");
         let retitled = original
             .lines()
@@ -106,6 +110,9 @@ fn time_edit(
     url: &str,
     marker: &str,
 ) -> Duration {
+    // An editor does not save the instant a page has reloaded; a pause also lets the
+    // events of the last rebuild's own file reads pass.
+    std::thread::sleep(Duration::from_millis(500));
     let saved = Instant::now();
     save_like_an_editor(path, text);
     loop {
