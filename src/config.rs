@@ -20,6 +20,17 @@ pub const COMMON_KEYS: [&str; 6] = ["title", "summary", "date", "updated", "tags
 /// Collection names the engine uses for its own pages.
 const RESERVED_NAMES: [&str; 6] = ["tags", "timeline", "static", "search", "map", "pages"];
 
+/// The configuration of the site at `root` with default options; for unit tests of the
+/// stages, which build small sites in temporary folders.
+#[cfg(test)]
+pub(crate) fn test_config(root: &std::path::Path) -> Config {
+    load_config(&BuildOptions {
+        root: root.to_path_buf(),
+        ..BuildOptions::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// `site.yaml` files larger than this are refused.
 pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 

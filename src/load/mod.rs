@@ -746,13 +746,7 @@ mod tests {
             file.set_len(MAX_TOTAL_BYTES / 2 + 1).unwrap();
         }
         std::os::unix::fs::symlink("nowhere", root.join("content/d-link.md")).unwrap();
-        let config = crate::config::load_config(&crate::config::BuildOptions {
-            root: root.to_path_buf(),
-            output: None,
-            base_url: None,
-            drafts: false,
-        })
-        .unwrap();
+        let config = crate::config::test_config(root);
         let (files, problems) = load_content(&config);
         assert!(files.is_empty());
         let messages: Vec<String> = problems.iter().map(|d| d.to_string()).collect();

@@ -393,13 +393,7 @@ mod tests {
             "content/events/b.md",
             "---\ntitle: B\ndate: 2019\n---\nB.\n",
         );
-        let config = crate::config::load_config(&crate::config::BuildOptions {
-            root: root.to_path_buf(),
-            output: None,
-            base_url: None,
-            drafts: false,
-        })
-        .unwrap();
+        let config = crate::config::test_config(root);
         let (sources, problems) = crate::load::load_content(&config);
         assert!(problems.is_empty(), "{problems}");
         let model = crate::model::build_model(&config, sources).unwrap();

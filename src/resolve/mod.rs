@@ -851,7 +851,6 @@ pub type Drafts = BTreeMap<EntryId, PathBuf>;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{load_config, BuildOptions};
     use crate::{load, model};
 
     fn site() -> (tempfile::TempDir, Config) {
@@ -873,13 +872,7 @@ mod tests {
             std::fs::write(path, text).unwrap();
         }
         std::fs::create_dir_all(tmp.path().join("themes/default")).unwrap();
-        let config = load_config(&BuildOptions {
-            root: tmp.path().to_path_buf(),
-            output: None,
-            base_url: None,
-            drafts: false,
-        })
-        .unwrap();
+        let config = crate::config::test_config(tmp.path());
         (tmp, config)
     }
 

@@ -697,13 +697,7 @@ mod tests {
         for (rel, text) in files {
             write(rel, text);
         }
-        let config = load_config(&BuildOptions {
-            root: tmp.path().to_path_buf(),
-            output: None,
-            base_url: None,
-            drafts: false,
-        })
-        .unwrap();
+        let config = crate::config::test_config(tmp.path());
         (tmp, config)
     }
 
