@@ -379,6 +379,32 @@ fn slugs_and_paths_with_dots_and_slashes() {
 }
 
 #[test]
+fn thousands_of_unknown_refs_report_a_hundred_and_stop() {
+    let b = built();
+    let slugs: Vec<String> = (0..5000).map(|i| format!("nobody-{i}")).collect();
+    b.site.write(
+        "content/people/han-tao.md",
+        format!("---\ntitle: Han Tao\norgs: [{}]\n---\n", slugs.join(", ")),
+    );
+    let err = b.site.build(&b.site.public()).unwrap_err();
+    let lines: Vec<String> = err.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 101, "{}", lines[..3].join("\n"));
+    assert_eq!(
+        lines[0],
+        "content/people/han-tao.md:3:8: error: `orgs/nobody-0` does not exist"
+    );
+    assert!(
+        lines.iter().any(|l| l.ends_with(
+            "error: more than 100 problems in this file; the rest are not listed\n  = help: fix these first"
+        )),
+        "{}",
+        lines.join("\n")
+    );
+    assert_eq!(err.exit_code(), 1);
+    b.unchanged();
+}
+
+#[test]
 fn links_with_dots_and_slashes_stay_inside_the_site() {
     let b = built();
     b.site.write(

@@ -168,6 +168,9 @@ pub enum ResolveError {
     /// A link problem from the Markdown stage.
     #[error("{0}")]
     Link(String),
+    /// So many broken references in one file that the rest are not listed.
+    #[error("more than {0} problems in this file; the rest are not listed")]
+    TooManyProblems(usize),
 }
 
 /// Resolves references, renders Markdown and builds the timeline and tags.
@@ -449,10 +452,27 @@ fn resolve_fields(
                     });
                     Some(to)
                 }
+                // Capped like a text's problems: a list of thousands of unknown slugs
+                // would otherwise cost a did-you-mean search over every slug for each.
                 Err(error) => {
-                    let hint = index.entry_hint(&r.target, &error);
-                    problems
-                        .push(Diagnostic::content(path.to_path_buf(), r.at, error).with_hint(hint));
+                    match problems.len().cmp(&markdown::MAX_PROBLEMS) {
+                        std::cmp::Ordering::Less => {
+                            let hint = index.entry_hint(&r.target, &error);
+                            problems.push(
+                                Diagnostic::content(path.to_path_buf(), r.at, error)
+                                    .with_hint(hint),
+                            );
+                        }
+                        std::cmp::Ordering::Equal => problems.push(
+                            Diagnostic::content(
+                                path.to_path_buf(),
+                                r.at,
+                                ResolveError::TooManyProblems(markdown::MAX_PROBLEMS),
+                            )
+                            .with_hint(Some("fix these first".into())),
+                        ),
+                        std::cmp::Ordering::Greater => {}
+                    }
                     None
                 }
             }
