@@ -402,6 +402,24 @@ fn thousands_of_unknown_refs_report_a_hundred_and_stop() {
     );
     assert_eq!(err.exit_code(), 1);
     b.unchanged();
+
+    // Slugs that are not even valid stop at the schema check, capped the same way.
+    let bad: Vec<String> = (0..5000).map(|i| format!("Bad_{i}")).collect();
+    b.site.write(
+        "content/people/han-tao.md",
+        format!("---\ntitle: Han Tao\norgs: [{}]\n---\n", bad.join(", ")),
+    );
+    let err = b.site.build(&b.site.public()).unwrap_err();
+    let lines: Vec<String> = err.iter().map(ToString::to_string).collect();
+    assert_eq!(lines.len(), 101, "{}", lines[..3].join("\n"));
+    assert_eq!(
+        lines[0],
+        "content/people/han-tao.md:3:8: error: `Bad_0` is not a valid slug\n  = help: slugs look like `bad-0`"
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l.contains("more than 100 problems in this file")));
+    b.unchanged();
 }
 
 #[test]

@@ -161,6 +161,9 @@ pub struct Model {
 #[derive(Debug, Error, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ModelError {
+    /// So many problems in one file that the rest are not listed.
+    #[error("more than {0} problems in this file; the rest are not listed")]
+    TooManyProblems(usize),
     /// A key not declared for the collection.
     #[error("unknown key `{key}` for {what}")]
     UnknownKey {
@@ -322,13 +325,25 @@ impl Checker<'_> {
     }
 
     fn report(&mut self, path: &[PathSegment], error: ModelError, candidates: &[&str]) {
+        // A file's problems are capped like a text's: thousands of bad values would
+        // otherwise mean thousands of position lookups and hints, and a wall of errors.
+        let (error, hint) = match self.diagnostics.len().cmp(&crate::markdown::MAX_PROBLEMS) {
+            std::cmp::Ordering::Less => {
+                let hint = error.hint(candidates);
+                (error, hint)
+            }
+            std::cmp::Ordering::Equal => (
+                ModelError::TooManyProblems(crate::markdown::MAX_PROBLEMS),
+                Some("fix these first".to_string()),
+            ),
+            std::cmp::Ordering::Greater => return,
+        };
         let at = match &error {
             ModelError::UnknownKey { .. } => self.spans().key(path),
             _ => None,
         }
         .or_else(|| self.spans().best(path))
         .or(Some(Location::start()));
-        let hint = error.hint(candidates);
         self.diagnostics
             .push(Diagnostic::content(self.source.path.clone(), at, error).with_hint(hint));
     }
