@@ -9,7 +9,7 @@
 //! 4. [`resolve`]: references and links resolved both ways, Markdown rendered, timeline, tags;
 //! 5. [`render`]: tera templates over the graph, in parallel, into an in-memory output;
 //! 6. [`publish`]: sitemap, robots.txt, Atom feed, TimelineJS data, search index;
-//! 7. [`write`]: the output swapped into the output folder atomically.
+//! 7. [`write`](mod@write): the output swapped into the output folder atomically.
 //!
 //! Every stage collects all its problems as [`Diagnostic`]s before the run stops, so an
 //! editor sees every error of a build at once.
@@ -201,7 +201,7 @@ pub fn check(config: &Config) -> Result<(Report, check::CheckReport), Diagnostic
     check_with(config, &|_| {})
 }
 
-/// [`check`], telling `progress` what it is doing.
+/// [`check()`], telling `progress` what it is doing.
 pub fn check_with(
     config: &Config,
     progress: &(dyn Fn(Progress) + Sync),

@@ -1,7 +1,8 @@
 //! The only code that touches the output folder.
 //!
-//! A build renders into a temporary folder beside the output, then swaps it in with one
-//! atomic rename (`renameat2(RENAME_EXCHANGE)` on Linux), so a failed or killed build
+//! A build renders into a temporary folder beside the output ([`Staging`], which takes
+//! pages as the render threads finish them, through [`PageSink`]), then swaps it in with
+//! one atomic rename (`renameat2(RENAME_EXCHANGE)` on Linux), so a failed or killed build
 //! leaves the previous site exactly as it was. Dotfiles in the old output (a deploy
 //! worktree's `.git`, `.nojekyll`) and names listed under `keep:` are hard-linked into
 //! the new folder *before* the swap, so that at every moment the output folder is either
