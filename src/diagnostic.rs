@@ -215,6 +215,38 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// How many problems one file reports in one stage; the rest are summed up in one line.
+pub const MAX_PER_FILE: usize = 100;
+
+/// The line that stands for a file's problems beyond [`MAX_PER_FILE`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("{0} more problems in this file are not listed")]
+pub struct MoreProblems(pub usize);
+
+/// Keeps the first [`MAX_PER_FILE`] of one file's problems by position (in the order
+/// found where positions tie) and adds one problem at the first one dropped saying how
+/// many more there are. Each problem carries `T`, so that what is costly to work out
+/// (a did-you-mean search over every slug) can be done for the kept ones only.
+pub fn first_problems_of_file<T>(mut problems: Vec<(Diagnostic, T)>) -> Vec<(Diagnostic, T)>
+where
+    T: Default,
+{
+    if problems.len() <= MAX_PER_FILE {
+        return problems;
+    }
+    problems.sort_by_key(|(d, _)| d.location);
+    let dropped = problems.len() - MAX_PER_FILE;
+    let first_dropped = &problems[MAX_PER_FILE].0;
+    let more = Diagnostic {
+        message: MoreProblems(dropped).to_string(),
+        hint: Some("fix these first".into()),
+        ..first_dropped.clone()
+    };
+    problems.truncate(MAX_PER_FILE);
+    problems.push((more, T::default()));
+    problems
+}
+
 /// "did you mean `x`?" for the closest candidate, when one is close enough.
 pub fn did_you_mean<'a>(
     input: &str,
@@ -444,6 +476,35 @@ fn snippet(text: &str, loc: Location) -> Option<(String, usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_files_problems_are_cut_to_the_first_by_position() {
+        let at = |line| Diagnostic::content("f.md", Some(Location::new(line, 1)), "x");
+        // Found in reverse order of position, as a schema's order may find them.
+        let problems: Vec<(Diagnostic, u32)> = (1..=150)
+            .rev()
+            .map(|line| (at(line), line as u32))
+            .collect();
+        let kept = first_problems_of_file(problems);
+        assert_eq!(kept.len(), MAX_PER_FILE + 1);
+        assert_eq!(kept[0].1, 1);
+        assert_eq!(kept[99].1, 100);
+        assert_eq!(kept[100].0.location, Some(Location::new(101, 1)));
+        assert_eq!(
+            kept[100].0.message,
+            "50 more problems in this file are not listed"
+        );
+        assert_eq!(
+            kept[100].1, 0,
+            "the summary line carries nothing to work out"
+        );
+        let few = first_problems_of_file(vec![(at(9), 9), (at(2), 2)]);
+        assert_eq!(
+            few.iter().map(|p| p.1).collect::<Vec<_>>(),
+            [9, 2],
+            "untouched"
+        );
+    }
 
     #[test]
     fn location_counts_characters_not_bytes() {

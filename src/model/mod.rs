@@ -17,7 +17,7 @@ use serde_yaml::{Mapping, Value};
 use thiserror::Error;
 
 use crate::config::{Collection, Config, FieldKind, FieldSpec, COMMON_KEYS};
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{did_you_mean, first_problems_of_file, Diagnostic, Diagnostics, Location};
 use crate::load::{is_slug, odd_character, suggest_slug, SourceFile, SourceKind};
 use crate::yaml_spans::{PathSegment, SpanIndex};
 
@@ -161,9 +161,6 @@ pub struct Model {
 #[derive(Debug, Error, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum ModelError {
-    /// So many problems in one file that the rest are not listed.
-    #[error("more than {0} problems in this file; the rest are not listed")]
-    TooManyProblems(usize),
     /// A key not declared for the collection.
     #[error("unknown key `{key}` for {what}")]
     UnknownKey {
@@ -270,9 +267,11 @@ pub fn check_file(config: &Config, source: &SourceFile) -> CheckedFile {
     let document = checker
         .document(config)
         .map(|(doc, draft)| (Arc::new(doc), draft));
+    // Thousands of bad values in one file are a wall of errors, not help.
+    let listed = first_problems_of_file(diagnostics.into_iter().map(|d| (d, ())).collect());
     CheckedFile {
         document,
-        diagnostics: diagnostics.into_iter().collect(),
+        diagnostics: listed.into_iter().map(|(d, ())| d).collect(),
     }
 }
 
@@ -325,19 +324,7 @@ impl Checker<'_> {
     }
 
     fn report(&mut self, path: &[PathSegment], error: ModelError, candidates: &[&str]) {
-        // A file's problems are capped like a text's: thousands of bad values would
-        // otherwise mean thousands of position lookups and hints, and a wall of errors.
-        let (error, hint) = match self.diagnostics.len().cmp(&crate::markdown::MAX_PROBLEMS) {
-            std::cmp::Ordering::Less => {
-                let hint = error.hint(candidates);
-                (error, hint)
-            }
-            std::cmp::Ordering::Equal => (
-                ModelError::TooManyProblems(crate::markdown::MAX_PROBLEMS),
-                Some("fix these first".to_string()),
-            ),
-            std::cmp::Ordering::Greater => return,
-        };
+        let hint = error.hint(candidates);
         let at = match &error {
             ModelError::UnknownKey { .. } => self.spans().key(path),
             _ => None,

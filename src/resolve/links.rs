@@ -88,14 +88,17 @@ impl<'a> LinkIndex<'a> {
             ResolveError::Draft(_) => {
                 Some("build with `--drafts`, or remove `draft: true` from that entry".into())
             }
-            _ => {
-                let same_collection = self.docs.iter().filter_map(|d| match &d.id {
-                    DocId::Entry(e) if e.collection == id.collection => Some(e.slug.as_str()),
-                    _ => None,
-                });
-                did_you_mean(&id.slug, same_collection)
-            }
+            _ => self.unknown_entry_hint(id),
         }
+    }
+
+    /// "did you mean" the closest slug of the same collection.
+    pub fn unknown_entry_hint(&self, id: &EntryId) -> Option<String> {
+        let same_collection = self.docs.iter().filter_map(|d| match &d.id {
+            DocId::Entry(e) if e.collection == id.collection => Some(e.slug.as_str()),
+            _ => None,
+        });
+        did_you_mean(&id.slug, same_collection)
     }
 
     fn resolved(&self, i: DocIndex) -> ResolvedLink {

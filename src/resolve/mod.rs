@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::{Check, Collection, Config, FieldKind, FieldSpec, SortOrder};
-use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{first_problems_of_file, Diagnostic, Diagnostics, Location};
 use crate::markdown::{self, heading_slug, Heading, RenderOptions};
 use crate::model::{DocId, Document, EntryId, FieldValue, Model, PartialDate, Reference};
 
@@ -168,9 +168,6 @@ pub enum ResolveError {
     /// A link problem from the Markdown stage.
     #[error("{0}")]
     Link(String),
-    /// So many broken references in one file that the rest are not listed.
-    #[error("more than {0} problems in this file; the rest are not listed")]
-    TooManyProblems(usize),
 }
 
 /// Resolves references, renders Markdown and builds the timeline and tags.
@@ -286,14 +283,15 @@ pub fn resolve_links_reusing(
             let body = markdown::render(&doc.body, &resolver, options);
             let shift = doc.body_line - 1;
             for p in body.problems {
-                problems.push(
+                problems.push((
                     Diagnostic::content(
                         doc.path.clone(),
                         Some(p.at.shifted(shift)),
                         ResolveError::Link(p.message),
                     )
                     .with_hint(p.hint),
-                );
+                    None,
+                ));
             }
             for link in &body.links {
                 edges.push(Edge {
@@ -330,6 +328,14 @@ pub fn resolve_links_reusing(
                 toc: body.toc.into(),
                 fields: fields.into(),
             };
+            // The did-you-mean search over every slug, for the problems listed only.
+            let problems: Vec<Diagnostic> = first_problems_of_file(problems)
+                .into_iter()
+                .map(|(d, unknown)| match unknown {
+                    Some(id) => d.with_hint(resolver_base.unknown_entry_hint(&id)),
+                    None => d,
+                })
+                .collect();
             (node, problems, edges.into())
         })
         .collect();
@@ -421,6 +427,10 @@ struct Edge {
     at: Option<Location>,
 }
 
+/// A problem of one file, with the entry to look for near misses of when it is an
+/// unknown reference.
+type FileProblem = (Diagnostic, Option<EntryId>);
+
 #[allow(clippy::too_many_arguments)]
 fn resolve_fields(
     fields: &[(String, FieldValue)],
@@ -432,14 +442,14 @@ fn resolve_fields(
     from: DocIndex,
     path: &Path,
     edges: &mut Vec<Edge>,
-    problems: &mut Vec<Diagnostic>,
+    problems: &mut Vec<FileProblem>,
 ) -> Vec<(String, Resolved)> {
     let mut out = Vec::with_capacity(fields.len());
     for (name, value) in fields {
         let field_path = format!("{prefix}{name}");
         let reference = |r: &Reference,
                          edges: &mut Vec<Edge>,
-                         problems: &mut Vec<Diagnostic>|
+                         problems: &mut Vec<FileProblem>|
          -> Option<DocIndex> {
             match index.entry(&r.target) {
                 Ok(to) => {
@@ -452,27 +462,16 @@ fn resolve_fields(
                     });
                     Some(to)
                 }
-                // Capped like a text's problems: a list of thousands of unknown slugs
-                // would otherwise cost a did-you-mean search over every slug for each.
                 Err(error) => {
-                    match problems.len().cmp(&markdown::MAX_PROBLEMS) {
-                        std::cmp::Ordering::Less => {
-                            let hint = index.entry_hint(&r.target, &error);
-                            problems.push(
-                                Diagnostic::content(path.to_path_buf(), r.at, error)
-                                    .with_hint(hint),
-                            );
-                        }
-                        std::cmp::Ordering::Equal => problems.push(
-                            Diagnostic::content(
-                                path.to_path_buf(),
-                                r.at,
-                                ResolveError::TooManyProblems(markdown::MAX_PROBLEMS),
-                            )
-                            .with_hint(Some("fix these first".into())),
-                        ),
-                        std::cmp::Ordering::Greater => {}
-                    }
+                    // An unknown entry's hint is worked out later, if it is listed.
+                    let (hint, unknown) = match &error {
+                        ResolveError::UnknownEntry(id) => (None, Some(id.clone())),
+                        _ => (index.entry_hint(&r.target, &error), None),
+                    };
+                    problems.push((
+                        Diagnostic::content(path.to_path_buf(), r.at, error).with_hint(hint),
+                        unknown,
+                    ));
                     None
                 }
             }
@@ -483,10 +482,11 @@ fn resolve_fields(
                 let r = markdown::render_inline(source, resolver, options);
                 for p in r.problems {
                     // Positions inside a YAML string are approximate; point at the value.
-                    problems.push(
+                    problems.push((
                         Diagnostic::content(path.to_path_buf(), *at, ResolveError::Link(p.message))
                             .with_hint(p.hint),
-                    );
+                        None,
+                    ));
                 }
                 for link in r.links {
                     edges.push(Edge {
