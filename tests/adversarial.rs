@@ -518,6 +518,23 @@ fn symbolic_links_in_static_files_and_templates_are_refused() {
         ],
         1,
     );
+
+    // The folders themselves, linked to folders outside the site.
+    fs::remove_dir_all(root.join("static")).unwrap();
+    fs::remove_dir_all(root.join("templates")).unwrap();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let outside = elsewhere.path().to_path_buf();
+    fs::write(outside.join("secret.txt"), "secret").unwrap();
+    symlink(&outside, root.join("static")).unwrap();
+    symlink(&outside, root.join("templates")).unwrap();
+    let shown = outside.display();
+    b.refused(
+        &[
+            &format!("static: error: the static folder is a symbolic link, and casefile does not follow symbolic links: make it a folder\n  = help: it points outside the site, to `{shown}`"),
+            &format!("templates: error: the templates folder is a symbolic link, and casefile does not follow symbolic links: make it a folder\n  = help: it points outside the site, to `{shown}`"),
+        ],
+        1,
+    );
 }
 
 #[test]

@@ -90,7 +90,11 @@ fn collect(
     if !dir.is_dir() {
         return;
     }
-    for item in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    let walk = WalkDir::new(dir)
+        .follow_links(false)
+        .follow_root_links(false)
+        .sort_by_file_name();
+    for item in walk {
         let Ok(item) = item else { continue };
         let rel: Vec<String> = item
             .path()
@@ -102,15 +106,15 @@ fn collect(
         if rel.iter().any(|p| p.starts_with('.')) {
             continue;
         }
-        if item.depth() > 0 && item.path_is_symlink() {
+        if item.path_is_symlink() {
             // Following it could publish any file the build can read (`/etc/passwd`).
+            let message = match item.depth() {
+                0 => "the static folder is a symbolic link, and casefile does not follow symbolic links: make it a folder",
+                _ => "symbolic links are not followed in static files: copy the file instead",
+            };
             problems.push(
-                Diagnostic::content(
-                    relative_to(item.path(), root),
-                    None,
-                    "symbolic links are not followed in static files: copy the file instead",
-                )
-                .with_hint(crate::load::symlink_hint(item.path(), root)),
+                Diagnostic::content(relative_to(item.path(), root), None, message)
+                    .with_hint(crate::load::symlink_hint(item.path(), root)),
             );
             continue;
         }

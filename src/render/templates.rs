@@ -27,6 +27,9 @@ pub enum TemplateError {
     /// A symbolic link among the templates.
     #[error("symbolic links are not followed in templates: copy the file instead")]
     Symlink,
+    /// A templates folder that is a symbolic link.
+    #[error("the templates folder is a symbolic link, and casefile does not follow symbolic links: make it a folder")]
+    SymlinkFolder,
     /// No template for a kind of page.
     #[error("no template for {what}: add one of {names}")]
     Missing {
@@ -133,7 +136,11 @@ fn collect(
     if !dir.is_dir() {
         return;
     }
-    for item in WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+    let walk = WalkDir::new(dir)
+        .follow_links(false)
+        .follow_root_links(false)
+        .sort_by_file_name();
+    for item in walk {
         let Ok(item) = item else { continue };
         let name = item
             .path()
@@ -146,9 +153,13 @@ fn collect(
         if name.starts_with('.') || name.contains("/.") {
             continue;
         }
-        if item.depth() > 0 && item.path_is_symlink() {
+        if item.path_is_symlink() {
+            let error = match item.depth() {
+                0 => TemplateError::SymlinkFolder,
+                _ => TemplateError::Symlink,
+            };
             diagnostics.push(
-                Diagnostic::content(relative_to(item.path(), root), None, TemplateError::Symlink)
+                Diagnostic::content(relative_to(item.path(), root), None, error)
                     .with_hint(crate::load::symlink_hint(item.path(), root)),
             );
             continue;
