@@ -7,7 +7,8 @@
 //! 2. [`load`]: `content/` files split into front matter and body, YAML with positions;
 //! 3. [`model`]: front matter checked against the schemas into typed documents;
 //! 4. [`resolve`]: references and links resolved both ways, Markdown rendered, timeline, tags;
-//! 5. [`render`]: tera templates over the graph, in parallel, into an in-memory output;
+//! 5. [`render`]: tera templates over the graph, in parallel, into an output in memory or
+//!    straight into the build folder;
 //! 6. [`publish`]: sitemap, robots.txt, Atom feed, TimelineJS data, search index;
 //! 7. [`write`](mod@write): the output swapped into the output folder atomically.
 //!
@@ -81,7 +82,7 @@ pub fn render_in_memory_with(
 ) -> Result<(Output, Report), Diagnostics> {
     let started = Instant::now();
     let graph = link_site(config, progress)?;
-    let output = render_site(config, &graph, progress, None)?;
+    let output = render_and_publish(config, &graph, progress, None)?;
     let report = report(config, &graph, &output, started);
     Ok((output, report))
 }
@@ -108,7 +109,7 @@ fn link_site(
 }
 
 /// Render and publish, handing pages to `sink` when given.
-fn render_site(
+fn render_and_publish(
     config: &Config,
     graph: &resolve::Graph,
     progress: &(dyn Fn(Progress) + Sync),
@@ -185,8 +186,19 @@ pub fn build_with(
     let graph = link_site(config, progress)?;
     // Pages go to the temporary folder as they are rendered rather than all being held
     // in memory until the end (at 10,000 entries, 118 MB less at the peak).
-    let staging = write::Staging::create(config)?;
-    let output = render_site(config, &graph, progress, Some(&staging))?;
+    let staging = write::Staging::create(config);
+    let sink = staging.as_ref().ok().map(|s| s as &dyn render::PageSink);
+    // Without a build folder the pages are still rendered (in memory), so that template
+    // errors are reported together with the output folder's problem.
+    let rendered = render_and_publish(config, &graph, progress, sink);
+    let (staging, output) = match (staging, rendered) {
+        (Ok(staging), Ok(output)) => (staging, output),
+        (Err(mut problems), Err(more)) => {
+            problems.extend(more);
+            return Err(problems.sorted());
+        }
+        (Err(problems), Ok(_)) | (Ok(_), Err(problems)) => return Err(problems),
+    };
     progress(Progress::Stage("writing"));
     let written = staging.finish(&output)?;
     let mut report = report(config, &graph, &output, started);

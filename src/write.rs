@@ -66,22 +66,21 @@ pub struct WriteSummary {
     pub bytes: u64,
 }
 
-/// Writes `output` to the configured folder, atomically replacing the previous build.
-pub fn write_output(config: &Config, output: &Output) -> Result<WriteSummary, Diagnostics> {
-    Staging::create(config)?.finish(output)
-}
-
 /// A build's temporary folder beside the output: filled (pages may arrive while they are
 /// still being rendered, through [`PageSink`]), then swapped in by [`Staging::finish`].
 /// Dropped unfinished, it removes itself and the output stays as it was.
 pub struct Staging {
     /// The output folder, as configured (for diagnostics).
     output: PathBuf,
+    /// The output folder, absolute.
     target: PathBuf,
+    /// The temporary folder beside it, `.<name>.casefile-tmp-<pid>`.
     dir: PathBuf,
+    /// Names in the previous output to carry over (besides dotfiles).
     keep: Vec<String>,
     /// Folders already created below `dir`, so each page costs one `mkdir` at most.
     folders: Mutex<HashSet<PathBuf>>,
+    /// Whether `dir` was swapped in (then it must not be removed on drop).
     finished: bool,
 }
 

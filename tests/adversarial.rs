@@ -666,6 +666,19 @@ fn an_output_folder_that_is_a_file() {
     assert_eq!(err.exit_code(), 2);
     assert_eq!(fs::read_to_string(&out).unwrap(), "a file\n");
     assert_eq!(site.tmp_names(), ["public", "site"]);
+
+    // A template error is reported with it, not hidden behind it.
+    site.write("templates/page.html", case("unknown-function.html"));
+    let err = site.build(&out).unwrap_err();
+    assert_eq!(
+        listed(&err),
+        format!(
+            "{}: error: the output path exists and is not a folder\ntemplates/page.html:3:10: error: Unknown function `nope`",
+            out.display()
+        )
+    );
+    assert_eq!(err.exit_code(), 2);
+    assert_eq!(site.tmp_names(), ["public", "site"]);
 }
 
 #[test]

@@ -4,9 +4,10 @@
 //! Runs after rendering and adds files to the in-memory [`Output`]; it never writes to
 //! disk (the write stage does) and never changes a rendered page. The search index reads
 //! only the graph, so a build makes it *before* rendering ([`search_index`]): its
-//! per-document word maps are then freed before the rendered pages pile up. Every text that came
-//! from content is escaped for its format: XML text for the feed and sitemap (no raw
-//! markup inside CDATA), `\u003c`-escaped JSON for the timeline.
+//! per-document word maps are then freed before the rendered pages pile up.
+//!
+//! Every text that came from content is escaped for its format: XML text for the feed
+//! and sitemap (no raw markup inside CDATA), `\u003c`-escaped JSON for the timeline.
 
 mod search;
 
@@ -83,7 +84,8 @@ pub fn page_paths<'a>(paths: impl IntoIterator<Item = &'a String>) -> Vec<String
         .collect()
 }
 
-/// A file made from the graph alone (the search index, which reads every page, aside).
+/// A file made from a few parts of the graph (the search index, which reads every
+/// document, aside).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Generated {
     /// `sitemap.xml`: every page, with its last change.

@@ -187,30 +187,43 @@ impl Renderer {
     ) -> Result<Output, Diagnostics> {
         let shared = SharedValues::default();
         let templates = &self.templates;
+        // A full disk is one problem, not one per page: the first failure to store a page
+        // is kept, and the pages not rendered yet are skipped.
+        let sink_failure: OnceLock<Diagnostic> = OnceLock::new();
         let rendered: Vec<Result<(String, Page), Diagnostic>> = page_jobs(config, graph)
             .into_par_iter()
             .filter(|job| select(&job.path))
             .filter(|job| !job.optional || templates.pick(&job.templates).is_some())
-            .map(|job| {
+            .filter_map(|job| {
+                if sink_failure.get().is_some() {
+                    return None;
+                }
                 let context = self.context(config, graph, &shared, &job.kind);
-                let (path, bytes) = render_job(templates, job, &context)?;
+                let (path, bytes) = match render_job(templates, job, &context) {
+                    Ok(page) => page,
+                    Err(d) => return Some(Err(d)),
+                };
                 match sink {
-                    Some(sink) => {
-                        sink.put(&path, &bytes)?;
-                        Ok((path, Page::Streamed(bytes.len() as u64)))
-                    }
+                    Some(sink) => match sink.put(&path, &bytes) {
+                        Ok(()) => Some(Ok((path, Page::Streamed(bytes.len() as u64)))),
+                        Err(d) => {
+                            let _ = sink_failure.set(d);
+                            None
+                        }
+                    },
                     None => {
                         // A page kept in memory stays there until the end: give back the
                         // unused capacity (a 16 KiB start that doubled to 32 KiB wastes
                         // half). 40 MB less peak RSS at 10k pages.
                         let mut bytes = bytes;
                         bytes.shrink_to_fit();
-                        Ok((path, Page::Held(bytes)))
+                        Some(Ok((path, Page::Held(bytes))))
                     }
                 }
             })
             .collect();
         let mut diagnostics = Diagnostics::new();
+        diagnostics.extend(sink_failure.into_inner());
         diagnostics.extend(self.asset_problems.iter().cloned());
         let mut output = Output::default();
         for result in rendered {
@@ -337,21 +350,6 @@ impl SharedValues {
         self.map
             .get_or_init(|| Value::safe_string(&map::relationship_map(config, graph)))
     }
-}
-
-/// Renders every page of the site and gathers static files.
-pub fn render_site(config: &Config, graph: &Graph) -> Result<Output, Diagnostics> {
-    render_pages(config, graph, &|_| true)
-}
-
-/// Renders only the pages whose output path `select` accepts (static files are always
-/// gathered).
-pub fn render_pages(
-    config: &Config,
-    graph: &Graph,
-    select: &(dyn Fn(&str) -> bool + Sync),
-) -> Result<Output, Diagnostics> {
-    Renderer::new(config, graph)?.render(config, graph, select, None)
 }
 
 fn render_job(
@@ -622,4 +620,72 @@ fn register_functions(
             Ok(Value::from(map))
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    fn fixture_graph() -> (Config, Graph) {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
+        let config = crate::config::test_config(&root);
+        let (sources, problems) = crate::load::load_content(&config);
+        assert!(problems.is_empty(), "{problems}");
+        let model = crate::model::build_model(&config, sources).unwrap();
+        let graph = crate::resolve::resolve_links(&config, model).unwrap();
+        (config, graph)
+    }
+
+    /// Counts the pages it is given, and fails on every one after the first `ok`.
+    struct CountingSink {
+        ok: usize,
+        seen: AtomicUsize,
+    }
+
+    impl PageSink for CountingSink {
+        fn put(&self, path: &str, _: &[u8]) -> Result<(), Diagnostic> {
+            match self.seen.fetch_add(1, Ordering::SeqCst) < self.ok {
+                true => Ok(()),
+                false => Err(Diagnostic::config(
+                    "public",
+                    None,
+                    format!("disk full at {path}"),
+                )),
+            }
+        }
+    }
+
+    #[test]
+    fn pages_handed_to_a_sink_are_not_kept() {
+        let (config, graph) = fixture_graph();
+        let renderer = Renderer::new(&config, &graph).unwrap();
+        let sink = CountingSink {
+            ok: usize::MAX,
+            seen: AtomicUsize::new(0),
+        };
+        let output = renderer
+            .render(&config, &graph, &|_| true, Some(&sink))
+            .unwrap();
+        assert!(output.pages > 10);
+        assert_eq!(sink.seen.load(Ordering::SeqCst), output.pages);
+        assert_eq!(output.streamed.len(), output.pages);
+        assert!(output.files.keys().all(|p| !p.ends_with(".html")));
+    }
+
+    #[test]
+    fn a_failing_sink_is_one_problem_not_one_per_page() {
+        let (config, graph) = fixture_graph();
+        let renderer = Renderer::new(&config, &graph).unwrap();
+        let sink = CountingSink {
+            ok: 2,
+            seen: AtomicUsize::new(0),
+        };
+        let problems = renderer
+            .render(&config, &graph, &|_| true, Some(&sink))
+            .unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems}");
+        assert!(problems.to_string().contains("disk full at"), "{problems}");
+    }
 }

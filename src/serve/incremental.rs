@@ -17,18 +17,18 @@
 //! - a node whose *card* changed (what templates see of it on other pages: title, URL,
 //!   summary, dates, tags, fields with the titles of the entries they refer to, and the
 //!   fields through which others refer to it) also re-renders every page that shows the
-//!   card: the
-//!   entries that refer to it and that it refers to (before and after the edit), its
-//!   collection index, the tag pages it carries or carried, the home page, the timeline,
-//!   the map and the search page (which lists every entry without JavaScript);
+//!   card: the entries that refer to it and that it refers to (before and after the
+//!   edit), its collection index, the tag pages it carries or carried, the home page, the
+//!   timeline, the map and the search page (which lists every entry without JavaScript);
 //! - a tag that gained or lost entries re-renders the tag index; a tag that lost its
 //!   last entry has its page removed.
 //!
 //! Everything is re-rendered after a change to templates, static files or `site.yaml`,
 //! when documents were added or removed, and when a standalone page's card changed
-//! (every page lists the standalone pages in `site.pages`). Templates that show every
-//! entry of a collection on every page (through `site.collections` or `get_entry`) are
-//! refreshed on those full rebuilds only.
+//! (every page lists the standalone pages in `site.pages`). What a theme shows of the
+//! whole site on *entry* pages (every entry of a collection through `site.collections`,
+//! `collection.entries` or `get_entry`; the tag list and counts through `site.tags`) is
+//! refreshed on those full rebuilds only; the default theme shows none of it there.
 //!
 //! The [`render::Renderer`] (every card, the collections, the templates) is kept as well;
 //! an edit rebuilds only the cards it changed, so rendering one page costs about as much
@@ -36,7 +36,8 @@
 //!
 //! After a rebuild that rendered something, the sitemap, feed and timeline data are made
 //! again only when what they read changed ([`Generated::may_differ`]); the search index
-//! needs the text of every page, so it is rebuilt on full rebuilds only.
+//! reads every document (about 0.4 s at 10,000 entries), so it is rebuilt on full
+//! rebuilds only.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -273,7 +274,7 @@ impl Incremental {
         let Selection {
             pages,
             removed,
-            cards,
+            changed_cards,
         } = selection;
         let mut rebuild = Rebuild::default();
         let rendering = Instant::now();
@@ -281,7 +282,7 @@ impl Incremental {
         // renderer always matches the graph kept beside it.
         let renderer = match self.renderer.take() {
             Some(mut renderer) => {
-                renderer.refresh_cards(config, graph, &cards);
+                renderer.refresh_cards(config, graph, &changed_cards);
                 renderer
             }
             None => render::Renderer::new(config, graph)?,
@@ -531,7 +532,7 @@ fn address(file: &Arc<load::SourceFile>) -> usize {
 struct Selection {
     pages: BTreeSet<String>,
     removed: BTreeSet<String>,
-    cards: Vec<DocIndex>,
+    changed_cards: Vec<DocIndex>,
 }
 
 fn page_path(node: &Node) -> String {
@@ -575,7 +576,7 @@ fn select(old: &Graph, new: &Graph) -> Option<Selection> {
         if !card_changed {
             continue;
         }
-        selection.cards.push(i);
+        selection.changed_cards.push(i);
         if matches!(b.doc.id, DocId::Page(_)) {
             // Every page lists the standalone pages.
             return None;
