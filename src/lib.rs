@@ -127,7 +127,7 @@ fn render_and_publish(
     let renderer = render::Renderer::new(config, graph)?;
     let mut output = renderer.render(config, graph, &on_page, sink)?;
     progress(Progress::Stage("publishing"));
-    publish::publish_with(config, graph, &mut output, search)?;
+    publish::publish_with(config, graph, &mut output, search);
     Ok(output)
 }
 

@@ -18,7 +18,6 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::diagnostic::Diagnostics;
 use crate::model::{DocId, PartialDate};
 use crate::render::structured::json_for_html;
 use crate::render::Output;
@@ -43,18 +42,13 @@ pub fn search_index(config: &Config, graph: &Graph) -> SearchIndex {
 }
 
 /// Adds the sitemap, robots.txt, feed, timeline JSON and search index to `output`.
-pub fn publish(config: &Config, graph: &Graph, output: &mut Output) -> Result<(), Diagnostics> {
+pub fn publish(config: &Config, graph: &Graph, output: &mut Output) {
     let index = search_index(config, graph);
     publish_with(config, graph, output, index)
 }
 
 /// [`publish`], with a search index made beforehand.
-pub fn publish_with(
-    config: &Config,
-    graph: &Graph,
-    output: &mut Output,
-    index: SearchIndex,
-) -> Result<(), Diagnostics> {
+pub fn publish_with(config: &Config, graph: &Graph, output: &mut Output, index: SearchIndex) {
     let pages: Vec<String> = output
         .paths()
         .into_iter()
@@ -72,7 +66,6 @@ pub fn publish_with(
         }
     }
     output.files.extend(index.files);
-    Ok(())
 }
 
 /// The pages among `paths` (sorted output paths), as the sitemap lists them.

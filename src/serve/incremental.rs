@@ -237,7 +237,7 @@ impl Incremental {
             .filter(|file| output.files.contains_key(file.path()))
             .collect();
         if self.publish {
-            publish::publish(config, graph, &mut output)?;
+            publish::publish(config, graph, &mut output);
         }
         stages.push(("publish", publishing.elapsed()));
         let mut rendered: Vec<String> = asked.into_inner().expect("not poisoned");
