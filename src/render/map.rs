@@ -3,6 +3,7 @@
 
 use std::fmt::Write;
 
+use super::html_escape;
 use crate::config::Config;
 use crate::resolve::Graph;
 
@@ -12,13 +13,6 @@ const ROW_HEIGHT: usize = 34;
 const NODE_HEIGHT: usize = 26;
 const TOP: usize = 44;
 const MAX_LABEL: usize = 26;
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    // Writing into a String cannot fail.
-    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
-    out
-}
 
 fn shorten(title: &str) -> String {
     if title.chars().count() <= MAX_LABEL {
@@ -75,7 +69,7 @@ pub fn relationship_map(config: &Config, graph: &Graph) -> String {
         let _ = write!(
             svg,
             r#"<text class="column-title" x="{x}" y="24">{}</text>"#,
-            escape(title)
+            html_escape(title)
         );
     }
     svg.push_str(r#"<g class="edges" aria-hidden="true">"#);
@@ -120,11 +114,11 @@ pub fn relationship_map(config: &Config, graph: &Graph) -> String {
         let _ = write!(
             svg,
             r#"<a class="node" href="{}"><title>{}</title><rect x="{x}" y="{top}" width="{COLUMN_WIDTH}" height="{NODE_HEIGHT}" rx="5"/><text x="{}" y="{}">{}</text></a>"#,
-            escape(&node.url),
-            escape(&node.doc.title),
+            html_escape(&node.url),
+            html_escape(&node.doc.title),
             x + 8,
             y + 4,
-            escape(&shorten(&node.doc.title)),
+            html_escape(&shorten(&node.doc.title)),
         );
     }
     svg.push_str("</svg>");

@@ -68,6 +68,14 @@ impl Output {
     }
 }
 
+/// Text escaped for HTML element content and quoted attributes (`&`, `<`, `>`, `"`, `'`).
+pub fn html_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing into a String cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
 /// Takes rendered pages as they are produced, from several threads at once (the build
 /// writes them to its temporary folder).
 pub trait PageSink: Sync {

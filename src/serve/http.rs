@@ -15,6 +15,7 @@ use serde::Serialize;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
 use super::incremental::Files;
+use crate::render::html_escape;
 
 /// Where pages subscribe to rebuild events.
 pub const EVENTS_PATH: &str = "/__casefile/events";
@@ -263,22 +264,6 @@ pub fn inject_script(html: &[u8], build: &str) -> Vec<u8> {
     out.extend_from_slice(&html[..at]);
     out.extend_from_slice(tag.as_bytes());
     out.extend_from_slice(&html[at..]);
-    out
-}
-
-/// Escapes text for HTML element content and quoted attributes.
-pub fn html_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
     out
 }
 
