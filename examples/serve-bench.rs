@@ -7,7 +7,10 @@
 //! cargo run --release --example serve-bench -- /tmp/corpus-10k [content/people/<slug>.md]
 //! ```
 
-use std::path::PathBuf;
+mod edit_probe;
+
+use edit_probe::EditTarget;
+
 use std::time::{Duration, Instant};
 
 use casefile::serve::{Change, Incremental, Rebuild};
@@ -16,14 +19,10 @@ use casefile::BuildOptions;
 const RUNS: usize = 5;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let root = PathBuf::from(args.next().expect("usage: serve-bench SITE [ENTRY]"));
-    let entry = args
-        .next()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| first_entry(&root));
-    let path = root.join(&entry);
-    let original = std::fs::read_to_string(&path).expect("the entry is readable");
+    let target = EditTarget::from_args("serve-bench SITE [ENTRY]");
+    let EditTarget {
+        root, entry, path, ..
+    } = &target;
 
     let mut site = Incremental::new(BuildOptions {
         root: root.clone(),
@@ -42,38 +41,19 @@ fn main() {
 
     report("no change", &measure(&mut site, |_| {}));
 
-    let edited = |i: usize| original.replacen("\n---\n", &format!("\n---\nEdit {i}.\n\n"), 1);
     report(
         &format!("body edit of {}", entry.display()),
-        &measure(&mut site, |i| std::fs::write(&path, edited(i)).unwrap()),
+        &measure(&mut site, |i| {
+            std::fs::write(path, target.with_body_line(&format!("Edit {i}."))).unwrap()
+        }),
     );
-    let retitled = |i: usize| {
-        original
-            .lines()
-            .map(|l| match l.starts_with("title: ") {
-                true => format!("title: Edited title {i}"),
-                false => l.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n"
-    };
     report(
         &format!("title edit of {}", entry.display()),
-        &measure(&mut site, |i| std::fs::write(&path, retitled(i)).unwrap()),
+        &measure(&mut site, |i| {
+            std::fs::write(path, target.with_title(&format!("Edited title {i}"))).unwrap()
+        }),
     );
-    std::fs::write(&path, &original).unwrap();
-}
-
-fn first_entry(root: &std::path::Path) -> PathBuf {
-    let dir = root.join("content/people");
-    let mut names: Vec<_> = std::fs::read_dir(&dir)
-        .expect("content/people")
-        .filter_map(|e| e.ok()?.file_name().into_string().ok())
-        .filter(|n| n.ends_with(".md") && !n.starts_with('_'))
-        .collect();
-    names.sort();
-    PathBuf::from("content/people").join(&names[names.len() / 2])
+    std::fs::write(path, &target.original).unwrap();
 }
 
 fn measure(site: &mut Incremental, edit: impl Fn(usize)) -> Vec<Rebuild> {

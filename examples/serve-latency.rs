@@ -13,28 +13,28 @@
 //! The time includes the watcher's 100 ms debounce, which lets an editor's burst of
 //! file events become one rebuild.
 
+mod edit_probe;
+
+use edit_probe::EditTarget;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const RUNS: usize = 7;
 
 fn main() {
-    let mut args = std::env::args().skip(1);
-    let root = PathBuf::from(args.next().expect("usage: serve-latency SITE [ENTRY]"));
-    let entry = args
-        .next()
-        .map(PathBuf::from)
-        .unwrap_or_else(|| first_entry(&root));
-    let path = root.join(&entry);
-    let original = std::fs::read_to_string(&path).expect("the entry is readable");
+    let target = EditTarget::from_args("serve-latency SITE [ENTRY]");
+    let EditTarget {
+        root, entry, path, ..
+    } = &target;
     let url = format!(
         "/{}/",
         entry
             .strip_prefix("content")
-            .unwrap_or(&entry)
+            .unwrap_or(entry)
             .with_extension("")
             .display()
     );
@@ -46,7 +46,7 @@ fn main() {
         .expect("target/<profile>/examples")
         .join("casefile");
     let started = Instant::now();
-    let mut server = Server::start(&binary, &root);
+    let mut server = Server::start(&binary, root);
     println!(
         "first build and start: {:.0} ms",
         started.elapsed().as_secs_f64() * 1000.0
@@ -61,11 +61,11 @@ fn main() {
     let mut body_edits = Vec::new();
     for i in 0..RUNS {
         let marker = format!("Latency probe {i}.");
-        let edited = original.replacen("\n---\n", &format!("\n---\n{marker}\n\n"), 1);
+        let edited = target.with_body_line(&marker);
         body_edits.push(time_edit(
             &server,
             &mut events,
-            &path,
+            path,
             &edited,
             &url,
             &marker,
@@ -74,25 +74,17 @@ fn main() {
     let mut title_edits = Vec::new();
     for i in 0..RUNS {
         let marker = format!("Probe title {i}");
-        let retitled = original
-            .lines()
-            .map(|l| match l.starts_with("title: ") {
-                true => format!("title: {marker}"),
-                false => l.to_string(),
-            })
-            .collect::<Vec<_>>()
-            .join("\n")
-            + "\n";
+        let retitled = target.with_title(&marker);
         title_edits.push(time_edit(
             &server,
             &mut events,
-            &path,
+            path,
             &retitled,
             &url,
             &marker,
         ));
     }
-    save_like_an_editor(&path, &original);
+    save_like_an_editor(path, &target.original);
     events.next(Duration::from_secs(30));
     server.stop();
 
@@ -145,20 +137,6 @@ fn save_like_an_editor(path: &Path, text: &str) {
     let tmp = path.with_extension("md.tmp~");
     std::fs::write(&tmp, text).expect("writable");
     std::fs::rename(&tmp, path).expect("renamed");
-}
-
-fn first_entry(root: &Path) -> PathBuf {
-    let mut names: Vec<PathBuf> = std::fs::read_dir(root.join("content/people"))
-        .expect("content/people")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && !p.ends_with("_index.md"))
-        .collect();
-    names.sort();
-    names[names.len() / 2]
-        .strip_prefix(root)
-        .expect("inside")
-        .to_path_buf()
 }
 
 struct Server {
