@@ -411,6 +411,24 @@ fn exchange_by_renames(a: &Path, b: &Path) -> Result<(), WriteError> {
 mod tests {
     use super::*;
 
+    /// A temporary folder holding an empty site folder; the output goes beside it.
+    fn site_and_output() -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("public");
+        let root = dir.path().join("site");
+        fs::create_dir_all(&root).unwrap();
+        (dir, target, root)
+    }
+
+    /// The names directly inside `dir`.
+    fn names_in(dir: &Path) -> Vec<OsString> {
+        fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect()
+    }
+
     fn output(files: &[(&str, &str)]) -> Output {
         Output {
             files: files
@@ -424,10 +442,7 @@ mod tests {
 
     #[test]
     fn replaces_the_old_site_and_keeps_dotfiles_and_listed_names() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("public");
-        let root = dir.path().join("site");
-        fs::create_dir_all(&root).unwrap();
+        let (dir, target, root) = site_and_output();
         write_into(
             &target,
             &[],
@@ -455,11 +470,7 @@ mod tests {
             fs::read_to_string(target.join("CNAME")).unwrap(),
             "example.org"
         );
-        let leftovers: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
+        let leftovers = names_in(dir.path());
         assert_eq!(leftovers.len(), 2, "{leftovers:?}");
     }
 
@@ -473,10 +484,7 @@ mod tests {
 
     #[test]
     fn streamed_pages_land_beside_the_files_held_in_memory() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("public");
-        let root = dir.path().join("site");
-        fs::create_dir_all(&root).unwrap();
+        let (dir, target, root) = site_and_output();
         let mut staging = Staging::at(&target, &[], &root).unwrap();
         staging.put("people/a/index.html", b"page a").unwrap();
         staging.put("people/b/index.html", b"page b").unwrap();
@@ -495,10 +503,7 @@ mod tests {
 
     #[test]
     fn an_unfinished_build_folder_removes_itself_and_leaves_the_output() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("public");
-        let root = dir.path().join("site");
-        fs::create_dir_all(&root).unwrap();
+        let (dir, target, root) = site_and_output();
         write_into(&target, &[], &output(&[("index.html", "one")]), &root).unwrap();
         let staging = Staging::at(&target, &[], &root).unwrap();
         staging.put("index.html", b"two").unwrap();
@@ -507,11 +512,7 @@ mod tests {
             fs::read_to_string(target.join("index.html")).unwrap(),
             "one"
         );
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
+        let names = names_in(dir.path());
         assert_eq!(names.len(), 2, "only the site and the output: {names:?}");
     }
 
@@ -534,10 +535,7 @@ mod tests {
 
     #[test]
     fn kept_files_in_a_killed_builds_leftovers_are_rescued() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("public");
-        let root = dir.path().join("site");
-        fs::create_dir_all(&root).unwrap();
+        let (dir, target, root) = site_and_output();
         write_into(&target, &[], &output(&[("index.html", "one")]), &root).unwrap();
         // A build killed by an older layout, after the swap: the old site, with the only
         // copy of `.git` and `CNAME`, is still beside the output. No process has this pid.
@@ -564,10 +562,7 @@ mod tests {
 
     #[test]
     fn a_previous_site_left_aside_by_the_rename_fallback_is_put_back() {
-        let dir = tempfile::tempdir().unwrap();
-        let target = dir.path().join("public");
-        let root = dir.path().join("site");
-        fs::create_dir_all(&root).unwrap();
+        let (dir, target, root) = site_and_output();
         // Killed between the two renames of the fallback: no output folder at all.
         let aside = dir.path().join(".public.casefile-tmp-4000000001.swap");
         fs::create_dir_all(aside.join(".git")).unwrap();
@@ -578,11 +573,7 @@ mod tests {
             "new"
         );
         assert_eq!(fs::read_to_string(target.join(".git/HEAD")).unwrap(), "ref");
-        let names: Vec<_> = fs::read_dir(dir.path())
-            .unwrap()
-            .flatten()
-            .map(|e| e.file_name())
-            .collect();
+        let names = names_in(dir.path());
         assert_eq!(names.len(), 2, "{names:?}");
     }
 
