@@ -20,7 +20,7 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use support::{case, differences, listed, names_in, run_binary, tree, Site};
+use support::{case, differences, files_below, listed, names_in, run_binary, tree, Site};
 
 /// A copy of the base site, built once into `public/`, which also holds a deploy
 /// worktree's `.git` (kept by every build).
@@ -793,7 +793,7 @@ type Edit = dyn Fn(&str) -> String;
 fn edited_site(edit: &Edit) -> Site {
     let site = Site::base();
     let mut files = vec!["site.yaml".to_string()];
-    for entry in walk(&site.root.join("content")) {
+    for entry in files_below(&site.root.join("content")) {
         files.push(
             entry
                 .strip_prefix(&site.root)
@@ -807,20 +807,6 @@ fn edited_site(edit: &Edit) -> Site {
         site.write(&rel, edit(&text));
     }
     site
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }
 
 #[test]

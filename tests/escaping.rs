@@ -19,11 +19,10 @@ mod support;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
 
 use casefile::config::{Config, FieldKind, FieldSpec};
 use serde_yaml::{Mapping, Value};
-use support::{listed, tree, Site};
+use support::{files_below, listed, tree, Site};
 
 /// The payloads, joined: each must come out as text wherever it lands.
 const PAYLOAD: &str =
@@ -121,7 +120,7 @@ fn poisoned_bundled_site() -> Site {
     site.write("site.yaml", &yaml);
 
     // Every content file.
-    for path in walk(&site.root.join("content")) {
+    for path in files_below(&site.root.join("content")) {
         let rel = path
             .strip_prefix(&site.root)
             .unwrap()
@@ -153,20 +152,6 @@ fn poisoned_bundled_site() -> Site {
     // A static file whose name carries markup (slugs cannot).
     site.write("static/<script>alert(1)<%2Fscript>&'.txt", "static\n");
     site
-}
-
-fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut out = Vec::new();
-    for entry in fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            out.extend(walk(&path));
-        } else {
-            out.push(path);
-        }
-    }
-    out.sort();
-    out
 }
 
 /// Every problem the generic checks find in an output tree.

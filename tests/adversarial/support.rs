@@ -170,6 +170,21 @@ pub fn run_binary(args: &[&str], root: &Path, limit: Duration) -> Output {
     }
 }
 
+/// The path of every file below `dir`, sorted.
+pub fn files_below(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for entry in fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(files_below(&path));
+        } else {
+            out.push(path);
+        }
+    }
+    out.sort();
+    out
+}
+
 /// Every file below `dir` (dotfiles included) by `/`-separated path, with its bytes;
 /// symbolic links are listed with the bytes `-> target`.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
