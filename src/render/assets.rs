@@ -5,11 +5,11 @@
 //! Other files keep their names (a favicon or `CNAME` must stay where clients look).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
-use walkdir::WalkDir;
 
+use super::site_folder::{files_in, FolderKind};
 use crate::config::Config;
 use crate::diagnostic::{relative_to, Diagnostic};
 
@@ -40,20 +40,21 @@ fn hashed_name(path: &str, bytes: &[u8]) -> String {
 
 /// Reads the theme's static files, then the site's over them, fingerprinting assets.
 pub fn load_assets(config: &Config) -> (Assets, Vec<Diagnostic>) {
-    let mut sources: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut problems = Vec::new();
+    let kind = FolderKind {
+        folder: "static",
+        files: "static files",
+    };
     let theme_static = config
         .root
         .join("themes")
         .join(&config.site.theme)
         .join("static");
-    collect(&theme_static, &config.root, &mut sources, &mut problems);
-    collect(
-        &config.root.join("static"),
-        &config.root,
-        &mut sources,
-        &mut problems,
-    );
+    // The site's files replace the theme's of the same name.
+    let sources: BTreeMap<String, PathBuf> = [theme_static, config.root.join("static")]
+        .iter()
+        .flat_map(|dir| files_in(dir, &config.root, kind, &mut problems))
+        .collect();
     let mut assets = Assets::default();
     for (path, source) in sources {
         match std::fs::read(&source) {
@@ -79,50 +80,6 @@ pub fn load_assets(config: &Config) -> (Assets, Vec<Diagnostic>) {
         }
     }
     (assets, problems)
-}
-
-fn collect(
-    dir: &Path,
-    root: &Path,
-    into: &mut BTreeMap<String, PathBuf>,
-    problems: &mut Vec<Diagnostic>,
-) {
-    if !dir.is_dir() {
-        return;
-    }
-    let walk = WalkDir::new(dir)
-        .follow_links(false)
-        .follow_root_links(false)
-        .sort_by_file_name();
-    for item in walk {
-        let Ok(item) = item else { continue };
-        let rel: Vec<String> = item
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(item.path())
-            .iter()
-            .map(|p| p.to_string_lossy().into_owned())
-            .collect();
-        if rel.iter().any(|p| p.starts_with('.')) {
-            continue;
-        }
-        if item.path_is_symlink() {
-            // Following it could publish any file the build can read (`/etc/passwd`).
-            let message = match item.depth() {
-                0 => "the static folder is a symbolic link, and casefile does not follow symbolic links: make it a folder",
-                _ => "symbolic links are not followed in static files: copy the file instead",
-            };
-            problems.push(
-                Diagnostic::content(relative_to(item.path(), root), None, message)
-                    .with_hint(crate::load::symlink_hint(item.path(), root)),
-            );
-            continue;
-        }
-        if !item.file_type().is_file() {
-            continue;
-        }
-        into.insert(rel.join("/"), item.into_path());
-    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 
 mod assets;
 mod map;
+mod site_folder;
 pub mod structured;
 mod templates;
 pub mod view;

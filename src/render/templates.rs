@@ -5,12 +5,12 @@
 //! *file*, its line and column, so an editor can open the right file.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use tera::{ErrorKind, Tera};
 use thiserror::Error;
-use walkdir::WalkDir;
 
+use super::site_folder::{files_in, FolderKind};
 use crate::config::Config;
 use crate::diagnostic::{relative_to, Diagnostic, Diagnostics, Location};
 
@@ -24,12 +24,6 @@ pub enum TemplateError {
     /// A syntax or rendering error reported by tera.
     #[error("{0}")]
     Tera(String),
-    /// A symbolic link among the templates.
-    #[error("symbolic links are not followed in templates: copy the file instead")]
-    Symlink,
-    /// A templates folder that is a symbolic link.
-    #[error("the templates folder is a symbolic link, and casefile does not follow symbolic links: make it a folder")]
-    SymlinkFolder,
     /// No template for a kind of page.
     #[error("no template for {what}: add one of {names}")]
     Missing {
@@ -127,76 +121,30 @@ impl Templates {
     }
 }
 
-fn collect(
-    dir: &Path,
-    root: &Path,
-    into: &mut BTreeMap<String, (PathBuf, PathBuf)>,
-    diagnostics: &mut Diagnostics,
-) {
-    if !dir.is_dir() {
-        return;
-    }
-    let walk = WalkDir::new(dir)
-        .follow_links(false)
-        .follow_root_links(false)
-        .sort_by_file_name();
-    for item in walk {
-        let Ok(item) = item else { continue };
-        let name = item
-            .path()
-            .strip_prefix(dir)
-            .unwrap_or(item.path())
-            .iter()
-            .map(|p| p.to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        if name.starts_with('.') || name.contains("/.") {
-            continue;
-        }
-        if item.path_is_symlink() {
-            let error = match item.depth() {
-                0 => TemplateError::SymlinkFolder,
-                _ => TemplateError::Symlink,
-            };
-            diagnostics.push(
-                Diagnostic::content(relative_to(item.path(), root), None, error)
-                    .with_hint(crate::load::symlink_hint(item.path(), root)),
-            );
-            continue;
-        }
-        if !item.file_type().is_file() {
-            continue;
-        }
-        let rel = relative_to(item.path(), root);
-        if std::fs::metadata(item.path()).is_err() {
-            diagnostics.push(Diagnostic::content(
-                rel,
-                None,
-                TemplateError::Unreadable("unreadable".into()),
-            ));
-            continue;
-        }
-        into.insert(name, (item.path().to_path_buf(), rel));
-    }
-}
-
 /// Loads the theme's templates, then the site's over them, into `tera` (which must
 /// already have the site's functions and filters: tera checks every name at load time).
 pub fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnostics> {
-    let mut diagnostics = Diagnostics::new();
-    let mut found: BTreeMap<String, (PathBuf, PathBuf)> = BTreeMap::new();
+    let mut problems = Vec::new();
+    let kind = FolderKind {
+        folder: "templates",
+        files: "templates",
+    };
     let theme_dir = config
         .root
         .join("themes")
         .join(&config.site.theme)
         .join("templates");
-    collect(&theme_dir, &config.root, &mut found, &mut diagnostics);
-    collect(
-        &config.root.join("templates"),
-        &config.root,
-        &mut found,
-        &mut diagnostics,
-    );
+    // The site's templates replace the theme's of the same name.
+    let found: BTreeMap<String, (PathBuf, PathBuf)> = [theme_dir, config.root.join("templates")]
+        .iter()
+        .flat_map(|dir| files_in(dir, &config.root, kind, &mut problems))
+        .map(|(name, path)| {
+            let rel = relative_to(&path, &config.root);
+            (name, (path, rel))
+        })
+        .collect();
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.extend(problems);
 
     let mut sources: Vec<(String, String)> = Vec::new();
     let mut files = HashMap::new();
