@@ -170,14 +170,14 @@ fn classify(url: &str, page: &str, config: &Config) -> Target {
             p => parts.push(p),
         }
     }
-    let mut path = parts.join("/");
-    if inside.is_empty() || inside.ends_with('/') {
-        if !path.is_empty() {
-            path.push('/');
-        }
-        path.push_str("index.html");
+    let mut site_path = parts.join("/");
+    if (inside.is_empty() || inside.ends_with('/')) && !site_path.is_empty() {
+        site_path.push('/');
     }
-    Target::Internal { path, fragment }
+    Target::Internal {
+        path: crate::routes::output_file(&site_path),
+        fragment,
+    }
 }
 
 /// Checks every HTML page of `output`.

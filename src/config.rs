@@ -12,13 +12,12 @@ use serde_yaml::{Mapping, Value};
 use thiserror::Error;
 
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Location};
+use crate::routes::slug::is_name;
+pub use crate::routes::BaseUrl;
 use crate::yaml_spans::{self, LimitError, PathSegment, SpanIndex};
 
 /// Keys every entry has, whatever its collection.
 pub const COMMON_KEYS: [&str; 6] = ["title", "summary", "date", "updated", "tags", "draft"];
-
-/// Collection names the engine uses for its own pages.
-const RESERVED_NAMES: [&str; 6] = ["tags", "timeline", "static", "search", "map", "pages"];
 
 /// The configuration of the site at `root` with default options; for unit tests of the
 /// stages, which build small sites in temporary folders.
@@ -85,60 +84,6 @@ pub struct SiteSettings {
     pub schema_org: String,
     /// Whether to build the full-text search index.
     pub search: bool,
-}
-
-/// The deployment address, split into origin and path so links can honour a base path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseUrl {
-    origin: String,
-    path: String,
-}
-
-impl BaseUrl {
-    /// Parses `https://host[:port][/path/]`; the path always ends with `/`.
-    pub fn parse(raw: &str) -> Result<BaseUrl, ConfigError> {
-        let bad = || ConfigError::BadBaseUrl(raw.to_string());
-        let (scheme, rest) = raw.split_once("://").ok_or_else(bad)?;
-        if !matches!(scheme, "http" | "https") || rest.is_empty() {
-            return Err(bad());
-        }
-        let (host, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        if host.is_empty() || host.contains(['?', '#', ' ', '@']) || path.contains(['?', '#', ' '])
-        {
-            return Err(bad());
-        }
-        let mut path = path.to_string();
-        if !path.ends_with('/') {
-            path.push('/');
-        }
-        Ok(BaseUrl {
-            origin: format!("{scheme}://{host}"),
-            path,
-        })
-    }
-
-    /// `https://example.org`
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
-
-    /// The base path, `/` or `/explainer/`.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The site-absolute URL of a site path: `people/han-dong/` -> `/explainer/people/han-dong/`.
-    pub fn url(&self, site_path: &str) -> String {
-        format!("{}{}", self.path, site_path.trim_start_matches('/'))
-    }
-
-    /// The full URL of a site path, for canonical links and feeds.
-    pub fn permalink(&self, site_path: &str) -> String {
-        format!("{}{}", self.origin, self.url(site_path))
-    }
 }
 
 /// One declared collection.
@@ -494,6 +439,7 @@ impl ConfigReader {
         let base_url = match BaseUrl::parse(&raw_base) {
             Ok(url) => url,
             Err(e) => {
+                let e = ConfigError::BadBaseUrl(e.0);
                 if options.base_url.is_some() {
                     self.diagnostics
                         .push(Diagnostic::config("--base-url", None, e));
@@ -603,7 +549,7 @@ impl ConfigReader {
                 self.error(&path, ConfigError::BadName(name.into()), &[]);
                 continue;
             }
-            if RESERVED_NAMES.contains(&name) {
+            if crate::routes::is_reserved_collection(name) {
                 self.error(&path, ConfigError::ReservedName(name.into()), &[]);
                 continue;
             }
@@ -983,14 +929,6 @@ fn key(name: &str) -> PathSegment {
     PathSegment::Key(name.to_string())
 }
 
-/// Lowercase ASCII letters, digits, `-` and `_`, starting with a letter.
-fn is_name(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
 /// `reported_by` -> `Reported by`.
 pub fn humanise(name: &str) -> String {
     let spaced = name.replace(['_', '-'], " ");
@@ -1012,15 +950,6 @@ pub fn strip_location(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_url_keeps_its_path() {
-        let url = BaseUrl::parse("https://example.org/explainer").unwrap();
-        assert_eq!(url.url("people/han-dong/"), "/explainer/people/han-dong/");
-        assert_eq!(url.permalink("/"), "https://example.org/explainer/");
-        assert!(BaseUrl::parse("example.org").is_err());
-        assert!(BaseUrl::parse("javascript://x").is_err());
-    }
 
     #[test]
     fn humanises_field_names() {

@@ -29,6 +29,7 @@ pub mod model;
 pub mod publish;
 pub mod render;
 pub mod resolve;
+pub mod routes;
 pub mod scaffold;
 pub mod serve;
 pub mod write;

@@ -23,6 +23,7 @@ use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Location};
+use crate::routes::slug::{is_slug, odd_character, suggest_slug};
 use crate::yaml_spans::{self, LimitError, PathSegment, SpanIndex};
 
 pub use front_matter::{split, Split, SplitError};
@@ -424,35 +425,12 @@ fn classify(path: &Path, content: &Path, collections: &[&str]) -> Result<SourceK
     }
 }
 
-/// True for `[a-z0-9]+(-[a-z0-9]+)*`.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && !s.contains("--")
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
 fn checked_slug(stem: &str) -> Result<String, LoadError> {
     if is_slug(stem) {
         Ok(stem.to_string())
     } else {
         Err(LoadError::BadSlug(stem.to_string()))
     }
-}
-
-/// `Han Dong.md` -> `han-dong`, for hints.
-pub fn suggest_slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
 }
 
 fn read_source(
@@ -543,20 +521,6 @@ fn slug_hint(stem: &str, path: &Path) -> Option<String> {
         ));
     }
     Some(format!("rename the file to `{suggestion}.md`"))
-}
-
-/// For a name with a character outside ASCII (a Cyrillic `а` that looks like a Latin
-/// `a`) or a control character: which one, by code point.
-pub fn odd_character(text: &str) -> Option<String> {
-    text.chars()
-        .find(|c| !c.is_ascii() || c.is_ascii_control())
-        .map(|c| {
-            format!(
-                "`{}` (U+{:04X}) is not an ASCII letter or digit",
-                c.escape_debug(),
-                c as u32
-            )
-        })
 }
 
 /// Drops a byte-order mark and turns CRLF (and a lone CR, the old Mac line end, which
@@ -759,17 +723,6 @@ mod tests {
             messages[1],
             "content: error: `content/` holds more than 256.0 MiB, the most casefile builds in one site"
         );
-    }
-
-    #[test]
-    fn slugs() {
-        assert!(is_slug("han-dong"));
-        assert!(is_slug("2019-election"));
-        assert!(!is_slug("Han-Dong"));
-        assert!(!is_slug("han--dong"));
-        assert!(!is_slug("-x"));
-        assert!(!is_slug(".."));
-        assert_eq!(suggest_slug("Han Dong"), "han-dong");
     }
 
     #[test]

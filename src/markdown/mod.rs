@@ -13,6 +13,8 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::Location;
+use crate::routes::scheme::is_refused_link;
+use crate::routes::slug::text_slug;
 
 pub use highlight::{highlight_block, CLASS_PREFIX};
 
@@ -308,7 +310,7 @@ fn transform<'a>(
                 title,
                 id,
             }) => {
-                if is_refused_scheme(&dest_url) {
+                if is_refused_link(&dest_url) {
                     push_problem(
                         out,
                         &mut locator,
@@ -422,7 +424,7 @@ fn link(
     };
     let target = match link_type {
         LinkType::WikiLink { .. } => LinkTarget::Wiki(path.trim()),
-        _ if is_refused_scheme(dest) => {
+        _ if is_refused_link(dest) => {
             let message = format!("link `{dest}` uses a scheme that is not allowed");
             let hint = Some("links may use http, https, mailto or a path".into());
             push_problem(out, locator, range, message, hint);
@@ -463,23 +465,6 @@ fn is_content_file(path: &str) -> bool {
     path.ends_with(".md") && !path.contains("://") && !path.starts_with("mailto:")
 }
 
-/// True for `javascript:`, `data:`, `vbscript:` and any other scheme but http(s) and mailto.
-pub fn is_refused_scheme(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect();
-    let lower = cleaned.to_ascii_lowercase();
-    match lower.find(':') {
-        Some(colon) => {
-            let scheme = &lower[..colon];
-            let before_path = !scheme.contains(['/', '?', '#']);
-            before_path && !matches!(scheme, "http" | "https" | "mailto")
-        }
-        None => false,
-    }
-}
-
 /// Gives every heading a unique id (its explicit `{#id}` or a slug of its text).
 fn assign_heading_ids<'a>(mut events: Vec<Event<'a>>, toc: &mut Vec<Heading>) -> Vec<Event<'a>> {
     let mut used: HashSet<String> = HashSet::new();
@@ -499,7 +484,7 @@ fn assign_heading_ids<'a>(mut events: Vec<Event<'a>>, toc: &mut Vec<Heading>) ->
                 }
                 j += 1;
             }
-            let base = explicit.unwrap_or_else(|| heading_slug(&title));
+            let base = explicit.unwrap_or_else(|| text_slug(&title));
             let mut unique = base.clone();
             let mut n = next_suffix.get(&base).copied().unwrap_or(1);
             while !used.insert(unique.clone()) {
@@ -520,24 +505,6 @@ fn assign_heading_ids<'a>(mut events: Vec<Event<'a>>, toc: &mut Vec<Heading>) ->
         i += 1;
     }
     events
-}
-
-/// `What Dong said` -> `what-dong-said`.
-pub fn heading_slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "section".to_string()
-    } else {
-        trimmed.to_string()
-    }
 }
 
 #[cfg(test)]
@@ -627,9 +594,9 @@ mod tests {
         );
         assert_eq!(r.problems.len(), 2);
         assert!(!r.html.contains("javascript"), "{}", r.html);
-        assert!(!is_refused_scheme("https://a.org/x:y"));
-        assert!(!is_refused_scheme("/a/b:c"));
-        assert!(!is_refused_scheme("#x"));
+        assert!(!is_refused_link("https://a.org/x:y"));
+        assert!(!is_refused_link("/a/b:c"));
+        assert!(!is_refused_link("#x"));
     }
 
     #[test]
@@ -765,8 +732,8 @@ mod tests {
     /// still refused.
     #[test]
     fn control_characters_before_a_scheme() {
-        assert!(is_refused_scheme("\u{7f}javascript:alert(1)"));
-        assert!(is_refused_scheme("\u{1}\u{7f} javascript:alert(1)"));
+        assert!(is_refused_link("\u{7f}javascript:alert(1)"));
+        assert!(is_refused_link("\u{1}\u{7f} javascript:alert(1)"));
         let r = render(
             "[x](\u{7f}https://example.org/)",
             &Fixed,

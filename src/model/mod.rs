@@ -18,13 +18,12 @@ use thiserror::Error;
 
 use crate::config::{Collection, Config, FieldKind, FieldSpec, COMMON_KEYS};
 use crate::diagnostic::{did_you_mean, first_problems_of_file, Diagnostic, Diagnostics, Location};
-use crate::load::{is_slug, odd_character, suggest_slug, SourceFile, SourceKind};
+use crate::load::{SourceFile, SourceKind};
+use crate::routes::scheme::is_safe_url;
+use crate::routes::slug::{is_slug, odd_character, suggest_slug};
 use crate::yaml_spans::{PathSegment, SpanIndex};
 
 pub use date::{DateError, PartialDate};
-
-/// Names a page may not take because the engine or a collection uses the URL.
-const RESERVED_PAGE_SLUGS: [&str; 5] = ["tags", "timeline", "static", "search", "map"];
 
 /// An entry's identity: its collection and slug.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -55,16 +54,6 @@ pub enum DocId {
 }
 
 impl DocId {
-    /// The output path of this document's page, relative to the base URL.
-    pub fn site_path(&self) -> String {
-        match self {
-            DocId::Home => String::new(),
-            DocId::Index(c) => format!("{c}/"),
-            DocId::Entry(id) => format!("{}/{}/", id.collection, id.slug),
-            DocId::Page(slug) => format!("{slug}/"),
-        }
-    }
-
     /// The entry id, for entries.
     pub fn entry(&self) -> Option<&EntryId> {
         match self {
@@ -341,9 +330,8 @@ impl Checker<'_> {
             SourceKind::Home => (DocId::Home, None),
             SourceKind::CollectionIndex { collection } => (DocId::Index(collection.clone()), None),
             SourceKind::Page { slug } => {
-                if RESERVED_PAGE_SLUGS.contains(&slug.as_str())
-                    || config.collections.iter().any(|c| &c.name == slug)
-                {
+                let collections = config.collections.iter().map(|c| c.name.as_str());
+                if crate::routes::is_reserved_page(slug, collections) {
                     self.report(&[], ModelError::ReservedSlug(slug.clone()), &[]);
                     return None;
                 }
@@ -776,39 +764,7 @@ fn parse_date(field: &str, value: &Value) -> Result<PartialDate, ModelError> {
     })
 }
 
-/// http(s) and mailto only: `javascript:` and friends never reach an `href`.
-pub fn is_safe_url(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
 /// A collection's schema by name.
 pub fn collection<'a>(config: &'a Config, name: &str) -> Option<&'a Collection> {
     config.collections.iter().find(|c| c.name == name)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_web_urls_are_safe() {
-        assert!(is_safe_url("https://example.org/a"));
-        assert!(is_safe_url("mailto:a@example.org"));
-        assert!(!is_safe_url("javascript:alert(1)"));
-        assert!(!is_safe_url("JaVaScRiPt:alert(1)"));
-        assert!(!is_safe_url("data:text/html,x"));
-        assert!(!is_safe_url("https://exa mple.org"));
-    }
-
-    #[test]
-    fn doc_ids_map_to_site_paths() {
-        let id = DocId::Entry(EntryId {
-            collection: "people".into(),
-            slug: "han-dong".into(),
-        });
-        assert_eq!(id.site_path(), "people/han-dong/");
-        assert_eq!(DocId::Home.site_path(), "");
-    }
 }

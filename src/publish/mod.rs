@@ -22,6 +22,7 @@ use crate::model::{DocId, PartialDate};
 use crate::render::structured::json_for_html;
 use crate::render::Output;
 use crate::resolve::{DocIndex, Graph, Node};
+use crate::routes::{self, Route};
 
 /// How many of the most recent entries the Atom feed carries.
 pub const FEED_ENTRIES: usize = 50;
@@ -52,17 +53,16 @@ pub fn publish_with(config: &Config, graph: &Graph, output: &mut Output, index: 
     let pages: Vec<String> = output
         .paths()
         .into_iter()
-        .filter(|p| p.ends_with("index.html"))
+        .filter(|p| routes::is_page_file(p))
         .map(String::from)
         .collect();
     // A file of the same name in the site's or theme's `static/` wins: an editor who
     // writes their own robots.txt means it.
     for file in Generated::ALL {
-        if !output.contains(file.path()) {
+        let path = file.path();
+        if !output.contains(&path) {
             let text = file.text(config, graph, &pages);
-            output
-                .files
-                .insert(file.path().to_string(), text.into_bytes());
+            output.files.insert(path, text.into_bytes());
         }
     }
     output.files.extend(index.files);
@@ -72,7 +72,7 @@ pub fn publish_with(config: &Config, graph: &Graph, output: &mut Output, index: 
 pub fn page_paths<'a>(paths: impl IntoIterator<Item = &'a String>) -> Vec<String> {
     paths
         .into_iter()
-        .filter(|p| p.ends_with("index.html"))
+        .filter(|p| routes::is_page_file(p))
         .cloned()
         .collect()
 }
@@ -100,14 +100,19 @@ impl Generated {
         Generated::Timeline,
     ];
 
-    /// Its output path.
-    pub fn path(self) -> &'static str {
+    /// Its route.
+    pub fn route(self) -> Route {
         match self {
-            Generated::Sitemap => "sitemap.xml",
-            Generated::Robots => "robots.txt",
-            Generated::Atom => "atom.xml",
-            Generated::Timeline => "timeline.json",
+            Generated::Sitemap => Route::Sitemap,
+            Generated::Robots => Route::Robots,
+            Generated::Atom => Route::Feed,
+            Generated::Timeline => Route::TimelineData,
         }
+    }
+
+    /// Its output path.
+    pub fn path(self) -> String {
+        self.route().output_file()
     }
 
     /// Its text, for a site whose pages are `pages` (from [`page_paths`]).
@@ -195,12 +200,12 @@ fn sitemap(config: &Config, graph: &Graph, pages: &[String]) -> String {
     let mut lastmod_by_path = std::collections::HashMap::new();
     for node in &graph.nodes {
         if let Some(date) = node.doc.updated.or(node.doc.date) {
-            lastmod_by_path.insert(format!("{}index.html", node.site_path), date);
+            lastmod_by_path.insert(node.route.output_file(), date);
         }
     }
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for page in pages {
-        let site_path = page.trim_end_matches("index.html");
+        let site_path = routes::site_path_of_page(page);
         let _ = write!(
             xml,
             "  <url><loc>{}</loc>",
@@ -218,7 +223,7 @@ fn sitemap(config: &Config, graph: &Graph, pages: &[String]) -> String {
 fn robots(config: &Config) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        config.site.base_url.permalink("sitemap.xml")
+        Route::Sitemap.permalink(&config.site.base_url)
     )
 }
 
@@ -248,15 +253,15 @@ fn atom(config: &Config, graph: &Graph) -> String {
         xml_escape(&config.site.language),
         xml_escape(&config.site.title),
         xml_escape(&config.site.description),
-        xml_escape(&base.permalink("atom.xml")),
-        xml_escape(&base.permalink("")),
-        xml_escape(&base.permalink("")),
+        xml_escape(&Route::Feed.permalink(base)),
+        xml_escape(&Route::Home.permalink(base)),
+        xml_escape(&Route::Home.permalink(base)),
         updated.map(|d| rfc3339(&d)).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
         xml_escape(&config.site.title),
     );
     for node in dated {
         let Some(date) = node.doc.date else { continue };
-        let link = base.permalink(&node.site_path);
+        let link = node.route.permalink(base);
         let collection = node
             .doc
             .id
@@ -339,9 +344,12 @@ fn timeline_event(config: &Config, node: &Node) -> serde_json::Value {
                 .unwrap_or_default(),
             format!("{}-{}", id.collection, id.slug),
         ),
-        other => (
+        _ => (
             String::new(),
-            other.site_path().trim_end_matches('/').replace('/', "-"),
+            node.route
+                .site_path()
+                .trim_end_matches('/')
+                .replace('/', "-"),
         ),
     };
     let mut text = format!(
@@ -351,7 +359,7 @@ fn timeline_event(config: &Config, node: &Node) -> serde_json::Value {
     let _ = write!(
         text,
         "<p><a href=\"{}\">Read more</a></p>",
-        xml_escape(&config.site.base_url.permalink(&node.site_path))
+        xml_escape(&node.route.permalink(&config.site.base_url))
     );
     json!({
         "start_date": start,

@@ -23,6 +23,7 @@ use crate::config::{humanise, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::model::DocId;
 use crate::resolve::{DocIndex, Graph};
+use crate::routes::Route;
 
 pub use templates::{load_templates, TemplateError, Templates};
 use view::Views;
@@ -279,13 +280,12 @@ impl Renderer {
         let views = &self.views;
         let mut context = Context::new();
         let page = |i: DocIndex| view::page_value(config, graph, views, i);
-        let synthetic =
-            |title: &str, site_path: &str| view::synthetic_page(config, title, site_path);
+        let synthetic = |title: &str, route: Route| view::synthetic_page(config, title, &route);
         match kind {
             PageKind::Home => {
                 let page = match graph.home() {
                     Some(i) => page(i),
-                    None => synthetic(&config.site.title, ""),
+                    None => synthetic(&config.site.title, Route::Home),
                 };
                 context.insert_value("page", page);
                 let (timeline, years) = shared.timeline(graph, views);
@@ -297,7 +297,10 @@ impl Renderer {
                 let collection = &config.collections[*c];
                 let page = match graph.find(&DocId::Index(collection.name.clone())) {
                     Some(i) => page(i),
-                    None => synthetic(&collection.title, &format!("{}/", collection.name)),
+                    None => synthetic(
+                        &collection.title,
+                        Route::CollectionIndex(collection.name.clone()),
+                    ),
                 };
                 context.insert_value("page", page);
                 context.insert_value("collection", self.collections[*c].clone());
@@ -308,34 +311,33 @@ impl Renderer {
             }
             PageKind::Standalone(i) => context.insert_value("page", page(*i)),
             PageKind::Timeline => {
-                context.insert_value("page", synthetic("Timeline", "timeline/"));
+                context.insert_value("page", synthetic("Timeline", Route::Timeline));
                 let (timeline, years) = shared.timeline(graph, views);
                 context.insert_value("timeline", timeline.clone());
                 context.insert_value("timeline_years", years.clone());
             }
             PageKind::Map => {
-                context.insert_value("page", synthetic("Relationship map", "map/"));
+                context.insert_value("page", synthetic("Relationship map", Route::Map));
                 context.insert_value("relationship_map", shared.map(config, graph).clone());
             }
-            PageKind::Search => context.insert_value("page", synthetic("Search", "search/")),
-            PageKind::TagIndex => context.insert_value("page", synthetic("Tags", "tags/")),
+            PageKind::Search => context.insert_value("page", synthetic("Search", Route::Search)),
+            PageKind::TagIndex => context.insert_value("page", synthetic("Tags", Route::TagIndex)),
             PageKind::Tag(slug) => {
-                let site_path = format!("tags/{slug}/");
+                let route = Route::Tag(slug.clone());
                 let tag = &graph.tags[slug];
-                context.insert_value("page", synthetic(&tag.name, &site_path));
+                context.insert_value("page", synthetic(&tag.name, route.clone()));
                 let entries: Vec<Value> =
                     tag.docs.iter().map(|&d| views.cards[d].clone()).collect();
                 let mut tag_value = tera::Map::new();
                 tag_value.insert("name".into(), Value::from(tag.name.as_str()));
                 tag_value.insert("slug".into(), Value::from(tag.slug.as_str()));
-                let url = config.site.base_url.url(&site_path);
-                tag_value.insert("url".into(), Value::from(url));
+                tag_value.insert("url".into(), Value::from(route.url(&config.site.base_url)));
                 tag_value.insert("count".into(), Value::from(entries.len()));
                 tag_value.insert("entries".into(), Value::from(entries));
                 context.insert_value("tag", Value::from(tag_value));
             }
             PageKind::NotFound => {
-                context.insert_value("page", synthetic("Page not found", "404.html"));
+                context.insert_value("page", synthetic("Page not found", Route::NotFound));
             }
         }
         context
@@ -396,41 +398,34 @@ fn render_job(
 /// Every page of the site, in a fixed order; cheap, since no context is built here.
 fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
     let base = &config.site.base_url;
-    let fixed = |site_path: &str, what: &str, template: &str, kind, optional| {
-        let path = match site_path.is_empty() || site_path.ends_with('/') {
-            true => format!("{site_path}index.html"),
-            false => site_path.to_string(),
-        };
-        PageJob {
-            path,
-            url: base.url(site_path),
-            what: what.to_string(),
-            templates: vec![template.to_string()],
-            kind,
-            optional,
-        }
+    let job = |route: Route, what: &str, templates: Vec<String>, kind, optional| PageJob {
+        path: route.output_file(),
+        url: route.url(base),
+        what: what.to_string(),
+        templates,
+        kind,
+        optional,
     };
-    let mut jobs = vec![fixed(
-        "",
+    let one = |name: &str| vec![name.to_string()];
+    let mut jobs = vec![job(
+        Route::Home,
         "the home page",
-        "index.html",
+        one("index.html"),
         PageKind::Home,
         false,
     )];
 
     for (c, collection) in config.collections.iter().enumerate() {
-        let site_path = format!("{}/", collection.name);
-        jobs.push(PageJob {
-            path: format!("{site_path}index.html"),
-            url: base.url(&site_path),
-            what: format!("the `{}` index", collection.name),
-            templates: vec![
+        jobs.push(job(
+            Route::CollectionIndex(collection.name.clone()),
+            &format!("the `{}` index", collection.name),
+            vec![
                 format!("{}/collection.html", collection.name),
                 "collection.html".into(),
             ],
-            kind: PageKind::CollectionIndex(c),
-            optional: false,
-        });
+            PageKind::CollectionIndex(c),
+            false,
+        ));
         let members = graph
             .collections
             .iter()
@@ -445,7 +440,7 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
         for &i in members {
             let node = &graph.nodes[i];
             jobs.push(PageJob {
-                path: format!("{}index.html", node.site_path),
+                path: node.route.output_file(),
                 url: node.url.clone(),
                 what: what.clone(),
                 templates: templates.clone(),
@@ -458,7 +453,7 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
     for (i, node) in graph.nodes.iter().enumerate() {
         if let DocId::Page(slug) = &node.doc.id {
             jobs.push(PageJob {
-                path: format!("{}index.html", node.site_path),
+                path: node.route.output_file(),
                 url: node.url.clone(),
                 what: "standalone pages".into(),
                 templates: vec![format!("pages/{slug}.html"), "page.html".into()],
@@ -468,47 +463,47 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
         }
     }
 
-    jobs.push(fixed(
-        "timeline/",
+    jobs.push(job(
+        Route::Timeline,
         "the timeline",
-        "timeline.html",
+        one("timeline.html"),
         PageKind::Timeline,
         false,
     ));
-    jobs.push(fixed(
-        "map/",
+    jobs.push(job(
+        Route::Map,
         "the relationship map",
-        "map.html",
+        one("map.html"),
         PageKind::Map,
         true,
     ));
-    jobs.push(fixed(
-        "search/",
+    jobs.push(job(
+        Route::Search,
         "the search page",
-        "search.html",
+        one("search.html"),
         PageKind::Search,
         true,
     ));
-    jobs.push(fixed(
-        "tags/",
+    jobs.push(job(
+        Route::TagIndex,
         "the tag index",
-        "tags.html",
+        one("tags.html"),
         PageKind::TagIndex,
         true,
     ));
     for tag in graph.tags.values() {
-        jobs.push(fixed(
-            &format!("tags/{}/", tag.slug),
+        jobs.push(job(
+            Route::Tag(tag.slug.clone()),
             "tag pages",
-            "tag.html",
+            one("tag.html"),
             PageKind::Tag(tag.slug.clone()),
             true,
         ));
     }
-    jobs.push(fixed(
-        "404.html",
+    jobs.push(job(
+        Route::NotFound,
         "the not-found page",
-        "404.html",
+        one("404.html"),
         PageKind::NotFound,
         true,
     ));

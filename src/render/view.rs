@@ -11,6 +11,7 @@ use tera::{Map, Value};
 use crate::config::{Collection, Config, FieldKind, FieldSpec};
 use crate::model::{DocId, PartialDate};
 use crate::resolve::{DocIndex, Graph, Node, Resolved};
+use crate::routes::Route;
 
 /// Builds a tera map from `key => value` pairs, keeping their order.
 macro_rules! map {
@@ -73,14 +74,17 @@ fn link_value(config: &Config, node: &Node) -> Value {
         "slug" => slug,
         "title" => node.doc.title.clone(),
         "url" => node.url.clone(),
-        "permalink" => config.site.base_url.permalink(&node.site_path),
+        "permalink" => node.route.permalink(&config.site.base_url),
     }
 }
 
 /// Tag values `{ name, slug, url }`.
 pub fn tag_value(config: &Config, name: &str) -> Value {
-    let slug = crate::markdown::heading_slug(name);
-    let url = config.site.base_url.url(&format!("tags/{slug}/"));
+    let route = Route::tag(name);
+    let url = route.url(&config.site.base_url);
+    let Route::Tag(slug) = route else {
+        unreachable!("Route::tag makes a tag route")
+    };
     map! { "name" => name, "slug" => slug, "url" => url }
 }
 
@@ -243,14 +247,15 @@ pub fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) ->
 }
 
 /// A page that has no content file (a collection without `_index.md`, the timeline).
-pub fn synthetic_page(config: &Config, title: &str, site_path: &str) -> Value {
+pub fn synthetic_page(config: &Config, title: &str, route: &Route) -> Value {
+    let base = &config.site.base_url;
     map! {
         "id" => "",
         "kind" => "generated",
         "title" => title,
         "summary" => Value::none(),
-        "url" => config.site.base_url.url(site_path),
-        "permalink" => config.site.base_url.permalink(site_path),
+        "url" => route.url(base),
+        "permalink" => route.permalink(base),
         "content" => Value::safe_string(""),
         "toc" => Vec::<Value>::new(),
         "backlinks" => Vec::<Value>::new(),
@@ -263,7 +268,7 @@ pub fn synthetic_page(config: &Config, title: &str, site_path: &str) -> Value {
             "@context": "https://schema.org",
             "@type": "WebPage",
             "name": title,
-            "url": config.site.base_url.permalink(site_path),
+            "url": route.permalink(base),
         }))),
     }
 }
@@ -302,13 +307,13 @@ pub fn collection_value(
         .map(|(_, m)| m.as_slice())
         .unwrap_or(&[]);
     let entries: Vec<Value> = members.iter().map(|&i| views.cards[i].clone()).collect();
-    let site_path = format!("{}/", collection.name);
+    let route = Route::CollectionIndex(collection.name.clone());
     map! {
         "name" => collection.name.clone(),
         "title" => collection.title.clone(),
         "singular" => collection.singular.clone(),
         "schema_org" => collection.schema_org.clone(),
-        "url" => config.site.base_url.url(&site_path),
+        "url" => route.url(&config.site.base_url),
         "count" => entries.len(),
         "fields" => collection.fields.iter().map(field_schema).collect::<Vec<_>>(),
         "entries" => entries,
@@ -341,7 +346,7 @@ pub fn site_value(config: &Config, graph: &Graph, views: &Views, collections: &[
             map! {
                 "name" => t.name.clone(),
                 "slug" => t.slug.clone(),
-                "url" => config.site.base_url.url(&format!("tags/{}/", t.slug)),
+                "url" => Route::Tag(t.slug.clone()).url(&config.site.base_url),
                 "count" => t.docs.len(),
             }
         })
@@ -352,11 +357,11 @@ pub fn site_value(config: &Config, graph: &Graph, views: &Views, collections: &[
         "title" => config.site.title.clone(),
         "description" => config.site.description.clone(),
         "language" => config.site.language.clone(),
-        "base_url" => base.permalink(""),
+        "base_url" => Route::Home.permalink(base),
         "base_path" => base.path(),
-        "home_url" => base.url(""),
-        "timeline_url" => base.url("timeline/"),
-        "tags_url" => base.url("tags/"),
+        "home_url" => Route::Home.url(base),
+        "timeline_url" => Route::Timeline.url(base),
+        "tags_url" => Route::TagIndex.url(base),
         "collections" => collections,
         "search" => config.site.search,
         "schema_org" => config.site.schema_org.clone(),

@@ -51,7 +51,7 @@ impl LinkTables {
 pub struct LinkIndex<'a> {
     tables: &'a LinkTables,
     docs: &'a [Arc<Document>],
-    urls: &'a [(String, String)],
+    urls: &'a [(crate::routes::Route, String)],
     drafts: &'a BTreeMap<EntryId, PathBuf>,
 }
 
@@ -60,7 +60,7 @@ impl<'a> LinkIndex<'a> {
     pub fn new(
         tables: &'a LinkTables,
         docs: &'a [Arc<Document>],
-        urls: &'a [(String, String)],
+        urls: &'a [(crate::routes::Route, String)],
         drafts: &'a BTreeMap<EntryId, PathBuf>,
     ) -> Self {
         LinkIndex {

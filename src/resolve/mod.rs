@@ -17,8 +17,9 @@ use thiserror::Error;
 
 use crate::config::{Check, Collection, Config, FieldKind, FieldSpec, SortOrder};
 use crate::diagnostic::{first_problems_of_file, Diagnostic, Diagnostics, Location};
-use crate::markdown::{self, heading_slug, Heading, RenderOptions};
+use crate::markdown::{self, Heading, RenderOptions};
 use crate::model::{DocId, Document, EntryId, FieldValue, Model, PartialDate, Reference};
+use crate::routes::{slug::tag_slug, Route};
 
 pub use links::SiteResolver;
 
@@ -62,8 +63,8 @@ pub enum Resolved {
 pub struct Node {
     /// The checked document.
     pub doc: Arc<Document>,
-    /// Path below the base URL: `people/han-dong/`.
-    pub site_path: String,
+    /// Where its page is published.
+    pub route: Route,
     /// Site-absolute URL, including the base path: `/explainer/people/han-dong/`.
     pub url: String,
     /// Body HTML.
@@ -239,18 +240,18 @@ pub fn resolve_links_reusing(
         None => Arc::new(links::LinkTables::new(&documents)),
     };
     // Addresses follow from the ids and the configuration, both the same as before.
-    let urls: Vec<(String, String)> = match previous {
+    let urls: Vec<(Route, String)> = match previous {
         Some(p) => p
             .nodes
             .iter()
-            .map(|n| (n.site_path.clone(), n.url.clone()))
+            .map(|n| (n.route.clone(), n.url.clone()))
             .collect(),
         None => documents
             .iter()
             .map(|d| {
-                let site_path = d.id.site_path();
-                let url = config.site.base_url.url(&site_path);
-                (site_path, url)
+                let route = Route::of(&d.id);
+                let url = route.url(&config.site.base_url);
+                (route, url)
             })
             .collect(),
     };
@@ -266,10 +267,10 @@ pub fn resolve_links_reusing(
         .map(|(i, doc)| {
             let doc = Arc::clone(doc);
             if let Some((node, edges)) = reusable(i, &doc) {
-                let (site_path, url) = urls[i].clone();
+                let (route, url) = urls[i].clone();
                 let node = Node {
                     doc,
-                    site_path,
+                    route,
                     url,
                     content: Arc::clone(&node.content),
                     toc: Arc::clone(&node.toc),
@@ -319,10 +320,10 @@ pub fn resolve_links_reusing(
                 &mut edges,
                 &mut problems,
             );
-            let (site_path, url) = urls[i].clone();
+            let (route, url) = urls[i].clone();
             let node = Node {
                 doc,
-                site_path,
+                route,
                 url,
                 content: body.html.into(),
                 toc: body.toc.into(),
@@ -851,7 +852,7 @@ fn tags(nodes: &[Node]) -> BTreeMap<String, Tag> {
     let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
     for (i, node) in nodes.iter().enumerate() {
         for name in &node.doc.tags {
-            let slug = heading_slug(name);
+            let slug = tag_slug(name);
             let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
                 name: name.clone(),
                 slug,

@@ -49,6 +49,7 @@ use crate::diagnostic::Diagnostics;
 use crate::model::DocId;
 use crate::publish::Generated;
 use crate::resolve::{DocIndex, Graph, Node, Resolved};
+use crate::routes::Route;
 use crate::{load, model, publish, render, resolve};
 
 use rayon::prelude::*;
@@ -234,7 +235,7 @@ impl Incremental {
         let publishing = Instant::now();
         self.replaced = Generated::ALL
             .into_iter()
-            .filter(|file| output.files.contains_key(file.path()))
+            .filter(|file| output.files.contains_key(&file.path()))
             .collect();
         if self.publish {
             publish::publish(config, graph, &mut output);
@@ -368,7 +369,7 @@ fn republish(
         .into_iter()
         .map(|file| {
             let text = file.text(config, new, &pages);
-            (file.path().to_string(), text.into_bytes())
+            (file.path(), text.into_bytes())
         })
         .collect()
 }
@@ -536,7 +537,7 @@ struct Selection {
 }
 
 fn page_path(node: &Node) -> String {
-    format!("{}index.html", node.site_path)
+    node.route.output_file()
 }
 
 /// The pages an edit from `old` to `new` can change, or `None` when everything must be
@@ -592,24 +593,17 @@ fn select(old: &Graph, new: &Graph) -> Option<Selection> {
             selection.pages.insert(page_path(&new.nodes[j]));
         }
         if let Some(id) = b.doc.id.entry() {
-            selection
-                .pages
-                .insert(format!("{}/index.html", id.collection));
+            let index = Route::CollectionIndex(id.collection.clone());
+            selection.pages.insert(index.output_file());
         }
         for tag in a.doc.tags.iter().chain(&b.doc.tags) {
-            let slug = crate::markdown::heading_slug(tag);
-            selection.pages.insert(format!("tags/{slug}/index.html"));
+            selection.pages.insert(Route::tag(tag).output_file());
         }
     }
     if any_card {
         // The pages that list entries of every collection.
-        for page in [
-            "index.html",
-            "timeline/index.html",
-            "map/index.html",
-            "search/index.html",
-        ] {
-            selection.pages.insert(page.to_string());
+        for page in [Route::Home, Route::Timeline, Route::Map, Route::Search] {
+            selection.pages.insert(page.output_file());
         }
     }
     let tag_summary = |g: &Graph| -> Vec<(String, String, usize)> {
@@ -619,16 +613,18 @@ fn select(old: &Graph, new: &Graph) -> Option<Selection> {
             .collect()
     };
     if tag_summary(old) != tag_summary(new) {
-        selection.pages.insert("tags/index.html".to_string());
+        selection.pages.insert(Route::TagIndex.output_file());
         for (slug, tag) in &new.tags {
             if old.tags.get(slug).is_none_or(|o| o.docs != tag.docs) {
-                selection.pages.insert(format!("tags/{slug}/index.html"));
+                selection
+                    .pages
+                    .insert(Route::Tag(slug.clone()).output_file());
             }
         }
     }
     for slug in old.tags.keys() {
         if !new.tags.contains_key(slug) {
-            let path = format!("tags/{slug}/index.html");
+            let path = Route::Tag(slug.clone()).output_file();
             selection.pages.remove(&path);
             selection.removed.insert(path);
         }
