@@ -32,8 +32,9 @@ pub mod resolve;
 pub mod routes;
 pub mod scaffold;
 pub mod serve;
+mod text_file;
 pub mod write;
-pub mod yaml_spans;
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};

@@ -12,7 +12,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use casefile::diagnostic::Renderer;
+use casefile::diagnostic::Printer;
 use casefile::serve::{ServeError, ServeOptions};
 use casefile::{BuildOptions, Diagnostics, Progress, Report};
 
@@ -289,7 +289,7 @@ fn run(cli: Cli) -> ExitCode {
 
 /// Prints the diagnostics with source lines and carets, and returns their exit code.
 fn fail(diagnostics: &Diagnostics, root: &Path, color: bool) -> ExitCode {
-    eprint!("{}", Renderer::new(root, color).render_all(diagnostics));
+    eprint!("{}", Printer::new(root, color).format_all(diagnostics));
     ExitCode::from(diagnostics.exit_code() as u8)
 }
 

@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Stage};
 use crate::render::{Output, PageSink};
 
 /// Problems writing the output.
@@ -89,7 +89,7 @@ impl Staging {
     /// temporary folder.
     pub fn create(config: &Config) -> Result<Staging, Diagnostics> {
         Staging::at(&config.output, &config.site.keep, &config.root)
-            .map_err(|e| Diagnostics::from(Diagnostic::config(config.output.clone(), None, e)))
+            .map_err(|e| Diagnostics::from(Diagnostic::new(Stage::Write, config.output.clone(), e)))
     }
 
     fn at(output: &Path, keep: &[String], root: &Path) -> Result<Staging, WriteError> {
@@ -153,7 +153,7 @@ impl Staging {
     pub fn finish(mut self, output: &Output) -> Result<WriteSummary, Diagnostics> {
         let output_path = self.output.clone();
         self.swap_in(output)
-            .map_err(|e| Diagnostics::from(Diagnostic::config(output_path, None, e)))
+            .map_err(|e| Diagnostics::from(Diagnostic::new(Stage::Write, output_path, e)))
     }
 
     fn swap_in(&mut self, output: &Output) -> Result<WriteSummary, WriteError> {
@@ -188,7 +188,7 @@ impl PageSink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.write_file(path, bytes)
             .map(|_| ())
-            .map_err(|e| Diagnostic::config(self.output.clone(), None, e))
+            .map_err(|e| Diagnostic::new(Stage::Write, self.output.clone(), e))
     }
 }
 

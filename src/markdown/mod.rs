@@ -12,7 +12,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostic::Location;
+use crate::diagnostic::{Location, Span};
 use crate::routes::scheme::is_refused_link;
 use crate::routes::slug::text_slug;
 
@@ -73,6 +73,8 @@ pub struct FoundLink {
     pub fragment: Option<String>,
     /// Where the link starts in the text.
     pub at: Location,
+    /// The link's bytes in the text.
+    pub span: Span,
 }
 
 /// A problem at a position of the Markdown text.
@@ -80,6 +82,8 @@ pub struct FoundLink {
 pub struct MarkdownProblem {
     /// Where, within the Markdown text given (1-based).
     pub at: Location,
+    /// The bytes of the text it is about.
+    pub span: Span,
     /// What is wrong.
     pub message: String,
     /// A suggestion.
@@ -159,6 +163,7 @@ fn problem(
 ) -> MarkdownProblem {
     MarkdownProblem {
         at: locator.locate(range.start),
+        span: Span::new(range.start, range.end),
         message,
         hint,
     }
@@ -444,6 +449,7 @@ fn link(
                 key: resolved.key,
                 fragment: fragment.filter(|f| !f.is_empty()).map(String::from),
                 at: locator.locate(range.start),
+                span: Span::new(range.start, range.end),
             });
             let url = match fragment {
                 Some(f) if !f.is_empty() => format!("{}#{f}", resolved.url),
@@ -564,7 +570,8 @@ mod tests {
             vec![FoundLink {
                 key: 7,
                 fragment: Some("x".to_string()),
-                at: Location::new(1, 1)
+                at: Location::new(1, 1),
+                span: Span::new(0, 30),
             }]
         );
     }

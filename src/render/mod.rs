@@ -20,7 +20,7 @@ use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Value};
 
 use crate::config::{humanise, Config};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Stage};
 use crate::model::DocId;
 use crate::resolve::{DocIndex, Graph};
 use crate::routes::Route;
@@ -257,10 +257,10 @@ impl Renderer {
                     .get(dest)
                     .cloned()
                     .unwrap_or_else(|| "static".into());
-                diagnostics.push(Diagnostic::content(
+                diagnostics.push(Diagnostic::new(
+                    Stage::Render,
                     source,
-                    None,
-                    format!("static file would overwrite the generated page `{dest}`"),
+                    assets::AssetError::OverGeneratedPage(dest.clone()),
                 ));
                 continue;
             }
@@ -377,9 +377,9 @@ fn render_job(
             .join(" or ");
         let theme_hint =
             "templates are looked up in `templates/`, then in the theme's `templates/`";
-        return Err(Diagnostic::content(
+        return Err(Diagnostic::new(
+            Stage::Render,
             "templates",
-            None,
             TemplateError::Missing {
                 what: job.what,
                 names,
@@ -652,10 +652,10 @@ mod tests {
         fn put(&self, path: &str, _: &[u8]) -> Result<(), Diagnostic> {
             match self.seen.fetch_add(1, Ordering::SeqCst) < self.ok {
                 true => Ok(()),
-                false => Err(Diagnostic::config(
+                false => Err(Diagnostic::new(
+                    Stage::Write,
                     "public",
-                    None,
-                    format!("disk full at {path}"),
+                    std::io::Error::other(format!("disk full at {path}")),
                 )),
             }
         }

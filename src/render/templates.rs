@@ -12,7 +12,11 @@ use thiserror::Error;
 
 use super::site_folder::{files_in, FolderKind};
 use crate::config::Config;
-use crate::diagnostic::{relative_to, Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{relative_to, Diagnostic, Diagnostics, Location, Place, Span, Stage};
+use crate::text_file::{self, FileError};
+
+/// Templates larger than this are refused.
+pub const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Problems with templates.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -21,6 +25,20 @@ pub enum TemplateError {
     /// A file that could not be read.
     #[error("cannot read template: {0}")]
     Unreadable(String),
+    /// A named pipe, a socket or a device where a template should be.
+    #[error("this is {0}, not a file: templates must be regular files")]
+    NotAFile(&'static str),
+    /// Larger than [`MAX_TEMPLATE_BYTES`].
+    #[error("template is {size} bytes; templates are limited to {limit} bytes")]
+    TooLarge {
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// Not UTF-8.
+    #[error("template is not valid UTF-8 text")]
+    NotUtf8,
     /// A syntax or rendering error reported by tera.
     #[error("{0}")]
     Tera(String),
@@ -66,11 +84,12 @@ impl Templates {
                 return reports
                     .into_iter()
                     .map(|(name, message, at)| {
-                        Diagnostic::content(
+                        Diagnostic::new(
+                            Stage::Render,
                             self.file(&name),
-                            Some(at),
                             TemplateError::Tera(message),
                         )
+                        .at(Some(at))
                     })
                     .collect();
             }
@@ -100,20 +119,25 @@ impl Templates {
                 if let Some(source) = std::error::Error::source(error) {
                     message.push_str(&format!(": {source}"));
                 }
-                Diagnostic::content(
+                let place = Place {
+                    location: Location::new(span.start_line.max(1), span.start_col + 1),
+                    span: Some(Span::new(span.range.start, span.range.end)),
+                };
+                Diagnostic::new(
+                    Stage::Render,
                     self.file(file),
-                    Some(Location::new(span.start_line.max(1), span.start_col + 1)),
                     TemplateError::Tera(format!("{message}{context}")),
                 )
+                .at(Some(place))
             }
             _ => {
                 let mut message = error.to_string();
                 if let Some(source) = std::error::Error::source(error) {
                     message.push_str(&format!(": {source}"));
                 }
-                Diagnostic::content(
+                Diagnostic::new(
+                    Stage::Render,
                     self.file(template),
-                    None,
                     TemplateError::Tera(format!("{message}{context}")),
                 )
             }
@@ -149,16 +173,22 @@ pub fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnost
     let mut sources: Vec<(String, String)> = Vec::new();
     let mut files = HashMap::new();
     for (name, (abs, rel)) in found {
-        match std::fs::read_to_string(&abs) {
+        match text_file::read_text(&abs, MAX_TEMPLATE_BYTES) {
             Ok(text) => {
                 sources.push((name.clone(), text));
                 files.insert(name, rel);
             }
-            Err(e) => diagnostics.push(Diagnostic::content(
-                rel,
-                None,
-                TemplateError::Unreadable(e.to_string()),
-            )),
+            Err(e) => {
+                let (error, at) = match e {
+                    FileError::Unreadable(message) => (TemplateError::Unreadable(message), None),
+                    FileError::NotAFile(what) => (TemplateError::NotAFile(what), None),
+                    FileError::TooLarge { size, limit } => {
+                        (TemplateError::TooLarge { size, limit }, None)
+                    }
+                    FileError::NotUtf8(at) => (TemplateError::NotUtf8, Some(at)),
+                };
+                diagnostics.push(Diagnostic::new(Stage::Render, rel, error).at(at));
+            }
         }
     }
     let mut templates = Templates { tera, files };

@@ -16,7 +16,9 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::{Check, Collection, Config, FieldKind, FieldSpec, SortOrder};
-use crate::diagnostic::{first_problems_of_file, Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{
+    first_problems_of_file, Diagnostic, Diagnostics, Location, Place, Span, Stage,
+};
 use crate::markdown::{self, Heading, RenderOptions};
 use crate::model::{DocId, Document, EntryId, FieldValue, Model, PartialDate, Reference};
 use crate::routes::{slug::tag_slug, Route};
@@ -171,6 +173,10 @@ pub enum ResolveError {
     Link(String),
 }
 
+fn diagnostic(path: &Path, error: ResolveError) -> Diagnostic {
+    Diagnostic::new(Stage::Resolve, path, error)
+}
+
 /// Resolves references, renders Markdown and builds the timeline and tags.
 pub fn resolve_links(config: &Config, model: Model) -> Result<Graph, Diagnostics> {
     resolve_links_reusing(config, model, None)
@@ -282,15 +288,15 @@ pub fn resolve_links_reusing(
             let mut problems = Vec::new();
             let mut edges = Vec::new();
             let body = markdown::render(&doc.body, &resolver, options);
-            let shift = doc.body_line - 1;
+            let in_body = |at: Location, span: Span| Place {
+                location: at.shifted(doc.body_line - 1),
+                span: Some(span.shifted(doc.body_offset)),
+            };
             for p in body.problems {
                 problems.push((
-                    Diagnostic::content(
-                        doc.path.clone(),
-                        Some(p.at.shifted(shift)),
-                        ResolveError::Link(p.message),
-                    )
-                    .with_hint(p.hint),
+                    diagnostic(&doc.path, ResolveError::Link(p.message))
+                        .at(Some(in_body(p.at, p.span)))
+                        .with_hint(p.hint),
                     None,
                 ));
             }
@@ -300,7 +306,7 @@ pub fn resolve_links_reusing(
                     to: link.key,
                     field: None,
                     fragment: link.fragment.clone(),
-                    at: Some(link.at.shifted(shift)),
+                    at: Some(in_body(link.at, link.span)),
                 });
             }
             let schema = doc
@@ -425,7 +431,7 @@ struct Edge {
     /// `subjects`, `responses.by`; `None` for links in Markdown.
     field: Option<String>,
     fragment: Option<String>,
-    at: Option<Location>,
+    at: Option<Place>,
 }
 
 /// A problem of one file, with the entry to look for near misses of when it is an
@@ -469,10 +475,7 @@ fn resolve_fields(
                         ResolveError::UnknownEntry(id) => (None, Some(id.clone())),
                         _ => (index.entry_hint(&r.target, &error), None),
                     };
-                    problems.push((
-                        Diagnostic::content(path.to_path_buf(), r.at, error).with_hint(hint),
-                        unknown,
-                    ));
+                    problems.push((diagnostic(path, error).at(r.at).with_hint(hint), unknown));
                     None
                 }
             }
@@ -484,7 +487,8 @@ fn resolve_fields(
                 for p in r.problems {
                     // Positions inside a YAML string are approximate; point at the value.
                     problems.push((
-                        Diagnostic::content(path.to_path_buf(), *at, ResolveError::Link(p.message))
+                        diagnostic(path, ResolveError::Link(p.message))
+                            .at(*at)
                             .with_hint(p.hint),
                         None,
                     ));
@@ -575,14 +579,14 @@ fn check_fragments<'a>(nodes: &[Node], edges: impl Iterator<Item = &'a Edge>) ->
                     })
                 });
             out.push(
-                Diagnostic::content(
-                    nodes[edge.from].doc.path.clone(),
-                    edge.at,
+                diagnostic(
+                    &nodes[edge.from].doc.path,
                     ResolveError::UnknownFragment {
                         target: target.doc.path.display().to_string(),
                         fragment: fragment.clone(),
                     },
                 )
+                .at(edge.at)
                 .with_hint(hint),
             );
         }
@@ -625,14 +629,14 @@ fn editorial_checks<'a>(config: &Config, nodes: impl Iterator<Item = &'a Node>) 
             for r in refs {
                 if !covered.contains(&&r.target) {
                     out.push(
-                        Diagnostic::content(
-                            node.doc.path.clone(),
-                            r.at,
+                        diagnostic(
+                            &node.doc.path,
                             ResolveError::Editorial {
                                 message: message.clone(),
                                 missing: r.target.slug.clone(),
                             },
                         )
+                        .at(r.at)
                         .with_hint(Some(format!(
                             "add to `{records}`: `- {{ {key}: {}, ... }}`",
                             r.target.slug

@@ -25,7 +25,7 @@ use notify::{RecursiveMode, Watcher};
 use thiserror::Error;
 
 use crate::config::BuildOptions;
-use crate::diagnostic::{Diagnostics, Renderer};
+use crate::diagnostic::{Diagnostics, Printer};
 pub use http::{ErrorView, Hub};
 pub use incremental::{Change, Files, Incremental, Rebuild};
 
@@ -131,16 +131,16 @@ fn is_editor_noise(name: &str) -> bool {
 
 /// Diagnostics as the browser overlay shows them.
 pub fn error_views(root: &Path, diagnostics: &Diagnostics) -> Vec<ErrorView> {
-    let plain = Renderer::new(root, false);
+    let plain = Printer::new(root, false);
     diagnostics
         .iter()
         .map(|d| ErrorView {
-            path: d.path.display().to_string(),
-            line: d.location.map(|l| l.line),
-            column: d.location.map(|l| l.col),
-            message: d.message.clone(),
-            hint: d.hint.clone(),
-            text: plain.render(d),
+            path: d.path().display().to_string(),
+            line: d.location().map(|l| l.line),
+            column: d.location().map(|l| l.col),
+            message: d.message().to_string(),
+            hint: d.hint().map(String::from),
+            text: plain.format(d),
         })
         .collect()
 }
@@ -154,7 +154,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         .map_err(|error| ServeError::Bind { addr, error })?;
     let url = base_url(addr);
     let root = options.root.clone();
-    let renderer = Renderer::new(&root, options.color);
+    let printer = Printer::new(&root, options.color);
     let hub = Arc::new(Hub::new());
     let mut site = Incremental::new(BuildOptions {
         root: root.clone(),
@@ -176,7 +176,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         }
         Err(diagnostics) => {
             hub.errors_changed(error_views(&root, diagnostics));
-            eprint!("{}", renderer.render_all(diagnostics));
+            eprint!("{}", printer.format_all(diagnostics));
             if site.has_site() {
                 eprintln!("rebuild failed: still serving the last good site");
             }
