@@ -152,7 +152,8 @@ fn sentences(page: &str) -> Vec<String> {
     let mut text = visible(page);
     text.push('\n');
     text.push_str(&description(page));
-    text.lines()
+    text.replace(".\" ", ".\"\n")
+        .lines()
         .flat_map(|l| l.split(". "))
         .map(str::to_owned)
         .collect()
@@ -223,7 +224,7 @@ fn poilievre_is_quoted_calling_the_reported_actions_a_threat() {
     let poilievre = visible(html("people/pierre-poilievre/index.html"));
     assert!(
         poilievre
-            .contains("\"These are serious reports of actions that threaten the core of our Canadian democracy\""),
+            .contains("\"These are serious reports of actions that threaten the core of our Canadian democracy"),
         "{poilievre}"
     );
     for (path, sentence) in all_sentences() {
