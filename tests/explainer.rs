@@ -1,9 +1,10 @@
 //! The bundled explainer read as a standards editor reads it (issue 12): each test
 //! builds the site at the repository root through the library and checks one
 //! editorial rule on the built pages, in the words a reader sees. The rules come from
-//! the source article (The Epoch Times, 22 March 2023): no body is said to examine
-//! Dong's case, the article's own verbs and sourcing, the denial beside every
-//! allegation, and no detail or date the article does not give.
+//! the site's single source, The Epoch Times' article on Han Dong leaving the Liberal
+//! caucus on 22 March 2023 (`sources/epoch-times-2023-03-22`), quoted in each test: no
+//! body is said to examine Dong's case, the article's own verbs and sourcing, the denial
+//! beside every allegation, and no detail or date the article does not give.
 //!
 //! These tests know the story; the engine's own tests (tests/build.rs, tests/theme.rs)
 //! must not.
@@ -43,7 +44,8 @@ const ARTICLE_QUOTES: &[&str] = &[
     "Updated",
 ];
 
-/// Every HTML page of the bundled site, built once for all tests, by output path.
+/// Every HTML page and JSON file of the bundled site, built once for all tests, by
+/// output path.
 fn pages() -> &'static BTreeMap<String, String> {
     static PAGES: OnceLock<BTreeMap<String, String>> = OnceLock::new();
     PAGES.get_or_init(|| {
@@ -102,7 +104,9 @@ fn visible(page: &str) -> String {
         // Scripts and the drawn map are not prose.
         if !tag.starts_with('/') && matches!(name.as_str(), "script" | "svg" | "style") {
             let end_tag = format!("</{name}>");
-            rest = &rest[rest.find(&end_tag).map_or(rest.len(), |i| i + end_tag.len())..];
+            rest = &rest[rest
+                .find(&end_tag)
+                .map_or(rest.len(), |i| i + end_tag.len())..];
             continue;
         }
         let block = matches!(
@@ -143,7 +147,11 @@ fn visible(page: &str) -> String {
 
 /// The page's summary as search engines and link previews get it.
 fn description(page: &str) -> String {
-    plain(common::between(page, "<meta name=\"description\" content=\"", "\""))
+    plain(common::between(
+        page,
+        "<meta name=\"description\" content=\"",
+        "\"",
+    ))
 }
 
 /// The visible text of a page and its description, split into sentences (and lines:
@@ -208,10 +216,12 @@ fn no_body_is_said_to_be_looking_into_an_allegation_about_dong() {
     // which no allegation sets now: it must still list them.
     let home = html("index.html");
     for section in home.split("<section class=\"home-section\"").skip(1) {
-        let heading = &section[..section.find("</h2>").unwrap()];
-        let heading = &heading[heading[..heading.len() - 4].rfind('>').unwrap() + 1..];
+        let heading = common::between(section, "<h2", "</h2>");
         if section.contains("<ul class=\"cards\">") {
-            assert!(section.contains("<li"), "the home section `{heading}` is empty");
+            assert!(
+                section.contains("<li"),
+                "the home section `{heading}` is empty"
+            );
         }
     }
 }
@@ -230,7 +240,9 @@ fn poilievre_is_quoted_calling_the_reported_actions_a_threat() {
     for (path, sentence) in all_sentences() {
         if sentence.contains("core of our Canadian democracy") {
             assert!(
-                sentence.contains("reports of actions that threaten the core of our Canadian democracy"),
+                sentence.contains(
+                    "reports of actions that threaten the core of our Canadian democracy"
+                ),
                 "{path}: the quote is cut so that the reports are the threat: {sentence}"
             );
             assert!(
@@ -250,11 +262,7 @@ fn the_alleged_conversation_has_dongs_account_beside_the_reports() {
     // "Dong also pushed back against allegations against him in a statement to Global
     // News, disputing his initiation of the discussion with Han Tao ..."
     let page = html("events/alleged-conversation-with-han-tao/index.html");
-    assert!(
-        !visible(page).contains("only account"),
-        "{}",
-        visible(page)
-    );
+    assert!(!visible(page).contains("only account"), "{}", visible(page));
     let first = common::between(prose(page), "<p>", "</p>");
     assert!(
         first.contains("/sources/dong-statement-to-global-news/"),
@@ -267,10 +275,7 @@ fn quotes_are_framed_as_the_article_frames_them() {
     // "... will defend myself vigorously against such inaccurate and irresponsible claims"
     // says nothing of "several" claims.
     for (path, sentence) in all_sentences() {
-        assert!(
-            !sentence.contains("one of several"),
-            "{path}: {sentence}"
-        );
+        assert!(!sentence.contains("one of several"), "{path}: {sentence}");
     }
 }
 
@@ -418,7 +423,8 @@ fn dongs_statement_to_global_news_carries_no_date() {
     assert!(!json_ld.contains("\"datePublished\""), "{json_ld}");
     for (path, text) in pages() {
         assert!(
-            !path.contains("dong-statement-to-global-news-2023") && !text.contains("dong-statement-to-global-news-2023"),
+            !path.contains("dong-statement-to-global-news-2023")
+                && !text.contains("dong-statement-to-global-news-2023"),
             "{path} keeps the dated address"
         );
     }
@@ -521,7 +527,10 @@ fn every_quotation_is_the_articles_words() {
         let text = visible(page) + "\n" + &description(page);
         for line in text.lines() {
             let parts: Vec<&str> = line.split('"').collect();
-            assert!(parts.len() % 2 == 1, "{path}: an unclosed quotation: {line}");
+            assert!(
+                parts.len() % 2 == 1,
+                "{path}: an unclosed quotation: {line}"
+            );
             for quoted in parts.iter().skip(1).step_by(2) {
                 let words = quoted.trim_matches([',', '.', ' ']).to_lowercase();
                 assert!(
