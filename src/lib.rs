@@ -105,7 +105,7 @@ fn link_site(
         }
         Ok(model) => {
             progress(Progress::Stage("linking"));
-            resolve::resolve_links(config, model)
+            resolve::resolve(config, model, None)
         }
     }
 }

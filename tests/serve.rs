@@ -492,7 +492,7 @@ fn cards_hold_only_what_the_page_selection_compares() {
     let (sources, problems) = casefile::load::load_content(&config);
     assert!(problems.is_empty());
     let model = casefile::model::build_model(&config, sources).unwrap();
-    let graph = casefile::resolve::resolve_links(&config, model).unwrap();
+    let graph = casefile::resolve::resolve(&config, model, None).unwrap();
     let views = casefile::render::view::build_views(&config, &graph);
     for card in &views.cards {
         let mut keys: Vec<String> = card

@@ -400,7 +400,7 @@ mod tests {
         let (sources, problems) = crate::load::load_content(&config);
         assert!(problems.is_empty(), "{problems}");
         let model = crate::model::build_model(&config, sources).unwrap();
-        let graph = crate::resolve::resolve_links(&config, model).unwrap();
+        let graph = crate::resolve::resolve(&config, model, None).unwrap();
         let events: Vec<serde_json::Value> = graph
             .timeline
             .iter()

@@ -638,7 +638,7 @@ mod tests {
         let (sources, problems) = crate::load::load_content(&config);
         assert!(problems.is_empty(), "{problems}");
         let model = crate::model::build_model(&config, sources).unwrap();
-        let graph = crate::resolve::resolve_links(&config, model).unwrap();
+        let graph = crate::resolve::resolve(&config, model, None).unwrap();
         (config, graph)
     }
 

@@ -417,8 +417,7 @@ fn front_half(
             Err(diagnostics.sorted())
         }
         Ok(model) => {
-            let graph =
-                resolve::resolve_links_reusing(config, model, previous.map(|(graph, _)| graph));
+            let graph = resolve::resolve(config, model, previous.map(|(graph, _)| graph));
             lap("resolve");
             Ok(Front::Changed(Box::new(graph?), sources))
         }
