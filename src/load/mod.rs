@@ -10,6 +10,7 @@
 //! reader ([`crate::yaml`]: value length, nesting depth, number of values, alias
 //! expansion). Each is a located error, never a crash.
 
+mod cache;
 mod front_matter;
 
 use std::fs::Metadata;
@@ -27,6 +28,7 @@ use crate::routes::slug::{is_slug, odd_character, suggest_slug};
 use crate::text_file::{self, FileError};
 use crate::yaml::{self, Document, Origin, SpanIndex, YamlError};
 
+pub use cache::FileCache;
 pub use front_matter::{split, Split, SplitError};
 
 /// Content files larger than this are refused, so hostile input cannot exhaust memory.
@@ -170,39 +172,29 @@ fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-/// Reads every Markdown file under `<root>/content`: the files that loaded, and the
-/// problems with the others (so the next stage can still check the good ones).
-pub fn load_content(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
-    let loaded = load_content_with(config, &|_, _| None);
-    let files = loaded
-        .files
-        .into_iter()
-        .map(|file| Arc::try_unwrap(file).unwrap_or_else(|shared| (*shared).clone()))
-        .collect();
-    (files, loaded.diagnostics)
+/// Reads every Markdown file under `<root>/content`: the files that loaded, in the walk's
+/// order, and the problems with the others (so the next stage can still check the good
+/// ones). A file `cache` holds unchanged since it was read is taken from it, not read
+/// again; an empty cache (as `build` and `check` pass) reads every file.
+pub fn load_content(config: &Config, cache: &mut FileCache) -> (Vec<Arc<SourceFile>>, Diagnostics) {
+    let loaded = load_files(config, cache);
+    cache.update(&loaded.read, &loaded.files);
+    (loaded.files, loaded.diagnostics)
 }
 
-/// How [`load_content_with`] finds a file it read before: given the file's path and its
-/// metadata (taken before any read), the file as read then, if that metadata shows it
-/// unchanged since.
-pub type Reuse<'a> = dyn Fn(&Path, &Metadata) -> Option<Arc<SourceFile>> + Sync + 'a;
-
-/// What [`load_content_with`] found.
+/// What a walk of `content/` found.
 #[derive(Debug, Default)]
-pub struct Loaded {
+struct Loaded {
     /// The files that loaded, in the walk's order.
-    pub files: Vec<Arc<SourceFile>>,
-    /// The files among them that were read rather than reused: their full path, and their
-    /// metadata from before the read.
-    pub read: Vec<(PathBuf, Metadata, Arc<SourceFile>)>,
+    files: Vec<Arc<SourceFile>>,
+    /// The files among them that were read rather than taken from the cache: their full
+    /// path, and their metadata from before the read.
+    read: Vec<(PathBuf, Metadata, Arc<SourceFile>)>,
     /// The problems with the others.
-    pub diagnostics: Diagnostics,
+    diagnostics: Diagnostics,
 }
 
-/// [`load_content`], reusing what `reuse` returns instead of reading: `casefile serve`
-/// keeps files that did not change since the last rebuild, and shares them rather than
-/// copying them. The walk and its checks are the same.
-pub fn load_content_with(config: &Config, reuse: &Reuse<'_>) -> Loaded {
+fn load_files(config: &Config, cache: &FileCache) -> Loaded {
     let content = config.root.join("content");
     if !content.is_dir() {
         return Loaded {
@@ -250,7 +242,7 @@ pub fn load_content_with(config: &Config, reuse: &Reuse<'_>) -> Loaded {
         .par_iter()
         .zip(&metadata)
         .map(|(path, metadata)| {
-            if let Some(file) = metadata.as_ref().and_then(|m| reuse(path, m)) {
+            if let Some(file) = metadata.as_ref().and_then(|m| cache.get(path, m)) {
                 return (Ok(file), false);
             }
             let read = read_source(path, &content, &config.root, &collections).map(Arc::new);
@@ -550,7 +542,7 @@ mod tests {
         }
         std::os::unix::fs::symlink("nowhere", root.join("content/d-link.md")).unwrap();
         let config = crate::config::test_config(root);
-        let (files, problems) = load_content(&config);
+        let (files, problems) = load_content(&config, &mut FileCache::default());
         assert!(files.is_empty());
         let messages: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
         assert_eq!(messages.len(), 2, "{messages:?}");

@@ -107,7 +107,7 @@ pub enum FieldValue {
 }
 
 /// One content file with checked, typed front matter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// The file, relative to the site root.
     pub path: PathBuf,
@@ -216,13 +216,41 @@ impl ModelError {
     }
 }
 
-/// Checks every loaded file against the schema.
-pub fn build_model(config: &Config, sources: Vec<SourceFile>) -> Result<Model, Diagnostics> {
-    let checked: Vec<CheckedFile> = sources
+/// Checks every loaded file against the schema, in parallel, into the model of the
+/// site. A file `cache` typed under the same configuration is not typed again (`casefile
+/// serve` keeps the cache; `build` and `check` pass an empty one).
+pub fn build_model(
+    config: &Config,
+    sources: &[Arc<SourceFile>],
+    cache: &mut TypeCache,
+) -> Result<Model, Diagnostics> {
+    let known = &cache.files;
+    let typed: Vec<Arc<TypedFile>> = sources
         .par_iter()
-        .map(|source| check_file(config, source))
+        .map(|source| match known.get(&address(source)) {
+            Some((_, typed)) => Arc::clone(typed),
+            None => Arc::new(type_file(config, source)),
+        })
         .collect();
-    assemble_model(config, &checked)
+    cache.files = sources
+        .iter()
+        .zip(&typed)
+        .map(|(source, typed)| (address(source), (Arc::clone(source), Arc::clone(typed))))
+        .collect();
+    assemble_model(config, typed.iter().map(Arc::as_ref))
+}
+
+/// The typed files of the last run, by the loaded file they were typed from. Each entry
+/// holds its file, so no other file can take that address while the entry lives. Valid
+/// for one configuration.
+#[derive(Debug, Default)]
+pub struct TypeCache {
+    files: std::collections::HashMap<usize, (Arc<SourceFile>, Arc<TypedFile>)>,
+}
+
+/// Where a shared file lives: its identity while it is shared.
+fn address(file: &Arc<SourceFile>) -> usize {
+    Arc::as_ptr(file) as usize
 }
 
 /// One content file checked on its own against the schema: its document (with whether
@@ -231,7 +259,7 @@ pub fn build_model(config: &Config, sources: Vec<SourceFile>) -> Result<Model, D
 /// What a file checks to depends only on the file and the configuration, so
 /// `casefile serve` keeps the result of an unchanged file until `site.yaml` changes.
 #[derive(Debug, Clone, Default)]
-pub struct CheckedFile {
+pub struct TypedFile {
     /// The document and whether it is marked `draft: true`.
     pub document: Option<(Arc<Document>, bool)>,
     /// The file's problems, in the order found.
@@ -239,7 +267,7 @@ pub struct CheckedFile {
 }
 
 /// Checks one loaded file against the schema.
-pub fn check_file(config: &Config, source: &SourceFile) -> CheckedFile {
+pub fn type_file(config: &Config, source: &SourceFile) -> TypedFile {
     let mut checker = Checker {
         source,
         fields: Fields::new(&source.spans, "field", true),
@@ -260,7 +288,7 @@ pub fn check_file(config: &Config, source: &SourceFile) -> CheckedFile {
         .collect();
     // Thousands of bad values in one file are a wall of errors, not help.
     let listed = first_problems_of_file(diagnostics);
-    CheckedFile {
+    TypedFile {
         document,
         diagnostics: listed.into_iter().map(|(d, ())| d).collect(),
     }
@@ -268,9 +296,9 @@ pub fn check_file(config: &Config, source: &SourceFile) -> CheckedFile {
 
 /// The model of checked files: drafts set aside (unless drafts are built), documents
 /// sorted by id, every file's problems together.
-pub fn assemble_model<'a>(
+fn assemble_model<'a>(
     config: &Config,
-    checked: impl IntoIterator<Item = &'a CheckedFile>,
+    checked: impl IntoIterator<Item = &'a TypedFile>,
 ) -> Result<Model, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let mut model = Model::default();

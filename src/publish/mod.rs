@@ -12,7 +12,6 @@
 mod search;
 
 use std::fmt::Write;
-use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -21,7 +20,7 @@ use crate::config::Config;
 use crate::model::{DocId, PartialDate};
 use crate::render::structured::json_for_html;
 use crate::render::Output;
-use crate::resolve::{DocIndex, Graph, Node};
+use crate::resolve::{Graph, Node};
 use crate::routes::{self, Route};
 
 /// How many of the most recent entries the Atom feed carries.
@@ -42,19 +41,14 @@ pub fn search_index(config: &Config, graph: &Graph) -> SearchIndex {
     SearchIndex { files }
 }
 
-/// Adds the sitemap, robots.txt, feed, timeline JSON and search index to `output`.
-pub fn publish(config: &Config, graph: &Graph, output: &mut Output) {
-    let index = search_index(config, graph);
-    publish_with(config, graph, output, index)
-}
-
-/// [`publish`], with a search index made beforehand.
-pub fn publish_with(config: &Config, graph: &Graph, output: &mut Output, index: SearchIndex) {
+/// Adds the sitemap, robots.txt, feed, timeline JSON and the search index made
+/// beforehand to `output`.
+pub fn publish(config: &Config, graph: &Graph, output: &mut Output, index: SearchIndex) {
     let pages: Vec<String> = output
-        .paths()
-        .into_iter()
+        .site_pages
+        .iter()
         .filter(|p| routes::is_page_file(p))
-        .map(String::from)
+        .cloned()
         .collect();
     // A file of the same name in the site's or theme's `static/` wins: an editor who
     // writes their own robots.txt means it.
@@ -66,15 +60,6 @@ pub fn publish_with(config: &Config, graph: &Graph, output: &mut Output, index: 
         }
     }
     output.files.extend(index.files);
-}
-
-/// The pages among `paths` (sorted output paths), as the sitemap lists them.
-pub fn page_paths<'a>(paths: impl IntoIterator<Item = &'a String>) -> Vec<String> {
-    paths
-        .into_iter()
-        .filter(|p| routes::is_page_file(p))
-        .cloned()
-        .collect()
 }
 
 /// A file made from a few parts of the graph (the search index, which reads every
@@ -115,64 +100,13 @@ impl Generated {
         self.route().output_file()
     }
 
-    /// Its text, for a site whose pages are `pages` (from [`page_paths`]).
-    pub fn text(self, config: &Config, graph: &Graph, pages: &[String]) -> String {
+    /// Its text, for a site whose pages are `pages`.
+    fn text(self, config: &Config, graph: &Graph, pages: &[String]) -> String {
         match self {
             Generated::Sitemap => sitemap(config, graph, pages),
             Generated::Robots => robots(config),
             Generated::Atom => atom(config, graph),
             Generated::Timeline => timeline_json(config, graph),
-        }
-    }
-
-    /// Whether the file made from `new` can differ from the one made from `old`, two
-    /// graphs of the same documents in the same order under the same configuration;
-    /// `pages_changed` tells whether the set of pages differs. `casefile serve` skips
-    /// the files an edit cannot have changed.
-    ///
-    /// Each answer names what [`Generated::text`] reads of the graph; a node whose
-    /// document and body are shared with the old graph's is known to be the same.
-    pub fn may_differ(self, old: &Graph, new: &Graph, pages_changed: bool) -> bool {
-        let differing = |read: &dyn Fn(&Node, &Node) -> bool| {
-            old.nodes.iter().zip(&new.nodes).any(|(a, b)| {
-                let shared = Arc::ptr_eq(&a.doc, &b.doc) && Arc::ptr_eq(&a.content, &b.content);
-                !shared && read(a, b)
-            })
-        };
-        // Titles, summaries and dates of the entries on the timeline (the timeline lists
-        // only dated entries, and ids do not change).
-        let card = |a: &Node, b: &Node| {
-            (a.doc.date.is_some() || b.doc.date.is_some())
-                && (a.doc.title != b.doc.title
-                    || a.doc.summary != b.doc.summary
-                    || a.doc.date != b.doc.date
-                    || a.doc.updated != b.doc.updated)
-        };
-        match self {
-            Generated::Robots => false,
-            Generated::Sitemap => {
-                pages_changed
-                    || differing(&|a, b| {
-                        a.doc.updated.or(a.doc.date) != b.doc.updated.or(b.doc.date)
-                    })
-            }
-            Generated::Atom => {
-                let recent = |g: &Graph| -> Vec<DocIndex> {
-                    g.timeline
-                        .iter()
-                        .rev()
-                        .take(FEED_ENTRIES)
-                        .copied()
-                        .collect()
-                };
-                let recent_new = recent(new);
-                recent(old) != recent_new
-                    || recent_new.iter().any(|&i| {
-                        let (a, b) = (&old.nodes[i], &new.nodes[i]);
-                        card(a, b) || *a.content != *b.content
-                    })
-            }
-            Generated::Timeline => old.timeline != new.timeline || differing(&card),
         }
     }
 }
@@ -397,10 +331,7 @@ mod tests {
             "---\ntitle: B\ndate: 2019\n---\nB.\n",
         );
         let config = crate::config::test_config(root);
-        let (sources, problems) = crate::load::load_content(&config);
-        assert!(problems.is_empty(), "{problems}");
-        let model = crate::model::build_model(&config, sources).unwrap();
-        let graph = crate::resolve::resolve(&config, model, None).unwrap();
+        let graph = crate::graph_of(&config);
         let events: Vec<serde_json::Value> = graph
             .timeline
             .iter()

@@ -5,9 +5,18 @@
 //! output folder), so `casefile check` can render a whole site in memory. A build can
 //! instead hand each page to a [`PageSink`] as soon as it is rendered, so that thousands
 //! of pages are not all held in memory at once; this module never learns where they go.
+//!
+//! While a page renders, what its context and template functions hand out is recorded
+//! ([`deps`]), narrowed to what its templates can read ([`reads`]). Given the memo of
+//! the last render and the graph it rendered ([`RenderMemo`], which `casefile serve`
+//! keeps), [`render`] renders only the pages that read something that changed
+//! ([`changes`]); without one it renders every page.
 
 mod assets;
+mod changes;
+mod deps;
 mod map;
+mod reads;
 mod site_folder;
 pub mod structured;
 mod templates;
@@ -25,6 +34,8 @@ use crate::model::DocId;
 use crate::resolve::{DocIndex, Graph};
 use crate::routes::Route;
 
+use deps::Dep;
+use reads::Aggregate;
 pub use templates::{load_templates, TemplateError, Templates};
 use view::Views;
 
@@ -38,6 +49,12 @@ pub struct Output {
     pub streamed: BTreeMap<String, u64>,
     /// How many pages came from templates (the rest are static files).
     pub pages: usize,
+    /// Pages of the last render that this one no longer has (with a memo only).
+    pub removed: Vec<String>,
+    /// Every page of the site, rendered this time or not, sorted.
+    pub site_pages: Vec<String>,
+    /// Whether every page was rendered.
+    pub full: bool,
 }
 
 impl Output {
@@ -119,13 +136,91 @@ struct PageJob {
     optional: bool,
 }
 
+/// What a render keeps for the next render of the same site under the same
+/// configuration: the renderer (views, templates, static files) and what each page
+/// read. Empty, the next render renders every page.
+#[derive(Default)]
+pub struct RenderMemo {
+    last: Option<LastRender>,
+}
+
+/// A page's output path and what it read.
+type PageReads = (String, Vec<deps::Dep>);
+
+struct LastRender {
+    renderer: Renderer,
+    /// Each page's reads, by output path.
+    reads: HashMap<String, Vec<deps::Dep>>,
+}
+
+/// Renders the pages of `graph`: every page, or, with the `memo` of the render of
+/// `previous` (the last graph, under the same configuration), only the pages that read
+/// something that changed. Pages go to `sink` as soon as they are rendered when one is
+/// given; `on_page` is told of each. Static files are always in the returned [`Output`].
+pub fn render(
+    config: &Config,
+    graph: &Graph,
+    previous: Option<&Graph>,
+    memo: &mut RenderMemo,
+    sink: Option<&dyn PageSink>,
+    on_page: &(dyn Fn() + Sync),
+) -> Result<Output, Diagnostics> {
+    // Taken out: a render that fails leaves no memo, and the next renders everything.
+    let last = memo.last.take();
+    let (renderer, changed, mut reads) = match (last, previous) {
+        (Some(mut last), Some(previous)) => {
+            match changes::changed_reads(config, previous, graph, &mut last.renderer) {
+                Some(changed) => (last.renderer, Some(changed), last.reads),
+                None => (Renderer::new(config, graph)?, None, HashMap::new()),
+            }
+        }
+        _ => (Renderer::new(config, graph)?, None, HashMap::new()),
+    };
+    let jobs: Vec<PageJob> = page_jobs(config, graph)
+        .into_iter()
+        .filter(|job| !job.optional || renderer.templates.pick(&job.templates).is_some())
+        .collect();
+    let mut site_pages: Vec<String> = jobs.iter().map(|j| j.path.clone()).collect();
+    site_pages.sort();
+    let removed: Vec<String> = match &changed {
+        Some(_) => {
+            let now: std::collections::HashSet<&str> =
+                jobs.iter().map(|j| j.path.as_str()).collect();
+            let mut gone: Vec<String> = reads
+                .keys()
+                .filter(|p| !now.contains(p.as_str()))
+                .cloned()
+                .collect();
+            gone.sort();
+            gone
+        }
+        None => Vec::new(),
+    };
+    let selected: Vec<PageJob> = jobs
+        .into_iter()
+        .filter(|job| match (&changed, reads.get(&job.path)) {
+            (Some(changed), Some(read)) => read.iter().any(|d| changed.contains(d)),
+            _ => true,
+        })
+        .collect();
+    let (mut output, page_reads) = renderer.render(config, graph, selected, sink, on_page)?;
+    for path in &removed {
+        reads.remove(path);
+    }
+    reads.extend(page_reads);
+    output.removed = removed;
+    output.site_pages = site_pages;
+    output.full = changed.is_none();
+    memo.last = Some(LastRender { renderer, reads });
+    Ok(output)
+}
+
 /// What page rendering shares: every node's link and card, the collections, the static
 /// files and the templates with casefile's functions registered.
 ///
-/// A build makes one and renders every page with it. `serve` keeps it between
-/// rebuilds: after an edit that changes no card it is reused as it is (building the
-/// cards of 10,000 entries costs about 100 ms), and after one that does,
-/// [`Renderer::refresh_cards`] rebuilds just those cards.
+/// A build makes one and renders every page with it. [`RenderMemo`] keeps it between
+/// renders: after an edit only the cards that read what changed are rebuilt (building
+/// the cards of 10,000 entries costs about 100 ms).
 pub struct Renderer {
     views: Views,
     collections: Vec<Value>,
@@ -162,13 +257,9 @@ impl Renderer {
         })
     }
 
-    /// Brings the views up to date with `graph`, a newer version of the graph this was
-    /// built for with the same documents, in which only the cards of `changed` differ.
-    pub fn refresh_cards(&mut self, config: &Config, graph: &Graph, changed: &[DocIndex]) {
-        if changed.is_empty() {
-            return;
-        }
-        view::refresh_views(config, graph, &mut self.views, changed);
+    /// Rebuilds what is made from the cards (collections, `site`, the functions' tables)
+    /// after [`changes`] refreshed them for `graph`.
+    fn refresh_site(&mut self, config: &Config, graph: &Graph) {
         self.collections = view::collection_values(config, graph, &self.views);
         let tera = &mut self.templates.tera;
         register_functions(
@@ -185,37 +276,41 @@ impl Renderer {
         );
     }
 
-    /// Renders the pages whose output path `select` accepts, handing each to `sink`
-    /// (when given) as soon as it is rendered instead of keeping it in the returned
-    /// [`Output`]. Static files are always included, in memory.
-    pub fn render(
+    /// Renders `jobs`, handing each page to `sink` (when given) as soon as it is
+    /// rendered instead of keeping it in the returned [`Output`], and returns what each
+    /// page read. Static files are always included, in memory.
+    fn render(
         &self,
         config: &Config,
         graph: &Graph,
-        select: &(dyn Fn(&str) -> bool + Sync),
+        jobs: Vec<PageJob>,
         sink: Option<&dyn PageSink>,
-    ) -> Result<Output, Diagnostics> {
+        on_page: &(dyn Fn() + Sync),
+    ) -> Result<(Output, Vec<PageReads>), Diagnostics> {
         let shared = SharedValues::default();
         let templates = &self.templates;
         // A full disk is one problem, not one per page: the first failure to store a page
         // is kept, and the pages not rendered yet are skipped.
         let sink_failure: OnceLock<Diagnostic> = OnceLock::new();
-        let rendered: Vec<Result<(String, Page), Diagnostic>> = page_jobs(config, graph)
+        type Rendered = Result<(String, Page, Vec<deps::Dep>), Diagnostic>;
+        let rendered: Vec<Rendered> = jobs
             .into_par_iter()
-            .filter(|job| select(&job.path))
-            .filter(|job| !job.optional || templates.pick(&job.templates).is_some())
             .filter_map(|job| {
                 if sink_failure.get().is_some() {
                     return None;
                 }
-                let context = self.context(config, graph, &shared, &job.kind);
-                let (path, bytes) = match render_job(templates, job, &context) {
+                on_page();
+                let (page, reads) = deps::recording(|| {
+                    let context = self.context(config, graph, &shared, &job);
+                    render_job(templates, job, &context)
+                });
+                let (path, bytes) = match page {
                     Ok(page) => page,
                     Err(d) => return Some(Err(d)),
                 };
                 match sink {
                     Some(sink) => match sink.put(&path, &bytes) {
-                        Ok(()) => Some(Ok((path, Page::Streamed(bytes.len() as u64)))),
+                        Ok(()) => Some(Ok((path, Page::Streamed(bytes.len() as u64), reads))),
                         Err(d) => {
                             let _ = sink_failure.set(d);
                             None
@@ -227,7 +322,7 @@ impl Renderer {
                         // half). 40 MB less peak RSS at 10k pages.
                         let mut bytes = bytes;
                         bytes.shrink_to_fit();
-                        Some(Ok((path, Page::Held(bytes))))
+                        Some(Ok((path, Page::Held(bytes), reads)))
                     }
                 }
             })
@@ -236,15 +331,18 @@ impl Renderer {
         diagnostics.extend(sink_failure.into_inner());
         diagnostics.extend(self.asset_problems.iter().cloned());
         let mut output = Output::default();
+        let mut page_reads = Vec::with_capacity(rendered.len());
         for result in rendered {
             match result {
-                Ok((path, Page::Held(bytes))) => {
-                    output.files.insert(path, bytes);
+                Ok((path, Page::Held(bytes), reads)) => {
+                    output.files.insert(path.clone(), bytes);
                     output.pages += 1;
+                    page_reads.push((path, reads));
                 }
-                Ok((path, Page::Streamed(size))) => {
-                    output.streamed.insert(path, size);
+                Ok((path, Page::Streamed(size), reads)) => {
+                    output.streamed.insert(path.clone(), size);
                     output.pages += 1;
+                    page_reads.push((path, reads));
                 }
                 Err(d) => diagnostics.push(d),
             }
@@ -266,18 +364,52 @@ impl Renderer {
             }
             output.files.insert(dest.clone(), bytes.clone());
         }
-        diagnostics.into_result(output)
+        diagnostics.into_result((output, page_reads))
     }
 
-    /// The template context of one page.
+    /// The template context of one page, recording the lists of entries it hands out
+    /// that the page's template can read.
     fn context(
         &self,
         config: &Config,
         graph: &Graph,
         shared: &SharedValues,
-        kind: &PageKind,
+        job: &PageJob,
     ) -> Context {
         let views = &self.views;
+        let reads: &[Aggregate] = match self.templates.pick(&job.templates) {
+            Some(name) => self.templates.reads(name),
+            None => &[],
+        };
+        let can_read = |a: Aggregate| reads.contains(&a);
+        for site_wide in [
+            Aggregate::SiteCollections,
+            Aggregate::SitePages,
+            Aggregate::SiteTags,
+        ] {
+            if can_read(site_wide) {
+                deps::read(Dep::Site(site_wide));
+            }
+        }
+        let hand_collection = |c: usize| {
+            if can_read(Aggregate::CollectionEntries) {
+                deps::read(Dep::Collection(c));
+            }
+            self.collections[c].clone()
+        };
+        let hand_timeline = || {
+            if can_read(Aggregate::Timeline) {
+                deps::read(Dep::Site(Aggregate::Timeline));
+            }
+            shared.timeline(graph, views)
+        };
+        let hand_map = || {
+            if can_read(Aggregate::Map) {
+                deps::read(Dep::Site(Aggregate::Map));
+            }
+            shared.map(config, graph).clone()
+        };
+        let kind = &job.kind;
         let mut context = Context::new();
         let page = |i: DocIndex| view::page_value(config, graph, views, i);
         let synthetic = |title: &str, route: Route| view::synthetic_page(config, title, &route);
@@ -288,10 +420,10 @@ impl Renderer {
                     None => synthetic(&config.site.title, Route::Home),
                 };
                 context.insert_value("page", page);
-                let (timeline, years) = shared.timeline(graph, views);
+                let (timeline, years) = hand_timeline();
                 context.insert_value("timeline", timeline.clone());
                 context.insert_value("timeline_years", years.clone());
-                context.insert_value("relationship_map", shared.map(config, graph).clone());
+                context.insert_value("relationship_map", hand_map());
             }
             PageKind::CollectionIndex(c) => {
                 let collection = &config.collections[*c];
@@ -303,28 +435,31 @@ impl Renderer {
                     ),
                 };
                 context.insert_value("page", page);
-                context.insert_value("collection", self.collections[*c].clone());
+                context.insert_value("collection", hand_collection(*c));
             }
             PageKind::Entry(c, i) => {
                 context.insert_value("page", page(*i));
-                context.insert_value("collection", self.collections[*c].clone());
+                context.insert_value("collection", hand_collection(*c));
             }
             PageKind::Standalone(i) => context.insert_value("page", page(*i)),
             PageKind::Timeline => {
                 context.insert_value("page", synthetic("Timeline", Route::Timeline));
-                let (timeline, years) = shared.timeline(graph, views);
+                let (timeline, years) = hand_timeline();
                 context.insert_value("timeline", timeline.clone());
                 context.insert_value("timeline_years", years.clone());
             }
             PageKind::Map => {
                 context.insert_value("page", synthetic("Relationship map", Route::Map));
-                context.insert_value("relationship_map", shared.map(config, graph).clone());
+                context.insert_value("relationship_map", hand_map());
             }
             PageKind::Search => context.insert_value("page", synthetic("Search", Route::Search)),
             PageKind::TagIndex => context.insert_value("page", synthetic("Tags", Route::TagIndex)),
             PageKind::Tag(slug) => {
                 let route = Route::Tag(slug.clone());
                 let tag = &graph.tags[slug];
+                if can_read(Aggregate::TagEntries) {
+                    deps::read(Dep::Tag(slug.clone()));
+                }
                 context.insert_value("page", synthetic(&tag.name, route.clone()));
                 let entries: Vec<Value> =
                     tag.docs.iter().map(|&d| views.cards[d].clone()).collect();
@@ -518,7 +653,7 @@ fn register_functions(
     collection_values: &[Value],
     assets: &assets::Assets,
 ) {
-    let by_id: Arc<HashMap<String, Value>> = Arc::new(
+    let by_id: Arc<HashMap<String, (DocIndex, Value)>> = Arc::new(
         graph
             .nodes
             .iter()
@@ -527,7 +662,7 @@ fn register_functions(
                 n.doc
                     .id
                     .entry()
-                    .map(|id| (id.to_string(), views.cards[i].clone()))
+                    .map(|id| (id.to_string(), (i, views.cards[i].clone())))
             })
             .collect(),
     );
@@ -536,7 +671,11 @@ fn register_functions(
         "get_entry",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let id: &str = kwargs.must_get("id")?;
-            lookup.get(id).cloned().ok_or_else(|| {
+            let found = lookup.get(id).map(|(i, card)| {
+                deps::read(Dep::Card(*i));
+                card.clone()
+            });
+            found.ok_or_else(|| {
                 let hint = crate::diagnostic::did_you_mean(id, lookup.keys().map(String::as_str))
                     .map(|h| format!("; {h}"))
                     .unwrap_or_default();
@@ -564,19 +703,24 @@ fn register_functions(
             Ok(Value::from(base.url(published)))
         },
     );
-    let collections: Arc<HashMap<String, Value>> = Arc::new(
+    let collections: Arc<HashMap<String, (usize, Value)>> = Arc::new(
         config
             .collections
             .iter()
             .zip(collection_values)
-            .map(|(c, value)| (c.name.clone(), value.clone()))
+            .enumerate()
+            .map(|(i, (c, value))| (c.name.clone(), (i, value.clone())))
             .collect(),
     );
     tera.register_function(
         "get_collection",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let name: &str = kwargs.must_get("name")?;
-            collections.get(name).cloned().ok_or_else(|| {
+            let found = collections.get(name).map(|(i, value)| {
+                deps::read(Dep::Collection(*i));
+                value.clone()
+            });
+            found.ok_or_else(|| {
                 tera::Error::message(format!("get_collection: no collection `{name}`"))
             })
         },
@@ -635,10 +779,7 @@ mod tests {
     fn fixture_graph() -> (Config, Graph) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
         let config = crate::config::test_config(&root);
-        let (sources, problems) = crate::load::load_content(&config);
-        assert!(problems.is_empty(), "{problems}");
-        let model = crate::model::build_model(&config, sources).unwrap();
-        let graph = crate::resolve::resolve(&config, model, None).unwrap();
+        let graph = crate::graph_of(&config);
         (config, graph)
     }
 
@@ -664,14 +805,12 @@ mod tests {
     #[test]
     fn pages_handed_to_a_sink_are_not_kept() {
         let (config, graph) = fixture_graph();
-        let renderer = Renderer::new(&config, &graph).unwrap();
         let sink = CountingSink {
             ok: usize::MAX,
             seen: AtomicUsize::new(0),
         };
-        let output = renderer
-            .render(&config, &graph, &|_| true, Some(&sink))
-            .unwrap();
+        let mut memo = RenderMemo::default();
+        let output = render(&config, &graph, None, &mut memo, Some(&sink), &|| {}).unwrap();
         assert!(output.pages > 10);
         assert_eq!(sink.seen.load(Ordering::SeqCst), output.pages);
         assert_eq!(output.streamed.len(), output.pages);
@@ -681,14 +820,12 @@ mod tests {
     #[test]
     fn a_failing_sink_is_one_problem_not_one_per_page() {
         let (config, graph) = fixture_graph();
-        let renderer = Renderer::new(&config, &graph).unwrap();
         let sink = CountingSink {
             ok: 2,
             seen: AtomicUsize::new(0),
         };
-        let problems = renderer
-            .render(&config, &graph, &|_| true, Some(&sink))
-            .unwrap_err();
+        let mut memo = RenderMemo::default();
+        let problems = render(&config, &graph, None, &mut memo, Some(&sink), &|| {}).unwrap_err();
         assert_eq!(problems.len(), 1, "{problems}");
         assert!(problems.to_string().contains("disk full at"), "{problems}");
     }

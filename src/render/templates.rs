@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use tera::{ErrorKind, Tera};
 use thiserror::Error;
 
+use super::reads::{Aggregate, Reads, ReadsOf};
 use super::site_folder::{files_in, FolderKind};
 use crate::config::Config;
 use crate::diagnostic::{relative_to, Diagnostic, Diagnostics, Location, Place, Span, Stage};
@@ -57,9 +58,19 @@ pub struct Templates {
     /// The tera instance, functions registered by the caller.
     pub tera: Tera,
     files: HashMap<String, PathBuf>,
+    /// What each template (with its parents and includes) can read of the site.
+    reads: HashMap<String, Reads>,
 }
 
 impl Templates {
+    /// The lists of entries the template `name` can read.
+    pub(crate) fn reads(&self, name: &str) -> &[Aggregate] {
+        self.reads
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&Aggregate::ALL)
+    }
+
     /// The first of `names` that exists.
     pub fn pick<'n>(&self, names: &'n [String]) -> Option<&'n str> {
         names
@@ -191,7 +202,11 @@ pub fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnost
             }
         }
     }
-    let mut templates = Templates { tera, files };
+    let mut templates = Templates {
+        tera,
+        files,
+        reads: HashMap::new(),
+    };
     // tera stops at the first bad template of a batch; parse each alone first so that
     // every syntax error is reported in one run.
     for (name, text) in &sources {
@@ -219,6 +234,12 @@ pub fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnost
         diagnostics.extend(templates.diagnostics(&e, &name));
         return Err(diagnostics.sorted());
     }
+    let sources: BTreeMap<String, String> = sources.into_iter().collect();
+    let mut analysis = ReadsOf::new(&sources);
+    templates.reads = sources
+        .keys()
+        .map(|name| (name.clone(), analysis.of(name)))
+        .collect();
     Ok(templates)
 }
 

@@ -13,6 +13,8 @@ use crate::model::{DocId, PartialDate};
 use crate::resolve::{DocIndex, Graph, Node, Resolved};
 use crate::routes::Route;
 
+use super::deps::{self, Dep};
+
 /// Builds a tera map from `key => value` pairs, keeping their order.
 macro_rules! map {
     ($($key:expr => $value:expr),* $(,)?) => {{
@@ -23,11 +25,14 @@ macro_rules! map {
 }
 
 /// Prebuilt values for every node.
+#[derive(Clone)]
 pub struct Views {
     /// `{ id, collection, slug, title, url }` per node.
     pub links: Vec<Value>,
     /// Cards per node.
     pub cards: Vec<Value>,
+    /// Per node, the nodes whose links its card shows (read while it was built).
+    pub card_reads: Vec<Vec<DocIndex>>,
 }
 
 /// A date for templates: ISO form, words, parts, precision.
@@ -122,31 +127,82 @@ pub fn build_views(config: &Config, graph: &Graph) -> Views {
         .par_iter()
         .map(|n| link_value(config, n))
         .collect();
-    let cards = (0..graph.nodes.len())
+    let (cards, card_reads) = (0..graph.nodes.len())
         .into_par_iter()
         .map(|i| card_value(config, graph, &links, i))
+        .unzip();
+    Views {
+        links,
+        cards,
+        card_reads,
+    }
+}
+
+/// Brings `views`, built for an earlier graph of the same documents, up to date with
+/// `graph`, where the nodes marked in `nodes_changed` differ and those marked in
+/// `referrers_changed` are referred to through other fields than before. Rebuilds the
+/// links of changed nodes, then the cards that read a changed node or a changed link,
+/// and returns the nodes whose link, and those whose card, is not what it was.
+pub fn refresh(
+    config: &Config,
+    graph: &Graph,
+    views: &mut Views,
+    nodes_changed: &[bool],
+    referrers_changed: &[bool],
+) -> (Vec<DocIndex>, Vec<DocIndex>) {
+    let mut links_changed = Vec::new();
+    for (i, _) in nodes_changed.iter().enumerate().filter(|(_, c)| **c) {
+        let link = link_value(config, &graph.nodes[i]);
+        if link != views.links[i] {
+            views.links[i] = link;
+            links_changed.push(i);
+        }
+    }
+    let mut stale: Vec<bool> = nodes_changed
+        .iter()
+        .zip(referrers_changed)
+        .map(|(a, b)| *a || *b)
         .collect();
-    Views { links, cards }
+    if !links_changed.is_empty() {
+        let mut link_changed = vec![false; stale.len()];
+        for &j in &links_changed {
+            link_changed[j] = true;
+        }
+        for (i, reads) in views.card_reads.iter().enumerate() {
+            if reads.iter().any(|&j| link_changed[j]) {
+                stale[i] = true;
+            }
+        }
+    }
+    let mut cards_changed = Vec::new();
+    for (i, _) in stale.iter().enumerate().filter(|(_, s)| **s) {
+        let (card, reads) = card_value(config, graph, &views.links, i);
+        views.card_reads[i] = reads;
+        if card != views.cards[i] {
+            views.cards[i] = card;
+            cards_changed.push(i);
+        }
+    }
+    (links_changed, cards_changed)
 }
 
-/// Rebuilds the links and cards of `changed` from `graph` (links first: a changed card
-/// may show another changed node's link).
-pub fn refresh_views(config: &Config, graph: &Graph, views: &mut Views, changed: &[DocIndex]) {
-    for &i in changed {
-        views.links[i] = link_value(config, &graph.nodes[i]);
-    }
-    for &i in changed {
-        views.cards[i] = card_value(config, graph, &views.links, i);
-    }
-}
-
-fn card_value(config: &Config, graph: &Graph, links: &[Value], i: DocIndex) -> Value {
+/// Node `i`'s card, and the nodes whose links it shows.
+fn card_value(
+    config: &Config,
+    graph: &Graph,
+    links: &[Value],
+    i: DocIndex,
+) -> (Value, Vec<DocIndex>) {
     let node = &graph.nodes[i];
     let mut m = Map::new();
     base_fields(config, node, &links[i], &mut m);
+    let shown = std::cell::RefCell::new(Vec::new());
     m.insert(
         "fields".into(),
-        fields_value(&node.fields, &|i| links[i].clone()),
+        fields_value(&node.fields, &|t| {
+            shown.borrow_mut().push(t);
+            links[t].clone()
+        }),
     );
     // `allegations.investigated_by`: the fields through which others refer to it, so
     // templates can pick, say, the bodies that investigate something.
@@ -156,7 +212,10 @@ fn card_value(config: &Config, graph: &Graph, links: &[Value], i: DocIndex) -> V
         .map(Value::from)
         .collect();
     m.insert("referenced_by".into(), Value::from(referenced_by));
-    Value::from(m)
+    let mut shown = shown.into_inner();
+    shown.sort_unstable();
+    shown.dedup();
+    (Value::from(m), shown)
 }
 
 /// Resolved fields as a map; `target` turns a referenced node into a value.
@@ -196,10 +255,12 @@ pub fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) ->
     let node = &graph.nodes[i];
     let mut m = Map::new();
     base_fields(config, node, &views.links[i], &mut m);
-    m.insert(
-        "fields".into(),
-        fields_value(&node.fields, &|t| views.cards[t].clone()),
-    );
+    deps::read(Dep::Node(i));
+    let card = |t: DocIndex| {
+        deps::read(Dep::Card(t));
+        views.cards[t].clone()
+    };
+    m.insert("fields".into(), fields_value(&node.fields, &card));
     m.insert("content".into(), Value::safe_string(&node.content));
     let toc: Vec<Value> = node
         .toc
@@ -210,7 +271,7 @@ pub fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) ->
     let backlinks: Vec<Value> = graph.backlinks[i]
         .iter()
         .map(|g| {
-            let entries: Vec<Value> = g.docs.iter().map(|&d| views.cards[d].clone()).collect();
+            let entries: Vec<Value> = g.docs.iter().map(|&d| card(d)).collect();
             map! {
                 "label" => g.label.replace("{title}", &node.doc.title),
                 "collection" => g.collection.clone(),
@@ -394,4 +455,47 @@ pub fn timeline_value(graph: &Graph, views: &Views) -> (Value, Value) {
         .map(|(year, entries)| map! { "year" => year, "entries" => entries })
         .collect();
     (Value::from(entries), Value::from(years))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cards hold these keys, as docs/templates.md lists them; `serve` compares whole
+    /// cards, so a key added here needs no other change to stay fresh.
+    #[test]
+    fn cards_hold_the_documented_keys() {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve-site");
+        let config = crate::config::test_config(&root);
+        let graph = crate::graph_of(&config);
+        let views = build_views(&config, &graph);
+        for card in &views.cards {
+            let mut keys: Vec<String> = card
+                .as_map()
+                .expect("a card is a map")
+                .keys()
+                .map(|k| k.to_string())
+                .collect();
+            keys.sort();
+            assert_eq!(
+                keys,
+                [
+                    "collection",
+                    "date",
+                    "fields",
+                    "id",
+                    "kind",
+                    "permalink",
+                    "referenced_by",
+                    "slug",
+                    "summary",
+                    "tags",
+                    "title",
+                    "updated",
+                    "url"
+                ],
+            );
+        }
+    }
 }

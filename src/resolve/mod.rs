@@ -369,7 +369,6 @@ fn diagnostic(path: &Path, error: ResolveError) -> Diagnostic {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{load, model};
 
     fn site() -> (tempfile::TempDir, Config) {
         let tmp = tempfile::tempdir().unwrap();
@@ -418,9 +417,7 @@ mod tests {
     #[test]
     fn a_graph_reusing_the_last_equals_a_fresh_one() {
         let (_tmp, config) = site();
-        let (sources, problems) = load::load_content(&config);
-        assert!(problems.is_empty(), "{problems}");
-        let model = model::build_model(&config, sources).unwrap();
+        let model = crate::model_of(&config);
         let before = resolve(&config, model.clone(), None).unwrap();
         let title = |t: &'static str| move |d: &mut Document| d.title = t.into();
         type Edit = Box<dyn Fn(&mut Document)>;
@@ -475,8 +472,7 @@ mod tests {
     #[test]
     fn unchanged_documents_share_their_rendering_and_changed_ones_are_checked() {
         let (_tmp, config) = site();
-        let (sources, _) = load::load_content(&config);
-        let model = model::build_model(&config, sources).unwrap();
+        let model = crate::model_of(&config);
         let before = resolve(&config, model.clone(), None).unwrap();
         let ada = before
             .find(&DocId::Entry(EntryId {

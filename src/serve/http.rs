@@ -14,7 +14,7 @@ use percent_encoding::percent_decode_str;
 use serde::Serialize;
 use tiny_http::{Header, Method, Request, Response, StatusCode};
 
-use super::incremental::Files;
+use super::preview::Files;
 use crate::render::html_escape;
 
 /// Where pages subscribe to rebuild events.

@@ -1,8 +1,8 @@
 //! `casefile serve`: build in memory, serve on localhost, watch the site, rebuild what an
 //! edit changed, and reload open pages.
 //!
-//! - [`incremental`] keeps the last good site and graph, and re-renders only the pages an
-//!   edit can change;
+//! - [`preview`] keeps the last good site and the memo of its run, and rebuilds with the
+//!   same stages as a build, rendering only the pages that read what an edit changed;
 //! - [`http`] serves the site from memory, with the live-reload script injected into
 //!   HTML pages and an event stream at `/__casefile/events`;
 //! - this module ties them to a file watcher (debounced, so an editor's
@@ -11,7 +11,7 @@
 //! Nothing is written to disk: the output folder is left alone.
 
 pub mod http;
-pub mod incremental;
+pub mod preview;
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -27,7 +27,7 @@ use thiserror::Error;
 use crate::config::BuildOptions;
 use crate::diagnostic::{Diagnostics, Printer};
 pub use http::{ErrorView, Hub};
-pub use incremental::{Change, Files, Incremental, Rebuild};
+pub use preview::{Change, Files, Preview, Rebuild};
 
 /// Folders below the site root that are watched, recursively.
 pub const WATCHED_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];
@@ -156,14 +156,14 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let root = options.root.clone();
     let printer = Printer::new(&root, options.color);
     let hub = Arc::new(Hub::new());
-    let mut site = Incremental::new(BuildOptions {
+    let mut site = Preview::new(BuildOptions {
         root: root.clone(),
         output: None,
         base_url: Some(url.clone()),
         drafts: options.drafts,
     });
 
-    let report = |result: &Result<Rebuild, Diagnostics>, site: &Incremental| match result {
+    let report = |result: &Result<Rebuild, Diagnostics>, site: &Preview| match result {
         Ok(rebuild) => {
             if rebuild.changed {
                 hub.site_changed(site.files(), rebuild.rendered.len());
