@@ -20,7 +20,8 @@ use crate::config::Config;
 use crate::model::{DocId, PartialDate};
 use crate::render::structured::json_for_html;
 use crate::render::Output;
-use crate::resolve::{Graph, Node};
+use crate::render::{Aggregate, Dep};
+use crate::resolve::{DocIndex, Graph, Node};
 use crate::routes::{self, Route};
 
 /// How many of the most recent entries the Atom feed carries.
@@ -54,7 +55,7 @@ pub fn publish(config: &Config, graph: &Graph, output: &mut Output, index: Searc
     // writes their own robots.txt means it.
     for file in Generated::ALL {
         let path = file.path();
-        if !output.contains(&path) {
+        if !output.contains(&path) && file.may_have_changed(graph, output) {
             let text = file.text(config, graph, &pages);
             output.files.insert(path, text.into_bytes());
         }
@@ -98,6 +99,34 @@ impl Generated {
     /// Its output path.
     pub fn path(self) -> String {
         self.route().output_file()
+    }
+
+    /// Whether what the file reads changed in the render of `output` (always, for a
+    /// render of every page): the file is made again only then.
+    fn may_have_changed(self, graph: &Graph, output: &Output) -> bool {
+        let Some(changed) = &output.changed else {
+            return true;
+        };
+        let node = |i: DocIndex| changed.contains(&Dep::Node(i));
+        let timeline = changed.contains(&Dep::Site(Aggregate::Timeline));
+        match self {
+            Generated::Robots => false,
+            // Which pages there are, and the dates of the documents (which their cards
+            // show).
+            Generated::Sitemap => output.pages_changed || changed.any_card(),
+            // The order of the timeline, and the most recent entries whole.
+            Generated::Atom => {
+                timeline
+                    || graph
+                        .timeline
+                        .iter()
+                        .rev()
+                        .take(FEED_ENTRIES)
+                        .any(|&i| node(i))
+            }
+            // The timeline's entries as their cards show them.
+            Generated::Timeline => timeline,
+        }
     }
 
     /// Its text, for a site whose pages are `pages`.

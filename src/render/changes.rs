@@ -4,10 +4,11 @@
 //! when something it is made of changed: cards are rebuilt for the nodes that changed
 //! and for those whose cards showed a changed link (as recorded when they were built).
 
-use std::collections::HashSet;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use super::deps::Dep;
+use tera::Value;
+
+use super::deps::{Changes, Dep};
 use super::reads::Aggregate;
 use super::{map, Renderer};
 use crate::config::Config;
@@ -22,7 +23,7 @@ pub(super) fn changed_reads(
     old: &Graph,
     new: &Graph,
     renderer: &mut Renderer,
-) -> Option<HashSet<Dep>> {
+) -> Option<Changes> {
     let n = new.nodes.len();
     let same_documents = old.nodes.len() == n
         && old
@@ -33,7 +34,7 @@ pub(super) fn changed_reads(
     if !same_documents {
         return None;
     }
-    let mut changed = HashSet::new();
+    let mut changed = Changes::new(n, config.collections.len());
     let nodes_changed: Vec<bool> = (0..n)
         .map(|i| !same_node(&old.nodes[i], &new.nodes[i]))
         .collect();
@@ -99,10 +100,13 @@ pub(super) fn changed_reads(
     // made through fields: drawn again only when one of them changed.
     let map_inputs_changed =
         !links_changed.is_empty() || orders_changed || backlinks_changed.contains(&true);
-    if map_inputs_changed
-        && map::relationship_map(config, old) != map::relationship_map(config, new)
-    {
-        changed.insert(Dep::Site(Aggregate::Map));
+    if map_inputs_changed {
+        let drawn = renderer.map(config, old).clone();
+        let map = Value::safe_string(&map::relationship_map(config, new));
+        if map != drawn {
+            changed.insert(Dep::Site(Aggregate::Map));
+        }
+        renderer.map = OnceLock::from(map);
     }
     if !cards_changed.is_empty() || changed.contains(&Dep::Site(Aggregate::SiteTags)) {
         renderer.refresh_site(config, new);

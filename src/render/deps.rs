@@ -71,3 +71,59 @@ mod tests {
         assert!(none.is_empty());
     }
 }
+
+/// A set of [`Dep`]s that changed, for a graph of `n` nodes and `c` collections: nodes,
+/// cards and collections by index, so that checking every page's reads costs no hashing.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Changes {
+    nodes: Vec<bool>,
+    cards: Vec<bool>,
+    collections: Vec<bool>,
+    tags: std::collections::HashSet<String>,
+    site: Vec<Aggregate>,
+}
+
+impl Changes {
+    /// Nothing changed yet, in a graph of `nodes` nodes and `collections` collections.
+    pub(crate) fn new(nodes: usize, collections: usize) -> Self {
+        Changes {
+            nodes: vec![false; nodes],
+            cards: vec![false; nodes],
+            collections: vec![false; collections],
+            ..Changes::default()
+        }
+    }
+
+    /// Marks `dep` as changed.
+    pub(crate) fn insert(&mut self, dep: Dep) {
+        match dep {
+            Dep::Node(i) => self.nodes[i] = true,
+            Dep::Card(i) => self.cards[i] = true,
+            Dep::Collection(c) => self.collections[c] = true,
+            Dep::Tag(slug) => {
+                self.tags.insert(slug);
+            }
+            Dep::Site(a) => {
+                if !self.site.contains(&a) {
+                    self.site.push(a);
+                }
+            }
+        }
+    }
+
+    /// Whether `dep` changed.
+    pub(crate) fn contains(&self, dep: &Dep) -> bool {
+        match dep {
+            Dep::Node(i) => self.nodes.get(*i).copied().unwrap_or(true),
+            Dep::Card(i) => self.cards.get(*i).copied().unwrap_or(true),
+            Dep::Collection(c) => self.collections.get(*c).copied().unwrap_or(true),
+            Dep::Tag(slug) => self.tags.contains(slug),
+            Dep::Site(a) => self.site.contains(a),
+        }
+    }
+
+    /// Whether any card changed.
+    pub(crate) fn any_card(&self) -> bool {
+        self.cards.contains(&true)
+    }
+}

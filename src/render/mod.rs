@@ -34,8 +34,8 @@ use crate::model::DocId;
 use crate::resolve::{DocIndex, Graph};
 use crate::routes::Route;
 
-use deps::Dep;
-use reads::Aggregate;
+pub(crate) use deps::Dep;
+pub(crate) use reads::Aggregate;
 pub use templates::{load_templates, TemplateError, Templates};
 use view::Views;
 
@@ -53,6 +53,10 @@ pub struct Output {
     pub removed: Vec<String>,
     /// Every page of the site, rendered this time or not, sorted.
     pub site_pages: Vec<String>,
+    /// Whether the site has other pages than the memo's render had.
+    pub pages_changed: bool,
+    /// What changed since the memo's render, as pages read it (`None`: everything).
+    pub(crate) changed: Option<deps::Changes>,
     /// Whether every page was rendered.
     pub full: bool,
 }
@@ -203,14 +207,19 @@ pub fn render(
             _ => true,
         })
         .collect();
+    let pages_changed = changed.is_none()
+        || !removed.is_empty()
+        || site_pages.iter().any(|p| !reads.contains_key(p));
     let (mut output, page_reads) = renderer.render(config, graph, selected, sink, on_page)?;
     for path in &removed {
         reads.remove(path);
     }
     reads.extend(page_reads);
+    output.pages_changed = pages_changed;
     output.removed = removed;
     output.site_pages = site_pages;
     output.full = changed.is_none();
+    output.changed = changed;
     memo.last = Some(LastRender { renderer, reads });
     Ok(output)
 }
@@ -227,6 +236,9 @@ pub struct Renderer {
     assets: assets::Assets,
     asset_problems: Vec<Diagnostic>,
     templates: Templates,
+    lookups: Lookups,
+    /// The relationship map of the graph the views are of, once drawn.
+    map: OnceLock<Value>,
 }
 
 impl Renderer {
@@ -235,8 +247,15 @@ impl Renderer {
         let views = view::build_views(config, graph);
         let collections = view::collection_values(config, graph, &views);
         let (assets, asset_problems) = assets::load_assets(config);
+        let lookups = Lookups::new(config, graph);
         let mut tera = tera::Tera::new();
-        register_functions(&mut tera, config, graph, &views, &collections, &assets);
+        register_functions(&mut tera, config, &assets);
+        register_lookups(
+            &mut tera,
+            &lookups,
+            Arc::new(views.cards.clone()),
+            Arc::new(collections.clone()),
+        );
         tera.global_context().insert_value(
             "site",
             view::site_value(config, graph, &views, &collections),
@@ -254,6 +273,8 @@ impl Renderer {
             assets,
             asset_problems,
             templates,
+            lookups,
+            map: OnceLock::new(),
         })
     }
 
@@ -262,18 +283,22 @@ impl Renderer {
     fn refresh_site(&mut self, config: &Config, graph: &Graph) {
         self.collections = view::collection_values(config, graph, &self.views);
         let tera = &mut self.templates.tera;
-        register_functions(
+        register_lookups(
             tera,
-            config,
-            graph,
-            &self.views,
-            &self.collections,
-            &self.assets,
+            &self.lookups,
+            Arc::new(self.views.cards.clone()),
+            Arc::new(self.collections.clone()),
         );
         tera.global_context().insert_value(
             "site",
             view::site_value(config, graph, &self.views, &self.collections),
         );
+    }
+
+    /// The relationship map of `graph` (the graph the views are of), drawn once.
+    fn map(&self, config: &Config, graph: &Graph) -> &Value {
+        self.map
+            .get_or_init(|| Value::safe_string(&map::relationship_map(config, graph)))
     }
 
     /// Renders `jobs`, handing each page to `sink` (when given) as soon as it is
@@ -407,7 +432,7 @@ impl Renderer {
             if can_read(Aggregate::Map) {
                 deps::read(Dep::Site(Aggregate::Map));
             }
-            shared.map(config, graph).clone()
+            self.map(config, graph).clone()
         };
         let kind = &job.kind;
         let mut context = Context::new();
@@ -483,18 +508,12 @@ impl Renderer {
 #[derive(Default)]
 struct SharedValues {
     timeline: OnceLock<(Value, Value)>,
-    map: OnceLock<Value>,
 }
 
 impl SharedValues {
     fn timeline(&self, graph: &Graph, views: &Views) -> &(Value, Value) {
         self.timeline
             .get_or_init(|| view::timeline_value(graph, views))
-    }
-
-    fn map(&self, config: &Config, graph: &Graph) -> &Value {
-        self.map
-            .get_or_init(|| Value::safe_string(&map::relationship_map(config, graph)))
     }
 }
 
@@ -645,38 +664,54 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
     jobs
 }
 
-fn register_functions(
-    tera: &mut tera::Tera,
-    config: &Config,
-    graph: &Graph,
-    views: &Views,
-    collection_values: &[Value],
-    assets: &assets::Assets,
-) {
-    let by_id: Arc<HashMap<String, (DocIndex, Value)>> = Arc::new(
-        graph
+/// The names templates look entries and collections up by: `people/han-dong` to its
+/// node, `people` to its position. They follow from the documents and the
+/// configuration, so a renderer builds them once.
+struct Lookups {
+    entries: Arc<HashMap<String, DocIndex>>,
+    collections: Arc<HashMap<String, usize>>,
+}
+
+impl Lookups {
+    fn new(config: &Config, graph: &Graph) -> Self {
+        let entries = graph
             .nodes
             .iter()
             .enumerate()
-            .filter_map(|(i, n)| {
-                n.doc
-                    .id
-                    .entry()
-                    .map(|id| (id.to_string(), (i, views.cards[i].clone())))
-            })
-            .collect(),
-    );
-    let lookup = Arc::clone(&by_id);
+            .filter_map(|(i, n)| n.doc.id.entry().map(|id| (id.to_string(), i)))
+            .collect();
+        let collections = config
+            .collections
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect();
+        Lookups {
+            entries: Arc::new(entries),
+            collections: Arc::new(collections),
+        }
+    }
+}
+
+/// `get_entry` and `get_collection`, handing out `cards` and `collections` (and
+/// recording what they hand out). Registered again whenever the cards change.
+fn register_lookups(
+    tera: &mut tera::Tera,
+    lookups: &Lookups,
+    cards: Arc<Vec<Value>>,
+    collections: Arc<Vec<Value>>,
+) {
+    let entries = Arc::clone(&lookups.entries);
     tera.register_function(
         "get_entry",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let id: &str = kwargs.must_get("id")?;
-            let found = lookup.get(id).map(|(i, card)| {
-                deps::read(Dep::Card(*i));
-                card.clone()
+            let found = entries.get(id).map(|&i| {
+                deps::read(Dep::Card(i));
+                cards[i].clone()
             });
             found.ok_or_else(|| {
-                let hint = crate::diagnostic::did_you_mean(id, lookup.keys().map(String::as_str))
+                let hint = crate::diagnostic::did_you_mean(id, entries.keys().map(String::as_str))
                     .map(|h| format!("; {h}"))
                     .unwrap_or_default();
                 tera::Error::message(format!(
@@ -685,6 +720,25 @@ fn register_functions(
             })
         },
     );
+    let names = Arc::clone(&lookups.collections);
+    tera.register_function(
+        "get_collection",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let name: &str = kwargs.must_get("name")?;
+            let found = names.get(name).map(|&i| {
+                deps::read(Dep::Collection(i));
+                collections[i].clone()
+            });
+            found.ok_or_else(|| {
+                tera::Error::message(format!("get_collection: no collection `{name}`"))
+            })
+        },
+    );
+}
+
+/// The functions and filters that do not change with the content: `url_for` (over the
+/// fingerprinted static files), `human_date`, `humanize` and an ordered `group_by`.
+fn register_functions(tera: &mut tera::Tera, config: &Config, assets: &assets::Assets) {
     let base = config.site.base_url.clone();
     let renamed = assets.renamed.clone();
     tera.register_function(
@@ -701,28 +755,6 @@ fn register_functions(
                 .map(String::as_str)
                 .unwrap_or(path);
             Ok(Value::from(base.url(published)))
-        },
-    );
-    let collections: Arc<HashMap<String, (usize, Value)>> = Arc::new(
-        config
-            .collections
-            .iter()
-            .zip(collection_values)
-            .enumerate()
-            .map(|(i, (c, value))| (c.name.clone(), (i, value.clone())))
-            .collect(),
-    );
-    tera.register_function(
-        "get_collection",
-        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let name: &str = kwargs.must_get("name")?;
-            let found = collections.get(name).map(|(i, value)| {
-                deps::read(Dep::Collection(*i));
-                value.clone()
-            });
-            found.ok_or_else(|| {
-                tera::Error::message(format!("get_collection: no collection `{name}`"))
-            })
         },
     );
     tera.register_filter(

@@ -123,7 +123,7 @@ pub struct Graph {
     /// Every published document, sorted by id.
     pub nodes: Vec<Node>,
     /// For each node, the groups of nodes referring to it.
-    pub backlinks: Vec<Vec<BacklinkGroup>>,
+    pub backlinks: Arc<Vec<Vec<BacklinkGroup>>>,
     /// For each collection (declaration order), its entries in the collection's order.
     pub collections: Vec<(String, Vec<DocIndex>)>,
     /// Every dated entry, oldest first.
@@ -276,8 +276,8 @@ pub fn resolve(
         })
     });
     let backlinks = match same_edges {
-        Some(p) => p.backlinks.clone(),
-        None => backlinks::backlinks(config, &nodes, edges()),
+        Some(p) => Arc::clone(&p.backlinks),
+        None => Arc::new(backlinks::backlinks(config, &nodes, edges())),
     };
     let (collections, timeline) = orders(config, &reuse, &documents, &nodes);
     let tags = match reuse.kept_if(&documents, |a, b| a.tags == b.tags) {
