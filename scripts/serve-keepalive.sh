@@ -45,7 +45,11 @@ start() {
 measure() {
     local port=$1 urls=()
     for _ in $(seq 1 "$N"); do urls+=(-o /dev/null "http://127.0.0.1:$port/asset-8k.txt"); done
-    curl -s -w "%{time_total} %{num_connects}\n" "${urls[@]}" >"$work/times"
+    curl -s -w "%{time_total} %{num_connects} %{http_code} %{size_download}\n" "${urls[@]}" >"$work/times"
+    if awk '$3 != 200 || $4 != 8192 { bad = 1 } END { exit !bad }' "$work/times"; then
+        echo "a fetch did not return the 8 KB file: $(sort -u -k3 "$work/times" | head -3)" >&2
+        exit 1
+    fi
     local connections
     connections=$(awk '{ c += $2 } END { print c }' "$work/times")
     awk '{ printf "%.3f\n", $1 * 1000 }' "$work/times" | sort -n |
