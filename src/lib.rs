@@ -56,6 +56,9 @@ pub struct Report {
     pub bytes: u64,
     /// Wall time of the run.
     pub elapsed: Duration,
+    /// Why the output folder was updated file by file rather than swapped atomically
+    /// (`None` when it was swapped, or nothing was written).
+    pub in_place: Option<String>,
 }
 
 /// What a run reports to a progress display while it works.
@@ -157,6 +160,7 @@ fn report(config: &Config, graph: &resolve::Graph, output: &Output, started: Ins
         files: output.file_count(),
         bytes: output.byte_count(),
         elapsed: started.elapsed(),
+        in_place: None,
     }
 }
 
@@ -204,6 +208,7 @@ pub fn build_with(
     let mut report = report(config, &graph, &output, started);
     report.files = written.files;
     report.bytes = written.bytes;
+    report.in_place = written.in_place;
     Ok(report)
 }
 

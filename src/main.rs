@@ -391,8 +391,13 @@ fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {
     let place = output
         .map(|o| format!(" into {}", o.display()))
         .unwrap_or_default();
+    let how = report
+        .in_place
+        .as_ref()
+        .map(|why| format!(" (updated in place, file by file, not atomically: {why})"))
+        .unwrap_or_default();
     format!(
-        "{verb} {} pages from {total} entries ({}) and {} standalone page{}, {} files, {:.1} KB{place} in {:.2} s",
+        "{verb} {} pages from {total} entries ({}) and {} standalone page{}, {} files, {:.1} KB{place} in {:.2} s{how}",
         report.rendered,
         entries.join(", "),
         report.pages,
