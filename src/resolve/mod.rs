@@ -257,6 +257,7 @@ pub fn resolve_links_reusing(
     let resolver_base = links::LinkIndex::new(&tables, &documents, &urls, &drafts);
     let options = RenderOptions {
         unsafe_html: config.site.unsafe_html,
+        ..RenderOptions::default()
     };
 
     // Bodies and Markdown fields are rendered in parallel; each yields its own problems.
@@ -280,6 +281,12 @@ pub fn resolve_links_reusing(
             let resolver = SiteResolver::new(&resolver_base, &doc.path);
             let mut problems = Vec::new();
             let mut edges = Vec::new();
+            // One highlighting budget for the file: its body and its Markdown fields.
+            let highlight = markdown::HighlightBudget::per_file();
+            let options = RenderOptions {
+                highlight: Some(&highlight),
+                ..options
+            };
             let body = markdown::render(&doc.body, &resolver, options);
             let shift = doc.body_line - 1;
             for p in body.problems {
