@@ -58,6 +58,9 @@ pub struct Report {
     pub bytes: u64,
     /// Wall time of the run.
     pub elapsed: Duration,
+    /// Why the output folder was updated file by file rather than swapped atomically
+    /// (`None` when it was swapped, or nothing was written).
+    pub in_place: Option<String>,
 }
 
 /// What a run reports to a progress display while it works.
@@ -204,6 +207,7 @@ fn report(config: &Config, graph: &resolve::Graph, output: &Output, started: Ins
         files: output.file_count(),
         bytes: output.byte_count(),
         elapsed: started.elapsed(),
+        in_place: None,
     }
 }
 
@@ -249,6 +253,7 @@ pub fn build_with(
     let written = staging.finish(&output)?;
     report.files = written.files;
     report.bytes = written.bytes;
+    report.in_place = written.in_place;
     Ok(report)
 }
 

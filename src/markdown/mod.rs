@@ -16,7 +16,7 @@ use crate::diagnostic::{Location, Span};
 use crate::routes::scheme::is_refused_link;
 use crate::routes::slug::text_slug;
 
-pub use highlight::{highlight_block, CLASS_PREFIX};
+pub use highlight::{highlight_block, HighlightBudget, CLASS_PREFIX};
 
 /// A link written in Markdown that points into the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,9 +115,12 @@ pub const MAX_NESTING: usize = 100;
 
 /// Rendering switches.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     /// Pass raw HTML through instead of escaping it.
     pub unsafe_html: bool,
+    /// The highlighting budget of the file this text belongs to, shared by its body and
+    /// fields; `None` gives this text a budget of its own.
+    pub highlight: Option<&'a HighlightBudget>,
 }
 
 fn parser_options() -> Options {
@@ -251,6 +254,8 @@ fn transform<'a>(
     let mut dropped_links = 0usize;
     let mut locator = Locator::new(text);
     let mut budget = Budget::default();
+    let own_highlight = HighlightBudget::per_file();
+    let highlight = options.highlight.unwrap_or(&own_highlight);
     for (event, range) in Parser::new_ext(text, parser_options()).into_offset_iter() {
         if let Some(message) = budget.spend(&event) {
             out.problems
@@ -265,7 +270,7 @@ fn transform<'a>(
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, buffer) = code.take().unwrap_or_default();
-                    let block = highlight_block(&buffer, &lang);
+                    let block = highlight_block(&buffer, &lang, highlight);
                     budget.html += block.len();
                     events.push(Event::Html(block.into()));
                     continue;
@@ -613,7 +618,14 @@ mod tests {
             "&lt;script&gt;alert(1)&lt;/script&gt;\n"
         );
         assert_eq!(html("a <b>b</b>"), "<p>a &lt;b&gt;b&lt;/b&gt;</p>\n");
-        let allowed = render("a <b>b</b>", &Fixed, RenderOptions { unsafe_html: true });
+        let allowed = render(
+            "a <b>b</b>",
+            &Fixed,
+            RenderOptions {
+                unsafe_html: true,
+                ..RenderOptions::default()
+            },
+        );
         assert_eq!(allowed.html, "<p>a <b>b</b></p>\n");
     }
 
@@ -708,7 +720,14 @@ mod tests {
     fn heading_attributes_cannot_add_event_handlers() {
         let text = "# A {#a .b onclick=alert(1) data-x=\"y\"}\n";
         assert_eq!(html(text), "<h1 id=\"a\" class=\"b\">A</h1>\n");
-        let allowed = render(text, &Fixed, RenderOptions { unsafe_html: true });
+        let allowed = render(
+            text,
+            &Fixed,
+            RenderOptions {
+                unsafe_html: true,
+                ..RenderOptions::default()
+            },
+        );
         assert!(allowed.html.contains("onclick"), "{}", allowed.html);
     }
 

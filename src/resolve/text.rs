@@ -28,8 +28,11 @@ pub(super) fn render_document(
     doc: Arc<Document>,
     (route, url): (Route, String),
 ) -> RenderedDocument {
+    // One highlighting budget for the file: its body and its Markdown fields.
+    let highlight = markdown::HighlightBudget::per_file();
     let options = RenderOptions {
         unsafe_html: config.site.unsafe_html,
+        highlight: Some(&highlight),
     };
     let resolver = SiteResolver::new(index, &doc.path);
     let mut problems = Vec::new();

@@ -5,11 +5,15 @@
 //!   same stages as a build, rendering only the pages that read what an edit changed;
 //! - [`http`] serves the site from memory, with the live-reload script injected into
 //!   HTML pages and an event stream at `/__casefile/events`;
+//! - [`hosts`] decides which `Host` and `Origin` may ask (DNS rebinding);
+//! - [`connections`] accepts connections, with timeouts and a cap;
 //! - this module ties them to a file watcher (debounced, so an editor's
 //!   write-then-rename is one rebuild) and prints one line per rebuild.
 //!
 //! Nothing is written to disk: the output folder is left alone.
 
+pub mod connections;
+pub mod hosts;
 pub mod http;
 pub mod preview;
 
@@ -55,6 +59,10 @@ pub struct ServeOptions {
     pub color: bool,
     /// Print only problems.
     pub quiet: bool,
+    /// Host names answered besides localhost and IP addresses (`--allow-host`).
+    pub allow_hosts: Vec<String>,
+    /// Open connections answered before new ones get 503.
+    pub max_connections: usize,
 }
 
 /// Why the server could not start.
@@ -195,20 +203,19 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let first = site.rebuild(Change::Everything);
     report(&first, &site);
 
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| ServeError::Server(e.to_string()))?;
-    let server = Arc::new(server);
-    {
-        let hub = Arc::clone(&hub);
-        let server = Arc::clone(&server);
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let hub = Arc::clone(&hub);
-                std::thread::spawn(move || http::handle(&hub, request));
-            }
-        });
-    }
+    connections::spawn(
+        listener,
+        Arc::clone(&hub),
+        hosts::HostPolicy::new(addr.port(), &options.allow_hosts),
+        connections::Limits {
+            max_connections: options.max_connections,
+            ..connections::Limits::default()
+        },
+    )?;
     println!("serving {url}");
+    if !addr.ip().is_loopback() {
+        eprintln!("{}", network_warning(addr.ip()));
+    }
     if !options.quiet {
         println!(
             "watching content/, themes/, templates/, static/ and site.yaml in {}; press Ctrl-C to stop",
@@ -310,6 +317,17 @@ fn rebuild_line(rebuild: &Rebuild) -> String {
         "{what}{removed} in {:.0} ms (load, check and link {:.0} ms)",
         ms(rebuild.elapsed),
         ms(rebuild.front)
+    )
+}
+
+/// What `--bind` with an address other machines can reach exposes.
+fn network_warning(ip: IpAddr) -> String {
+    let which = match ip.is_unspecified() {
+        true => "every address of this machine".to_string(),
+        false => "an address other machines can reach".to_string(),
+    };
+    format!(
+        "warning: serving on {ip} ({which}): anyone who can reach this machine can read the site, with its drafts when --drafts is given, and every build error, which quotes a line of the file it is in, drafts included; serve on 127.0.0.1 unless you mean that"
     )
 }
 
