@@ -12,12 +12,13 @@
 mod search;
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::model::{DocId, PartialDate};
+use crate::model::{DocId, Document, PartialDate};
 use crate::render::structured::json_for_html;
 use crate::render::Output;
 use crate::render::{Aggregate, Dep};
@@ -42,9 +43,24 @@ pub fn search_index(config: &Config, graph: &Graph) -> SearchIndex {
     SearchIndex { files }
 }
 
+/// What publishing keeps for the next run of the same site: each timeline event as JSON,
+/// by the document it was made from, so that after an edit only its events are made
+/// again.
+#[derive(Debug, Default)]
+pub struct PublishMemo {
+    events: std::collections::HashMap<usize, (Arc<Document>, String)>,
+}
+
 /// Adds the sitemap, robots.txt, feed, timeline JSON and the search index made
-/// beforehand to `output`.
-pub fn publish(config: &Config, graph: &Graph, output: &mut Output, index: SearchIndex) {
+/// beforehand to `output`. `previous` is the graph of the memo's run, if any.
+pub fn publish(
+    config: &Config,
+    graph: &Graph,
+    previous: Option<&Graph>,
+    output: &mut Output,
+    index: SearchIndex,
+    memo: &mut PublishMemo,
+) {
     let pages: Vec<String> = output
         .site_pages
         .iter()
@@ -55,8 +71,11 @@ pub fn publish(config: &Config, graph: &Graph, output: &mut Output, index: Searc
     // writes their own robots.txt means it.
     for file in Generated::ALL {
         let path = file.path();
-        if !output.contains(&path) && file.may_have_changed(graph, output) {
-            let text = file.text(config, graph, &pages);
+        if !output.contains(&path) && file.may_have_changed(graph, previous, output) {
+            let text = match file {
+                Generated::Timeline => timeline_json(config, graph, memo),
+                _ => file.text(config, graph, &pages),
+            };
             output.files.insert(path, text.into_bytes());
         }
     }
@@ -103,17 +122,22 @@ impl Generated {
 
     /// Whether what the file reads changed in the render of `output` (always, for a
     /// render of every page): the file is made again only then.
-    fn may_have_changed(self, graph: &Graph, output: &Output) -> bool {
-        let Some(changed) = &output.changed else {
+    fn may_have_changed(self, graph: &Graph, previous: Option<&Graph>, output: &Output) -> bool {
+        let (Some(changed), Some(previous)) = (&output.changed, previous) else {
             return true;
         };
         let node = |i: DocIndex| changed.contains(&Dep::Node(i));
         let timeline = changed.contains(&Dep::Site(Aggregate::Timeline));
         match self {
             Generated::Robots => false,
-            // Which pages there are, and the dates of the documents (which their cards
-            // show).
-            Generated::Sitemap => output.pages_changed || changed.any_card(),
+            // Which pages there are, and when each document last changed.
+            Generated::Sitemap => {
+                output.pages_changed
+                    || graph.nodes.iter().zip(&previous.nodes).any(|(a, b)| {
+                        !Arc::ptr_eq(&a.doc, &b.doc)
+                            && a.doc.updated.or(a.doc.date) != b.doc.updated.or(b.doc.date)
+                    })
+            }
             // The order of the timeline, and the most recent entries whole.
             Generated::Atom => {
                 timeline
@@ -135,7 +159,7 @@ impl Generated {
             Generated::Sitemap => sitemap(config, graph, pages),
             Generated::Robots => robots(config),
             Generated::Atom => atom(config, graph),
-            Generated::Timeline => timeline_json(config, graph),
+            Generated::Timeline => timeline_json(config, graph, &mut PublishMemo::default()),
         }
     }
 }
@@ -258,14 +282,32 @@ fn atom(config: &Config, graph: &Graph) -> String {
     xml
 }
 
-fn timeline_json(config: &Config, graph: &Graph) -> String {
-    // Thousands of events: each is made and escaped on its own, in parallel, then put in
-    // the frame's empty list. Escaping goes character by character, so the pieces escape
-    // as the whole would.
+fn timeline_json(config: &Config, graph: &Graph, memo: &mut PublishMemo) -> String {
+    // Thousands of events: each is made and escaped on its own, in parallel (or taken
+    // from the memo when its document is the one it was made from), then put in the
+    // frame's empty list. Escaping goes character by character, so the pieces escape as
+    // the whole would.
+    let address = |doc: &Arc<Document>| Arc::as_ptr(doc) as usize;
+    let known = &memo.events;
     let events: Vec<String> = graph
         .timeline
         .par_iter()
-        .map(|&i| json_for_html(&timeline_event(config, &graph.nodes[i])))
+        .map(|&i| {
+            let node = &graph.nodes[i];
+            match known.get(&address(&node.doc)) {
+                Some((_, json)) => json.clone(),
+                None => json_for_html(&timeline_event(config, node)),
+            }
+        })
+        .collect();
+    memo.events = graph
+        .timeline
+        .iter()
+        .zip(&events)
+        .map(|(&i, json)| {
+            let doc = &graph.nodes[i].doc;
+            (address(doc), (Arc::clone(doc), json.clone()))
+        })
         .collect();
     let frame = json_for_html(&json!({
         "title": { "text": { "headline": xml_escape(&config.site.title), "text": xml_escape(&config.site.description) } },
@@ -370,7 +412,10 @@ mod tests {
             "title": { "text": { "headline": xml_escape(&config.site.title), "text": xml_escape(&config.site.description) } },
             "events": events,
         }));
-        assert_eq!(timeline_json(&config, &graph), whole);
+        assert_eq!(
+            timeline_json(&config, &graph, &mut PublishMemo::default()),
+            whole
+        );
         assert!(whole.contains("\\u2028"), "{whole}");
     }
 

@@ -121,9 +121,4 @@ impl Changes {
             Dep::Site(a) => self.site.contains(a),
         }
     }
-
-    /// Whether any card changed.
-    pub(crate) fn any_card(&self) -> bool {
-        self.cards.contains(&true)
-    }
 }

@@ -148,13 +148,66 @@ pub struct RenderMemo {
     last: Option<LastRender>,
 }
 
-/// A page's output path and what it read.
-type PageReads = (String, Vec<deps::Dep>);
+/// A page (by its place among the jobs) and what it read.
+type PageReads = (usize, Vec<deps::Dep>);
 
 struct LastRender {
     renderer: Renderer,
-    /// Each page's reads, by output path.
-    reads: HashMap<String, Vec<deps::Dep>>,
+    /// Every page of the site, as last rendered.
+    pages: Pages,
+}
+
+/// The pages of a site: the jobs that render them, in a fixed order, and what each read
+/// when it was last rendered (`None` before it was).
+struct Pages {
+    jobs: Vec<PageJob>,
+    reads: Vec<Option<Vec<deps::Dep>>>,
+    /// The tags the pages were made for (a tag has a page).
+    tags: Vec<String>,
+}
+
+impl Pages {
+    /// The pages of `graph`, each not yet read.
+    fn of(config: &Config, graph: &Graph, templates: &Templates) -> Pages {
+        let jobs: Vec<PageJob> = page_jobs(config, graph)
+            .into_iter()
+            .filter(|job| !job.optional || templates.pick(&job.templates).is_some())
+            .collect();
+        Pages {
+            reads: vec![None; jobs.len()],
+            jobs,
+            tags: graph.tags.keys().cloned().collect(),
+        }
+    }
+
+    /// The pages of `graph`, a graph of the same documents as the one these were made
+    /// for: these same jobs when the site has the same tags, else new jobs that keep the
+    /// reads of the pages that were there before. Also the pages that are gone.
+    fn follow(self, config: &Config, graph: &Graph, templates: &Templates) -> (Pages, Vec<String>) {
+        if graph.tags.keys().eq(self.tags.iter()) {
+            return (self, Vec::new());
+        }
+        let mut pages = Pages::of(config, graph, templates);
+        let mut before: HashMap<String, Option<Vec<deps::Dep>>> = self
+            .jobs
+            .into_iter()
+            .zip(self.reads)
+            .map(|(job, reads)| (job.path, reads))
+            .collect();
+        for (job, reads) in pages.jobs.iter().zip(&mut pages.reads) {
+            *reads = before.remove(&job.path).flatten();
+        }
+        let mut gone: Vec<String> = before.into_keys().collect();
+        gone.sort();
+        (pages, gone)
+    }
+
+    /// Every page's output path, sorted.
+    fn paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.jobs.iter().map(|j| j.path.clone()).collect();
+        paths.sort();
+        paths
+    }
 }
 
 /// Renders the pages of `graph`: every page, or, with the `memo` of the render of
@@ -171,56 +224,43 @@ pub fn render(
 ) -> Result<Output, Diagnostics> {
     // Taken out: a render that fails leaves no memo, and the next renders everything.
     let last = memo.last.take();
-    let (renderer, changed, mut reads) = match (last, previous) {
+    let followed = match (last, previous) {
         (Some(mut last), Some(previous)) => {
-            match changes::changed_reads(config, previous, graph, &mut last.renderer) {
-                Some(changed) => (last.renderer, Some(changed), last.reads),
-                None => (Renderer::new(config, graph)?, None, HashMap::new()),
-            }
+            changes::changed_reads(config, previous, graph, &mut last.renderer).map(|changed| {
+                let templates = &last.renderer.templates;
+                let (pages, removed) = last.pages.follow(config, graph, templates);
+                (last.renderer, pages, removed, changed)
+            })
         }
-        _ => (Renderer::new(config, graph)?, None, HashMap::new()),
+        _ => None,
     };
-    let jobs: Vec<PageJob> = page_jobs(config, graph)
-        .into_iter()
-        .filter(|job| !job.optional || renderer.templates.pick(&job.templates).is_some())
-        .collect();
-    let mut site_pages: Vec<String> = jobs.iter().map(|j| j.path.clone()).collect();
-    site_pages.sort();
-    let removed: Vec<String> = match &changed {
-        Some(_) => {
-            let now: std::collections::HashSet<&str> =
-                jobs.iter().map(|j| j.path.as_str()).collect();
-            let mut gone: Vec<String> = reads
-                .keys()
-                .filter(|p| !now.contains(p.as_str()))
-                .cloned()
-                .collect();
-            gone.sort();
-            gone
+    let (renderer, mut pages, removed, changed) = match followed {
+        Some((renderer, pages, removed, changed)) => (renderer, pages, removed, Some(changed)),
+        None => {
+            let renderer = Renderer::new(config, graph)?;
+            let pages = Pages::of(config, graph, &renderer.templates);
+            (renderer, pages, Vec::new(), None)
         }
-        None => Vec::new(),
     };
-    let selected: Vec<PageJob> = jobs
-        .into_iter()
-        .filter(|job| match (&changed, reads.get(&job.path)) {
+    let selected: Vec<usize> = (0..pages.jobs.len())
+        .filter(|&i| match (&changed, &pages.reads[i]) {
             (Some(changed), Some(read)) => read.iter().any(|d| changed.contains(d)),
             _ => true,
         })
         .collect();
-    let pages_changed = changed.is_none()
-        || !removed.is_empty()
-        || site_pages.iter().any(|p| !reads.contains_key(p));
-    let (mut output, page_reads) = renderer.render(config, graph, selected, sink, on_page)?;
-    for path in &removed {
-        reads.remove(path);
+    let pages_changed =
+        changed.is_none() || !removed.is_empty() || pages.reads.iter().any(Option::is_none);
+    let (mut output, page_reads) =
+        renderer.render(config, graph, &pages.jobs, &selected, sink, on_page)?;
+    for (i, reads) in page_reads {
+        pages.reads[i] = Some(reads);
     }
-    reads.extend(page_reads);
     output.pages_changed = pages_changed;
     output.removed = removed;
-    output.site_pages = site_pages;
+    output.site_pages = pages.paths();
     output.full = changed.is_none();
     output.changed = changed;
-    memo.last = Some(LastRender { renderer, reads });
+    memo.last = Some(LastRender { renderer, pages });
     Ok(output)
 }
 
@@ -308,7 +348,8 @@ impl Renderer {
         &self,
         config: &Config,
         graph: &Graph,
-        jobs: Vec<PageJob>,
+        jobs: &[PageJob],
+        selected: &[usize],
         sink: Option<&dyn PageSink>,
         on_page: &(dyn Fn() + Sync),
     ) -> Result<(Output, Vec<PageReads>), Diagnostics> {
@@ -317,25 +358,27 @@ impl Renderer {
         // A full disk is one problem, not one per page: the first failure to store a page
         // is kept, and the pages not rendered yet are skipped.
         let sink_failure: OnceLock<Diagnostic> = OnceLock::new();
-        type Rendered = Result<(String, Page, Vec<deps::Dep>), Diagnostic>;
-        let rendered: Vec<Rendered> = jobs
-            .into_par_iter()
-            .filter_map(|job| {
+        type Rendered = Result<(usize, Page, Vec<deps::Dep>), Diagnostic>;
+        let rendered: Vec<Rendered> = selected
+            .par_iter()
+            .filter_map(|&i| {
+                let job = &jobs[i];
                 if sink_failure.get().is_some() {
                     return None;
                 }
                 on_page();
                 let (page, reads) = deps::recording(|| {
-                    let context = self.context(config, graph, &shared, &job);
+                    let context = self.context(config, graph, &shared, job);
                     render_job(templates, job, &context)
                 });
-                let (path, bytes) = match page {
+                let path = &job.path;
+                let bytes = match page {
                     Ok(page) => page,
                     Err(d) => return Some(Err(d)),
                 };
                 match sink {
-                    Some(sink) => match sink.put(&path, &bytes) {
-                        Ok(()) => Some(Ok((path, Page::Streamed(bytes.len() as u64), reads))),
+                    Some(sink) => match sink.put(path, &bytes) {
+                        Ok(()) => Some(Ok((i, Page::Streamed(bytes.len() as u64), reads))),
                         Err(d) => {
                             let _ = sink_failure.set(d);
                             None
@@ -347,7 +390,7 @@ impl Renderer {
                         // half). 40 MB less peak RSS at 10k pages.
                         let mut bytes = bytes;
                         bytes.shrink_to_fit();
-                        Some(Ok((path, Page::Held(bytes), reads)))
+                        Some(Ok((i, Page::Held(bytes), reads)))
                     }
                 }
             })
@@ -359,15 +402,15 @@ impl Renderer {
         let mut page_reads = Vec::with_capacity(rendered.len());
         for result in rendered {
             match result {
-                Ok((path, Page::Held(bytes), reads)) => {
-                    output.files.insert(path.clone(), bytes);
+                Ok((i, Page::Held(bytes), reads)) => {
+                    output.files.insert(jobs[i].path.clone(), bytes);
                     output.pages += 1;
-                    page_reads.push((path, reads));
+                    page_reads.push((i, reads));
                 }
-                Ok((path, Page::Streamed(size), reads)) => {
-                    output.streamed.insert(path.clone(), size);
+                Ok((i, Page::Streamed(size), reads)) => {
+                    output.streamed.insert(jobs[i].path.clone(), size);
                     output.pages += 1;
-                    page_reads.push((path, reads));
+                    page_reads.push((i, reads));
                 }
                 Err(d) => diagnostics.push(d),
             }
@@ -519,9 +562,9 @@ impl SharedValues {
 
 fn render_job(
     templates: &Templates,
-    job: PageJob,
+    job: &PageJob,
     context: &Context,
-) -> Result<(String, Vec<u8>), Diagnostic> {
+) -> Result<Vec<u8>, Diagnostic> {
     let Some(name) = templates.pick(&job.templates) else {
         let names = job
             .templates
@@ -535,7 +578,7 @@ fn render_job(
             Stage::Render,
             "templates",
             TemplateError::Missing {
-                what: job.what,
+                what: job.what.clone(),
                 names,
             },
         )
@@ -546,7 +589,7 @@ fn render_job(
         .tera
         .render_to(name, context, &mut bytes)
         .map_err(|e| templates.diagnostic(&e, name, Some(&job.url)))?;
-    Ok((job.path, bytes))
+    Ok(bytes)
 }
 
 /// Every page of the site, in a fixed order; cheap, since no context is built here.

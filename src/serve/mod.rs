@@ -37,7 +37,11 @@ pub use preview::{Change, Files, Preview, Rebuild};
 pub const WATCHED_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];
 
 /// How long the watcher waits for more events before a rebuild.
-pub const DEBOUNCE: Duration = Duration::from_millis(100);
+///
+/// An editor's save (a temporary file written, then renamed over the original) arrives
+/// within a few milliseconds; 25 ms gathers it into one rebuild without delaying the
+/// reload much (see the test below).
+pub const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// The longest a batch of events is gathered while events keep coming.
 pub const MAX_BATCH: Duration = Duration::from_secs(1);
@@ -389,5 +393,46 @@ mod tests {
             "http://127.0.0.1:8080/"
         );
         assert_eq!(base_url("[::1]:80".parse().unwrap()), "http://[::1]:80/");
+    }
+
+    /// Editors save in several steps (a temporary file written and renamed over the
+    /// original; vim's backup-and-rename): each save must reach the rebuild loop as one
+    /// batch within the debounce window.
+    #[test]
+    fn an_editors_save_is_one_batch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().canonicalize().unwrap();
+        let file = dir.join("entry.md");
+        std::fs::write(&file, "one").unwrap();
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(tx).unwrap();
+        watcher.watch(&dir, RecursiveMode::Recursive).unwrap();
+        // Let the watch settle before the first save.
+        std::thread::sleep(Duration::from_millis(100));
+        let saves: [&dyn Fn(usize); 2] = [
+            // Write a temporary file, then rename it over the original.
+            &|i| {
+                let temp = dir.join(".entry.md.tmp");
+                std::fs::write(&temp, format!("save {i}")).unwrap();
+                std::fs::rename(&temp, &file).unwrap();
+            },
+            // vim: move the original aside, write anew, remove the backup.
+            &|i| {
+                let backup = dir.join("entry.md~");
+                std::fs::rename(&file, &backup).unwrap();
+                std::fs::write(&file, format!("save {i}")).unwrap();
+                std::fs::remove_file(&backup).unwrap();
+            },
+        ];
+        for (i, save) in saves.iter().enumerate() {
+            save(i);
+            let batch = next_batch(&rx).expect("the watcher runs");
+            assert!(batch.iter().any(|p| p == &file), "{batch:?}");
+            // Nothing of the same save is left for a second rebuild.
+            match rx.recv_timeout(Duration::from_millis(300)) {
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                other => panic!("save {i} gave a second batch: {other:?}"),
+            }
+        }
     }
 }
