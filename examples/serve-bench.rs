@@ -13,8 +13,8 @@ use edit_probe::EditTarget;
 
 use std::time::{Duration, Instant};
 
-use casefile::serve::{Change, Preview, Rebuild};
 use casefile::BuildOptions;
+use casefile::{Change, Preview, Rebuild};
 
 const RUNS: usize = 5;
 

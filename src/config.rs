@@ -18,7 +18,7 @@ use crate::text_file::{self, FileError};
 use crate::yaml::{self, Document, Fields, Origin, PathSegment, ShapeError, YamlError};
 
 /// Keys every entry has, whatever its collection.
-pub const COMMON_KEYS: [&str; 6] = ["title", "summary", "date", "updated", "tags", "draft"];
+pub(crate) const COMMON_KEYS: [&str; 6] = ["title", "summary", "date", "updated", "tags", "draft"];
 
 /// The configuration of the site at `root` with default options; for unit tests of the
 /// stages, which build small sites in temporary folders.
@@ -32,7 +32,7 @@ pub(crate) fn test_config(root: &std::path::Path) -> Config {
 }
 
 /// `site.yaml` files larger than this are refused.
-pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// What the command line asks of a build, before `site.yaml` is read.
 #[derive(Debug, Clone, Default)]
@@ -103,7 +103,7 @@ pub struct Collection {
     /// Declared fields, in declaration order.
     pub fields: Vec<FieldSpec>,
     /// Editorial rules checked on every entry.
-    pub checks: Vec<Check>,
+    pub rules: Vec<Rule>,
 }
 
 impl Collection {
@@ -196,9 +196,9 @@ const TYPE_NAMES: [&str; 11] = [
     "records",
 ];
 
-/// An editorial rule declared on a collection.
+/// An editorial rule declared on a collection (under `checks:` in `site.yaml`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Check {
+pub enum Rule {
     /// Every value of the refs `field` must appear as `key` in some record of `records`
     /// (e.g. every subject of an allegation has a response).
     EachHasRecord {
@@ -216,7 +216,7 @@ pub enum Check {
 /// What can be wrong in `site.yaml`.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     /// No `site.yaml` in the site folder, or the system refused to read it.
     #[error("cannot read `site.yaml`: {0}")]
     Unreadable(String),
@@ -551,10 +551,10 @@ impl ConfigReader<'_> {
                 None => Vec::new(),
                 Some(f) => self.fields(f, &fields_path, &declared),
             };
-            let checks_path = yaml::child(&path, "checks");
-            let checks = match spec.get("checks") {
+            let rules_path = yaml::child(&path, "checks");
+            let rules = match spec.get("checks") {
                 None => Vec::new(),
-                Some(c) => self.checks(c, &checks_path, &fields),
+                Some(c) => self.rules(c, &rules_path, &fields),
             };
             out.push(Collection {
                 name: name.to_string(),
@@ -563,7 +563,7 @@ impl ConfigReader<'_> {
                 schema_org,
                 sort,
                 fields,
-                checks,
+                rules,
             });
         }
         out
@@ -681,7 +681,7 @@ impl ConfigReader<'_> {
         fields
     }
 
-    fn checks(&mut self, value: &Value, path: &[PathSegment], fields: &[FieldSpec]) -> Vec<Check> {
+    fn rules(&mut self, value: &Value, path: &[PathSegment], fields: &[FieldSpec]) -> Vec<Rule> {
         let Some(list) = value.as_sequence() else {
             self.wrong(path, "checks", "a list", value);
             return Vec::new();
@@ -744,7 +744,7 @@ impl ConfigReader<'_> {
                     &[],
                 );
             } else {
-                checks.push(Check::EachHasRecord {
+                checks.push(Rule::EachHasRecord {
                     field,
                     records,
                     key: rkey,
@@ -761,7 +761,7 @@ fn key(name: &str) -> PathSegment {
 }
 
 /// `reported_by` -> `Reported by`.
-pub fn humanise(name: &str) -> String {
+pub(crate) fn humanise(name: &str) -> String {
     let spaced = name.replace(['_', '-'], " ");
     let mut chars = spaced.chars();
     match chars.next() {

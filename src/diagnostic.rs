@@ -407,18 +407,18 @@ impl fmt::Display for Diagnostics {
 }
 
 /// How many problems one file reports in one stage; the rest are summed up in one line.
-pub const MAX_PER_FILE: usize = 100;
+pub(crate) const MAX_PER_FILE: usize = 100;
 
 /// The line that stands for a file's problems beyond [`MAX_PER_FILE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("{0} more problems in this file are not listed")]
-pub struct MoreProblems(pub usize);
+pub(crate) struct MoreProblems(pub usize);
 
 /// Keeps the first [`MAX_PER_FILE`] of one file's problems by position (in the order
 /// found where positions tie) and adds one problem at the first one dropped saying how
 /// many more there are. Each problem carries `T`, so that what is costly to work out
 /// (a did-you-mean search over every slug) can be done for the kept ones only.
-pub fn first_problems_of_file<T>(mut problems: Vec<(Diagnostic, T)>) -> Vec<(Diagnostic, T)>
+pub(crate) fn first_problems_of_file<T>(mut problems: Vec<(Diagnostic, T)>) -> Vec<(Diagnostic, T)>
 where
     T: Default,
 {
@@ -441,7 +441,7 @@ where
 }
 
 /// "did you mean `x`?" for the closest candidate, when one is close enough.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     input: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
@@ -449,7 +449,10 @@ pub fn did_you_mean<'a>(
 }
 
 /// The candidate closest to `input`, if any is similar enough to be a likely typo.
-pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(input, c), c))
@@ -459,7 +462,7 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// `path` relative to `root` when it is inside it, for shorter messages.
-pub fn relative_to(path: &Path, root: &Path) -> PathBuf {
+pub(crate) fn relative_to(path: &Path, root: &Path) -> PathBuf {
     path.strip_prefix(root)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())

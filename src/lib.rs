@@ -18,30 +18,45 @@
 //! Beside the pipeline, [`serve`] rebuilds a site in memory as its files change and
 //! serves it with live reload, and [`scaffold`] starts new entries from their schema.
 
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
 
-pub mod check;
-pub mod config;
-pub mod diagnostic;
-pub mod load;
-pub mod markdown;
-pub mod model;
-pub mod publish;
-pub mod render;
-pub mod resolve;
-pub mod routes;
-pub mod scaffold;
-pub mod serve;
+mod audit;
+mod config;
+mod diagnostic;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+mod load;
+mod markdown;
+mod model;
+mod publish;
+mod render;
+mod resolve;
+mod routes;
+mod scaffold;
+mod serve;
 mod text_file;
-pub mod write;
+mod write;
 mod yaml;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-pub use config::{load_config, BuildOptions, Config};
-pub use diagnostic::{Diagnostic, Diagnostics};
+pub use audit::AuditReport;
+pub use config::{
+    load_config, BaseUrl, BuildOptions, Collection, Config, FieldKind, FieldSpec, Rule,
+    SiteSettings, SortOrder,
+};
+pub use diagnostic::{
+    Category, Diagnostic, Diagnostics, Location, Place, Printer, Severity, Span, Stage,
+};
+pub use load::{MAX_FILES, MAX_FILE_BYTES, MAX_TOTAL_BYTES};
 pub use render::Output;
+pub use scaffold::{new_entry, Created, Refused, ScaffoldError};
+pub use serve::{
+    allowed_host_name, serve, Change, Files, Preview, Rebuild, ServeError, ServeOptions,
+    MAX_CONNECTIONS,
+};
 
 /// What a successful run produced.
 #[derive(Debug, Clone, Default)]
@@ -272,7 +287,7 @@ pub fn build_with(
 
 /// Checks the site as [`build`] would, then checks the rendered pages themselves (links,
 /// fragments, assets, titles, descriptions), writing nothing.
-pub fn check(config: &Config) -> Result<(Report, check::CheckReport), Diagnostics> {
+pub fn check(config: &Config) -> Result<(Report, audit::AuditReport), Diagnostics> {
     check_with(config, &|_| {})
 }
 
@@ -280,9 +295,9 @@ pub fn check(config: &Config) -> Result<(Report, check::CheckReport), Diagnostic
 pub fn check_with(
     config: &Config,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<(Report, check::CheckReport), Diagnostics> {
+) -> Result<(Report, audit::AuditReport), Diagnostics> {
     let (output, report) = render_in_memory_with(config, progress)?;
     progress(Progress::Stage("checking links"));
-    let links = check::check_output(config, &output)?;
+    let links = audit::audit_output(config, &output)?;
     Ok((report, links))
 }

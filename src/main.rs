@@ -12,9 +12,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use casefile::diagnostic::Printer;
-use casefile::serve::{ServeError, ServeOptions};
-use casefile::{BuildOptions, Diagnostics, Progress, Report};
+use casefile::{BuildOptions, Diagnostics, Printer, Progress, Report, ServeError, ServeOptions};
 
 #[derive(Parser)]
 #[command(
@@ -94,10 +92,10 @@ enum Command {
         bind: IpAddr,
         /// Also answer requests for this host name (a proxy or tunnel in front); repeatable.
         /// localhost and IP addresses are always answered.
-        #[arg(long = "allow-host", value_name = "NAME", value_parser = casefile::serve::hosts::parse_allowed_name)]
+        #[arg(long = "allow-host", value_name = "NAME", value_parser = casefile::allowed_host_name)]
         allow_hosts: Vec<String>,
         /// Open connections answered (event streams included); past it, new ones get 503.
-        #[arg(long, value_name = "N", default_value_t = casefile::serve::connections::MAX_CONNECTIONS as u32, value_parser = clap::value_parser!(u32).range(1..=65536))]
+        #[arg(long, value_name = "N", default_value_t = casefile::MAX_CONNECTIONS as u32, value_parser = clap::value_parser!(u32).range(1..=65536))]
         max_connections: u32,
         /// Open the site in a browser.
         #[arg(long)]
@@ -233,7 +231,7 @@ fn run(cli: Cli) -> ExitCode {
                 allow_hosts,
                 max_connections: max_connections as usize,
             };
-            match casefile::serve::serve(options) {
+            match casefile::serve(options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     let (code, hint) = match e {
@@ -264,7 +262,7 @@ fn run(cli: Cli) -> ExitCode {
                 Ok(config) => config,
                 Err(diagnostics) => return fail(&diagnostics, &root, color),
             };
-            match casefile::scaffold::new_entry(&config, &collection, &slug) {
+            match casefile::new_entry(&config, &collection, &slug) {
                 Ok(created) => {
                     println!(
                         "created {}; fill in {}",

@@ -183,7 +183,7 @@ fn free_slug(config: &Config, collection: &str, slug: &str) -> String {
 }
 
 /// The file's text: front matter with every field, required ones first.
-pub fn template(schema: &Collection, slug: &str) -> String {
+pub(crate) fn template(schema: &Collection, slug: &str) -> String {
     let mut out = String::from("---\n");
     let title = slug
         .split('-')

@@ -42,7 +42,7 @@ use crate::render::{Output, PageSink};
 /// Problems writing the output.
 #[derive(Debug, Error)]
 #[non_exhaustive]
-pub enum WriteError {
+pub(crate) enum WriteError {
     /// The output path exists and is not a folder.
     #[error("the output path exists and is not a folder")]
     NotAFolder,
@@ -72,7 +72,7 @@ fn io_error(context: impl Into<String>) -> impl FnOnce(io::Error) -> WriteError 
 
 /// What a write did.
 #[derive(Debug, Clone, Default)]
-pub struct WriteSummary {
+pub(crate) struct WriteSummary {
     /// Files written.
     pub files: usize,
     /// Bytes written.
@@ -85,7 +85,7 @@ pub struct WriteSummary {
 /// A build's temporary folder beside the output: filled (pages may arrive while they are
 /// still being rendered, through [`PageSink`]), then swapped in by [`Staging::finish`].
 /// Dropped unfinished, it removes itself and the output stays as it was.
-pub struct Staging {
+pub(crate) struct Staging {
     /// The output folder, as configured (for diagnostics).
     output: PathBuf,
     /// The output folder, absolute.
@@ -105,7 +105,7 @@ pub struct Staging {
 impl Staging {
     /// Checks the output path, removes leftovers of killed builds, and creates the
     /// temporary folder.
-    pub fn create(config: &Config) -> Result<Staging, Diagnostics> {
+    pub(crate) fn create(config: &Config) -> Result<Staging, Diagnostics> {
         Staging::at(&config.output, &config.site.keep, &config.root)
             .map_err(|e| Diagnostics::from(Diagnostic::new(Stage::Write, config.output.clone(), e)))
     }
@@ -181,7 +181,7 @@ impl Staging {
 
     /// Writes the files of `output` still in memory, links kept files over from the
     /// previous build, and swaps the folder in.
-    pub fn finish(mut self, output: &Output) -> Result<WriteSummary, Diagnostics> {
+    pub(crate) fn finish(mut self, output: &Output) -> Result<WriteSummary, Diagnostics> {
         let output_path = self.output.clone();
         self.swap_in(output)
             .map_err(|e| Diagnostics::from(Diagnostic::new(Stage::Write, output_path, e)))
@@ -529,7 +529,7 @@ fn take_over_attributes(dir: &Path, previous: Option<&fs::Metadata>) -> io::Resu
 /// it is a mount point, or it (or a folder in it) is mounted somewhere else too, in
 /// this mount namespace or another one (a container's). `None` when it can be swapped.
 #[cfg(target_os = "linux")]
-pub fn in_place_reason(target: &Path) -> Option<String> {
+pub(crate) fn in_place_reason(target: &Path) -> Option<String> {
     use std::os::unix::fs::MetadataExt;
     let target = target.canonicalize().ok()?;
     let dev = fs::metadata(&target).ok()?.dev();
@@ -575,17 +575,17 @@ mod mountinfo {
 
     /// A device number as mountinfo writes it (`major:minor`).
     #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    pub struct Dev(pub u32, pub u32);
+    pub(super) struct Dev(pub u32, pub u32);
 
     impl Dev {
-        pub fn of(dev: u64) -> Dev {
+        pub(super) fn of(dev: u64) -> Dev {
             Dev(libc::major(dev), libc::minor(dev))
         }
     }
 
     /// One mount.
     #[derive(Debug, Clone, PartialEq, Eq)]
-    pub struct Mount {
+    pub(super) struct Mount {
         /// The file system holding it.
         pub dev: Dev,
         /// The folder of that file system that is mounted.
@@ -595,7 +595,7 @@ mod mountinfo {
     }
 
     /// The mounts of one mountinfo text; malformed lines are skipped.
-    pub fn parse(text: &str) -> Vec<Mount> {
+    pub(super) fn parse(text: &str) -> Vec<Mount> {
         text.lines()
             .filter_map(|line| {
                 let mut fields = line.split(' ');
@@ -637,7 +637,7 @@ mod mountinfo {
 
     /// Where `path` (canonical, on `dev`) is inside its file system: the mount that holds
     /// it, its root, and the rest of the path.
-    pub fn path_in_filesystem(mounts: &[Mount], dev: Dev, path: &Path) -> Option<PathBuf> {
+    pub(super) fn path_in_filesystem(mounts: &[Mount], dev: Dev, path: &Path) -> Option<PathBuf> {
         let holder = mounts
             .iter()
             .filter(|m| m.dev == dev && path.starts_with(&m.mount_point))
@@ -647,7 +647,11 @@ mod mountinfo {
     }
 
     /// A mount of `inner` (a folder of the file system `dev`) or of a folder inside it.
-    pub fn mounted_from<'m>(mounts: &'m [Mount], dev: Dev, inner: &Path) -> Option<&'m Mount> {
+    pub(super) fn mounted_from<'m>(
+        mounts: &'m [Mount],
+        dev: Dev,
+        inner: &Path,
+    ) -> Option<&'m Mount> {
         mounts
             .iter()
             .find(|m| m.dev == dev && m.root.starts_with(inner))
@@ -655,7 +659,7 @@ mod mountinfo {
 
     /// The mountinfo of one process in each mount namespace other than this one that
     /// can be read (all of them for root).
-    pub fn other_namespaces() -> Vec<String> {
+    pub(super) fn other_namespaces() -> Vec<String> {
         let own = fs::read_link("/proc/self/ns/mnt").ok();
         let mut seen: HashSet<PathBuf> = own.into_iter().collect();
         let Ok(processes) = fs::read_dir("/proc") else {

@@ -51,7 +51,7 @@ pub(crate) enum Document {
 
 /// A document that passes one of the limits.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
-pub enum LimitError {
+pub(crate) enum LimitError {
     /// Lists and mappings nested too deeply.
     #[error("YAML values are nested more than {MAX_DEPTH} levels deep")]
     TooDeep,
@@ -102,7 +102,7 @@ pub(crate) enum YamlProblem {
 
 /// A YAML problem of `site.yaml` or of front matter, worded for that document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct YamlError {
+pub(crate) struct YamlError {
     problem: YamlProblem,
     document: Document,
     hint: Option<String>,
@@ -987,7 +987,7 @@ pub(crate) fn kind_of(value: &Value) -> &'static str {
 /// them.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ShapeError {
+pub(crate) enum ShapeError {
     /// A key that is not allowed here.
     #[error("unknown key `{key}`{}", .of.as_ref().map(|of| format!(" for {of}")).unwrap_or_default())]
     UnknownKey {

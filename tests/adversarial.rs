@@ -838,7 +838,7 @@ fn what_editors_write_gives_byte_identical_output() {
 fn more_content_files_than_the_limit() {
     let b = built();
     let dir = b.site.root.join("content/people");
-    for i in 0..=casefile::load::MAX_FILES {
+    for i in 0..=casefile::MAX_FILES {
         fs::File::create(dir.join(format!("p{i}.md"))).unwrap();
     }
     b.refused(

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use casefile::diagnostic::{Category, Location};
+use casefile::{Category, Location};
 use common::{fixture, listed, Site};
 
 /// Checks (and builds) `site`, expecting exactly `expected`, in order, and exit code 1.

@@ -11,8 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use casefile::serve::{Change, Preview};
 use casefile::BuildOptions;
+use casefile::{Change, Preview};
 use common::Site;
 
 fn incremental(site: &Site) -> Preview {

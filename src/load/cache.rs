@@ -16,7 +16,7 @@ use super::SourceFile;
 
 /// Content files by full path, with the stamp they were read under.
 #[derive(Debug, Default)]
-pub struct FileCache {
+pub(crate) struct FileCache {
     // Keyed by the path's bytes: hashing a `Path` goes component by component, which
     // cost more than the rest of a lookup over 10,000 files.
     files: HashMap<OsString, (Stamp, Arc<SourceFile>)>,

@@ -28,8 +28,8 @@ use crate::routes::slug::{is_slug, odd_character, suggest_slug};
 use crate::text_file::{self, FileError};
 use crate::yaml::{self, Document, Origin, SpanIndex, YamlError};
 
-pub use cache::FileCache;
-pub use front_matter::{split, Split, SplitError};
+pub(crate) use cache::FileCache;
+pub(crate) use front_matter::{split, SplitError};
 
 /// Content files larger than this are refused, so hostile input cannot exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
@@ -42,7 +42,7 @@ pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Where a content file sits in the site.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum SourceKind {
+pub(crate) enum SourceKind {
     /// `content/_index.md`
     Home,
     /// `content/<collection>/_index.md`
@@ -66,7 +66,7 @@ pub enum SourceKind {
 
 /// One content file, split and parsed.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Path relative to the site root, e.g. `content/people/han-dong.md`.
     pub path: PathBuf,
     /// What the file is.
@@ -88,7 +88,7 @@ pub struct SourceFile {
 /// Problems reading content.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum LoadError {
+pub(crate) enum LoadError {
     /// No `content/` folder.
     #[error("no `content/` folder in the site")]
     NoContent,
@@ -140,7 +140,7 @@ pub enum LoadError {
 
 impl LoadError {
     /// A suggestion for the editor, where one helps.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
             LoadError::Yaml(error) => error.hint(),
             LoadError::NotUtf8 => Some("save the file as UTF-8".into()),
@@ -176,7 +176,10 @@ fn mib(bytes: u64) -> String {
 /// order, and the problems with the others (so the next stage can still check the good
 /// ones). A file `cache` holds unchanged since it was read is taken from it, not read
 /// again; an empty cache (as `build` and `check` pass) reads every file.
-pub fn load_content(config: &Config, cache: &mut FileCache) -> (Vec<Arc<SourceFile>>, Diagnostics) {
+pub(crate) fn load_content(
+    config: &Config,
+    cache: &mut FileCache,
+) -> (Vec<Arc<SourceFile>>, Diagnostics) {
     let loaded = load_files(config, cache);
     cache.update(&loaded.read, &loaded.files);
     (loaded.files, loaded.diagnostics)
@@ -337,7 +340,7 @@ fn walk_content(content: &Path, root: &Path) -> Walk {
 
 /// Where a symbolic link leads, when that makes it worse than a copy: a loop, a file
 /// outside the site, or nothing at all.
-pub fn symlink_hint(link: &Path, root: &Path) -> Option<String> {
+pub(crate) fn symlink_hint(link: &Path, root: &Path) -> Option<String> {
     let shown_target = || {
         std::fs::read_link(link)
             .map(|t| t.display().to_string())

@@ -11,33 +11,33 @@ use syntect::util::LinesWithEndings;
 static SYNTAXES: LazyLock<SyntaxSet> = LazyLock::new(SyntaxSet::load_defaults_newlines);
 
 /// The prefix of every highlighting class, e.g. `hl-keyword`.
-pub const CLASS_PREFIX: &str = "hl-";
+pub(crate) const CLASS_PREFIX: &str = "hl-";
 
 /// Code blocks larger than this are not highlighted (plain, escaped code is written):
 /// highlighting time and the markup it adds grow with the code, and hostile input
 /// could otherwise make one block cost minutes and gigabytes.
-pub const MAX_HIGHLIGHT_BYTES: usize = 256 * 1024;
+pub(super) const MAX_HIGHLIGHT_BYTES: usize = 256 * 1024;
 
 /// Nor are blocks with a line longer than this (a very long line is slow to match).
-pub const MAX_HIGHLIGHT_LINE: usize = 4096;
+pub(super) const MAX_HIGHLIGHT_LINE: usize = 4096;
 
 /// How much code one content file (its body and Markdown fields together) may have
 /// highlighted. The cap per block alone let one file of many blocks just under it
 /// cost seconds per block and tens of megabytes of markup; past this budget, blocks
 /// are plain. A byte count, not a time, so that the output stays the same every build.
-pub const MAX_HIGHLIGHT_BYTES_PER_FILE: usize = MAX_HIGHLIGHT_BYTES;
+pub(super) const MAX_HIGHLIGHT_BYTES_PER_FILE: usize = MAX_HIGHLIGHT_BYTES;
 
 /// What is left of one file's highlighting budget ([`MAX_HIGHLIGHT_BYTES_PER_FILE`]).
 /// Blocks draw on it in document order; a block that does not fit is left plain, and a
 /// later, smaller one may still fit.
 #[derive(Debug)]
-pub struct HighlightBudget {
+pub(crate) struct HighlightBudget {
     left: AtomicUsize,
 }
 
 impl HighlightBudget {
     /// A full budget, for one file.
-    pub fn per_file() -> Self {
+    pub(crate) fn per_file() -> Self {
         HighlightBudget {
             left: AtomicUsize::new(MAX_HIGHLIGHT_BYTES_PER_FILE),
         }
@@ -55,7 +55,7 @@ impl HighlightBudget {
 
 /// A `<pre>` block for `code` in `lang`; an unknown language, a block too large, or one
 /// past what is left of `budget`, gives plain, escaped code.
-pub fn highlight_block(code: &str, lang: &str, budget: &HighlightBudget) -> String {
+pub(crate) fn highlight_block(code: &str, lang: &str, budget: &HighlightBudget) -> String {
     let lang = lang
         .split(|c: char| c == ',' || c.is_whitespace())
         .next()

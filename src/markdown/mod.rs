@@ -16,11 +16,11 @@ use crate::diagnostic::{Location, Span};
 use crate::routes::scheme::is_refused_link;
 use crate::routes::slug::text_slug;
 
-pub use highlight::{highlight_block, HighlightBudget, CLASS_PREFIX};
+pub(crate) use highlight::{highlight_block, HighlightBudget};
 
 /// A link written in Markdown that points into the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkTarget<'a> {
+pub(crate) enum LinkTarget<'a> {
     /// `[[people/han-dong#denial]]`: the target before `#`.
     Wiki(&'a str),
     /// `[x](../people/han-dong.md#denial)`: the path before `#`.
@@ -29,7 +29,7 @@ pub enum LinkTarget<'a> {
 
 /// What a resolver returns for a link it knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResolvedLink {
+pub(crate) struct ResolvedLink {
     /// The URL to write (without fragment).
     pub url: String,
     /// The target's title, used as text for `[[slug]]`.
@@ -40,7 +40,7 @@ pub struct ResolvedLink {
 
 /// Why a link could not be resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkProblem {
+pub(crate) struct LinkProblem {
     /// One line saying what is wrong.
     pub message: String,
     /// A suggestion.
@@ -48,7 +48,7 @@ pub struct LinkProblem {
 }
 
 /// Turns site links into URLs.
-pub trait LinkResolver {
+pub(crate) trait LinkResolver {
     /// Resolves a link; `Err` becomes a diagnostic at the link's position.
     fn resolve(&self, target: &LinkTarget<'_>) -> Result<ResolvedLink, LinkProblem>;
 }
@@ -66,7 +66,7 @@ pub struct Heading {
 
 /// A resolved site link found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FoundLink {
+pub(crate) struct FoundLink {
     /// The resolver's key for the target.
     pub key: usize,
     /// The `#fragment`, if any.
@@ -79,7 +79,7 @@ pub struct FoundLink {
 
 /// A problem at a position of the Markdown text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MarkdownProblem {
+pub(crate) struct MarkdownProblem {
     /// Where, within the Markdown text given (1-based).
     pub at: Location,
     /// The bytes of the text it is about.
@@ -92,7 +92,7 @@ pub struct MarkdownProblem {
 
 /// The result of rendering one Markdown text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// The HTML.
     pub html: String,
     /// Headings, in order, for a table of contents.
@@ -107,15 +107,15 @@ pub struct Rendered {
 /// link written once with a long address and used a million times, a thousand nested
 /// quotes per line); past this the text is refused with a problem, before the HTML is
 /// ever built, so that memory stays bounded by the site and not by a hostile file.
-pub const MAX_HTML_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_HTML_BYTES: usize = 64 * 1024 * 1024;
 
 /// How deeply blocks and inline elements may nest (quotes in quotes, lists in lists).
 /// Deeper nesting is refused: every later stage, and every browser, pays for each level.
-pub const MAX_NESTING: usize = 100;
+pub(crate) const MAX_NESTING: usize = 100;
 
 /// Rendering switches.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions<'a> {
+pub(crate) struct RenderOptions<'a> {
     /// Pass raw HTML through instead of escaping it.
     pub unsafe_html: bool,
     /// The highlighting budget of the file this text belongs to, shared by its body and
@@ -133,7 +133,7 @@ fn parser_options() -> Options {
 }
 
 /// Renders a Markdown document.
-pub fn render(text: &str, resolver: &dyn LinkResolver, options: RenderOptions) -> Rendered {
+pub(crate) fn render(text: &str, resolver: &dyn LinkResolver, options: RenderOptions) -> Rendered {
     let mut out = Rendered::default();
     let events = transform(text, resolver, options, &mut out);
     let events = assign_heading_ids(events, &mut out.toc);
@@ -143,7 +143,11 @@ pub fn render(text: &str, resolver: &dyn LinkResolver, options: RenderOptions) -
 }
 
 /// Renders a short Markdown value (a field) without the wrapping paragraph.
-pub fn render_inline(text: &str, resolver: &dyn LinkResolver, options: RenderOptions) -> Rendered {
+pub(crate) fn render_inline(
+    text: &str,
+    resolver: &dyn LinkResolver,
+    options: RenderOptions,
+) -> Rendered {
     let mut out = render(text, resolver, options);
     let trimmed = out.html.trim_end();
     if let Some(inner) = trimmed
@@ -175,7 +179,7 @@ fn problem(
 /// How many problems one text reports; after that, one last problem says there are more
 /// and later links are not resolved (a file of a million broken links would otherwise
 /// cost a million did-you-mean searches over every slug of the site).
-pub const MAX_PROBLEMS: usize = 100;
+pub(crate) const MAX_PROBLEMS: usize = 100;
 
 fn push_problem(
     out: &mut Rendered,
@@ -609,6 +613,34 @@ mod tests {
         assert!(!is_refused_link("https://a.org/x:y"));
         assert!(!is_refused_link("/a/b:c"));
         assert!(!is_refused_link("#x"));
+    }
+
+    /// What `render` gives for refused links (the build stops, but the HTML must still
+    /// hold no script URL, for `serve` and anything else that shows it).
+    #[test]
+    fn refused_links_render_as_text() {
+        struct Nothing;
+        impl LinkResolver for Nothing {
+            fn resolve(&self, _: &LinkTarget<'_>) -> Result<ResolvedLink, LinkProblem> {
+                Err(LinkProblem {
+                    message: "no".into(),
+                    hint: None,
+                })
+            }
+        }
+        let out = render(
+            "[a](javascript:alert(1)) <javascript:alert(1)> [b](vbscript:x)\n",
+            &Nothing,
+            RenderOptions::default(),
+        );
+        assert_eq!(out.problems.len(), 3);
+        assert!(!out.html.contains("href"), "{}", out.html);
+        assert_eq!(
+            out.html.matches('<').count(),
+            2,
+            "only <p> and </p>: {}",
+            out.html
+        );
     }
 
     #[test]

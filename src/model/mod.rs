@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 use thiserror::Error;
 
-use crate::config::{Collection, Config, FieldKind, FieldSpec, COMMON_KEYS};
+use crate::config::{Config, FieldKind, FieldSpec, COMMON_KEYS};
 use crate::diagnostic::{
     did_you_mean, first_problems_of_file, Diagnostic, Diagnostics, Place, Stage,
 };
@@ -25,7 +25,7 @@ use crate::routes::scheme::is_safe_url;
 use crate::routes::slug::{is_slug, odd_character, suggest_slug};
 use crate::yaml::{self, Fields, PathSegment, ShapeError, SpanIndex};
 
-pub use date::{DateError, PartialDate};
+pub(crate) use date::{DateError, PartialDate};
 
 /// An entry's identity: its collection and slug.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -142,7 +142,7 @@ impl Document {
 
 /// Every document of the site, and the drafts left out.
 #[derive(Debug, Clone, Default)]
-pub struct Model {
+pub(crate) struct Model {
     /// Published documents, sorted by id (shared: `casefile serve` keeps the documents
     /// of unchanged files between rebuilds).
     pub documents: Vec<Arc<Document>>,
@@ -153,7 +153,7 @@ pub struct Model {
 /// What can be wrong with a document's front matter.
 #[derive(Debug, Error, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum ModelError {
+pub(crate) enum ModelError {
     /// An unknown key, a missing field, a value of the wrong type.
     #[error(transparent)]
     Shape(ShapeError),
@@ -219,7 +219,7 @@ impl ModelError {
 /// Checks every loaded file against the schema, in parallel, into the model of the
 /// site. A file `cache` typed under the same configuration is not typed again (`casefile
 /// serve` keeps the cache; `build` and `check` pass an empty one).
-pub fn build_model(
+pub(crate) fn build_model(
     config: &Config,
     sources: &[Arc<SourceFile>],
     cache: &mut TypeCache,
@@ -244,7 +244,7 @@ pub fn build_model(
 /// holds its file, so no other file can take that address while the entry lives. Valid
 /// for one configuration.
 #[derive(Debug, Default)]
-pub struct TypeCache {
+pub(crate) struct TypeCache {
     files: std::collections::HashMap<usize, (Arc<SourceFile>, Arc<TypedFile>)>,
 }
 
@@ -259,7 +259,7 @@ fn address(file: &Arc<SourceFile>) -> usize {
 /// What a file checks to depends only on the file and the configuration, so
 /// `casefile serve` keeps the result of an unchanged file until `site.yaml` changes.
 #[derive(Debug, Clone, Default)]
-pub struct TypedFile {
+pub(crate) struct TypedFile {
     /// The document and whether it is marked `draft: true`.
     pub document: Option<(Arc<Document>, bool)>,
     /// The file's problems, in the order found.
@@ -267,7 +267,7 @@ pub struct TypedFile {
 }
 
 /// Checks one loaded file against the schema.
-pub fn type_file(config: &Config, source: &SourceFile) -> TypedFile {
+pub(crate) fn type_file(config: &Config, source: &SourceFile) -> TypedFile {
     let mut checker = Checker {
         source,
         fields: Fields::new(&source.spans, "field", true),
@@ -701,9 +701,4 @@ impl Checker<'_> {
 
 fn key(name: &str) -> PathSegment {
     PathSegment::Key(name.to_string())
-}
-
-/// A collection's schema by name.
-pub fn collection<'a>(config: &'a Config, name: &str) -> Option<&'a Collection> {
-    config.collections.iter().find(|c| c.name == name)
 }

@@ -26,16 +26,16 @@ use crate::resolve::{DocIndex, Graph, Node};
 use crate::routes::{self, Route};
 
 /// How many of the most recent entries the Atom feed carries.
-pub const FEED_ENTRIES: usize = 50;
+pub(crate) const FEED_ENTRIES: usize = 50;
 
 /// The files of the search index, when the site has search.
 #[derive(Debug, Default)]
-pub struct SearchIndex {
+pub(crate) struct SearchIndex {
     files: Vec<(String, Vec<u8>)>,
 }
 
 /// Builds the search index from the graph (it needs no rendered page).
-pub fn search_index(config: &Config, graph: &Graph) -> SearchIndex {
+pub(crate) fn search_index(config: &Config, graph: &Graph) -> SearchIndex {
     let mut files = Vec::new();
     if config.site.search {
         search::add_search_index(config, graph, &mut files);
@@ -47,13 +47,13 @@ pub fn search_index(config: &Config, graph: &Graph) -> SearchIndex {
 /// by the document it was made from, so that after an edit only its events are made
 /// again.
 #[derive(Debug, Default)]
-pub struct PublishMemo {
+pub(crate) struct PublishMemo {
     events: std::collections::HashMap<usize, (Arc<Document>, String)>,
 }
 
 /// Adds the sitemap, robots.txt, feed, timeline JSON and the search index made
 /// beforehand to `output`. `previous` is the graph of the memo's run, if any.
-pub fn publish(
+pub(crate) fn publish(
     config: &Config,
     graph: &Graph,
     previous: Option<&Graph>,
@@ -85,7 +85,7 @@ pub fn publish(
 /// A file made from a few parts of the graph (the search index, which reads every
 /// document, aside).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Generated {
+pub(crate) enum Generated {
     /// `sitemap.xml`: every page, with its last change.
     Sitemap,
     /// `robots.txt`: points at the sitemap.
@@ -98,7 +98,7 @@ pub enum Generated {
 
 impl Generated {
     /// Every generated file.
-    pub const ALL: [Generated; 4] = [
+    pub(crate) const ALL: [Generated; 4] = [
         Generated::Sitemap,
         Generated::Robots,
         Generated::Atom,
@@ -106,7 +106,7 @@ impl Generated {
     ];
 
     /// Its route.
-    pub fn route(self) -> Route {
+    pub(crate) fn route(self) -> Route {
         match self {
             Generated::Sitemap => Route::Sitemap,
             Generated::Robots => Route::Robots,
@@ -116,7 +116,7 @@ impl Generated {
     }
 
     /// Its output path.
-    pub fn path(self) -> String {
+    pub(crate) fn path(self) -> String {
         self.route().output_file()
     }
 
@@ -165,7 +165,7 @@ impl Generated {
 }
 
 /// Escapes text for XML element content and double-quoted attributes.
-pub fn xml_escape(text: &str) -> String {
+pub(crate) fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

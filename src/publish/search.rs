@@ -21,21 +21,21 @@ use crate::resolve::{DocIndex, Graph, Node};
 use crate::routes::Route;
 
 /// Records per `docs/<n>.json` file.
-pub const DOCS_PER_CHUNK: usize = 256;
+pub(super) const DOCS_PER_CHUNK: usize = 256;
 const MAX_TERM_CHARS: usize = 32;
 const SUMMARY_CHARS: usize = 180;
 const TITLE_WEIGHT: u32 = 10;
 const SUMMARY_WEIGHT: u32 = 3;
 
 /// Words too common to be worth an index entry (the client drops them from queries too).
-pub const STOP_WORDS: [&str; 40] = [
+pub(super) const STOP_WORDS: [&str; 40] = [
     "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have", "he",
     "her", "his", "in", "is", "it", "its", "of", "on", "or", "she", "that", "the", "their", "them",
     "there", "they", "this", "to", "was", "were", "which", "who", "will", "with", "would", "not",
 ];
 
 /// Lowercased words of two or more letters or digits, stop words removed.
-pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
+pub(super) fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
     // The stop-word test below relies on this; checked at compile time.
     const _: () = {
         let mut i = 0;
@@ -66,14 +66,14 @@ pub fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// A shard name: the hex of the UTF-8 bytes of a word's first `chars` characters.
-pub fn shard_key(term: &str, chars: usize) -> String {
+pub(super) fn shard_key(term: &str, chars: usize) -> String {
     let prefix: String = term.chars().take(chars).collect();
     prefix.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Shards above this size are split by the first three characters instead of two, so a
 /// common prefix ("re", "in") does not make a query download a large file.
-pub const SPLIT_SHARD_BYTES: usize = 48 * 1024;
+pub(super) const SPLIT_SHARD_BYTES: usize = 48 * 1024;
 
 type Postings = Vec<[u32; 2]>;
 
@@ -161,7 +161,11 @@ fn weights(node: &Node) -> HashMap<String, u32> {
 }
 
 /// Adds `search/manifest.json`, `search/index/<shard>.json` and `search/docs/<n>.json`.
-pub fn add_search_index(config: &Config, graph: &Graph, output: &mut Vec<(String, Vec<u8>)>) {
+pub(super) fn add_search_index(
+    config: &Config,
+    graph: &Graph,
+    output: &mut Vec<(String, Vec<u8>)>,
+) {
     // Documents are numbered collection by collection, then standalone pages, so a
     // collection filter is a range of numbers and needs no per-document data.
     let mut order: Vec<DocIndex> = Vec::new();

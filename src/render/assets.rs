@@ -15,7 +15,7 @@ use crate::diagnostic::{relative_to, Diagnostic, Stage};
 
 /// A static file that cannot be published.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
-pub enum AssetError {
+pub(super) enum AssetError {
     /// The system refused to read it.
     #[error("cannot read static file: {0}")]
     Unreadable(String),
@@ -26,7 +26,7 @@ pub enum AssetError {
 
 /// Static files ready for output, and the fingerprinted name of each asset.
 #[derive(Debug, Default)]
-pub struct Assets {
+pub(super) struct Assets {
     /// Output path to contents.
     pub files: BTreeMap<String, Vec<u8>>,
     /// Original path (`style.css`) to published path (`style.1a2b3c4d5e.css`).
@@ -50,7 +50,7 @@ fn hashed_name(path: &str, bytes: &[u8]) -> String {
 }
 
 /// Reads the theme's static files, then the site's over them, fingerprinting assets.
-pub fn load_assets(config: &Config) -> (Assets, Vec<Diagnostic>) {
+pub(super) fn load_assets(config: &Config) -> (Assets, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let kind = FolderKind {
         folder: "static",

@@ -18,9 +18,9 @@ mod deps;
 mod map;
 mod reads;
 mod site_folder;
-pub mod structured;
+pub(crate) mod structured;
 mod templates;
-pub mod view;
+pub(crate) mod view;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -36,7 +36,7 @@ use crate::routes::Route;
 
 pub(crate) use deps::Dep;
 pub(crate) use reads::Aggregate;
-pub use templates::{load_templates, TemplateError, Templates};
+pub(crate) use templates::{load_templates, TemplateError, Templates};
 use view::Views;
 
 /// A rendered site: the files held in memory, and the pages already handed to a
@@ -92,7 +92,7 @@ impl Output {
 }
 
 /// Text escaped for HTML element content and quoted attributes (`&`, `<`, `>`, `"`, `'`).
-pub fn html_escape(text: &str) -> String {
+pub(crate) fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Writing into a String cannot fail.
     let _ = pulldown_cmark_escape::escape_html(&mut out, text);
@@ -101,7 +101,7 @@ pub fn html_escape(text: &str) -> String {
 
 /// Takes rendered pages as they are produced, from several threads at once (the build
 /// writes them to its temporary folder).
-pub trait PageSink: Sync {
+pub(crate) trait PageSink: Sync {
     /// Stores one page at its site-relative path.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
 }
@@ -144,7 +144,7 @@ struct PageJob {
 /// configuration: the renderer (views, templates, static files) and what each page
 /// read. Empty, the next render renders every page.
 #[derive(Default)]
-pub struct RenderMemo {
+pub(crate) struct RenderMemo {
     last: Option<LastRender>,
 }
 
@@ -214,7 +214,7 @@ impl Pages {
 /// `previous` (the last graph, under the same configuration), only the pages that read
 /// something that changed. Pages go to `sink` as soon as they are rendered when one is
 /// given; `on_page` is told of each. Static files are always in the returned [`Output`].
-pub fn render(
+pub(crate) fn render(
     config: &Config,
     graph: &Graph,
     previous: Option<&Graph>,
@@ -270,7 +270,7 @@ pub fn render(
 /// A build makes one and renders every page with it. [`RenderMemo`] keeps it between
 /// renders: after an edit only the cards that read what changed are rebuilt (building
 /// the cards of 10,000 entries costs about 100 ms).
-pub struct Renderer {
+pub(crate) struct Renderer {
     views: Views,
     collections: Vec<Value>,
     assets: assets::Assets,
@@ -283,7 +283,7 @@ pub struct Renderer {
 
 impl Renderer {
     /// Builds the views of `graph`, loads static files and templates.
-    pub fn new(config: &Config, graph: &Graph) -> Result<Renderer, Diagnostics> {
+    pub(crate) fn new(config: &Config, graph: &Graph) -> Result<Renderer, Diagnostics> {
         let views = view::build_views(config, graph);
         let collections = view::collection_values(config, graph, &views);
         let (assets, asset_problems) = assets::load_assets(config);

@@ -17,12 +17,12 @@ use crate::diagnostic::{relative_to, Diagnostic, Diagnostics, Location, Place, S
 use crate::text_file::{self, FileError};
 
 /// Templates larger than this are refused.
-pub const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
+pub(super) const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Problems with templates.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum TemplateError {
+pub(crate) enum TemplateError {
     /// A file that could not be read.
     #[error("cannot read template: {0}")]
     Unreadable(String),
@@ -54,7 +54,7 @@ pub enum TemplateError {
 }
 
 /// The loaded templates and the file each name came from.
-pub struct Templates {
+pub(crate) struct Templates {
     /// The tera instance, functions registered by the caller.
     pub tera: Tera,
     files: HashMap<String, PathBuf>,
@@ -72,7 +72,7 @@ impl Templates {
     }
 
     /// The first of `names` that exists.
-    pub fn pick<'n>(&self, names: &'n [String]) -> Option<&'n str> {
+    pub(crate) fn pick<'n>(&self, names: &'n [String]) -> Option<&'n str> {
         names
             .iter()
             .map(String::as_str)
@@ -80,7 +80,7 @@ impl Templates {
     }
 
     /// The site-relative file of a template name.
-    pub fn file(&self, name: &str) -> PathBuf {
+    pub(crate) fn file(&self, name: &str) -> PathBuf {
         self.files
             .get(name)
             .cloned()
@@ -88,7 +88,7 @@ impl Templates {
     }
 
     /// Diagnostics for a load-time error: one per report when tera joined several.
-    pub fn diagnostics(&self, error: &tera::Error, template: &str) -> Vec<Diagnostic> {
+    pub(crate) fn diagnostics(&self, error: &tera::Error, template: &str) -> Vec<Diagnostic> {
         if let ErrorKind::Msg(text) = error.kind() {
             let reports = parse_reports(text);
             if !reports.is_empty() {
@@ -109,7 +109,7 @@ impl Templates {
     }
 
     /// A diagnostic for a tera error, located in the template file that caused it.
-    pub fn diagnostic(
+    pub(crate) fn diagnostic(
         &self,
         error: &tera::Error,
         template: &str,
@@ -158,7 +158,7 @@ impl Templates {
 
 /// Loads the theme's templates, then the site's over them, into `tera` (which must
 /// already have the site's functions and filters: tera checks every name at load time).
-pub fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnostics> {
+pub(crate) fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnostics> {
     let mut problems = Vec::new();
     let kind = FolderKind {
         folder: "templates",

@@ -26,7 +26,7 @@ macro_rules! map {
 
 /// Prebuilt values for every node.
 #[derive(Clone)]
-pub struct Views {
+pub(crate) struct Views {
     /// `{ id, collection, slug, title, url }` per node.
     pub links: Vec<Value>,
     /// Cards per node.
@@ -36,7 +36,7 @@ pub struct Views {
 }
 
 /// A date for templates: ISO form, words, parts, precision.
-pub fn date_value(date: &PartialDate) -> Value {
+pub(crate) fn date_value(date: &PartialDate) -> Value {
     map! {
         "iso" => date.to_string(),
         "human" => date.human(),
@@ -84,7 +84,7 @@ fn link_value(config: &Config, node: &Node) -> Value {
 }
 
 /// Tag values `{ name, slug, url }`.
-pub fn tag_value(config: &Config, name: &str) -> Value {
+pub(crate) fn tag_value(config: &Config, name: &str) -> Value {
     let route = Route::tag(name);
     let url = route.url(&config.site.base_url);
     let Route::Tag(slug) = route else {
@@ -121,7 +121,7 @@ fn base_fields(config: &Config, node: &Node, link: &Value, m: &mut Map) {
 }
 
 /// Values for every node: links first, then cards (which contain links).
-pub fn build_views(config: &Config, graph: &Graph) -> Views {
+pub(crate) fn build_views(config: &Config, graph: &Graph) -> Views {
     let links: Vec<Value> = graph
         .nodes
         .par_iter()
@@ -143,7 +143,7 @@ pub fn build_views(config: &Config, graph: &Graph) -> Views {
 /// `referrers_changed` are referred to through other fields than before. Rebuilds the
 /// links of changed nodes, then the cards that read a changed node or a changed link,
 /// and returns the nodes whose link, and those whose card, is not what it was.
-pub fn refresh(
+pub(crate) fn refresh(
     config: &Config,
     graph: &Graph,
     views: &mut Views,
@@ -219,7 +219,10 @@ fn card_value(
 }
 
 /// Resolved fields as a map; `target` turns a referenced node into a value.
-pub fn fields_value(fields: &[(String, Resolved)], target: &dyn Fn(DocIndex) -> Value) -> Value {
+pub(crate) fn fields_value(
+    fields: &[(String, Resolved)],
+    target: &dyn Fn(DocIndex) -> Value,
+) -> Value {
     let mut m = Map::new();
     for (name, value) in fields {
         m.insert(name.clone().into(), resolved_value(value, target));
@@ -251,7 +254,7 @@ fn resolved_value(value: &Resolved, target: &dyn Fn(DocIndex) -> Value) -> Value
 }
 
 /// The full view of one node for its own page.
-pub fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) -> Value {
+pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) -> Value {
     let node = &graph.nodes[i];
     let mut m = Map::new();
     base_fields(config, node, &views.links[i], &mut m);
@@ -308,7 +311,7 @@ pub fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) ->
 }
 
 /// A page that has no content file (a collection without `_index.md`, the timeline).
-pub fn synthetic_page(config: &Config, title: &str, route: &Route) -> Value {
+pub(crate) fn synthetic_page(config: &Config, title: &str, route: &Route) -> Value {
     let base = &config.site.base_url;
     map! {
         "id" => "",
@@ -355,7 +358,7 @@ fn field_schema(spec: &FieldSpec) -> Value {
 }
 
 /// A collection's schema and entries.
-pub fn collection_value(
+pub(crate) fn collection_value(
     config: &Config,
     graph: &Graph,
     views: &Views,
@@ -382,7 +385,7 @@ pub fn collection_value(
 }
 
 /// Every collection's value, in `site.yaml` order.
-pub fn collection_values(config: &Config, graph: &Graph, views: &Views) -> Vec<Value> {
+pub(crate) fn collection_values(config: &Config, graph: &Graph, views: &Views) -> Vec<Value> {
     config
         .collections
         .iter()
@@ -391,7 +394,12 @@ pub fn collection_values(config: &Config, graph: &Graph, views: &Views) -> Vec<V
 }
 
 /// The `site` value every template sees; `collections` from [`collection_values`].
-pub fn site_value(config: &Config, graph: &Graph, views: &Views, collections: &[Value]) -> Value {
+pub(crate) fn site_value(
+    config: &Config,
+    graph: &Graph,
+    views: &Views,
+    collections: &[Value],
+) -> Value {
     let collections = collections.to_vec();
     let pages: Vec<Value> = graph
         .nodes
@@ -434,7 +442,7 @@ pub fn site_value(config: &Config, graph: &Graph, views: &Views, collections: &[
 }
 
 /// The timeline: every dated entry, and the same grouped by year.
-pub fn timeline_value(graph: &Graph, views: &Views) -> (Value, Value) {
+pub(crate) fn timeline_value(graph: &Graph, views: &Views) -> (Value, Value) {
     let entries: Vec<Value> = graph
         .timeline
         .iter()

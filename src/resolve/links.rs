@@ -15,7 +15,7 @@ use crate::diagnostic::Diagnostic;
 /// Where each document is found by id, slug and file path. They depend only on the
 /// documents' ids and paths, so a graph of the same documents shares them with the last.
 #[derive(Debug)]
-pub struct LinkTables {
+pub(crate) struct LinkTables {
     pub(super) by_id: HashMap<DocId, DocIndex>,
     by_slug: HashMap<String, Vec<DocIndex>>,
     by_path: HashMap<PathBuf, DocIndex>,
@@ -23,7 +23,7 @@ pub struct LinkTables {
 
 impl LinkTables {
     /// Tables over `docs`.
-    pub fn new(docs: &[Arc<Document>]) -> Self {
+    pub(crate) fn new(docs: &[Arc<Document>]) -> Self {
         let mut by_slug: HashMap<String, Vec<DocIndex>> = HashMap::new();
         for (i, d) in docs.iter().enumerate() {
             let slug = match &d.id {
@@ -50,7 +50,7 @@ impl LinkTables {
 }
 
 /// Lookup tables over every published document, with their titles, URLs and the drafts.
-pub struct LinkIndex<'a> {
+pub(crate) struct LinkIndex<'a> {
     tables: &'a LinkTables,
     docs: &'a [Arc<Document>],
     urls: &'a [(crate::routes::Route, String)],
@@ -59,7 +59,7 @@ pub struct LinkIndex<'a> {
 
 impl<'a> LinkIndex<'a> {
     /// Indexes `docs` (whose `tables` these are), whose URLs are `urls` (same order).
-    pub fn new(
+    pub(crate) fn new(
         tables: &'a LinkTables,
         docs: &'a [Arc<Document>],
         urls: &'a [(crate::routes::Route, String)],
@@ -74,7 +74,7 @@ impl<'a> LinkIndex<'a> {
     }
 
     /// The node of an entry named by a ref field.
-    pub fn entry(&self, id: &EntryId) -> Result<DocIndex, ResolveError> {
+    pub(crate) fn entry(&self, id: &EntryId) -> Result<DocIndex, ResolveError> {
         if let Some(&i) = self.tables.by_id.get(&DocId::Entry(id.clone())) {
             return Ok(i);
         }
@@ -85,7 +85,7 @@ impl<'a> LinkIndex<'a> {
     }
 
     /// A hint for a failed [`LinkIndex::entry`].
-    pub fn entry_hint(&self, id: &EntryId, error: &ResolveError) -> Option<String> {
+    pub(crate) fn entry_hint(&self, id: &EntryId, error: &ResolveError) -> Option<String> {
         match error {
             ResolveError::Draft(_) => {
                 Some("build with `--drafts`, or remove `draft: true` from that entry".into())
@@ -95,7 +95,7 @@ impl<'a> LinkIndex<'a> {
     }
 
     /// "did you mean" the closest slug of the same collection.
-    pub fn unknown_entry_hint(&self, id: &EntryId) -> Option<String> {
+    pub(crate) fn unknown_entry_hint(&self, id: &EntryId) -> Option<String> {
         let same_collection = self.docs.iter().filter_map(|d| match &d.id {
             DocId::Entry(e) if e.collection == id.collection => Some(e.slug.as_str()),
             _ => None,
@@ -164,14 +164,14 @@ fn qualified(id: &DocId) -> String {
 }
 
 /// Resolves the links of one document (relative file links depend on where it is).
-pub struct SiteResolver<'a> {
+pub(crate) struct SiteResolver<'a> {
     index: &'a LinkIndex<'a>,
     from: &'a Path,
 }
 
 impl<'a> SiteResolver<'a> {
     /// A resolver for links written in the file at `from` (relative to the site root).
-    pub fn new(index: &'a LinkIndex<'a>, from: &'a Path) -> Self {
+    pub(crate) fn new(index: &'a LinkIndex<'a>, from: &'a Path) -> Self {
         SiteResolver { index, from }
     }
 }

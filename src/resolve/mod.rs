@@ -25,7 +25,7 @@ mod tags;
 mod text;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -37,12 +37,11 @@ use crate::markdown::Heading;
 use crate::model::{DocId, Document, EntryId, Model, PartialDate};
 use crate::routes::Route;
 
-pub use links::SiteResolver;
 use order::{Changed, MAX_REORDERED};
 use reuse::Reuse;
 
 /// Index of a node in [`Graph::nodes`].
-pub type DocIndex = usize;
+pub(crate) type DocIndex = usize;
 
 /// A field value with references resolved and Markdown rendered.
 #[derive(Debug, Clone, PartialEq)]
@@ -161,7 +160,7 @@ impl Graph {
 /// Problems found while linking documents.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ResolveError {
+pub(crate) enum ResolveError {
     /// A ref to an entry that does not exist.
     #[error("`{0}` does not exist")]
     UnknownEntry(EntryId),
@@ -195,7 +194,7 @@ pub enum ResolveError {
 /// serve` passes the last one), it keeps what no change touched: the rendering of every
 /// unchanged document that links to no retitled one, the lookup tables, backlinks,
 /// orders and tags when no changed document alters them.
-pub fn resolve(
+pub(crate) fn resolve(
     config: &Config,
     model: Model,
     previous: Option<&Graph>,
@@ -358,9 +357,6 @@ struct Edge {
 /// A problem of one file, with the entry to look for near misses of when it is an
 /// unknown reference.
 type FileProblem = (Diagnostic, Option<EntryId>);
-
-/// The drafts a build leaves out, for messages.
-pub type Drafts = BTreeMap<EntryId, PathBuf>;
 
 fn diagnostic(path: &Path, error: ResolveError) -> Diagnostic {
     Diagnostic::new(Stage::Resolve, path, error)

@@ -2,7 +2,7 @@
 //! failed rule is a problem at the reference that breaks it, with a hint to fix it.
 
 use super::{diagnostic, Node, ResolveError};
-use crate::config::{Check, Config};
+use crate::config::{Config, Rule};
 use crate::diagnostic::Diagnostic;
 use crate::model::{EntryId, FieldValue, Reference};
 
@@ -19,13 +19,13 @@ pub(super) fn editorial_rules<'a>(
         let Some(collection) = config.collections.iter().find(|c| c.name == id.collection) else {
             continue;
         };
-        for check in &collection.checks {
-            let Check::EachHasRecord {
+        for rule in &collection.rules {
+            let Rule::EachHasRecord {
                 field,
                 records,
                 key,
                 message,
-            } = check;
+            } = rule;
             let refs: Vec<&Reference> = match node.doc.field(field) {
                 Some(FieldValue::Refs(refs)) => refs.iter().collect(),
                 Some(FieldValue::Ref(r)) => vec![r],

@@ -7,8 +7,8 @@
 //! stages ask a [`Route`] or the [`BaseUrl`] for them. This module is pure: it reads no
 //! file and knows nothing of templates, documents' contents or the output folder.
 
-pub mod scheme;
-pub mod slug;
+pub(crate) mod scheme;
+pub(crate) mod slug;
 
 use std::fmt;
 
@@ -111,7 +111,7 @@ pub enum Route {
 }
 
 /// The folder of the search index inside the output (beside the search page).
-pub const SEARCH_INDEX_DIR: &str = "search";
+pub(crate) const SEARCH_INDEX_DIR: &str = "search";
 
 impl Route {
     /// The route of a document's own page.
@@ -189,7 +189,7 @@ impl fmt::Display for Route {
 
 /// The output file that serves a site path: a folder path (`people/`, or empty for the
 /// root) is served by its `index.html`, any other path by the file of that name.
-pub fn output_file(site_path: &str) -> String {
+pub(crate) fn output_file(site_path: &str) -> String {
     if site_path.is_empty() || site_path.ends_with('/') {
         format!("{site_path}index.html")
     } else {
@@ -198,12 +198,12 @@ pub fn output_file(site_path: &str) -> String {
 }
 
 /// Whether an output file is a page, as the sitemap lists pages: a folder's `index.html`.
-pub fn is_page_file(output_file: &str) -> bool {
+pub(crate) fn is_page_file(output_file: &str) -> bool {
     output_file == "index.html" || output_file.ends_with("/index.html")
 }
 
 /// The site path of a page's output file: `people/index.html` -> `people/`.
-pub fn site_path_of_page(output_file: &str) -> &str {
+pub(crate) fn site_path_of_page(output_file: &str) -> &str {
     output_file.trim_end_matches("index.html")
 }
 
@@ -217,13 +217,16 @@ const PAGES_GROUP: &str = "pages";
 
 /// Whether a collection may not take `name`: its index would be published where an
 /// engine page is.
-pub fn is_reserved_collection(name: &str) -> bool {
+pub(crate) fn is_reserved_collection(name: &str) -> bool {
     ENGINE_FOLDERS.contains(&name) || name == PAGES_GROUP
 }
 
 /// Whether a standalone page may not take `slug`: an engine page or a collection index
 /// is published at that address.
-pub fn is_reserved_page<'a>(slug: &str, mut collections: impl Iterator<Item = &'a str>) -> bool {
+pub(crate) fn is_reserved_page<'a>(
+    slug: &str,
+    mut collections: impl Iterator<Item = &'a str>,
+) -> bool {
     ENGINE_FOLDERS.contains(&slug) || collections.any(|c| c == slug)
 }
 

@@ -5,7 +5,7 @@
 
 /// http(s) and mailto only, with no whitespace or control characters: the addresses a
 /// `url` field accepts, so `javascript:` and friends never reach an `href`.
-pub fn is_safe_url(url: &str) -> bool {
+pub(crate) fn is_safe_url(url: &str) -> bool {
     let lower = url.trim().to_ascii_lowercase();
     (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
         && !url.chars().any(|c| c.is_whitespace() || c.is_control())
@@ -14,7 +14,7 @@ pub fn is_safe_url(url: &str) -> bool {
 /// True for a Markdown link or image address with a scheme other than http(s) and
 /// mailto (`javascript:`, `data:`, `vbscript:`...). Whitespace and control characters
 /// are ignored first, as browsers do, so `JAVA&#9;SCRIPT:` is caught.
-pub fn is_refused_link(url: &str) -> bool {
+pub(crate) fn is_refused_link(url: &str) -> bool {
     let cleaned: String = url
         .chars()
         .filter(|c| !c.is_whitespace() && !c.is_control())

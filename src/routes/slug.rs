@@ -3,7 +3,7 @@
 //! a name breaks them.
 
 /// True for `[a-z0-9]+(-[a-z0-9]+)*`: the slug of an entry or a standalone page.
-pub fn is_slug(s: &str) -> bool {
+pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
         && !s.ends_with('-')
@@ -13,7 +13,7 @@ pub fn is_slug(s: &str) -> bool {
 }
 
 /// `Han Dong` -> `han-dong`: the slug closest to a name, for hints.
-pub fn suggest_slug(text: &str) -> String {
+pub(crate) fn suggest_slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
@@ -27,7 +27,7 @@ pub fn suggest_slug(text: &str) -> String {
 
 /// For a name with a character outside ASCII (a Cyrillic `а` that looks like a Latin
 /// `a`) or a control character: which one, by code point.
-pub fn odd_character(text: &str) -> Option<String> {
+pub(crate) fn odd_character(text: &str) -> Option<String> {
     text.chars()
         .find(|c| !c.is_ascii() || c.is_ascii_control())
         .map(|c| {
@@ -41,7 +41,7 @@ pub fn odd_character(text: &str) -> Option<String> {
 
 /// Lowercase ASCII letters, digits, `-` and `_`, starting with a letter: the name of a
 /// collection (an address segment) or of a field.
-pub fn is_name(name: &str) -> bool {
+pub(crate) fn is_name(name: &str) -> bool {
     name.starts_with(|c: char| c.is_ascii_lowercase())
         && name
             .chars()
@@ -50,7 +50,7 @@ pub fn is_name(name: &str) -> bool {
 
 /// `What Dong said` -> `what-dong-said`: the slug of free text, for tag addresses and
 /// heading ids. Letters of any script are kept (lowercased); anything else separates.
-pub fn text_slug(text: &str) -> String {
+pub(crate) fn text_slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         if c.is_alphanumeric() {
@@ -68,7 +68,7 @@ pub fn text_slug(text: &str) -> String {
 }
 
 /// The slug of a tag's page.
-pub fn tag_slug(tag: &str) -> String {
+pub(crate) fn tag_slug(tag: &str) -> String {
     text_slug(tag)
 }
 

@@ -33,7 +33,7 @@ use super::ServeError;
 
 /// How long a client may take to send a request head, and how long a kept-alive
 /// connection may sit idle (Node's HTTP server closes idle connections after 5 s too).
-pub const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Open connections allowed by default. A browser opens at most six per host (the event
 /// stream is one of them), so this is dozens of tabs.
@@ -41,7 +41,7 @@ pub const MAX_CONNECTIONS: usize = 256;
 
 /// The limits of one server.
 #[derive(Debug, Clone, Copy)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Open connections answered normally; the ones past it get 503.
     pub max_connections: usize,
     /// See [`HEADER_TIMEOUT`].
@@ -67,7 +67,7 @@ impl Drop for Open {
 }
 
 /// Serves `hub` on `listener` from a thread of its own, until the process ends.
-pub fn spawn(
+pub(crate) fn spawn(
     listener: TcpListener,
     hub: Arc<Hub>,
     hosts: HostPolicy,

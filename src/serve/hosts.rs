@@ -17,7 +17,7 @@ use std::net::{IpAddr, Ipv6Addr};
 
 /// The hosts a server answers to.
 #[derive(Debug, Clone)]
-pub struct HostPolicy {
+pub(crate) struct HostPolicy {
     /// The port the server listens on.
     port: u16,
     /// Names allowed with `--allow-host`, lowercase, on any port.
@@ -26,7 +26,7 @@ pub struct HostPolicy {
 
 /// Why a request was refused, for the 403 answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Refusal {
+pub(crate) struct Refusal {
     /// Which header was wrong: `Host` or `Origin`.
     pub header: &'static str,
     /// Its value, as sent (empty when it was missing).
@@ -37,7 +37,7 @@ pub struct Refusal {
 
 impl HostPolicy {
     /// The policy of a server on `port` that also answers to `names`.
-    pub fn new(port: u16, names: &[String]) -> Self {
+    pub(crate) fn new(port: u16, names: &[String]) -> Self {
         HostPolicy {
             port,
             names: names.iter().map(|n| n.to_ascii_lowercase()).collect(),
@@ -46,7 +46,7 @@ impl HostPolicy {
 
     /// `None` when a request with these headers (and request-target authority, for an
     /// absolute-form target) may be answered.
-    pub fn refusal(
+    pub(crate) fn refusal(
         &self,
         host: Option<&str>,
         origin: Option<&str>,
@@ -97,7 +97,7 @@ impl HostPolicy {
     }
 
     /// What the 403 answer says.
-    pub fn explain(&self, refusal: &Refusal) -> String {
+    pub(crate) fn explain(&self, refusal: &Refusal) -> String {
         let what = match refusal.value.as_str() {
             "" => format!("it has no {} header", refusal.header),
             value => format!("its {} is `{value}`", refusal.header),

@@ -27,9 +27,9 @@ use super::preview::Files;
 use crate::render::html_escape;
 
 /// Where pages subscribe to rebuild events.
-pub const EVENTS_PATH: &str = "/__casefile/events";
+pub(crate) const EVENTS_PATH: &str = "/__casefile/events";
 /// The script injected into every served HTML page.
-pub const SCRIPT_PATH: &str = "/__casefile/live.js";
+pub(crate) const SCRIPT_PATH: &str = "/__casefile/live.js";
 
 const LIVE_JS: &str = include_str!("live.js");
 /// How often an idle event stream gets a comment.
@@ -37,7 +37,7 @@ const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// One build problem, as the browser overlay shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct ErrorView {
+pub(crate) struct ErrorView {
     /// File, relative to the site root.
     pub path: String,
     /// 1-based line, when known.
@@ -74,7 +74,7 @@ struct State {
 
 /// The shared state of the server: the site being served, and the latest event, which
 /// every open event stream watches.
-pub struct Hub {
+pub(crate) struct Hub {
     state: RwLock<State>,
     events: watch::Sender<String>,
     session: String,
@@ -89,7 +89,7 @@ impl Default for Hub {
 
 impl Hub {
     /// A hub serving nothing yet.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let session = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() % 1_000_000_000_000)
@@ -112,7 +112,7 @@ impl Hub {
     }
 
     /// Serves `files` from now on and tells open pages to reload.
-    pub fn site_changed(&self, files: Arc<Files>, rendered: usize) {
+    pub(crate) fn site_changed(&self, files: Arc<Files>, rendered: usize) {
         let build = {
             let mut generation = self.generation.lock().expect("not poisoned");
             *generation += 1;
@@ -130,7 +130,7 @@ impl Hub {
     }
 
     /// Shows `errors` on open pages (or hides the overlay when empty), keeping the site.
-    pub fn errors_changed(&self, errors: Vec<ErrorView>) {
+    pub(crate) fn errors_changed(&self, errors: Vec<ErrorView>) {
         {
             let mut state = self.state.write().expect("not poisoned");
             if *state.errors == errors {
@@ -161,16 +161,11 @@ impl Hub {
     fn subscribe(&self) -> watch::Receiver<String> {
         self.events.subscribe()
     }
-
-    /// How many event streams are open.
-    pub fn subscribers(&self) -> usize {
-        self.events.receiver_count()
-    }
 }
 
 /// What a request path names in the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
+pub(crate) enum Lookup {
     /// This file of the site.
     File(String),
     /// A folder without its trailing slash: redirect to this location.
@@ -180,7 +175,7 @@ pub enum Lookup {
 }
 
 /// Resolves a request target (`/people/han-dong/?x=1`) to a file of the site.
-pub fn lookup(files: &Files, target: &str) -> Lookup {
+pub(crate) fn lookup(files: &Files, target: &str) -> Lookup {
     let target = target.split('#').next().unwrap_or("");
     let (raw, query) = match target.split_once('?') {
         Some((path, query)) => (path, Some(query)),
@@ -226,7 +221,7 @@ pub fn lookup(files: &Files, target: &str) -> Lookup {
 }
 
 /// The `Content-Type` of a file, by extension.
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path
         .rsplit('/')
         .next()
@@ -264,7 +259,7 @@ pub fn content_type(path: &str) -> &'static str {
 }
 
 /// `html` with the live-reload script before its last `</body>` (or at the end).
-pub fn inject_script(html: &[u8], build: &str) -> Vec<u8> {
+pub(crate) fn inject_script(html: &[u8], build: &str) -> Vec<u8> {
     let tag = format!(
         "<script src=\"{SCRIPT_PATH}\" data-build=\"{}\" defer></script>",
         html_escape(build)
@@ -282,7 +277,7 @@ pub fn inject_script(html: &[u8], build: &str) -> Vec<u8> {
 }
 
 /// A response body: a whole file in memory, or an event stream fed by a task.
-pub type Body = Either<Full<Bytes>, Channel<Bytes>>;
+pub(crate) type Body = Either<Full<Bytes>, Channel<Bytes>>;
 
 fn respond(status: u16, content_type: &str, body: Vec<u8>) -> Response<Body> {
     Response::builder()
@@ -303,7 +298,11 @@ fn header<B>(request: &Request<B>, name: HeaderName) -> Option<&str> {
 }
 
 /// Answers one request. The event stream is fed by a task on the current Tokio runtime.
-pub fn handle<B>(hub: &Arc<Hub>, hosts: &HostPolicy, request: &Request<B>) -> Response<Body> {
+pub(crate) fn handle<B>(
+    hub: &Arc<Hub>,
+    hosts: &HostPolicy,
+    request: &Request<B>,
+) -> Response<Body> {
     let refusal = hosts.refusal(
         header(request, HOST),
         header(request, ORIGIN),

@@ -12,10 +12,10 @@
 //!
 //! Nothing is written to disk: the output folder is left alone.
 
-pub mod connections;
-pub mod hosts;
-pub mod http;
-pub mod preview;
+pub(crate) mod connections;
+pub(crate) mod hosts;
+pub(crate) mod http;
+pub(crate) mod preview;
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -30,21 +30,23 @@ use thiserror::Error;
 
 use crate::config::BuildOptions;
 use crate::diagnostic::{Diagnostics, Printer};
-pub use http::{ErrorView, Hub};
+pub use connections::MAX_CONNECTIONS;
+pub use hosts::parse_allowed_name as allowed_host_name;
+pub(crate) use http::{ErrorView, Hub};
 pub use preview::{Change, Files, Preview, Rebuild};
 
 /// Folders below the site root that are watched, recursively.
-pub const WATCHED_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];
+pub(crate) const WATCHED_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];
 
 /// How long the watcher waits for more events before a rebuild.
 ///
 /// An editor's save (a temporary file written, then renamed over the original) arrives
 /// within a few milliseconds; 25 ms gathers it into one rebuild without delaying the
 /// reload much (see the test below).
-pub const DEBOUNCE: Duration = Duration::from_millis(25);
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// The longest a batch of events is gathered while events keep coming.
-pub const MAX_BATCH: Duration = Duration::from_secs(1);
+pub(crate) const MAX_BATCH: Duration = Duration::from_secs(1);
 
 /// What `casefile serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -90,7 +92,7 @@ pub enum ServeError {
 }
 
 /// The `base_url` a site served at `addr` is built with.
-pub fn base_url(addr: SocketAddr) -> String {
+pub(crate) fn base_url(addr: SocketAddr) -> String {
     match addr.ip() {
         IpAddr::V4(ip) => format!("http://{ip}:{}/", addr.port()),
         IpAddr::V6(ip) => format!("http://[{ip}]:{}/", addr.port()),
@@ -99,7 +101,7 @@ pub fn base_url(addr: SocketAddr) -> String {
 
 /// What a batch of changed paths asks for: nothing (editor temp files, the output
 /// folder), a content rebuild, or everything.
-pub fn classify(root: &Path, paths: &[PathBuf]) -> Option<Change> {
+pub(crate) fn classify(root: &Path, paths: &[PathBuf]) -> Option<Change> {
     let mut change = None;
     for path in paths {
         let rel = path.strip_prefix(root).unwrap_or(path);
@@ -142,7 +144,7 @@ fn is_editor_noise(name: &str) -> bool {
 }
 
 /// Diagnostics as the browser overlay shows them.
-pub fn error_views(root: &Path, diagnostics: &Diagnostics) -> Vec<ErrorView> {
+pub(crate) fn error_views(root: &Path, diagnostics: &Diagnostics) -> Vec<ErrorView> {
     let plain = Printer::new(root, false);
     diagnostics
         .iter()

@@ -1,4 +1,5 @@
-//! Checks a rendered site as a reader's browser would see it: every internal link,
+//! The audit of a rendered site (what `casefile check` adds to a build's checks): it
+//! reads the pages as a reader's browser would see them: every internal link,
 //! `#fragment` and asset resolves, every page has a title and a description.
 //!
 //! Works on the in-memory [`Output`] (so `casefile check` needs no earlier build and
@@ -19,7 +20,7 @@ use crate::render::Output;
 /// What is wrong with a rendered page.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum CheckError {
+pub(crate) enum AuditError {
     /// A link to a page or file that is not in the output.
     #[error("link to `{0}` does not resolve to a page or file of the site")]
     Missing(String),
@@ -44,7 +45,7 @@ pub enum CheckError {
 
 /// What the check found.
 #[derive(Debug, Clone, Default)]
-pub struct CheckReport {
+pub struct AuditReport {
     /// HTML pages checked.
     pub pages: usize,
     /// Internal links and assets checked.
@@ -181,7 +182,7 @@ fn classify(url: &str, page: &str, config: &Config) -> Target {
 }
 
 /// Checks every HTML page of `output`.
-pub fn check_output(config: &Config, output: &Output) -> Result<CheckReport, Diagnostics> {
+pub(crate) fn audit_output(config: &Config, output: &Output) -> Result<AuditReport, Diagnostics> {
     let output_name = config
         .output
         .file_name()
@@ -203,9 +204,9 @@ pub fn check_output(config: &Config, output: &Output) -> Result<CheckReport, Dia
             ids.insert(path.as_str(), &found.ids);
         }
     }
-    let mut report = CheckReport {
+    let mut report = AuditReport {
         pages: scans.len(),
-        ..CheckReport::default()
+        ..AuditReport::default()
     };
     for (path, result) in &scans {
         let location = format!("{output_name}/{path}");
@@ -215,7 +216,7 @@ pub fn check_output(config: &Config, output: &Output) -> Result<CheckReport, Dia
                 diagnostics.push(Diagnostic::new(
                     Stage::Audit,
                     &location,
-                    CheckError::Parse(e.clone()),
+                    AuditError::Parse(e.clone()),
                 ));
                 continue;
             }
@@ -226,14 +227,14 @@ pub fn check_output(config: &Config, output: &Output) -> Result<CheckReport, Dia
             diagnostics.push(Diagnostic::new(
                 Stage::Audit,
                 &location,
-                CheckError::NoTitle,
+                AuditError::NoTitle,
             ));
         }
         if !found.description && !is_not_found {
             diagnostics.push(Diagnostic::new(
                 Stage::Audit,
                 &location,
-                CheckError::NoDescription,
+                AuditError::NoDescription,
             ));
         }
         for url in &found.urls {
@@ -255,7 +256,7 @@ pub fn check_output(config: &Config, output: &Output) -> Result<CheckReport, Dia
                         diagnostics.push(Diagnostic::new(
                             Stage::Audit,
                             &location,
-                            CheckError::Missing(url.clone()),
+                            AuditError::Missing(url.clone()),
                         ));
                         continue;
                     }
@@ -267,7 +268,7 @@ pub fn check_output(config: &Config, output: &Output) -> Result<CheckReport, Dia
                             diagnostics.push(Diagnostic::new(
                                 Stage::Audit,
                                 &location,
-                                CheckError::Fragment {
+                                AuditError::Fragment {
                                     url: url.clone(),
                                     fragment,
                                 },
@@ -329,7 +330,7 @@ mod tests {
             ("index.html", &format!("{HEAD}<a href=\"/x/a/\">a</a><a href=\"/x/a/#here\">h</a><a href=\"/x/a/#gone\">g</a><a href=\"/x/nope/\">n</a><a href=\"https://other.org/\">o</a><a href=\"a/\">r</a>")),
             ("a/index.html", &format!("{HEAD}<h2 id=\"here\">x</h2><a href=\"../\">up</a><a href=\"https://example.org/x/\">abs</a>")),
         ]);
-        let err = check_output(&c, &out).unwrap_err();
+        let err = audit_output(&c, &out).unwrap_err();
         let text: Vec<String> = err.iter().map(ToString::to_string).collect();
         assert_eq!(
             text,
@@ -344,13 +345,13 @@ mod tests {
     fn lists_external_urls_and_requires_titles() {
         let c = config("https://example.org/");
         let out = site(&[("index.html", "<a href=\"https://other.org/a\">o</a>")]);
-        let err = check_output(&c, &out).unwrap_err();
+        let err = audit_output(&c, &out).unwrap_err();
         assert_eq!(err.len(), 2);
         let ok = site(&[(
             "index.html",
             &format!("{HEAD}<a href=\"https://other.org/a\">o</a>"),
         )]);
-        let report = check_output(&c, &ok).unwrap();
+        let report = audit_output(&c, &ok).unwrap();
         assert_eq!(
             report.external.keys().collect::<Vec<_>>(),
             ["https://other.org/a"]
