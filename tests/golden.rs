@@ -232,10 +232,7 @@ fn golden_diagnostics(name: &str) {
         .status
         .code()
         .map_or_else(|| output.status.to_string(), |c| c.to_string());
-    let actual = format!(
-        "exit: {code}\n{}",
-        without_tmp(&stderr, site.tmp.path())
-    );
+    let actual = format!("exit: {code}\n{}", without_tmp(&stderr, site.tmp.path()));
     let file = golden_dir()
         .join("diagnostics")
         .join(format!("{name}.stderr"));
@@ -283,9 +280,7 @@ fn golden_files_all_belong_to_a_case() {
     let diagnostics = dir.join("diagnostics");
     if diagnostics.is_dir() {
         for name in common::names_in(&diagnostics) {
-            let known = INVALID
-                .iter()
-                .any(|c| name == format!("{}.stderr", c.name));
+            let known = INVALID.iter().any(|c| name == format!("{}.stderr", c.name));
             if !known {
                 stale.push(diagnostics.join(name));
             }
@@ -424,37 +419,33 @@ const CONTEXT: usize = 3;
 const LINES_SHOWN: usize = 15;
 /// Characters shown of a long line (minified JSON is one line).
 const WIDTH: usize = 160;
+/// How far (in lines of both texts together) the end of the first hunk is looked for.
+const RESYNC_WINDOW: usize = 400;
 
-/// A unified diff with one hunk: the lines between the common beginning and the common
-/// end of the two texts, with context, long lines cut around the first difference.
-/// It is not a minimal diff (every line between the first and the last change is in the
-/// hunk), which is what a golden failure needs: where the output starts to differ.
+/// A unified diff of the first hunk: from the first differing line to the nearest point
+/// where [`CONTEXT`] lines agree again, with context; long lines are cut around the
+/// first difference. Later hunks are only counted: a golden failure needs where the
+/// output starts to differ, and the whole diff is one `git diff` away after blessing.
 fn text_diff(path: &str, expected: &str, actual: &str) -> String {
     let old: Vec<&str> = expected.split_inclusive('\n').collect();
     let new: Vec<&str> = actual.split_inclusive('\n').collect();
     let prefix = old.iter().zip(&new).take_while(|(a, b)| a == b).count();
-    let suffix = old[prefix..]
-        .iter()
-        .rev()
-        .zip(new[prefix..].iter().rev())
-        .take_while(|(a, b)| a == b)
-        .count();
-    let removed = &old[prefix..old.len() - suffix];
-    let added = &new[prefix..new.len() - suffix];
+    let (old_end, new_end) = resync(&old, &new, prefix);
+    let removed = &old[prefix..old_end];
+    let added = &new[prefix..new_end];
     // The column where the first changed lines part, so long lines show that part.
     let column = match (removed.first(), added.first()) {
         (Some(a), Some(b)) => a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count(),
         _ => 0,
     };
     let start = prefix.saturating_sub(CONTEXT);
-    let old_end = (old.len() - suffix + CONTEXT).min(old.len());
-    let new_end = (new.len() - suffix + CONTEXT).min(new.len());
+    let after = CONTEXT.min(old.len() - old_end).min(new.len() - new_end);
     let mut out = format!(
         "--- {path} (expected)\n+++ {path} (built)\n@@ -{},{} +{},{} @@\n",
         start + 1,
-        old_end - start,
+        old_end + after - start,
         start + 1,
-        new_end - start
+        new_end + after - start
     );
     for line in &old[start..prefix] {
         push_line(&mut out, ' ', line, 0);
@@ -467,10 +458,39 @@ fn text_diff(path: &str, expected: &str, actual: &str) -> String {
             writeln!(out, "{sign} ... {} more lines", lines.len() - LINES_SHOWN).unwrap();
         }
     }
-    for line in &old[old.len() - suffix..old_end] {
+    for line in &old[old_end..old_end + after] {
         push_line(&mut out, ' ', line, 0);
     }
+    if old[old_end..] != new[new_end..] {
+        writeln!(
+            out,
+            "... and more differences after line {}",
+            old_end + after
+        )
+        .unwrap();
+    }
     out
+}
+
+/// The first line of each text after the hunk that starts at `from`: the nearest pair
+/// (fewest lines skipped in both together) where the texts agree for [`CONTEXT`] lines
+/// or to the end of both. Without one within [`RESYNC_WINDOW`], the hunk runs to the
+/// ends.
+fn resync(old: &[&str], new: &[&str], from: usize) -> (usize, usize) {
+    let agree = |i: usize, j: usize| {
+        let n = CONTEXT.min(old.len() - i).min(new.len() - j);
+        old[i..i + n] == new[j..j + n]
+            && (n == CONTEXT || (i + n == old.len() && j + n == new.len()))
+    };
+    for skipped in 1..=RESYNC_WINDOW {
+        for i in 0..=skipped {
+            let (a, b) = (from + i, from + skipped - i);
+            if a <= old.len() && b <= new.len() && agree(a, b) {
+                return (a, b);
+            }
+        }
+    }
+    (old.len(), new.len())
 }
 
 /// Writes one diff line, cut to [`WIDTH`] characters from a little before `column`.
@@ -540,6 +560,26 @@ different:
 }
 
 #[test]
+fn only_the_first_hunk_is_shown() {
+    let expected = "a\nb\nc\nd\ne\nf\ng\nh\ni\nj\n";
+    let actual = "a\nB\nc\nd\ne\nf\ng\nh\nI\nj\n";
+    assert_eq!(
+        text_diff("t", expected, actual),
+        "--- t (expected)
++++ t (built)
+@@ -1,5 +1,5 @@
+ a
+-b
++B
+ c
+ d
+ e
+... and more differences after line 5
+"
+    );
+}
+
+#[test]
 fn a_long_line_is_shown_around_its_first_difference() {
     let expected = format!("{}a{}\n", "x".repeat(500), "y".repeat(500));
     let actual = format!("{}b{}", "x".repeat(500), "y".repeat(500));
@@ -547,5 +587,8 @@ fn a_long_line_is_shown_around_its_first_difference() {
     let window = format!("…{}", "x".repeat(WIDTH / 4));
     assert!(diff.contains(&format!("-{window}a")), "{diff}");
     assert!(diff.contains(&format!("+{window}b")), "{diff}");
-    assert!(diff.ends_with("…\n\\ No newline at end of file\n"), "{diff}");
+    assert!(
+        diff.ends_with("…\n\\ No newline at end of file\n"),
+        "{diff}"
+    );
 }
