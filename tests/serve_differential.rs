@@ -6,7 +6,7 @@
 //! Each run copies a site (`tests/fixtures/serve-site`, and the bundled explainer at the
 //! repository root) into a temporary folder and applies a sequence of random edits drawn
 //! from a seeded splitmix64: titles, summaries, body text and wiki-links, tags, refs,
-//! dates, drafts, a file made invalid and valid again, an entry removed and restored, a
+//! `ref` and `records` fields, headings and links to them, dates, drafts, a file made invalid and valid again, an entry removed and restored, a
 //! new entry, a standalone page's or collection intro's title, template edits (and a
 //! template syntax error) and `site.yaml` edits. Content edits rebuild with
 //! [`Change::Content`], templates and `site.yaml` with [`Change::Everything`], as the
@@ -83,6 +83,11 @@ struct Spec {
     copy: fn() -> Site,
     /// `refs` fields as (collection, field, collection referred to).
     refs: &'static [(&'static str, &'static str, &'static str)],
+    /// `ref` fields, the same way.
+    single_refs: &'static [(&'static str, &'static str, &'static str)],
+    /// `records` fields as (collection, field, the records' `ref` field, the collection
+    /// it refers to); each record also gets a `text` with a wiki-link.
+    records: &'static [(&'static str, &'static str, &'static str, &'static str)],
     /// Collections that get new entries, with the front matter lines a new entry needs
     /// besides its title.
     new_entries: &'static [(&'static str, &'static str)],
@@ -97,6 +102,8 @@ const SERVE_SITE: Spec = Spec {
         ("people", "member_of", "groups"),
         ("events", "people", "people"),
     ],
+    single_refs: &[],
+    records: &[("events", "notes", "by", "people")],
     new_entries: &[
         ("people", "role: Newcomer"),
         ("groups", "kind: club"),
@@ -119,6 +126,12 @@ const BUNDLED: Spec = Spec {
         ("events", "led_to", "events"),
         ("events", "sources", "sources"),
     ],
+    single_refs: &[
+        ("bodies", "reports_to", "people"),
+        ("sources", "author", "people"),
+    ],
+    // Allegations' responses are required and checked against their subjects.
+    records: &[],
     new_entries: &[
         ("people", "role: Observer"),
         ("bodies", "kind: office"),
@@ -522,12 +535,14 @@ impl<'a> World<'a> {
         let entries = self.present(None);
         // (weight, edit) pairs; the edits that break the site are rarer.
         type Edit<'w> = fn(&mut World<'w>, &str) -> Change;
-        let kinds: [(usize, Edit<'a>); 14] = [
+        let kinds: [(usize, Edit<'a>); 16] = [
             (12, World::edit_title),
             (8, World::edit_summary),
             (14, World::edit_body),
             (8, World::edit_tags),
             (14, World::edit_refs),
+            (4, World::edit_single_ref),
+            (4, World::edit_records),
             (8, World::edit_date),
             (2, World::toggle_draft),
             (4, World::break_file),
@@ -577,11 +592,40 @@ impl<'a> World<'a> {
     fn edit_body(&mut self, entry: &str) -> Change {
         let text = self.texts[entry].clone();
         let n = self.next_number();
-        let (text, what) = match self.rng.below(3) {
+        let (text, what) = match self.rng.below(5) {
             0 => (
                 append_paragraph(&text, &format!("Edit {n}: more words.")),
                 "a paragraph added".to_string(),
             ),
+            3 => (
+                append_paragraph(&text, &format!("## Edit {n} heading")),
+                format!("heading #edit-{n}-heading added"),
+            ),
+            4 => {
+                let headings: Vec<String> = self
+                    .present(None)
+                    .into_iter()
+                    .flat_map(|e| {
+                        let link = wiki_link(&e);
+                        self.texts[&e]
+                            .lines()
+                            .filter_map(|l| l.strip_prefix("## Edit "))
+                            .map(|h| {
+                                let number = h.trim_end_matches(" heading");
+                                format!("{}#edit-{number}-heading]]", &link[..link.len() - 2])
+                            })
+                            .collect::<Vec<_>>()
+                    })
+                    .collect();
+                if headings.is_empty() {
+                    return self.edit_summary(entry);
+                }
+                let link = self.rng.pick(&headings).clone();
+                (
+                    append_paragraph(&text, &format!("Edit {n}: see {link}.")),
+                    format!("a link to {link} added"),
+                )
+            }
             1 => {
                 let target = self.rng.pick(&self.present(None)).clone();
                 let link = wiki_link(&target);
@@ -657,6 +701,60 @@ impl<'a> World<'a> {
         let value = format!("[{}]", refs.join(", "));
         let text = set_key(text, field, Some(&value));
         self.edit(entry, text, what);
+        Change::Content
+    }
+
+    fn edit_single_ref(&mut self, entry: &str) -> Change {
+        let collection = &self.entries[entry];
+        let fields: Vec<(&str, &str)> = self
+            .spec
+            .single_refs
+            .iter()
+            .filter(|(c, _, _)| c == collection)
+            .map(|(_, field, to)| (*field, *to))
+            .collect();
+        if fields.is_empty() {
+            return self.edit_refs(entry);
+        }
+        let (field, to) = *self.rng.pick(&fields);
+        let targets = self.present(Some(to));
+        let slug = (!targets.is_empty() && !self.rng.one_in(3))
+            .then(|| slug_of(self.rng.pick::<String>(&targets)).to_string());
+        let text = set_key(&self.texts[entry], field, slug.as_deref());
+        self.edit(entry, text, format!("{field}: {slug:?}"));
+        Change::Content
+    }
+
+    fn edit_records(&mut self, entry: &str) -> Change {
+        let collection = &self.entries[entry];
+        let fields: Vec<(&str, &str, &str)> = self
+            .spec
+            .records
+            .iter()
+            .filter(|(c, ..)| c == collection)
+            .map(|(_, field, key, to)| (*field, *key, *to))
+            .collect();
+        if fields.is_empty() {
+            return self.edit_refs(entry);
+        }
+        let (field, key, to) = *self.rng.pick(&fields);
+        let targets = self.present(Some(to));
+        let everyone = self.present(None);
+        let count = if targets.is_empty() {
+            0
+        } else {
+            self.rng.below(3)
+        };
+        let records: Vec<String> = (0..count)
+            .map(|_| {
+                let by = slug_of(self.rng.pick::<String>(&targets)).to_string();
+                let link = wiki_link(self.rng.pick::<String>(&everyone));
+                format!("{{ {key}: {by}, text: \"Noted with {link}.\" }}")
+            })
+            .collect();
+        let value = (!records.is_empty()).then(|| format!("[{}]", records.join(", ")));
+        let text = set_key(&self.texts[entry], field, value.as_deref());
+        self.edit(entry, text, format!("{field}: {value:?}"));
         Change::Content
     }
 
@@ -942,9 +1040,14 @@ fn append_paragraph(text: &str, paragraph: &str) -> String {
     format!("{}\n\n{paragraph}\n", text.trim_end_matches('\n'))
 }
 
-/// The text without the last paragraph an edit added (`Edit N: ...`), if any.
+/// The text without the last paragraph or heading an edit added (`Edit N: ...`,
+/// `## Edit N heading`), if any.
 fn remove_last_paragraph(text: &str) -> Option<String> {
-    let at = text.rfind("\n\nEdit ")?;
+    let at = text
+        .rfind("\n\nEdit ")
+        .into_iter()
+        .chain(text.rfind("\n\n## Edit "))
+        .max()?;
     let end = text[at + 2..]
         .find('\n')
         .map_or(text.len(), |e| at + 2 + e + 1);
@@ -972,6 +1075,8 @@ fn the_text_edits_do_what_they_say() {
     let added = append_paragraph(text, "Edit 3: more.");
     assert_eq!(added, format!("{text}\nEdit 3: more.\n"));
     assert_eq!(remove_last_paragraph(&added).as_deref(), Some(text));
+    let heading = append_paragraph(&added, "## Edit 4 heading");
+    assert_eq!(remove_last_paragraph(&heading), Some(added));
     assert_eq!(
         set_key("title: S\nlanguage: en\n", "title", Some("T")),
         "title: T\nlanguage: en\n"
