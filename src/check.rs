@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Stage};
 use crate::render::Output;
 
 /// What is wrong with a rendered page.
@@ -170,14 +170,14 @@ fn classify(url: &str, page: &str, config: &Config) -> Target {
             p => parts.push(p),
         }
     }
-    let mut path = parts.join("/");
-    if inside.is_empty() || inside.ends_with('/') {
-        if !path.is_empty() {
-            path.push('/');
-        }
-        path.push_str("index.html");
+    let mut site_path = parts.join("/");
+    if (inside.is_empty() || inside.ends_with('/')) && !site_path.is_empty() {
+        site_path.push('/');
     }
-    Target::Internal { path, fragment }
+    Target::Internal {
+        path: crate::routes::output_file(&site_path),
+        fragment,
+    }
 }
 
 /// Checks every HTML page of `output`.
@@ -212,9 +212,9 @@ pub fn check_output(config: &Config, output: &Output) -> Result<CheckReport, Dia
         let found = match result {
             Ok(found) => found,
             Err(e) => {
-                diagnostics.push(Diagnostic::content(
+                diagnostics.push(Diagnostic::new(
+                    Stage::Audit,
                     &location,
-                    None,
                     CheckError::Parse(e.clone()),
                 ));
                 continue;
@@ -223,12 +223,16 @@ pub fn check_output(config: &Config, output: &Output) -> Result<CheckReport, Dia
         // A not-found page is served at any address, so it has no canonical place to check from.
         let is_not_found = path.as_str() == "404.html";
         if !found.title {
-            diagnostics.push(Diagnostic::content(&location, None, CheckError::NoTitle));
+            diagnostics.push(Diagnostic::new(
+                Stage::Audit,
+                &location,
+                CheckError::NoTitle,
+            ));
         }
         if !found.description && !is_not_found {
-            diagnostics.push(Diagnostic::content(
+            diagnostics.push(Diagnostic::new(
+                Stage::Audit,
                 &location,
-                None,
                 CheckError::NoDescription,
             ));
         }
@@ -248,9 +252,9 @@ pub fn check_output(config: &Config, output: &Output) -> Result<CheckReport, Dia
                 } => {
                     report.links += 1;
                     if !output.contains(&target) {
-                        diagnostics.push(Diagnostic::content(
+                        diagnostics.push(Diagnostic::new(
+                            Stage::Audit,
                             &location,
-                            None,
                             CheckError::Missing(url.clone()),
                         ));
                         continue;
@@ -260,9 +264,9 @@ pub fn check_output(config: &Config, output: &Output) -> Result<CheckReport, Dia
                             .get(target.as_str())
                             .is_some_and(|set| set.contains(&fragment));
                         if target.ends_with(".html") && !has {
-                            diagnostics.push(Diagnostic::content(
+                            diagnostics.push(Diagnostic::new(
+                                Stage::Audit,
                                 &location,
-                                None,
                                 CheckError::Fragment {
                                     url: url.clone(),
                                     fragment,

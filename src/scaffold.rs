@@ -14,7 +14,7 @@ use thiserror::Error;
 
 use crate::config::{Collection, Config, FieldKind, FieldSpec};
 use crate::diagnostic::closest;
-use crate::load::{is_slug, suggest_slug};
+use crate::routes::slug::{is_slug, suggest_slug};
 
 /// Why a new entry was not written. Every case is a usage error (exit code 2).
 #[derive(Debug, Error, Clone, PartialEq, Eq)]

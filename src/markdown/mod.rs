@@ -12,9 +12,11 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostic::Location;
+use crate::diagnostic::{Location, Span};
+use crate::routes::scheme::is_refused_link;
+use crate::routes::slug::text_slug;
 
-pub use highlight::{highlight_block, CLASS_PREFIX};
+pub use highlight::{highlight_block, HighlightBudget, CLASS_PREFIX};
 
 /// A link written in Markdown that points into the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,6 +73,8 @@ pub struct FoundLink {
     pub fragment: Option<String>,
     /// Where the link starts in the text.
     pub at: Location,
+    /// The link's bytes in the text.
+    pub span: Span,
 }
 
 /// A problem at a position of the Markdown text.
@@ -78,6 +82,8 @@ pub struct FoundLink {
 pub struct MarkdownProblem {
     /// Where, within the Markdown text given (1-based).
     pub at: Location,
+    /// The bytes of the text it is about.
+    pub span: Span,
     /// What is wrong.
     pub message: String,
     /// A suggestion.
@@ -109,9 +115,12 @@ pub const MAX_NESTING: usize = 100;
 
 /// Rendering switches.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions {
+pub struct RenderOptions<'a> {
     /// Pass raw HTML through instead of escaping it.
     pub unsafe_html: bool,
+    /// The highlighting budget of the file this text belongs to, shared by its body and
+    /// fields; `None` gives this text a budget of its own.
+    pub highlight: Option<&'a HighlightBudget>,
 }
 
 fn parser_options() -> Options {
@@ -157,6 +166,7 @@ fn problem(
 ) -> MarkdownProblem {
     MarkdownProblem {
         at: locator.locate(range.start),
+        span: Span::new(range.start, range.end),
         message,
         hint,
     }
@@ -244,6 +254,8 @@ fn transform<'a>(
     let mut dropped_links = 0usize;
     let mut locator = Locator::new(text);
     let mut budget = Budget::default();
+    let own_highlight = HighlightBudget::per_file();
+    let highlight = options.highlight.unwrap_or(&own_highlight);
     for (event, range) in Parser::new_ext(text, parser_options()).into_offset_iter() {
         if let Some(message) = budget.spend(&event) {
             out.problems
@@ -258,7 +270,7 @@ fn transform<'a>(
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, buffer) = code.take().unwrap_or_default();
-                    let block = highlight_block(&buffer, &lang);
+                    let block = highlight_block(&buffer, &lang, highlight);
                     budget.html += block.len();
                     events.push(Event::Html(block.into()));
                     continue;
@@ -308,7 +320,7 @@ fn transform<'a>(
                 title,
                 id,
             }) => {
-                if is_refused_scheme(&dest_url) {
+                if is_refused_link(&dest_url) {
                     push_problem(
                         out,
                         &mut locator,
@@ -422,7 +434,7 @@ fn link(
     };
     let target = match link_type {
         LinkType::WikiLink { .. } => LinkTarget::Wiki(path.trim()),
-        _ if is_refused_scheme(dest) => {
+        _ if is_refused_link(dest) => {
             let message = format!("link `{dest}` uses a scheme that is not allowed");
             let hint = Some("links may use http, https, mailto or a path".into());
             push_problem(out, locator, range, message, hint);
@@ -442,6 +454,7 @@ fn link(
                 key: resolved.key,
                 fragment: fragment.filter(|f| !f.is_empty()).map(String::from),
                 at: locator.locate(range.start),
+                span: Span::new(range.start, range.end),
             });
             let url = match fragment {
                 Some(f) if !f.is_empty() => format!("{}#{f}", resolved.url),
@@ -463,23 +476,6 @@ fn is_content_file(path: &str) -> bool {
     path.ends_with(".md") && !path.contains("://") && !path.starts_with("mailto:")
 }
 
-/// True for `javascript:`, `data:`, `vbscript:` and any other scheme but http(s) and mailto.
-pub fn is_refused_scheme(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect();
-    let lower = cleaned.to_ascii_lowercase();
-    match lower.find(':') {
-        Some(colon) => {
-            let scheme = &lower[..colon];
-            let before_path = !scheme.contains(['/', '?', '#']);
-            before_path && !matches!(scheme, "http" | "https" | "mailto")
-        }
-        None => false,
-    }
-}
-
 /// Gives every heading a unique id (its explicit `{#id}` or a slug of its text).
 fn assign_heading_ids<'a>(mut events: Vec<Event<'a>>, toc: &mut Vec<Heading>) -> Vec<Event<'a>> {
     let mut used: HashSet<String> = HashSet::new();
@@ -499,7 +495,7 @@ fn assign_heading_ids<'a>(mut events: Vec<Event<'a>>, toc: &mut Vec<Heading>) ->
                 }
                 j += 1;
             }
-            let base = explicit.unwrap_or_else(|| heading_slug(&title));
+            let base = explicit.unwrap_or_else(|| text_slug(&title));
             let mut unique = base.clone();
             let mut n = next_suffix.get(&base).copied().unwrap_or(1);
             while !used.insert(unique.clone()) {
@@ -520,24 +516,6 @@ fn assign_heading_ids<'a>(mut events: Vec<Event<'a>>, toc: &mut Vec<Heading>) ->
         i += 1;
     }
     events
-}
-
-/// `What Dong said` -> `what-dong-said`.
-pub fn heading_slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "section".to_string()
-    } else {
-        trimmed.to_string()
-    }
 }
 
 #[cfg(test)]
@@ -597,7 +575,8 @@ mod tests {
             vec![FoundLink {
                 key: 7,
                 fragment: Some("x".to_string()),
-                at: Location::new(1, 1)
+                at: Location::new(1, 1),
+                span: Span::new(0, 30),
             }]
         );
     }
@@ -627,9 +606,9 @@ mod tests {
         );
         assert_eq!(r.problems.len(), 2);
         assert!(!r.html.contains("javascript"), "{}", r.html);
-        assert!(!is_refused_scheme("https://a.org/x:y"));
-        assert!(!is_refused_scheme("/a/b:c"));
-        assert!(!is_refused_scheme("#x"));
+        assert!(!is_refused_link("https://a.org/x:y"));
+        assert!(!is_refused_link("/a/b:c"));
+        assert!(!is_refused_link("#x"));
     }
 
     #[test]
@@ -639,7 +618,14 @@ mod tests {
             "&lt;script&gt;alert(1)&lt;/script&gt;\n"
         );
         assert_eq!(html("a <b>b</b>"), "<p>a &lt;b&gt;b&lt;/b&gt;</p>\n");
-        let allowed = render("a <b>b</b>", &Fixed, RenderOptions { unsafe_html: true });
+        let allowed = render(
+            "a <b>b</b>",
+            &Fixed,
+            RenderOptions {
+                unsafe_html: true,
+                ..RenderOptions::default()
+            },
+        );
         assert_eq!(allowed.html, "<p>a <b>b</b></p>\n");
     }
 
@@ -734,7 +720,14 @@ mod tests {
     fn heading_attributes_cannot_add_event_handlers() {
         let text = "# A {#a .b onclick=alert(1) data-x=\"y\"}\n";
         assert_eq!(html(text), "<h1 id=\"a\" class=\"b\">A</h1>\n");
-        let allowed = render(text, &Fixed, RenderOptions { unsafe_html: true });
+        let allowed = render(
+            text,
+            &Fixed,
+            RenderOptions {
+                unsafe_html: true,
+                ..RenderOptions::default()
+            },
+        );
         assert!(allowed.html.contains("onclick"), "{}", allowed.html);
     }
 
@@ -765,8 +758,8 @@ mod tests {
     /// still refused.
     #[test]
     fn control_characters_before_a_scheme() {
-        assert!(is_refused_scheme("\u{7f}javascript:alert(1)"));
-        assert!(is_refused_scheme("\u{1}\u{7f} javascript:alert(1)"));
+        assert!(is_refused_link("\u{7f}javascript:alert(1)"));
+        assert!(is_refused_link("\u{1}\u{7f} javascript:alert(1)"));
         let r = render(
             "[x](\u{7f}https://example.org/)",
             &Fixed,

@@ -18,9 +18,8 @@ use crate::config::Config;
 use crate::model::DocId;
 use crate::render::structured::json_for_html;
 use crate::resolve::{DocIndex, Graph, Node};
+use crate::routes::Route;
 
-/// The folder of the search index inside the output.
-pub const INDEX_DIR: &str = "search";
 /// Records per `docs/<n>.json` file.
 pub const DOCS_PER_CHUNK: usize = 256;
 const MAX_TERM_CHARS: usize = 32;
@@ -210,14 +209,14 @@ pub fn add_search_index(config: &Config, graph: &Graph, output: &mut Vec<(String
         "stop_words": STOP_WORDS.to_vec(),
     });
     output.push((
-        format!("{INDEX_DIR}/manifest.json"),
+        Route::SearchIndex("manifest.json".into()).output_file(),
         json_for_html(&manifest).into_bytes(),
     ));
     let files: Vec<(String, Vec<u8>)> = shards
         .par_iter()
         .map(|(key, words)| {
             (
-                format!("{INDEX_DIR}/index/{key}.json"),
+                Route::SearchIndex(format!("index/{key}.json")).output_file(),
                 json_for_html(&json!(words)).into_bytes(),
             )
         })
@@ -232,7 +231,7 @@ pub fn add_search_index(config: &Config, graph: &Graph, output: &mut Vec<(String
             })
             .collect();
         output.push((
-            format!("{INDEX_DIR}/docs/{n}.json"),
+            Route::SearchIndex(format!("docs/{n}.json")).output_file(),
             json_for_html(&json!(records)).into_bytes(),
         ));
     }

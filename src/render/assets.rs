@@ -11,7 +11,18 @@ use sha2::{Digest, Sha256};
 
 use super::site_folder::{files_in, FolderKind};
 use crate::config::Config;
-use crate::diagnostic::{relative_to, Diagnostic};
+use crate::diagnostic::{relative_to, Diagnostic, Stage};
+
+/// A static file that cannot be published.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub enum AssetError {
+    /// The system refused to read it.
+    #[error("cannot read static file: {0}")]
+    Unreadable(String),
+    /// It has the name of a page the site generates.
+    #[error("static file would overwrite the generated page `{0}`")]
+    OverGeneratedPage(String),
+}
 
 /// Static files ready for output, and the fingerprinted name of each asset.
 #[derive(Debug, Default)]
@@ -72,10 +83,10 @@ pub fn load_assets(config: &Config) -> (Assets, Vec<Diagnostic>) {
                     .insert(published.clone(), relative_to(&source, &config.root));
                 assets.files.insert(published, bytes);
             }
-            Err(e) => problems.push(Diagnostic::content(
+            Err(e) => problems.push(Diagnostic::new(
+                Stage::Render,
                 relative_to(&source, &config.root),
-                None,
-                format!("cannot read static file: {e}"),
+                AssetError::Unreadable(e.to_string()),
             )),
         }
     }

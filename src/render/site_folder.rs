@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 use walkdir::WalkDir;
 
-use crate::diagnostic::{relative_to, Diagnostic};
+use crate::diagnostic::{relative_to, Diagnostic, Stage};
 
 /// Which folder is walked, in the words its problems use.
 #[derive(Debug, Clone, Copy)]
@@ -66,7 +66,7 @@ pub fn files_in(
                 _ => LinkError::Inside(kind.files),
             };
             problems.push(
-                Diagnostic::content(relative_to(item.path(), root), None, error)
+                Diagnostic::new(Stage::Render, relative_to(item.path(), root), error)
                     .with_hint(crate::load::symlink_hint(item.path(), root)),
             );
             continue;

@@ -9,6 +9,7 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::config::Config;
 use crate::resolve::Node;
+use crate::routes::Route;
 
 /// Serialises `value` as JSON with `<`, `>` and `&` escaped for embedding in HTML.
 pub fn json_for_html(value: &Json) -> String {
@@ -48,7 +49,7 @@ pub fn json_ld(config: &Config, node: &Node, schema_type: &str) -> Json {
     if let Some(summary) = &node.doc.summary {
         object.insert("description".into(), json!(summary));
     }
-    object.insert("url".into(), json!(base.permalink(&node.site_path)));
+    object.insert("url".into(), json!(node.route.permalink(base)));
     if let Some(date) = node.doc.date {
         let key = match schema_type {
             "Event" => "startDate",
@@ -65,7 +66,7 @@ pub fn json_ld(config: &Config, node: &Node, schema_type: &str) -> Json {
     }
     object.insert(
         "isPartOf".into(),
-        json!({ "@type": "WebSite", "name": config.site.title, "url": base.permalink("") }),
+        json!({ "@type": "WebSite", "name": config.site.title, "url": Route::Home.permalink(base) }),
     );
     Json::Object(object)
 }

@@ -1,4 +1,5 @@
-//! Finding the document a reference or link names, with did-you-mean hints.
+//! Finding the document a reference or link names, with did-you-mean hints, and checking
+//! that every `#fragment` a link names is a heading of its target.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -8,7 +9,8 @@ use crate::diagnostic::{closest, did_you_mean};
 use crate::markdown::{LinkProblem, LinkResolver, LinkTarget, ResolvedLink};
 use crate::model::{DocId, Document, EntryId};
 
-use super::{DocIndex, ResolveError};
+use super::{diagnostic, DocIndex, Edge, Node, ResolveError};
+use crate::diagnostic::Diagnostic;
 
 /// Where each document is found by id, slug and file path. They depend only on the
 /// documents' ids and paths, so a graph of the same documents shares them with the last.
@@ -51,7 +53,7 @@ impl LinkTables {
 pub struct LinkIndex<'a> {
     tables: &'a LinkTables,
     docs: &'a [Arc<Document>],
-    urls: &'a [(String, String)],
+    urls: &'a [(crate::routes::Route, String)],
     drafts: &'a BTreeMap<EntryId, PathBuf>,
 }
 
@@ -60,7 +62,7 @@ impl<'a> LinkIndex<'a> {
     pub fn new(
         tables: &'a LinkTables,
         docs: &'a [Arc<Document>],
-        urls: &'a [(String, String)],
+        urls: &'a [(crate::routes::Route, String)],
         drafts: &'a BTreeMap<EntryId, PathBuf>,
     ) -> Self {
         LinkIndex {
@@ -179,7 +181,8 @@ impl LinkResolver for SiteResolver<'_> {
         match target {
             LinkTarget::Wiki(name) => self.index.wiki(name).map(|i| self.index.resolved(i)),
             LinkTarget::File(path) => {
-                let joined = normalise(&self.from.parent().unwrap_or(Path::new("")).join(path));
+                let joined =
+                    lexically_normal(&self.from.parent().unwrap_or(Path::new("")).join(path));
                 match self.index.tables.by_path.get(joined.as_path()) {
                     Some(&i) => Ok(self.index.resolved(i)),
                     None => {
@@ -204,7 +207,7 @@ impl LinkResolver for SiteResolver<'_> {
 }
 
 /// Resolves `.` and `..` without touching the file system.
-fn normalise(path: &Path) -> PathBuf {
+fn lexically_normal(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -213,6 +216,47 @@ fn normalise(path: &Path) -> PathBuf {
             }
             Component::CurDir => {}
             other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A problem for each link whose `#fragment` is not a heading of its target.
+pub(super) fn check_fragments<'a>(
+    nodes: &[Node],
+    edges: impl Iterator<Item = &'a Edge>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for edge in edges {
+        let Some(fragment) = &edge.fragment else {
+            continue;
+        };
+        let target = &nodes[edge.to];
+        if !target.toc.iter().any(|h| &h.id == fragment) {
+            let ids: Vec<&str> = target.toc.iter().map(|h| h.id.as_str()).collect();
+            let hint =
+                crate::diagnostic::did_you_mean(fragment, ids.iter().copied()).or_else(|| {
+                    (!ids.is_empty()).then(|| {
+                        format!(
+                            "its headings are: {}",
+                            ids.iter()
+                                .map(|i| format!("`{i}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })
+                });
+            out.push(
+                diagnostic(
+                    &nodes[edge.from].doc.path,
+                    ResolveError::UnknownFragment {
+                        target: target.doc.path.display().to_string(),
+                        fragment: fragment.clone(),
+                    },
+                )
+                .at(edge.at)
+                .with_hint(hint),
+            );
         }
     }
     out

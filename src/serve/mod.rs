@@ -1,17 +1,21 @@
 //! `casefile serve`: build in memory, serve on localhost, watch the site, rebuild what an
 //! edit changed, and reload open pages.
 //!
-//! - [`incremental`] keeps the last good site and graph, and re-renders only the pages an
-//!   edit can change;
+//! - [`preview`] keeps the last good site and the memo of its run, and rebuilds with the
+//!   same stages as a build, rendering only the pages that read what an edit changed;
 //! - [`http`] serves the site from memory, with the live-reload script injected into
 //!   HTML pages and an event stream at `/__casefile/events`;
+//! - [`hosts`] decides which `Host` and `Origin` may ask (DNS rebinding);
+//! - [`connections`] accepts connections, with timeouts and a cap;
 //! - this module ties them to a file watcher (debounced, so an editor's
 //!   write-then-rename is one rebuild) and prints one line per rebuild.
 //!
 //! Nothing is written to disk: the output folder is left alone.
 
+pub mod connections;
+pub mod hosts;
 pub mod http;
-pub mod incremental;
+pub mod preview;
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -25,9 +29,9 @@ use notify::{RecursiveMode, Watcher};
 use thiserror::Error;
 
 use crate::config::BuildOptions;
-use crate::diagnostic::{Diagnostics, Renderer};
+use crate::diagnostic::{Diagnostics, Printer};
 pub use http::{ErrorView, Hub};
-pub use incremental::{Change, Files, Incremental, Rebuild};
+pub use preview::{Change, Files, Preview, Rebuild};
 
 /// Folders below the site root that are watched, recursively.
 pub const WATCHED_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];
@@ -55,6 +59,10 @@ pub struct ServeOptions {
     pub color: bool,
     /// Print only problems.
     pub quiet: bool,
+    /// Host names answered besides localhost and IP addresses (`--allow-host`).
+    pub allow_hosts: Vec<String>,
+    /// Open connections answered before new ones get 503.
+    pub max_connections: usize,
 }
 
 /// Why the server could not start.
@@ -131,16 +139,16 @@ fn is_editor_noise(name: &str) -> bool {
 
 /// Diagnostics as the browser overlay shows them.
 pub fn error_views(root: &Path, diagnostics: &Diagnostics) -> Vec<ErrorView> {
-    let plain = Renderer::new(root, false);
+    let plain = Printer::new(root, false);
     diagnostics
         .iter()
         .map(|d| ErrorView {
-            path: d.path.display().to_string(),
-            line: d.location.map(|l| l.line),
-            column: d.location.map(|l| l.col),
-            message: d.message.clone(),
-            hint: d.hint.clone(),
-            text: plain.render(d),
+            path: d.path().display().to_string(),
+            line: d.location().map(|l| l.line),
+            column: d.location().map(|l| l.col),
+            message: d.message().to_string(),
+            hint: d.hint().map(String::from),
+            text: plain.format(d),
         })
         .collect()
 }
@@ -154,16 +162,16 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         .map_err(|error| ServeError::Bind { addr, error })?;
     let url = base_url(addr);
     let root = options.root.clone();
-    let renderer = Renderer::new(&root, options.color);
+    let printer = Printer::new(&root, options.color);
     let hub = Arc::new(Hub::new());
-    let mut site = Incremental::new(BuildOptions {
+    let mut site = Preview::new(BuildOptions {
         root: root.clone(),
         output: None,
         base_url: Some(url.clone()),
         drafts: options.drafts,
     });
 
-    let report = |result: &Result<Rebuild, Diagnostics>, site: &Incremental| match result {
+    let report = |result: &Result<Rebuild, Diagnostics>, site: &Preview| match result {
         Ok(rebuild) => {
             if rebuild.changed {
                 hub.site_changed(site.files(), rebuild.rendered.len());
@@ -176,7 +184,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         }
         Err(diagnostics) => {
             hub.errors_changed(error_views(&root, diagnostics));
-            eprint!("{}", renderer.render_all(diagnostics));
+            eprint!("{}", printer.format_all(diagnostics));
             if site.has_site() {
                 eprintln!("rebuild failed: still serving the last good site");
             }
@@ -195,20 +203,19 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let first = site.rebuild(Change::Everything);
     report(&first, &site);
 
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| ServeError::Server(e.to_string()))?;
-    let server = Arc::new(server);
-    {
-        let hub = Arc::clone(&hub);
-        let server = Arc::clone(&server);
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let hub = Arc::clone(&hub);
-                std::thread::spawn(move || http::handle(&hub, request));
-            }
-        });
-    }
+    connections::spawn(
+        listener,
+        Arc::clone(&hub),
+        hosts::HostPolicy::new(addr.port(), &options.allow_hosts),
+        connections::Limits {
+            max_connections: options.max_connections,
+            ..connections::Limits::default()
+        },
+    )?;
     println!("serving {url}");
+    if !addr.ip().is_loopback() {
+        eprintln!("{}", network_warning(addr.ip()));
+    }
     if !options.quiet {
         println!(
             "watching content/, themes/, templates/, static/ and site.yaml in {}; press Ctrl-C to stop",
@@ -310,6 +317,17 @@ fn rebuild_line(rebuild: &Rebuild) -> String {
         "{what}{removed} in {:.0} ms (load, check and link {:.0} ms)",
         ms(rebuild.elapsed),
         ms(rebuild.front)
+    )
+}
+
+/// What `--bind` with an address other machines can reach exposes.
+fn network_warning(ip: IpAddr) -> String {
+    let which = match ip.is_unspecified() {
+        true => "every address of this machine".to_string(),
+        false => "an address other machines can reach".to_string(),
+    };
+    format!(
+        "warning: serving on {ip} ({which}): anyone who can reach this machine can read the site, with its drafts when --drafts is given, and every build error, which quotes a line of the file it is in, drafts included; serve on 127.0.0.1 unless you mean that"
     )
 }
 
