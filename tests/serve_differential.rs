@@ -1,6 +1,6 @@
 //! A randomized differential test of `casefile serve`'s incremental rebuilds: after every
-//! edit, what [`Incremental::rebuild`] serves must equal what a fresh full build (a new
-//! [`Incremental`]) makes of the same files, byte for byte; or both must fail with the
+//! edit, what [`Preview::rebuild`] serves must equal what a fresh full build (a new
+//! [`Preview`]) makes of the same files, byte for byte; or both must fail with the
 //! same diagnostics.
 //!
 //! Each run copies a site (`tests/fixtures/serve-site`, and the bundled explainer at the
@@ -40,7 +40,7 @@ use std::fs;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::time::{Duration, SystemTime};
 
-use casefile::serve::{Change, Files, Incremental};
+use casefile::serve::{Change, Files, Preview};
 use casefile::BuildOptions;
 use common::Site;
 
@@ -438,8 +438,8 @@ impl<'a> World<'a> {
         }
     }
 
-    fn incremental(&self) -> Incremental {
-        let inc = Incremental::new(BuildOptions {
+    fn incremental(&self) -> Preview {
+        let inc = Preview::new(BuildOptions {
             root: self.site.root.clone(),
             output: None,
             base_url: Some("http://127.0.0.1:1111/".into()),
