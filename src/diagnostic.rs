@@ -12,51 +12,8 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A 1-based line and column in a source file (columns count characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Location {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub col: usize,
-}
-
-impl Location {
-    /// A location at `line`, `col` (both 1-based).
-    pub fn new(line: usize, col: usize) -> Self {
-        Location { line, col }
-    }
-
-    /// The start of a file.
-    pub fn start() -> Self {
-        Location { line: 1, col: 1 }
-    }
-
-    /// The location of byte `offset` within `text`, with columns counted in characters.
-    pub fn of_offset(text: &str, offset: usize) -> Self {
-        let offset = offset.min(text.len());
-        let before = &text[..floor_char_boundary(text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        Location { line, col }
-    }
-
-    /// This location moved down by `lines` lines (for text embedded in a larger file).
-    pub fn shifted(self, lines: usize) -> Self {
-        Location {
-            line: self.line + lines,
-            col: self.col,
-        }
-    }
-}
-
-pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
-}
+use crate::text_file::floor_char_boundary;
+pub use crate::text_file::Location;
 
 /// The bytes of a file's text that a problem is about: `start..end` (UTF-8, in the text
 /// as read, after a byte-order mark is dropped and line ends are made LF).

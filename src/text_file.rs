@@ -3,14 +3,14 @@
 //! build, a device would never end), never more than a given size is read, and text is
 //! UTF-8, read without a byte-order mark and with LF line ends.
 //!
+//! It also owns [`Location`], a line and column in such a text.
+//!
 //! It reports what went wrong as a [`FileError`]; each stage words that for its own
 //! files. It never writes, and it does not interpret the text.
 
 use std::fs::{File, Metadata};
 use std::io::Read;
 use std::path::Path;
-
-use crate::diagnostic::Location;
 
 /// Why a file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +125,53 @@ pub(crate) fn normalise(text: String) -> String {
     } else {
         text
     }
+}
+
+/// A 1-based line and column in a source file (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Location {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub col: usize,
+}
+
+impl Location {
+    /// A location at `line`, `col` (both 1-based).
+    pub fn new(line: usize, col: usize) -> Self {
+        Location { line, col }
+    }
+
+    /// The start of a file.
+    pub fn start() -> Self {
+        Location { line: 1, col: 1 }
+    }
+
+    /// The location of byte `offset` within `text`, with columns counted in characters.
+    pub fn of_offset(text: &str, offset: usize) -> Self {
+        let offset = offset.min(text.len());
+        let before = &text[..floor_char_boundary(text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        Location { line, col }
+    }
+
+    /// This location moved down by `lines` lines (for text embedded in a larger file).
+    pub fn shifted(self, lines: usize) -> Self {
+        Location {
+            line: self.line + lines,
+            col: self.col,
+        }
+    }
+}
+
+/// The largest char boundary of `text` at or before `offset`.
+pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
 }
 
 #[cfg(test)]

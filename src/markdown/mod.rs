@@ -15,6 +15,7 @@ use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Ta
 use crate::diagnostic::{Location, Span};
 use crate::routes::scheme::is_refused_link;
 use crate::routes::slug::text_slug;
+use crate::text_file::floor_char_boundary;
 
 pub(crate) use highlight::{highlight_block, HighlightBudget};
 
@@ -234,13 +235,6 @@ impl<'a> Locator<'a> {
         self.last = (offset, at);
         at
     }
-}
-
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
 }
 
 /// Resolves links, highlights code and escapes raw HTML, event by event.

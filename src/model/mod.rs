@@ -8,7 +8,6 @@
 mod date;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -23,24 +22,11 @@ use crate::diagnostic::{
 use crate::load::{SourceFile, SourceKind};
 use crate::routes::scheme::is_safe_url;
 use crate::routes::slug::{is_slug, odd_character, suggest_slug};
+pub(crate) use crate::routes::EntryId;
+use crate::routes::Route;
 use crate::yaml::{self, Fields, PathSegment, ShapeError, SpanIndex};
 
 pub(crate) use date::{DateError, PartialDate};
-
-/// An entry's identity: its collection and slug.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct EntryId {
-    /// The collection's name.
-    pub collection: String,
-    /// The slug.
-    pub slug: String,
-}
-
-impl fmt::Display for EntryId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.collection, self.slug)
-    }
-}
 
 /// What a document is, and so where it is published.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -56,6 +42,16 @@ pub enum DocId {
 }
 
 impl DocId {
+    /// The route of the document's own page.
+    pub fn route(&self) -> Route {
+        match self {
+            DocId::Home => Route::Home,
+            DocId::Index(collection) => Route::CollectionIndex(collection.clone()),
+            DocId::Entry(entry) => Route::Entry(entry.clone()),
+            DocId::Page(slug) => Route::Page(slug.clone()),
+        }
+    }
+
     /// The entry id, for entries.
     pub fn entry(&self) -> Option<&EntryId> {
         match self {

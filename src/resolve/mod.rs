@@ -216,7 +216,7 @@ pub(crate) fn resolve(
         None => documents
             .iter()
             .map(|d| {
-                let route = Route::of(&d.id);
+                let route = d.id.route();
                 let url = route.url(&config.site.base_url);
                 (route, url)
             })

@@ -14,8 +14,6 @@ use std::fmt;
 
 use thiserror::Error;
 
-use crate::model::{DocId, EntryId};
-
 /// The deployment address, split into origin and path so links can honour a base path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseUrl {
@@ -75,6 +73,21 @@ impl BaseUrl {
     }
 }
 
+/// An entry's identity: its collection and slug, which are also its address.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntryId {
+    /// The collection's name.
+    pub collection: String,
+    /// The slug.
+    pub slug: String,
+}
+
+impl fmt::Display for EntryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.collection, self.slug)
+    }
+}
+
 /// A page or generated file of the site.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Route {
@@ -114,16 +127,6 @@ pub enum Route {
 pub(crate) const SEARCH_INDEX_DIR: &str = "search";
 
 impl Route {
-    /// The route of a document's own page.
-    pub fn of(id: &DocId) -> Route {
-        match id {
-            DocId::Home => Route::Home,
-            DocId::Index(collection) => Route::CollectionIndex(collection.clone()),
-            DocId::Entry(entry) => Route::Entry(entry.clone()),
-            DocId::Page(slug) => Route::Page(slug.clone()),
-        }
-    }
-
     /// The route of a tag's page, by the tag as written.
     pub fn tag(name: &str) -> Route {
         Route::Tag(slug::tag_slug(name))
@@ -245,10 +248,10 @@ mod tests {
 
     #[test]
     fn routes_have_a_site_path_and_an_output_file() {
-        let entry = Route::of(&DocId::Entry(EntryId {
+        let entry = Route::Entry(EntryId {
             collection: "people".into(),
             slug: "han-dong".into(),
-        }));
+        });
         assert_eq!(entry.site_path(), "people/han-dong/");
         assert_eq!(entry.output_file(), "people/han-dong/index.html");
         assert_eq!(Route::Home.output_file(), "index.html");
