@@ -67,7 +67,7 @@ impl Preview {
         Preview {
             options,
             config: None,
-            memo: Memo::default(),
+            memo: Memo::kept(),
             files: Arc::new(Files::new()),
             search: true,
             full_owed: true,
@@ -108,7 +108,7 @@ impl Preview {
         self.full_owed |= change == Change::Everything || self.config.is_none();
         if self.full_owed {
             self.config = None;
-            self.memo = Memo::default();
+            self.memo = Memo::kept();
             let mut config = load_config(&self.options)?;
             config.site.search &= self.search;
             self.config = Some(config);
