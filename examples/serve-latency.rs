@@ -10,7 +10,7 @@
 //! ./target/release/examples/serve-latency /dev/shm/corpus-10k [content/people/<slug>.md]
 //! ```
 //!
-//! The time includes the watcher's 100 ms debounce, which lets an editor's burst of
+//! The time includes the watcher's 25 ms quiet window, which lets an editor's burst of
 //! file events become one rebuild.
 
 mod edit_probe;

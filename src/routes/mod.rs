@@ -272,6 +272,79 @@ mod tests {
         );
     }
 
+    /// One route of each kind, named by the engine or by an editor (a collection or
+    /// page slug that is not reserved).
+    fn one_of_each() -> Vec<Route> {
+        let every = [
+            Route::Home,
+            Route::CollectionIndex("people".into()),
+            Route::Entry(EntryId {
+                collection: "people".into(),
+                slug: "timeline".into(),
+            }),
+            Route::Page("about".into()),
+            Route::Timeline,
+            Route::Map,
+            Route::Search,
+            Route::TagIndex,
+            Route::Tag("search".into()),
+            Route::NotFound,
+            Route::Sitemap,
+            Route::Robots,
+            Route::Feed,
+            Route::TimelineData,
+            Route::SearchIndex("manifest.json".into()),
+        ];
+        // A new kind of route must be added above: this match does not compile until it is.
+        for route in &every {
+            match route {
+                Route::Home
+                | Route::CollectionIndex(_)
+                | Route::Entry(_)
+                | Route::Page(_)
+                | Route::Timeline
+                | Route::Map
+                | Route::Search
+                | Route::TagIndex
+                | Route::Tag(_)
+                | Route::NotFound
+                | Route::Sitemap
+                | Route::Robots
+                | Route::Feed
+                | Route::TimelineData
+                | Route::SearchIndex(_) => {}
+            }
+        }
+        every.into()
+    }
+
+    #[test]
+    fn no_two_kinds_of_route_share_an_output_file() {
+        let routes = one_of_each();
+        let mut files = std::collections::HashSet::new();
+        for route in &routes {
+            let file = route.output_file();
+            assert!(files.insert(file.clone()), "{route:?} writes {file} again");
+            assert!(!file.starts_with('/') && !file.contains(".."), "{file}");
+        }
+        // What an editor names cannot take an engine's address: the engine's folders are
+        // reserved, and its files (`atom.xml`, `404.html`) are not slugs.
+        for route in &routes {
+            if matches!(
+                route,
+                Route::Home | Route::CollectionIndex(_) | Route::Entry(_) | Route::Page(_)
+            ) {
+                continue;
+            }
+            let first = route.output_file();
+            let first = first.split('/').next().unwrap_or_default();
+            assert!(
+                is_reserved_page(first, std::iter::empty()) || !slug::is_slug(first),
+                "{route:?} is at {first}, which a page could take"
+            );
+        }
+    }
+
     #[test]
     fn engine_names_are_reserved() {
         assert!(is_reserved_collection("tags"));
