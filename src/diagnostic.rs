@@ -563,7 +563,28 @@ impl Printer {
                 help.render_reset()
             );
         }
+        // A file that is missing, or a command-line option, needs no word on lines.
+        let exists = d.path().symlink_metadata().is_ok()
+            || self.root.join(d.path()).symlink_metadata().is_ok();
+        if let Some(why) = no_line_because(d).filter(|_| exists) {
+            let _ = writeln!(out, "  = note: {why}");
+        }
     }
+}
+
+/// Why a diagnostic names a file without a line: every first line is `path:line:col`
+/// unless this says what the problem is about instead.
+fn no_line_because(d: &Diagnostic) -> Option<&'static str> {
+    if d.location().is_some() || d.path().as_os_str().is_empty() {
+        return None;
+    }
+    Some(match d.stage() {
+        Stage::Write => "about the output folder as a whole, so there is no line to show",
+        Stage::Audit => {
+            "found in the rendered page, which no line of a source file holds: it comes from the theme's templates or from the entry published at this address"
+        }
+        _ => "about the file as a whole, so there is no line to show",
+    })
 }
 
 /// The file's text, if it is a readable UTF-8 file of reasonable size.

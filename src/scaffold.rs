@@ -85,7 +85,8 @@ pub fn new_entry(config: &Config, collection: &str, slug: &str) -> Result<Create
     };
     if !is_slug(slug) {
         let suggestion = suggest_slug(slug);
-        let hint = (!suggestion.is_empty()).then(|| format!("did you mean `{suggestion}`?"));
+        let hint = crate::routes::slug::device_name_note(slug)
+            .or_else(|| (!suggestion.is_empty()).then(|| format!("did you mean `{suggestion}`?")));
         return Err(usage(ScaffoldError::BadSlug(slug.to_string()), hint));
     }
     let rel = PathBuf::from("content")

@@ -81,6 +81,10 @@ impl LimitError {
     }
 }
 
+/// The most control characters reported for one document: enough to show where they
+/// are without a screenful per pasted binary.
+const MAX_REPORTED_CONTROLS: usize = 10;
+
 /// What is wrong with a YAML document as YAML.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum YamlProblem {
@@ -94,6 +98,8 @@ pub(crate) enum YamlProblem {
     DuplicateKey(String),
     /// A character YAML reads as a line break but editors do not show as one.
     HiddenLineBreak(char),
+    /// A control character (other than tab and line feed), written or escaped.
+    ControlCharacter(char),
     /// A text value longer than [`MAX_VALUE_BYTES`].
     ValueTooLong(usize),
     /// The document is not a mapping of keys to values.
@@ -147,6 +153,12 @@ impl fmt::Display for YamlError {
                 f,
                 "{subject} contains U+{:04X}, which YAML reads as a line break: remove it, or write it as `\\u{:04X}` in double quotes",
                 *c as u32, *c as u32
+            ),
+            YamlProblem::ControlCharacter(c) => write!(
+                f,
+                "{subject} contains the control character U+{:04X}{}, which no page can show: remove it",
+                *c as u32,
+                control_name(*c).map(|n| format!(" ({n})")).unwrap_or_default()
             ),
             YamlProblem::ValueTooLong(len) => write!(
                 f,
@@ -220,6 +232,19 @@ pub(crate) fn parse(
             Some(locate.bytes(span)),
         )]);
     }
+    let controls: Vec<_> = control_characters(text)
+        .take(MAX_REPORTED_CONTROLS)
+        .map(|(offset, c)| {
+            let span = Span::new(offset, offset + c.len_utf8());
+            (
+                error(YamlProblem::ControlCharacter(c)),
+                Some(locate.bytes(span)),
+            )
+        })
+        .collect();
+    if !controls.is_empty() {
+        return Err(controls);
+    }
     let (spans, unclosed) = match SpanIndex::scan(text, &locate) {
         Ok(spans) => (spans, None),
         Err(Scan::Limit(limit, place)) => {
@@ -229,6 +254,13 @@ pub(crate) fn parse(
         // quote that is never closed was opened.
         Err(Scan::Syntax(opened)) => (SpanIndex::default(), Some(opened)),
     };
+    if !spans.escaped_controls.is_empty() {
+        return Err(spans
+            .escaped_controls
+            .iter()
+            .map(|&(c, place)| (error(YamlProblem::ControlCharacter(c)), Some(place)))
+            .collect());
+    }
     if !spans.duplicates.is_empty() {
         return Err(spans
             .duplicates
@@ -286,6 +318,29 @@ fn tab_hint(text: &str, at: &Option<Place>, origin: Origin) -> Option<String> {
 /// The first character YAML 1.1 reads as a line break that editors do not show as one
 /// (NEL, LINE SEPARATOR, PARAGRAPH SEPARATOR), with its byte offset. Line numbers would
 /// disagree between the parser and the editor, so such text is refused.
+/// The byte offset and character of each control character of `text` other than tab
+/// and line feed: they would reach pages, feeds and the search index, where a NUL or a
+/// BEL is invalid and invisible.
+pub(crate) fn control_characters(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    text.char_indices()
+        .filter(|&(_, c)| c.is_control() && c != '\t' && c != '\n')
+}
+
+/// The usual name of a control character, for messages.
+pub(crate) fn control_name(c: char) -> Option<&'static str> {
+    Some(match c {
+        '\0' => "NUL",
+        '\u{7}' => "BEL",
+        '\u{8}' => "backspace",
+        '\u{b}' => "vertical tab",
+        '\u{c}' => "form feed",
+        '\r' => "carriage return",
+        '\u{1b}' => "escape",
+        '\u{7f}' => "DEL",
+        _ => return None,
+    })
+}
+
 fn hidden_line_break(text: &str) -> Option<(usize, char)> {
     text.char_indices()
         .find(|(_, c)| matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}'))
@@ -423,6 +478,8 @@ pub(crate) struct SpanIndex {
     children: HashMap<(NodeId, PathSegment), NodeId>,
     nodes: Vec<NodeSpans>,
     duplicates: Vec<(String, Place)>,
+    /// Control characters written as escapes (`"\a"`, `"\x00"`) in a quoted scalar.
+    escaped_controls: Vec<(char, Place)>,
 }
 
 impl Default for SpanIndex {
@@ -431,6 +488,7 @@ impl Default for SpanIndex {
             children: HashMap::new(),
             nodes: vec![NodeSpans::default()],
             duplicates: Vec::new(),
+            escaped_controls: Vec::new(),
         }
     }
 }
@@ -516,6 +574,11 @@ impl SpanIndex {
             }
             match event {
                 Event::Scalar(value, style, anchor, _) => {
+                    if let Some(c) = control_characters(&value).next().map(|(_, c)| c) {
+                        if index.escaped_controls.len() < MAX_REPORTED_CONTROLS {
+                            index.escaped_controls.push((c, at));
+                        }
+                    }
                     if anchor > 0 {
                         anchor_sizes.insert(anchor, 1);
                     }

@@ -136,6 +136,12 @@ pub(crate) enum LoadError {
     /// Too deep.
     #[error("content files go in `content/` or one collection folder below it")]
     TooDeep,
+    /// A control character in the body (other than tab and line feed).
+    #[error("the text contains the control character U+{:04X}{}, which no page can show", *.0 as u32, yaml::control_name(*.0).map(|n| format!(" ({n})")).unwrap_or_default())]
+    ControlCharacter(char),
+    /// A Markdown file under another extension (`.MD`, `.markdown`), which is not read.
+    #[error("`{}` is not read: content files end in `.md`", shown(.0))]
+    NotDotMd(String),
 }
 
 impl LoadError {
@@ -327,15 +333,53 @@ fn walk_content(content: &Path, root: &Path) -> Walk {
             walk.diagnostics.push((found, problem));
             continue;
         }
-        if item.file_type().is_file() && name.ends_with(".md") {
+        let kind = item.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if !kind.is_file() {
+            // A named pipe would hang the build and a device never ends; skipping one in
+            // silence would drop a page (a FIFO `_index.md` is the home page's text).
+            let what = item
+                .metadata()
+                .ok()
+                .and_then(|m| crate::text_file::kind_of(&m))
+                .unwrap_or("not a regular file");
+            let problem = diagnostic(relative(item.path(), root), LoadError::NotAFile(what))
+                .with_hint(Some("replace it with a regular file, or remove it".into()));
+            walk.diagnostics.push((found, problem));
+            continue;
+        }
+        if name.ends_with(".md") {
             if found >= MAX_FILES {
                 walk.over_files = true;
                 break;
             }
             walk.paths.push(item.into_path());
+        } else if let Some(stem) = markdown_stem(&name) {
+            let hint = if item.path().with_file_name(format!("{stem}.md")).exists() {
+                format!("`{stem}.md` is already in this folder: merge the two files, or remove this one")
+            } else {
+                format!("did you mean `{stem}.md`? rename the file to be published")
+            };
+            let problem = diagnostic(
+                relative(item.path(), root),
+                LoadError::NotDotMd(name.into_owned()),
+            )
+            .with_hint(Some(hint));
+            walk.diagnostics.push((found, problem));
         }
     }
     walk
+}
+
+/// The stem of a file named like Markdown but not read as it (`a.MD`, `a.markdown`,
+/// `a.mdown`, `a.mkd`): an editor meant it to be published.
+fn markdown_stem(name: &str) -> Option<&str> {
+    let (stem, extension) = name.rsplit_once('.')?;
+    let extension = extension.to_ascii_lowercase();
+    let markdown = ["md", "markdown", "mdown", "mkd", "mkdn", "mdwn"];
+    (!stem.is_empty() && markdown.contains(&extension.as_str())).then_some(stem)
 }
 
 /// Where a symbolic link leads, when that makes it worse than a copy: a loop, a file
@@ -442,6 +486,20 @@ fn read_source(
         line: parts.yaml_line,
         byte: offset_in(&text, parts.yaml),
     };
+    let body_offset = offset_in(&text, parts.body);
+    let body_problems: Vec<Diagnostic> = yaml::control_characters(parts.body)
+        .take(10)
+        .map(|(offset, c)| {
+            let at = body_offset + offset;
+            let place = Place::of_span(&text, crate::diagnostic::Span::new(at, at + c.len_utf8()));
+            diagnostic(rel.clone(), LoadError::ControlCharacter(c))
+                .at(Some(place))
+                .with_hint(Some(
+                    "remove it; a tab or a line break is the only control character text may hold"
+                        .into(),
+                ))
+        })
+        .collect();
     let yaml = yaml::parse(parts.yaml, origin, Document::FrontMatter).map_err(|problems| {
         problems
             .into_iter()
@@ -450,8 +508,12 @@ fn read_source(
                 let hint = error.hint();
                 diagnostic(rel.clone(), error).at(place).with_hint(hint)
             })
+            .chain(body_problems.iter().cloned())
             .collect::<Vec<_>>()
     })?;
+    if !body_problems.is_empty() {
+        return Err(body_problems);
+    }
     Ok(SourceFile {
         path: rel.clone(),
         kind,
@@ -460,7 +522,7 @@ fn read_source(
         has_front_matter: parts.has_front_matter,
         body: parts.body.to_string(),
         body_line: parts.body_line,
-        body_offset: offset_in(&text, parts.body),
+        body_offset,
     })
 }
 
@@ -471,6 +533,9 @@ fn offset_in(text: &str, part: &str) -> usize {
 
 /// What to tell the editor about a file name that is not a slug.
 fn slug_hint(stem: &str, path: &Path) -> Option<String> {
+    if let Some(note) = crate::routes::slug::device_name_note(stem) {
+        return Some(note);
+    }
     if let Some(note) = odd_character(stem) {
         return Some(format!("{note}: retype the name with ASCII letters"));
     }

@@ -2,7 +2,8 @@
 //! collection and field names, tag slugs and heading ids; and the suggestions made when
 //! a name breaks them.
 
-/// True for `[a-z0-9]+(-[a-z0-9]+)*`: the slug of an entry or a standalone page.
+/// True for `[a-z0-9]+(-[a-z0-9]+)*` that is not a Windows device name: the slug of an
+/// entry or a standalone page.
 pub(crate) fn is_slug(s: &str) -> bool {
     !s.is_empty()
         && !s.starts_with('-')
@@ -10,6 +11,25 @@ pub(crate) fn is_slug(s: &str) -> bool {
         && !s.contains("--")
         && s.chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !is_device_name(s)
+}
+
+/// `con`, `nul`, `aux`, `prn`, `com0`..`com9`, `lpt0`..`lpt9` (any case): names Windows
+/// keeps for devices, so a folder of that name cannot be checked out there, and a site
+/// with one cannot be edited or built by a newsroom colleague on Windows.
+pub(crate) fn is_device_name(s: &str) -> bool {
+    let s = s.to_ascii_lowercase();
+    matches!(s.as_str(), "con" | "nul" | "aux" | "prn")
+        || (s.len() == 4
+            && (s.starts_with("com") || s.starts_with("lpt"))
+            && s.as_bytes()[3].is_ascii_digit())
+}
+
+/// Why `s` cannot be a slug although its characters could: it names a device.
+pub(crate) fn device_name_note(s: &str) -> Option<String> {
+    is_device_name(s).then(|| {
+        format!("`{s}` is a device name on Windows (like `con`, `nul`, `aux`, `com1`), so a folder of that name cannot be checked out there: choose another slug, such as `{s}-1`")
+    })
 }
 
 /// `Han Dong` -> `han-dong`: the slug closest to a name, for hints.
@@ -67,9 +87,15 @@ pub(crate) fn text_slug(text: &str) -> String {
     }
 }
 
-/// The slug of a tag's page.
+/// The slug of a tag's page: its text's slug, with `-tag` added to a Windows device
+/// name (`con` -> `con-tag`), since a tag is free text and not refused for its name.
 pub(crate) fn tag_slug(tag: &str) -> String {
-    text_slug(tag)
+    let slug = text_slug(tag);
+    if is_device_name(&slug) {
+        format!("{slug}-tag")
+    } else {
+        slug
+    }
 }
 
 #[cfg(test)]
@@ -85,6 +111,14 @@ mod tests {
         assert!(!is_slug("-x"));
         assert!(!is_slug(".."));
         assert_eq!(suggest_slug("Han Dong"), "han-dong");
+        for device in ["con", "nul", "aux", "prn", "com1", "lpt9"] {
+            assert!(!is_slug(device), "{device}");
+            assert!(device_name_note(device).is_some());
+        }
+        assert!(is_slug("console"));
+        assert!(is_slug("com10"));
+        assert_eq!(tag_slug("CON"), "con-tag");
+        assert_eq!(tag_slug("Nul"), "nul-tag");
     }
 
     #[test]
