@@ -564,8 +564,12 @@ impl Printer {
             );
         }
         // A file that is missing, or a command-line option, needs no word on lines.
-        let exists = d.path().symlink_metadata().is_ok()
-            || self.root.join(d.path()).symlink_metadata().is_ok();
+        // Output-folder paths are as given on the command line; others are the site's.
+        let shown = match d.stage() {
+            Stage::Write => d.path().to_path_buf(),
+            _ => self.root.join(d.path()),
+        };
+        let exists = shown.symlink_metadata().is_ok();
         if let Some(why) = no_line_because(d).filter(|_| exists) {
             let _ = writeln!(out, "  = note: {why}");
         }
