@@ -9,7 +9,7 @@
 # its compiler built (`make snowball`); its JavaScript runtime, javascript/base-stemmer.js,
 # goes into each file. The crate's .sbl files are found in cargo's registry (run
 # `cargo fetch` first). Each output file is one ES module: the runtime, then the stemmer.
-# tests/search_stemmers.rs checks the result against rust-stemmers word for word.
+# tests/search_index.rs checks the result against rust-stemmers word for word.
 set -euo pipefail
 
 : "${SNOWBALL:?set SNOWBALL to a Snowball checkout with the compiler built}"
@@ -23,6 +23,20 @@ mkdir -p "$OUT"
 SCRATCH=$(mktemp -d)
 trap 'rm -rf "$SCRATCH"' EXIT
 
+# The search page downloads this file: JSDoc blocks, comment lines, indentation and blank
+# lines go (a quarter of its gzipped size). The generated code has no template literals
+# and no comment markers inside strings; tests/search_index.rs checks the result.
+strip_comments() {
+  python3 -c '
+import re, sys
+code = sys.stdin.read()
+code = re.sub(r"/\*\*.*?\*/", "", code, flags=re.S)
+code = re.sub(r"^[ \t]*//.*\n", "", code, flags=re.M)
+code = re.sub(r"^[ \t]+", "", code, flags=re.M)
+code = re.sub(r"\n\s*\n", "\n", code)
+sys.stdout.write(code)'
+}
+
 for lang in english french; do
   "$SNOWBALL/snowball" "$CRATE/algorithms/$lang.sbl" -js -o "$SCRATCH/$lang-stemmer" 2>/dev/null
   {
@@ -33,10 +47,11 @@ for lang in english french; do
     echo "//"
     sed 's|^|// |; s| $||' "$SNOWBALL/COPYING"
     echo
-    sed 's/^export default class BaseStemmer/class BaseStemmer/' "$SNOWBALL/javascript/base-stemmer.js"
-    echo
-    grep -v "^import B from './base-stemmer.js'" "$SCRATCH/$lang-stemmer.js" \
-      | sed 's/^export default class extends B {/export default class extends BaseStemmer {/'
+    {
+      sed 's/^export default class BaseStemmer/class BaseStemmer/' "$SNOWBALL/javascript/base-stemmer.js"
+      grep -v "^import B from './base-stemmer.js'" "$SCRATCH/$lang-stemmer.js" \
+        | sed 's/^export default class extends B {/export default class extends BaseStemmer {/'
+    } | strip_comments
   } > "$OUT/$lang.js"
   echo "wrote $OUT/$lang.js ($(wc -c < "$OUT/$lang.js") bytes, $(gzip -9c "$OUT/$lang.js" | wc -c) gzipped)"
 done

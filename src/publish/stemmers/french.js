@@ -33,1289 +33,1058 @@
 // (INCLUDING NEGLIGENCE OR OTHERWISE) ARISING IN ANY WAY OUT OF THE USE OF THIS
 // SOFTWARE, EVEN IF ADVISED OF THE POSSIBILITY OF SUCH DAMAGE.
 
-// @ts-check
 
 class BaseStemmer {
-    constructor() {
-        /** @protected */
-        this.current = '';
-        this.c = 0;
-        this.limit = 0;
-        this.limit_backward = 0;
-        this.bra = 0;
-        this.ket = 0;
-        this.af = 0;
-    }
-
-    /**
-     * @param {string} value
-     */
-    setCurrent(value) {
-        this.current = value;
-        this.c = 0;
-        this.limit = this.current.length;
-        this.limit_backward = 0;
-        this.bra = 0;
-        this.ket = 0;
-    }
-
-    /**
-     * @return {string}
-     */
-    getCurrent() {
-        return this.current;
-    }
-
-    /**
-     * @param {BaseStemmer} other
-     */
-    copy_from(other) {
-        /** @protected */
-        this.current          = other.current;
-        this.c                = other.c;
-        this.limit            = other.limit;
-        this.limit_backward   = other.limit_backward;
-        this.bra              = other.bra;
-        this.ket              = other.ket;
-    }
-
-    /**
-     * @param {Array<number>} s
-     * @param {number} min
-     * @param {number} max
-     * @return {boolean}
-     */
-    in_grouping(s, min, max) {
-        /** @protected */
-        if (this.c >= this.limit) return false;
-        let ch = this.current.charCodeAt(this.c);
-        if (ch > max || ch < min) return false;
-        ch -= min;
-        if ((s[ch >>> 3] & (0x1 << (ch & 0x7))) === 0) return false;
-        this.c++;
-        return true;
-    }
-
-    /**
-     * @param {Array<number>} s
-     * @param {number} min
-     * @param {number} max
-     * @return {boolean}
-     */
-    go_in_grouping(s, min, max) {
-        /** @protected */
-        while (this.c < this.limit) {
-            let ch = this.current.charCodeAt(this.c);
-            if (ch > max || ch < min)
-                return true;
-            ch -= min;
-            if ((s[ch >>> 3] & (0x1 << (ch & 0x7))) === 0)
-                return true;
-            this.c++;
-        }
-        return false;
-    }
-
-    /**
-     * @param {Array<number>} s
-     * @param {number} min
-     * @param {number} max
-     * @return {boolean}
-     */
-    in_grouping_b(s, min, max) {
-        /** @protected */
-        if (this.c <= this.limit_backward) return false;
-        let ch = this.current.charCodeAt(this.c - 1);
-        if (ch > max || ch < min) return false;
-        ch -= min;
-        if ((s[ch >>> 3] & (0x1 << (ch & 0x7))) === 0) return false;
-        this.c--;
-        return true;
-    }
-
-    /**
-     * @param {Array<number>} s
-     * @param {number} min
-     * @param {number} max
-     * @return {boolean}
-     */
-    go_in_grouping_b(s, min, max) {
-        /** @protected */
-        while (this.c > this.limit_backward) {
-            let ch = this.current.charCodeAt(this.c - 1);
-            if (ch > max || ch < min) return true;
-            ch -= min;
-            if ((s[ch >>> 3] & (0x1 << (ch & 0x7))) === 0) return true;
-            this.c--;
-        }
-        return false;
-    }
-
-    /**
-     * @param {Array<number>} s
-     * @param {number} min
-     * @param {number} max
-     * @return {boolean}
-     */
-    out_grouping(s, min, max) {
-        /** @protected */
-        if (this.c >= this.limit) return false;
-        let ch = this.current.charCodeAt(this.c);
-        if (ch > max || ch < min) {
-            this.c++;
-            return true;
-        }
-        ch -= min;
-        if ((s[ch >>> 3] & (0X1 << (ch & 0x7))) === 0) {
-            this.c++;
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * @param {Array<number>} s
-     * @param {number} min
-     * @param {number} max
-     * @return {boolean}
-     */
-    go_out_grouping(s, min, max) {
-        /** @protected */
-        while (this.c < this.limit) {
-            let ch = this.current.charCodeAt(this.c);
-            if (ch <= max && ch >= min) {
-                ch -= min;
-                if ((s[ch >>> 3] & (0X1 << (ch & 0x7))) !== 0) {
-                    return true;
-                }
-            }
-            this.c++;
-        }
-        return false;
-    }
-
-    /**
-     * @param {Array<number>} s
-     * @param {number} min
-     * @param {number} max
-     * @return {boolean}
-     */
-    out_grouping_b(s, min, max) {
-        /** @protected */
-        if (this.c <= this.limit_backward) return false;
-        let ch = this.current.charCodeAt(this.c - 1);
-        if (ch > max || ch < min) {
-            this.c--;
-            return true;
-        }
-        ch -= min;
-        if ((s[ch >>> 3] & (0x1 << (ch & 0x7))) === 0) {
-            this.c--;
-            return true;
-        }
-        return false;
-    }
-
-    /**
-     * @param {Array<number>} s
-     * @param {number} min
-     * @param {number} max
-     * @return {boolean}
-     */
-    go_out_grouping_b(s, min, max) {
-        /** @protected */
-        while (this.c > this.limit_backward) {
-            let ch = this.current.charCodeAt(this.c - 1);
-            if (ch <= max && ch >= min) {
-                ch -= min;
-                if ((s[ch >>> 3] & (0x1 << (ch & 0x7))) !== 0) {
-                    return true;
-                }
-            }
-            this.c--;
-        }
-        return false;
-    }
-
-    /**
-     * @param {string} s
-     * @return {boolean}
-     */
-    eq_s(s) {
-        /** @protected */
-        if (this.limit - this.c < s.length) return false;
-        if (!this.current.startsWith(s, this.c)) return false;
-        this.c += s.length;
-        return true;
-    }
-
-    /**
-     * @param {string} s
-     * @return {boolean}
-     */
-    eq_s_b(s) {
-        /** @protected */
-        if (this.c - this.limit_backward < s.length) return false;
-        if (!this.current.endsWith(s, this.c)) return false;
-        this.c -= s.length;
-        return true;
-    }
-
-    /**
-     * @param {Array<Array<string|number>>} v
-     * @param {function(): boolean} [call_among_func]
-     * @return {number}
-     */
-    find_among(v, call_among_func) {
-        /** @protected */
-        let i = 0;
-        let j = v.length;
-
-        const c = this.c;
-        const l = this.limit;
-
-        let common_i = 0;
-        let common_j = 0;
-
-        let first_key_inspected = false;
-
-        while (true) {
-            const k = i + ((j - i) >>> 1);
-            let diff = 0;
-            let common = common_i < common_j ? common_i : common_j; // smaller
-            // w[0]: string, w[1]: result, w[2]: substring_i (optional), w[3]: function (optional)
-            const w = v[k];
-            const s = /**@type{string}*/ (w[0]);
-            for (let i2 = common; i2 < s.length; i2++) {
-                if (c + common === l) {
-                    diff = -1;
-                    break;
-                }
-                diff = this.current.charCodeAt(c + common) - s.charCodeAt(i2);
-                if (diff !== 0) break;
-                common++;
-            }
-            if (diff < 0) {
-                j = k;
-                common_j = common;
-            } else {
-                i = k;
-                common_i = common;
-            }
-            if (j - i <= 1) {
-                if (i > 0) break; // v->s has been inspected
-                if (j === i) break; // only one item in v
-
-                // - but now we need to go round once more to get
-                // v->s inspected. This looks messy, but is actually
-                // the optimal approach.
-
-                if (first_key_inspected) break;
-                first_key_inspected = true;
-            }
-        }
-        while (true) {
-            const w = v[i];
-            const len = /**@type {string}*/ (w[0]).length;
-            if (common_i >= len) {
-                this.c = c + len;
-                if (w.length < 4) return /**@type {number}*/ (w[1]);
-                this.af = /**@type {number}*/ (w[3]);
-                // @ts-expect-error: call_among_func never null here.
-                if (call_among_func.call(this)) {
-                    this.c = c + len;
-                    return /**@type {number}*/ (w[1]);
-                }
-            }
-            // Tests for undefined (if w.length < 2) or 0.
-            if (!w[2]) return 0;
-            i -= /**@type {number}*/ (w[2]);
-        }
-    }
-
-    // find_among_b is for backwards processing. Same comments apply
-    /**
-     * @param {Array<Array<string|number>>} v
-     * @param {function(): boolean} [call_among_func]
-     * @return {number}
-     */
-    find_among_b(v, call_among_func) {
-        /** @protected */
-        let i = 0;
-        let j = v.length
-
-        const c = this.c;
-        const lb = this.limit_backward;
-
-        let common_i = 0;
-        let common_j = 0;
-
-        let first_key_inspected = false;
-
-        while (true) {
-            const k = i + ((j - i) >> 1);
-            let diff = 0;
-            let common = common_i < common_j ? common_i : common_j;
-            const w = v[k];
-            const s = /**@type{string}*/ (w[0]);
-            for (let i2 = s.length - 1 - common; i2 >= 0; i2--) {
-                if (c - common === lb) {
-                    diff = -1;
-                    break;
-                }
-                diff = this.current.charCodeAt(c - 1 - common) - s.charCodeAt(i2);
-                if (diff !== 0) break;
-                common++;
-            }
-            if (diff < 0) {
-                j = k;
-                common_j = common;
-            } else {
-                i = k;
-                common_i = common;
-            }
-            if (j - i <= 1) {
-                if (i > 0) break;
-                if (j === i) break;
-                if (first_key_inspected) break;
-                first_key_inspected = true;
-            }
-        }
-        while (true) {
-            const w = v[i];
-            const len = /**@type {string}*/ (w[0]).length;
-            if (common_i >= len) {
-                this.c = c - len;
-                if (w.length < 4) return /**@type {number}*/ (w[1]);
-                this.af = /**@type {number}*/ (w[3]);
-                // @ts-expect-error: call_among_func never null here.
-                if (call_among_func.call(this)) {
-                    this.c = c - len;
-                    return /**@type {number}*/ (w[1]);
-                }
-            }
-            // Tests for undefined (if w.length < 2) or 0.
-            if (!w[2]) return 0;
-            i -= /**@type {number}*/ (w[2]);
-        }
-    }
-
-    /* to replace chars between c_bra and c_ket in this.current by the
-     * chars in s.
-     */
-    /**
-     * @param {number} c_bra
-     * @param {number} c_ket
-     * @param {string} s
-     * @return {number}
-     */
-    #replace_s(c_bra, c_ket, s) {
-        const adjustment = s.length - (c_ket - c_bra);
-        this.current = this.current.slice(0, c_bra) + s + this.current.slice(c_ket);
-        this.limit += adjustment;
-        if (this.c >= c_ket) this.c += adjustment;
-        else if (this.c > c_bra) this.c = c_bra;
-        return adjustment;
-    }
-
-    /**
-     */
-    #slice_check() {
-        console.assert(this.bra >= 0);
-        console.assert(this.bra <= this.ket);
-        console.assert(this.ket <= this.limit);
-        console.assert(this.limit <= this.current.length);
-    }
-
-    /**
-     * @param {string} s
-     */
-    slice_from(s) {
-        /** @protected */
-        this.#slice_check();
-        this.#replace_s(this.bra, this.ket, s);
-        this.ket = this.bra + s.length;
-    }
-
-    /**
-     */
-    slice_del() {
-        /** @protected */
-        this.slice_from("");
-    }
-
-    /**
-     * @param {number} c_bra
-     * @param {number} c_ket
-     * @param {string} s
-     */
-    insert(c_bra, c_ket, s) {
-        /** @protected */
-        const adjustment = this.#replace_s(c_bra, c_ket, s);
-        if (c_bra <= this.bra) this.bra += adjustment;
-        if (c_bra <= this.ket) this.ket += adjustment;
-    }
-
-    /**
-     * @return {string}
-     */
-    slice_to() {
-        /** @protected */
-        this.#slice_check();
-        return this.current.slice(this.bra, this.ket);
-    }
+constructor() {
+this.current = '';
+this.c = 0;
+this.limit = 0;
+this.limit_backward = 0;
+this.bra = 0;
+this.ket = 0;
+this.af = 0;
 }
-
-// Generated from french.sbl by Snowball 3.1.1 - https://snowballstem.org/
-
-// deno-lint-ignore-file ban-unused-ignore no-constant-condition no-empty prefer-const
-
+setCurrent(value) {
+this.current = value;
+this.c = 0;
+this.limit = this.current.length;
+this.limit_backward = 0;
+this.bra = 0;
+this.ket = 0;
+}
+getCurrent() {
+return this.current;
+}
+copy_from(other) {
+this.current          = other.current;
+this.c                = other.c;
+this.limit            = other.limit;
+this.limit_backward   = other.limit_backward;
+this.bra              = other.bra;
+this.ket              = other.ket;
+}
+in_grouping(s, min, max) {
+if (this.c >= this.limit) return false;
+let ch = this.current.charCodeAt(this.c);
+if (ch > max || ch < min) return false;
+ch -= min;
+if ((s[ch >>> 3] & (0x1 << (ch & 0x7))) === 0) return false;
+this.c++;
+return true;
+}
+go_in_grouping(s, min, max) {
+while (this.c < this.limit) {
+let ch = this.current.charCodeAt(this.c);
+if (ch > max || ch < min)
+return true;
+ch -= min;
+if ((s[ch >>> 3] & (0x1 << (ch & 0x7))) === 0)
+return true;
+this.c++;
+}
+return false;
+}
+in_grouping_b(s, min, max) {
+if (this.c <= this.limit_backward) return false;
+let ch = this.current.charCodeAt(this.c - 1);
+if (ch > max || ch < min) return false;
+ch -= min;
+if ((s[ch >>> 3] & (0x1 << (ch & 0x7))) === 0) return false;
+this.c--;
+return true;
+}
+go_in_grouping_b(s, min, max) {
+while (this.c > this.limit_backward) {
+let ch = this.current.charCodeAt(this.c - 1);
+if (ch > max || ch < min) return true;
+ch -= min;
+if ((s[ch >>> 3] & (0x1 << (ch & 0x7))) === 0) return true;
+this.c--;
+}
+return false;
+}
+out_grouping(s, min, max) {
+if (this.c >= this.limit) return false;
+let ch = this.current.charCodeAt(this.c);
+if (ch > max || ch < min) {
+this.c++;
+return true;
+}
+ch -= min;
+if ((s[ch >>> 3] & (0X1 << (ch & 0x7))) === 0) {
+this.c++;
+return true;
+}
+return false;
+}
+go_out_grouping(s, min, max) {
+while (this.c < this.limit) {
+let ch = this.current.charCodeAt(this.c);
+if (ch <= max && ch >= min) {
+ch -= min;
+if ((s[ch >>> 3] & (0X1 << (ch & 0x7))) !== 0) {
+return true;
+}
+}
+this.c++;
+}
+return false;
+}
+out_grouping_b(s, min, max) {
+if (this.c <= this.limit_backward) return false;
+let ch = this.current.charCodeAt(this.c - 1);
+if (ch > max || ch < min) {
+this.c--;
+return true;
+}
+ch -= min;
+if ((s[ch >>> 3] & (0x1 << (ch & 0x7))) === 0) {
+this.c--;
+return true;
+}
+return false;
+}
+go_out_grouping_b(s, min, max) {
+while (this.c > this.limit_backward) {
+let ch = this.current.charCodeAt(this.c - 1);
+if (ch <= max && ch >= min) {
+ch -= min;
+if ((s[ch >>> 3] & (0x1 << (ch & 0x7))) !== 0) {
+return true;
+}
+}
+this.c--;
+}
+return false;
+}
+eq_s(s) {
+if (this.limit - this.c < s.length) return false;
+if (!this.current.startsWith(s, this.c)) return false;
+this.c += s.length;
+return true;
+}
+eq_s_b(s) {
+if (this.c - this.limit_backward < s.length) return false;
+if (!this.current.endsWith(s, this.c)) return false;
+this.c -= s.length;
+return true;
+}
+find_among(v, call_among_func) {
+let i = 0;
+let j = v.length;
+const c = this.c;
+const l = this.limit;
+let common_i = 0;
+let common_j = 0;
+let first_key_inspected = false;
+while (true) {
+const k = i + ((j - i) >>> 1);
+let diff = 0;
+let common = common_i < common_j ? common_i : common_j; // smaller
+const w = v[k];
+const s =  (w[0]);
+for (let i2 = common; i2 < s.length; i2++) {
+if (c + common === l) {
+diff = -1;
+break;
+}
+diff = this.current.charCodeAt(c + common) - s.charCodeAt(i2);
+if (diff !== 0) break;
+common++;
+}
+if (diff < 0) {
+j = k;
+common_j = common;
+} else {
+i = k;
+common_i = common;
+}
+if (j - i <= 1) {
+if (i > 0) break; // v->s has been inspected
+if (j === i) break; // only one item in v
+if (first_key_inspected) break;
+first_key_inspected = true;
+}
+}
+while (true) {
+const w = v[i];
+const len =  (w[0]).length;
+if (common_i >= len) {
+this.c = c + len;
+if (w.length < 4) return  (w[1]);
+this.af =  (w[3]);
+if (call_among_func.call(this)) {
+this.c = c + len;
+return  (w[1]);
+}
+}
+if (!w[2]) return 0;
+i -=  (w[2]);
+}
+}
+find_among_b(v, call_among_func) {
+let i = 0;
+let j = v.length
+const c = this.c;
+const lb = this.limit_backward;
+let common_i = 0;
+let common_j = 0;
+let first_key_inspected = false;
+while (true) {
+const k = i + ((j - i) >> 1);
+let diff = 0;
+let common = common_i < common_j ? common_i : common_j;
+const w = v[k];
+const s =  (w[0]);
+for (let i2 = s.length - 1 - common; i2 >= 0; i2--) {
+if (c - common === lb) {
+diff = -1;
+break;
+}
+diff = this.current.charCodeAt(c - 1 - common) - s.charCodeAt(i2);
+if (diff !== 0) break;
+common++;
+}
+if (diff < 0) {
+j = k;
+common_j = common;
+} else {
+i = k;
+common_i = common;
+}
+if (j - i <= 1) {
+if (i > 0) break;
+if (j === i) break;
+if (first_key_inspected) break;
+first_key_inspected = true;
+}
+}
+while (true) {
+const w = v[i];
+const len =  (w[0]).length;
+if (common_i >= len) {
+this.c = c - len;
+if (w.length < 4) return  (w[1]);
+this.af =  (w[3]);
+if (call_among_func.call(this)) {
+this.c = c - len;
+return  (w[1]);
+}
+}
+if (!w[2]) return 0;
+i -=  (w[2]);
+}
+}
+/* to replace chars between c_bra and c_ket in this.current by the
+* chars in s.
+*/
+#replace_s(c_bra, c_ket, s) {
+const adjustment = s.length - (c_ket - c_bra);
+this.current = this.current.slice(0, c_bra) + s + this.current.slice(c_ket);
+this.limit += adjustment;
+if (this.c >= c_ket) this.c += adjustment;
+else if (this.c > c_bra) this.c = c_bra;
+return adjustment;
+}
+#slice_check() {
+console.assert(this.bra >= 0);
+console.assert(this.bra <= this.ket);
+console.assert(this.ket <= this.limit);
+console.assert(this.limit <= this.current.length);
+}
+slice_from(s) {
+this.#slice_check();
+this.#replace_s(this.bra, this.ket, s);
+this.ket = this.bra + s.length;
+}
+slice_del() {
+this.slice_from("");
+}
+insert(c_bra, c_ket, s) {
+const adjustment = this.#replace_s(c_bra, c_ket, s);
+if (c_bra <= this.bra) this.bra += adjustment;
+if (c_bra <= this.ket) this.ket += adjustment;
+}
+slice_to() {
+this.#slice_check();
+return this.current.slice(this.bra, this.ket);
+}
+}
 const a_0 = [
-    ["col", -1],
-    ["par", -1],
-    ["tap", -1]
+["col", -1],
+["par", -1],
+["tap", -1]
 ];
-
 const a_1 = [
-    ["", 4],
-    ["I", 1, 1],
-    ["U", 2, 2],
-    ["Y", 3, 3]
+["", 4],
+["I", 1, 1],
+["U", 2, 2],
+["Y", 3, 3]
 ];
-
 const a_2 = [
-    ["iqU", 3],
-    ["abl", 3],
-    ["I\u00E8r", 4],
-    ["i\u00E8r", 4],
-    ["eus", 2],
-    ["iv", 1]
+["iqU", 3],
+["abl", 3],
+["I\u00E8r", 4],
+["i\u00E8r", 4],
+["eus", 2],
+["iv", 1]
 ];
-
 const a_3 = [
-    ["ic", 2],
-    ["abil", 1],
-    ["iv", 3]
+["ic", 2],
+["abil", 1],
+["iv", 3]
 ];
-
 const a_4 = [
-    ["iqUe", 1],
-    ["atrice", 2],
-    ["ance", 1],
-    ["ence", 5],
-    ["logie", 3],
-    ["able", 1],
-    ["isme", 1],
-    ["euse", 11],
-    ["iste", 1],
-    ["ive", 8],
-    ["if", 8],
-    ["usion", 4],
-    ["ation", 2],
-    ["ution", 4],
-    ["ateur", 2],
-    ["iqUes", 1],
-    ["atrices", 2],
-    ["ances", 1],
-    ["ences", 5],
-    ["logies", 3],
-    ["ables", 1],
-    ["ismes", 1],
-    ["euses", 11],
-    ["istes", 1],
-    ["ives", 8],
-    ["ifs", 8],
-    ["usions", 4],
-    ["ations", 2],
-    ["utions", 4],
-    ["ateurs", 2],
-    ["ments", 15],
-    ["ements", 6, 1],
-    ["issements", 12, 1],
-    ["it\u00E9s", 7],
-    ["ment", 15],
-    ["ement", 6, 1],
-    ["issement", 12, 1],
-    ["amment", 13, 3],
-    ["emment", 14, 4],
-    ["aux", 10],
-    ["eaux", 9, 1],
-    ["eux", 1],
-    ["it\u00E9", 7]
+["iqUe", 1],
+["atrice", 2],
+["ance", 1],
+["ence", 5],
+["logie", 3],
+["able", 1],
+["isme", 1],
+["euse", 11],
+["iste", 1],
+["ive", 8],
+["if", 8],
+["usion", 4],
+["ation", 2],
+["ution", 4],
+["ateur", 2],
+["iqUes", 1],
+["atrices", 2],
+["ances", 1],
+["ences", 5],
+["logies", 3],
+["ables", 1],
+["ismes", 1],
+["euses", 11],
+["istes", 1],
+["ives", 8],
+["ifs", 8],
+["usions", 4],
+["ations", 2],
+["utions", 4],
+["ateurs", 2],
+["ments", 15],
+["ements", 6, 1],
+["issements", 12, 1],
+["it\u00E9s", 7],
+["ment", 15],
+["ement", 6, 1],
+["issement", 12, 1],
+["amment", 13, 3],
+["emment", 14, 4],
+["aux", 10],
+["eaux", 9, 1],
+["eux", 1],
+["it\u00E9", 7]
 ];
-
 const a_5 = [
-    ["ira", 1],
-    ["ie", 1],
-    ["isse", 1],
-    ["issante", 1],
-    ["i", 1],
-    ["irai", 1, 1],
-    ["ir", 1],
-    ["iras", 1],
-    ["ies", 1],
-    ["\u00EEmes", 1],
-    ["isses", 1],
-    ["issantes", 1],
-    ["\u00EEtes", 1],
-    ["is", 1],
-    ["irais", 1, 1],
-    ["issais", 1, 2],
-    ["irions", 1],
-    ["issions", 1],
-    ["irons", 1],
-    ["issons", 1],
-    ["issants", 1],
-    ["it", 1],
-    ["irait", 1, 1],
-    ["issait", 1, 2],
-    ["issant", 1],
-    ["iraIent", 1],
-    ["issaIent", 1],
-    ["irent", 1],
-    ["issent", 1],
-    ["iront", 1],
-    ["\u00EEt", 1],
-    ["iriez", 1],
-    ["issiez", 1],
-    ["irez", 1],
-    ["issez", 1]
+["ira", 1],
+["ie", 1],
+["isse", 1],
+["issante", 1],
+["i", 1],
+["irai", 1, 1],
+["ir", 1],
+["iras", 1],
+["ies", 1],
+["\u00EEmes", 1],
+["isses", 1],
+["issantes", 1],
+["\u00EEtes", 1],
+["is", 1],
+["irais", 1, 1],
+["issais", 1, 2],
+["irions", 1],
+["issions", 1],
+["irons", 1],
+["issons", 1],
+["issants", 1],
+["it", 1],
+["irait", 1, 1],
+["issait", 1, 2],
+["issant", 1],
+["iraIent", 1],
+["issaIent", 1],
+["irent", 1],
+["issent", 1],
+["iront", 1],
+["\u00EEt", 1],
+["iriez", 1],
+["issiez", 1],
+["irez", 1],
+["issez", 1]
 ];
-
 const a_6 = [
-    ["a", 3],
-    ["era", 2, 1],
-    ["asse", 3],
-    ["ante", 3],
-    ["\u00E9e", 2],
-    ["ai", 3],
-    ["erai", 2, 1],
-    ["er", 2],
-    ["as", 3],
-    ["eras", 2, 1],
-    ["\u00E2mes", 3],
-    ["asses", 3],
-    ["antes", 3],
-    ["\u00E2tes", 3],
-    ["\u00E9es", 2],
-    ["ais", 3],
-    ["erais", 2, 1],
-    ["ions", 1],
-    ["erions", 2, 1],
-    ["assions", 3, 2],
-    ["erons", 2],
-    ["ants", 3],
-    ["\u00E9s", 2],
-    ["ait", 3],
-    ["erait", 2, 1],
-    ["ant", 3],
-    ["aIent", 3],
-    ["eraIent", 2, 1],
-    ["\u00E8rent", 2],
-    ["assent", 3],
-    ["eront", 2],
-    ["\u00E2t", 3],
-    ["ez", 2],
-    ["iez", 2, 1],
-    ["eriez", 2, 1],
-    ["assiez", 3, 2],
-    ["erez", 2, 4],
-    ["\u00E9", 2]
+["a", 3],
+["era", 2, 1],
+["asse", 3],
+["ante", 3],
+["\u00E9e", 2],
+["ai", 3],
+["erai", 2, 1],
+["er", 2],
+["as", 3],
+["eras", 2, 1],
+["\u00E2mes", 3],
+["asses", 3],
+["antes", 3],
+["\u00E2tes", 3],
+["\u00E9es", 2],
+["ais", 3],
+["erais", 2, 1],
+["ions", 1],
+["erions", 2, 1],
+["assions", 3, 2],
+["erons", 2],
+["ants", 3],
+["\u00E9s", 2],
+["ait", 3],
+["erait", 2, 1],
+["ant", 3],
+["aIent", 3],
+["eraIent", 2, 1],
+["\u00E8rent", 2],
+["assent", 3],
+["eront", 2],
+["\u00E2t", 3],
+["ez", 2],
+["iez", 2, 1],
+["eriez", 2, 1],
+["assiez", 3, 2],
+["erez", 2, 4],
+["\u00E9", 2]
 ];
-
 const a_7 = [
-    ["e", 3],
-    ["I\u00E8re", 2, 1],
-    ["i\u00E8re", 2, 2],
-    ["ion", 1],
-    ["Ier", 2],
-    ["ier", 2],
-    ["\u00EB", 4]
+["e", 3],
+["I\u00E8re", 2, 1],
+["i\u00E8re", 2, 2],
+["ion", 1],
+["Ier", 2],
+["ier", 2],
+["\u00EB", 4]
 ];
-
 const a_8 = [
-    ["ell", -1],
-    ["eill", -1],
-    ["enn", -1],
-    ["onn", -1],
-    ["ett", -1]
+["ell", -1],
+["eill", -1],
+["enn", -1],
+["onn", -1],
+["ett", -1]
 ];
-
-const /**@type {Array<number>}*/ g_v = [17, 65, 16, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 128, 130, 103, 8, 5];
-
-const /**@type {Array<number>}*/ g_keep_with_s = [1, 65, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 128];
-
-
+const  g_v = [17, 65, 16, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 128, 130, 103, 8, 5];
+const  g_keep_with_s = [1, 65, 20, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 128];
 export default class extends BaseStemmer {
-
-
-    /** @return {boolean} */
-    #stem() {
-        let /**@type {number}*/ a;
-        let /**@type {number}*/ I_p2;
-        let /**@type {number}*/ I_p1;
-        let /**@type {number}*/ I_pV;
-        const /**@type {number}*/ v_1 = this.c;
-        // deno-lint-ignore no-unused-labels
-        lab0: {
-            while (true) {
-                const /**@type {number}*/ v_2 = this.c;
-                // deno-lint-ignore no-unused-labels
-                lab1: {
-                    // deno-lint-ignore no-unused-labels
-                    golab2: while (true)
-                    {
-                        const /**@type {number}*/ v_3 = this.c;
-                        // deno-lint-ignore no-unused-labels
-                        lab3: {
-                            // deno-lint-ignore no-unused-labels
-                            lab4: {
-                                const /**@type {number}*/ v_4 = this.c;
-                                // deno-lint-ignore no-unused-labels
-                                lab5: {
-                                    if (!(this.in_grouping(g_v, 97, 251))) break lab5;
-                                    this.bra = this.c;
-                                    // deno-lint-ignore no-unused-labels
-                                    lab6: {
-                                        const /**@type {number}*/ v_5 = this.c;
-                                        // deno-lint-ignore no-unused-labels
-                                        lab7: {
-                                            if (!(this.eq_s("u"))) break lab7;
-                                            this.ket = this.c;
-                                            if (!(this.in_grouping(g_v, 97, 251))) break lab7;
-                                            this.slice_from("U");
-                                            break lab6;
-                                        }
-                                        this.c = v_5;
-                                        // deno-lint-ignore no-unused-labels
-                                        lab8: {
-                                            if (!(this.eq_s("i"))) break lab8;
-                                            this.ket = this.c;
-                                            if (!(this.in_grouping(g_v, 97, 251))) break lab8;
-                                            this.slice_from("I");
-                                            break lab6;
-                                        }
-                                        this.c = v_5;
-                                        if (!(this.eq_s("y"))) break lab5;
-                                        this.ket = this.c;
-                                        this.slice_from("Y");
-                                    }
-                                    break lab4;
-                                }
-                                this.c = v_4;
-                                // deno-lint-ignore no-unused-labels
-                                lab9: {
-                                    this.bra = this.c;
-                                    if (!(this.eq_s("y"))) break lab9;
-                                    this.ket = this.c;
-                                    if (!(this.in_grouping(g_v, 97, 251))) break lab9;
-                                    this.slice_from("Y");
-                                    break lab4;
-                                }
-                                this.c = v_4;
-                                if (!(this.eq_s("q"))) break lab3;
-                                this.bra = this.c;
-                                if (!(this.eq_s("u"))) break lab3;
-                                this.ket = this.c;
-                                this.slice_from("U");
-                            }
-                            this.c = v_3;
-                            break golab2;
-                        }
-                        this.c = v_3;
-                        if (this.c >= this.limit) break lab1;
-                        this.c++;
-                    }
-                    continue;
-                }
-                this.c = v_2;
-                break;
-            }
-        }
-        this.c = v_1;
-        // deno-lint-ignore no-unused-labels
-        lab10: {
-            I_pV = this.limit;
-            I_p1 = this.limit;
-            I_p2 = this.limit;
-            const /**@type {number}*/ v_6 = this.c;
-            // deno-lint-ignore no-unused-labels
-            lab11: {
-                // deno-lint-ignore no-unused-labels
-                lab12: {
-                    const /**@type {number}*/ v_7 = this.c;
-                    // deno-lint-ignore no-unused-labels
-                    lab13: {
-                        if (!(this.in_grouping(g_v, 97, 251))) break lab13;
-                        if (!(this.in_grouping(g_v, 97, 251))) break lab13;
-                        if (this.c >= this.limit) break lab13;
-                        this.c++;
-                        break lab12;
-                    }
-                    this.c = v_7;
-                    // deno-lint-ignore no-unused-labels
-                    lab14: {
-                        if (this.find_among(a_0) === 0) break lab14;
-                        break lab12;
-                    }
-                    this.c = v_7;
-                    if (this.c >= this.limit) break lab11;
-                    this.c++;
-                    if (!this.go_out_grouping(g_v, 97, 251)) break lab11;
-                    this.c++;
-                }
-                I_pV = this.c;
-            }
-            this.c = v_6;
-            const /**@type {number}*/ v_8 = this.c;
-            // deno-lint-ignore no-unused-labels
-            lab15: {
-                if (!this.go_out_grouping(g_v, 97, 251)) break lab15;
-                this.c++;
-                if (!this.go_in_grouping(g_v, 97, 251)) break lab15;
-                this.c++;
-                I_p1 = this.c;
-                if (!this.go_out_grouping(g_v, 97, 251)) break lab15;
-                this.c++;
-                if (!this.go_in_grouping(g_v, 97, 251)) break lab15;
-                this.c++;
-                I_p2 = this.c;
-            }
-            this.c = v_8;
-        }
-        this.limit_backward = this.c; this.c = this.limit;
-        const /**@type {number}*/ v_9 = this.limit - this.c;
-        // deno-lint-ignore no-unused-labels
-        lab16: {
-            // deno-lint-ignore no-unused-labels
-            lab17: {
-                const /**@type {number}*/ v_10 = this.limit - this.c;
-                // deno-lint-ignore no-unused-labels
-                lab18: {
-                    const /**@type {number}*/ v_11 = this.limit - this.c;
-                    // deno-lint-ignore no-unused-labels
-                    lab19: {
-                        const /**@type {number}*/ v_12 = this.limit - this.c;
-                        // deno-lint-ignore no-unused-labels
-                        lab20: {
-                            this.ket = this.c;
-                            a = this.find_among_b(a_4);
-                            if (a === 0) break lab20;
-                            this.bra = this.c;
-                            switch (a) {
-                                case 1: {
-                                    if (/**@type {boolean}*/(I_p2 > this.c)) break lab20;
-                                    this.slice_del();
-                                    break;
-                                }
-                                case 2: {
-                                    if (/**@type {boolean}*/(I_p2 > this.c)) break lab20;
-                                    this.slice_del();
-                                    const /**@type {number}*/ v_13 = this.limit - this.c;
-                                    // deno-lint-ignore no-unused-labels
-                                    lab21: {
-                                        this.ket = this.c;
-                                        if (!(this.eq_s_b("ic"))) {
-                                            this.c = this.limit - v_13;
-                                            break lab21;
-                                        }
-                                        this.bra = this.c;
-                                        // deno-lint-ignore no-unused-labels
-                                        lab22: {
-                                            const /**@type {number}*/ v_14 = this.limit - this.c;
-                                            // deno-lint-ignore no-unused-labels
-                                            lab23: {
-                                                if (/**@type {boolean}*/(I_p2 > this.c)) break lab23;
-                                                this.slice_del();
-                                                break lab22;
-                                            }
-                                            this.c = this.limit - v_14;
-                                            this.slice_from("iqU");
-                                        }
-                                    }
-                                    break;
-                                }
-                                case 3: {
-                                    if (/**@type {boolean}*/(I_p2 > this.c)) break lab20;
-                                    this.slice_from("log");
-                                    break;
-                                }
-                                case 4: {
-                                    if (/**@type {boolean}*/(I_p2 > this.c)) break lab20;
-                                    this.slice_from("u");
-                                    break;
-                                }
-                                case 5: {
-                                    if (/**@type {boolean}*/(I_p2 > this.c)) break lab20;
-                                    this.slice_from("ent");
-                                    break;
-                                }
-                                case 6: {
-                                    if (/**@type {boolean}*/(I_pV > this.c)) break lab20;
-                                    this.slice_del();
-                                    const /**@type {number}*/ v_15 = this.limit - this.c;
-                                    // deno-lint-ignore no-unused-labels
-                                    lab24: {
-                                        this.ket = this.c;
-                                        a = this.find_among_b(a_2);
-                                        if (a === 0) {
-                                            this.c = this.limit - v_15;
-                                            break lab24;
-                                        }
-                                        this.bra = this.c;
-                                        switch (a) {
-                                            case 1: {
-                                                if (/**@type {boolean}*/(I_p2 > this.c)) {
-                                                    this.c = this.limit - v_15;
-                                                    break lab24;
-                                                }
-                                                this.slice_del();
-                                                this.ket = this.c;
-                                                if (!(this.eq_s_b("at"))) {
-                                                    this.c = this.limit - v_15;
-                                                    break lab24;
-                                                }
-                                                this.bra = this.c;
-                                                if (/**@type {boolean}*/(I_p2 > this.c)) {
-                                                    this.c = this.limit - v_15;
-                                                    break lab24;
-                                                }
-                                                this.slice_del();
-                                                break;
-                                            }
-                                            case 2: {
-                                                // deno-lint-ignore no-unused-labels
-                                                lab25: {
-                                                    const /**@type {number}*/ v_16 = this.limit - this.c;
-                                                    // deno-lint-ignore no-unused-labels
-                                                    lab26: {
-                                                        if (/**@type {boolean}*/(I_p2 > this.c)) break lab26;
-                                                        this.slice_del();
-                                                        break lab25;
-                                                    }
-                                                    this.c = this.limit - v_16;
-                                                    if (/**@type {boolean}*/(I_p1 > this.c)) {
-                                                        this.c = this.limit - v_15;
-                                                        break lab24;
-                                                    }
-                                                    this.slice_from("eux");
-                                                }
-                                                break;
-                                            }
-                                            case 3: {
-                                                if (/**@type {boolean}*/(I_p2 > this.c)) {
-                                                    this.c = this.limit - v_15;
-                                                    break lab24;
-                                                }
-                                                this.slice_del();
-                                                break;
-                                            }
-                                            case 4: {
-                                                if (/**@type {boolean}*/(I_pV > this.c)) {
-                                                    this.c = this.limit - v_15;
-                                                    break lab24;
-                                                }
-                                                this.slice_from("i");
-                                                break;
-                                            }
-                                        }
-                                    }
-                                    break;
-                                }
-                                case 7: {
-                                    if (/**@type {boolean}*/(I_p2 > this.c)) break lab20;
-                                    this.slice_del();
-                                    const /**@type {number}*/ v_17 = this.limit - this.c;
-                                    // deno-lint-ignore no-unused-labels
-                                    lab27: {
-                                        this.ket = this.c;
-                                        a = this.find_among_b(a_3);
-                                        if (a === 0) {
-                                            this.c = this.limit - v_17;
-                                            break lab27;
-                                        }
-                                        this.bra = this.c;
-                                        switch (a) {
-                                            case 1: {
-                                                // deno-lint-ignore no-unused-labels
-                                                lab28: {
-                                                    const /**@type {number}*/ v_18 = this.limit - this.c;
-                                                    // deno-lint-ignore no-unused-labels
-                                                    lab29: {
-                                                        if (/**@type {boolean}*/(I_p2 > this.c)) break lab29;
-                                                        this.slice_del();
-                                                        break lab28;
-                                                    }
-                                                    this.c = this.limit - v_18;
-                                                    this.slice_from("abl");
-                                                }
-                                                break;
-                                            }
-                                            case 2: {
-                                                // deno-lint-ignore no-unused-labels
-                                                lab30: {
-                                                    const /**@type {number}*/ v_19 = this.limit - this.c;
-                                                    // deno-lint-ignore no-unused-labels
-                                                    lab31: {
-                                                        if (/**@type {boolean}*/(I_p2 > this.c)) break lab31;
-                                                        this.slice_del();
-                                                        break lab30;
-                                                    }
-                                                    this.c = this.limit - v_19;
-                                                    this.slice_from("iqU");
-                                                }
-                                                break;
-                                            }
-                                            case 3: {
-                                                if (/**@type {boolean}*/(I_p2 > this.c)) {
-                                                    this.c = this.limit - v_17;
-                                                    break lab27;
-                                                }
-                                                this.slice_del();
-                                                break;
-                                            }
-                                        }
-                                    }
-                                    break;
-                                }
-                                case 8: {
-                                    if (/**@type {boolean}*/(I_p2 > this.c)) break lab20;
-                                    this.slice_del();
-                                    const /**@type {number}*/ v_20 = this.limit - this.c;
-                                    // deno-lint-ignore no-unused-labels
-                                    lab32: {
-                                        this.ket = this.c;
-                                        if (!(this.eq_s_b("at"))) {
-                                            this.c = this.limit - v_20;
-                                            break lab32;
-                                        }
-                                        this.bra = this.c;
-                                        if (/**@type {boolean}*/(I_p2 > this.c)) {
-                                            this.c = this.limit - v_20;
-                                            break lab32;
-                                        }
-                                        this.slice_del();
-                                        this.ket = this.c;
-                                        if (!(this.eq_s_b("ic"))) {
-                                            this.c = this.limit - v_20;
-                                            break lab32;
-                                        }
-                                        this.bra = this.c;
-                                        // deno-lint-ignore no-unused-labels
-                                        lab33: {
-                                            const /**@type {number}*/ v_21 = this.limit - this.c;
-                                            // deno-lint-ignore no-unused-labels
-                                            lab34: {
-                                                if (/**@type {boolean}*/(I_p2 > this.c)) break lab34;
-                                                this.slice_del();
-                                                break lab33;
-                                            }
-                                            this.c = this.limit - v_21;
-                                            this.slice_from("iqU");
-                                        }
-                                    }
-                                    break;
-                                }
-                                case 9: {
-                                    this.slice_from("eau");
-                                    break;
-                                }
-                                case 10: {
-                                    if (/**@type {boolean}*/(I_p1 > this.c)) break lab20;
-                                    this.slice_from("al");
-                                    break;
-                                }
-                                case 11: {
-                                    // deno-lint-ignore no-unused-labels
-                                    lab35: {
-                                        const /**@type {number}*/ v_22 = this.limit - this.c;
-                                        // deno-lint-ignore no-unused-labels
-                                        lab36: {
-                                            if (/**@type {boolean}*/(I_p2 > this.c)) break lab36;
-                                            this.slice_del();
-                                            break lab35;
-                                        }
-                                        this.c = this.limit - v_22;
-                                        if (/**@type {boolean}*/(I_p1 > this.c)) break lab20;
-                                        this.slice_from("eux");
-                                    }
-                                    break;
-                                }
-                                case 12: {
-                                    if (/**@type {boolean}*/(I_p1 > this.c)) break lab20;
-                                    if (!(this.out_grouping_b(g_v, 97, 251))) break lab20;
-                                    this.slice_del();
-                                    break;
-                                }
-                                case 13: {
-                                    if (/**@type {boolean}*/(I_pV > this.c)) break lab20;
-                                    this.slice_from("ant");
-                                    break lab20;
-                                }
-                                case 14: {
-                                    if (/**@type {boolean}*/(I_pV > this.c)) break lab20;
-                                    this.slice_from("ent");
-                                    break lab20;
-                                }
-                                case 15: {
-                                    const /**@type {number}*/ v_23 = this.limit - this.c;
-                                    if (!(this.in_grouping_b(g_v, 97, 251))) break lab20;
-                                    if (/**@type {boolean}*/(I_pV > this.c)) break lab20;
-                                    this.c = this.limit - v_23;
-                                    this.slice_del();
-                                    break lab20;
-                                }
-                            }
-                            break lab19;
-                        }
-                        this.c = this.limit - v_12;
-                        // deno-lint-ignore no-unused-labels
-                        lab37: {
-                            if (this.c < I_pV) break lab37;
-                            const /**@type {number}*/ v_24 = this.limit_backward;
-                            this.limit_backward = I_pV;
-                            this.ket = this.c;
-                            if (this.find_among_b(a_5) === 0) {
-                                this.limit_backward = v_24;
-                                break lab37;
-                            }
-                            this.bra = this.c;
-                            if (!(this.out_grouping_b(g_v, 97, 251))) {
-                                this.limit_backward = v_24;
-                                break lab37;
-                            }
-                            this.slice_del();
-                            this.limit_backward = v_24;
-                            break lab19;
-                        }
-                        this.c = this.limit - v_12;
-                        if (this.c < I_pV) break lab18;
-                        const /**@type {number}*/ v_25 = this.limit_backward;
-                        this.limit_backward = I_pV;
-                        this.ket = this.c;
-                        a = this.find_among_b(a_6);
-                        if (a === 0) {
-                            this.limit_backward = v_25;
-                            break lab18;
-                        }
-                        this.bra = this.c;
-                        switch (a) {
-                            case 1: {
-                                if (/**@type {boolean}*/(I_p2 > this.c)) {
-                                    this.limit_backward = v_25;
-                                    break lab18;
-                                }
-                                this.slice_del();
-                                break;
-                            }
-                            case 2: {
-                                this.slice_del();
-                                break;
-                            }
-                            case 3: {
-                                this.slice_del();
-                                const /**@type {number}*/ v_26 = this.limit - this.c;
-                                // deno-lint-ignore no-unused-labels
-                                lab38: {
-                                    this.ket = this.c;
-                                    if (!(this.eq_s_b("e"))) {
-                                        this.c = this.limit - v_26;
-                                        break lab38;
-                                    }
-                                    this.bra = this.c;
-                                    this.slice_del();
-                                }
-                                break;
-                            }
-                        }
-                        this.limit_backward = v_25;
-                    }
-                    this.c = this.limit - v_11;
-                    const /**@type {number}*/ v_27 = this.limit - this.c;
-                    // deno-lint-ignore no-unused-labels
-                    lab39: {
-                        this.ket = this.c;
-                        // deno-lint-ignore no-unused-labels
-                        lab40: {
-                            const /**@type {number}*/ v_28 = this.limit - this.c;
-                            // deno-lint-ignore no-unused-labels
-                            lab41: {
-                                if (!(this.eq_s_b("Y"))) break lab41;
-                                this.bra = this.c;
-                                this.slice_from("i");
-                                break lab40;
-                            }
-                            this.c = this.limit - v_28;
-                            if (!(this.eq_s_b("\u00E7"))) {
-                                this.c = this.limit - v_27;
-                                break lab39;
-                            }
-                            this.bra = this.c;
-                            this.slice_from("c");
-                        }
-                    }
-                    break lab17;
-                }
-                this.c = this.limit - v_10;
-                const /**@type {number}*/ v_29 = this.limit - this.c;
-                // deno-lint-ignore no-unused-labels
-                lab42: {
-                    this.ket = this.c;
-                    if (!(this.eq_s_b("s"))) {
-                        this.c = this.limit - v_29;
-                        break lab42;
-                    }
-                    this.bra = this.c;
-                    const /**@type {number}*/ v_30 = this.limit - this.c;
-                    if (!(this.out_grouping_b(g_keep_with_s, 97, 232))) {
-                        this.c = this.limit - v_29;
-                        break lab42;
-                    }
-                    this.c = this.limit - v_30;
-                    this.slice_del();
-                }
-                if (this.c < I_pV) break lab16;
-                const /**@type {number}*/ v_31 = this.limit_backward;
-                this.limit_backward = I_pV;
-                this.ket = this.c;
-                a = this.find_among_b(a_7);
-                if (a === 0) {
-                    this.limit_backward = v_31;
-                    break lab16;
-                }
-                this.bra = this.c;
-                switch (a) {
-                    case 1: {
-                        if (/**@type {boolean}*/(I_p2 > this.c)) {
-                            this.limit_backward = v_31;
-                            break lab16;
-                        }
-                        // deno-lint-ignore no-unused-labels
-                        lab43: {
-                            // deno-lint-ignore no-unused-labels
-                            lab44: {
-                                if (!(this.eq_s_b("s"))) break lab44;
-                                break lab43;
-                            }
-                            if (!(this.eq_s_b("t"))) {
-                                this.limit_backward = v_31;
-                                break lab16;
-                            }
-                        }
-                        this.slice_del();
-                        break;
-                    }
-                    case 2: {
-                        this.slice_from("i");
-                        break;
-                    }
-                    case 3: {
-                        this.slice_del();
-                        break;
-                    }
-                    case 4: {
-                        if (!(this.eq_s_b("gu"))) {
-                            this.limit_backward = v_31;
-                            break lab16;
-                        }
-                        this.slice_del();
-                        break;
-                    }
-                }
-                this.limit_backward = v_31;
-            }
-        }
-        this.c = this.limit - v_9;
-        const /**@type {number}*/ v_32 = this.limit - this.c;
-        // deno-lint-ignore no-unused-labels
-        lab45: {
-            const /**@type {number}*/ v_33 = this.limit - this.c;
-            if (this.find_among_b(a_8) === 0) break lab45;
-            this.c = this.limit - v_33;
-            this.ket = this.c;
-            if (this.c <= this.limit_backward) break lab45;
-            this.c--;
-            this.bra = this.c;
-            this.slice_del();
-        }
-        this.c = this.limit - v_32;
-        const /**@type {number}*/ v_34 = this.limit - this.c;
-        // deno-lint-ignore no-unused-labels
-        lab46: {
-            {
-                let v_35 = 1;
-                while (true) {
-                    // deno-lint-ignore no-unused-labels
-                    lab47: {
-                        if (!(this.out_grouping_b(g_v, 97, 251))) break lab47;
-                        v_35--;
-                        continue;
-                    }
-                    break;
-                }
-                if (v_35 > 0) break lab46;
-            }
-            this.ket = this.c;
-            // deno-lint-ignore no-unused-labels
-            lab48: {
-                // deno-lint-ignore no-unused-labels
-                lab49: {
-                    if (!(this.eq_s_b("\u00E9"))) break lab49;
-                    break lab48;
-                }
-                if (!(this.eq_s_b("\u00E8"))) break lab46;
-            }
-            this.bra = this.c;
-            this.slice_from("e");
-        }
-        this.c = this.limit - v_34;
-        this.c = this.limit_backward;
-        const /**@type {number}*/ v_36 = this.c;
-        // deno-lint-ignore no-unused-labels
-        lab50: {
-            while (true) {
-                const /**@type {number}*/ v_37 = this.c;
-                // deno-lint-ignore no-unused-labels
-                lab51: {
-                    this.bra = this.c;
-                    a = this.find_among(a_1);
-                    this.ket = this.c;
-                    switch (a) {
-                        case 1: {
-                            this.slice_from("i");
-                            break;
-                        }
-                        case 2: {
-                            this.slice_from("u");
-                            break;
-                        }
-                        case 3: {
-                            this.slice_from("y");
-                            break;
-                        }
-                        case 4: {
-                            if (this.c >= this.limit) break lab51;
-                            this.c++;
-                            break;
-                        }
-                    }
-                    continue;
-                }
-                this.c = v_37;
-                break;
-            }
-        }
-        this.c = v_36;
-        return true;
-    }
-
-    /**@return{string}*/
-    stem(/**@type {string}*/input) {
-        this.setCurrent(input);
-        this.#stem();
-        return this.getCurrent();
-    }
-
-    stemWord = this.stem;
+#stem() {
+let  a;
+let  I_p2;
+let  I_p1;
+let  I_pV;
+const  v_1 = this.c;
+lab0: {
+while (true) {
+const  v_2 = this.c;
+lab1: {
+golab2: while (true)
+{
+const  v_3 = this.c;
+lab3: {
+lab4: {
+const  v_4 = this.c;
+lab5: {
+if (!(this.in_grouping(g_v, 97, 251))) break lab5;
+this.bra = this.c;
+lab6: {
+const  v_5 = this.c;
+lab7: {
+if (!(this.eq_s("u"))) break lab7;
+this.ket = this.c;
+if (!(this.in_grouping(g_v, 97, 251))) break lab7;
+this.slice_from("U");
+break lab6;
 }
-
+this.c = v_5;
+lab8: {
+if (!(this.eq_s("i"))) break lab8;
+this.ket = this.c;
+if (!(this.in_grouping(g_v, 97, 251))) break lab8;
+this.slice_from("I");
+break lab6;
+}
+this.c = v_5;
+if (!(this.eq_s("y"))) break lab5;
+this.ket = this.c;
+this.slice_from("Y");
+}
+break lab4;
+}
+this.c = v_4;
+lab9: {
+this.bra = this.c;
+if (!(this.eq_s("y"))) break lab9;
+this.ket = this.c;
+if (!(this.in_grouping(g_v, 97, 251))) break lab9;
+this.slice_from("Y");
+break lab4;
+}
+this.c = v_4;
+if (!(this.eq_s("q"))) break lab3;
+this.bra = this.c;
+if (!(this.eq_s("u"))) break lab3;
+this.ket = this.c;
+this.slice_from("U");
+}
+this.c = v_3;
+break golab2;
+}
+this.c = v_3;
+if (this.c >= this.limit) break lab1;
+this.c++;
+}
+continue;
+}
+this.c = v_2;
+break;
+}
+}
+this.c = v_1;
+lab10: {
+I_pV = this.limit;
+I_p1 = this.limit;
+I_p2 = this.limit;
+const  v_6 = this.c;
+lab11: {
+lab12: {
+const  v_7 = this.c;
+lab13: {
+if (!(this.in_grouping(g_v, 97, 251))) break lab13;
+if (!(this.in_grouping(g_v, 97, 251))) break lab13;
+if (this.c >= this.limit) break lab13;
+this.c++;
+break lab12;
+}
+this.c = v_7;
+lab14: {
+if (this.find_among(a_0) === 0) break lab14;
+break lab12;
+}
+this.c = v_7;
+if (this.c >= this.limit) break lab11;
+this.c++;
+if (!this.go_out_grouping(g_v, 97, 251)) break lab11;
+this.c++;
+}
+I_pV = this.c;
+}
+this.c = v_6;
+const  v_8 = this.c;
+lab15: {
+if (!this.go_out_grouping(g_v, 97, 251)) break lab15;
+this.c++;
+if (!this.go_in_grouping(g_v, 97, 251)) break lab15;
+this.c++;
+I_p1 = this.c;
+if (!this.go_out_grouping(g_v, 97, 251)) break lab15;
+this.c++;
+if (!this.go_in_grouping(g_v, 97, 251)) break lab15;
+this.c++;
+I_p2 = this.c;
+}
+this.c = v_8;
+}
+this.limit_backward = this.c; this.c = this.limit;
+const  v_9 = this.limit - this.c;
+lab16: {
+lab17: {
+const  v_10 = this.limit - this.c;
+lab18: {
+const  v_11 = this.limit - this.c;
+lab19: {
+const  v_12 = this.limit - this.c;
+lab20: {
+this.ket = this.c;
+a = this.find_among_b(a_4);
+if (a === 0) break lab20;
+this.bra = this.c;
+switch (a) {
+case 1: {
+if ((I_p2 > this.c)) break lab20;
+this.slice_del();
+break;
+}
+case 2: {
+if ((I_p2 > this.c)) break lab20;
+this.slice_del();
+const  v_13 = this.limit - this.c;
+lab21: {
+this.ket = this.c;
+if (!(this.eq_s_b("ic"))) {
+this.c = this.limit - v_13;
+break lab21;
+}
+this.bra = this.c;
+lab22: {
+const  v_14 = this.limit - this.c;
+lab23: {
+if ((I_p2 > this.c)) break lab23;
+this.slice_del();
+break lab22;
+}
+this.c = this.limit - v_14;
+this.slice_from("iqU");
+}
+}
+break;
+}
+case 3: {
+if ((I_p2 > this.c)) break lab20;
+this.slice_from("log");
+break;
+}
+case 4: {
+if ((I_p2 > this.c)) break lab20;
+this.slice_from("u");
+break;
+}
+case 5: {
+if ((I_p2 > this.c)) break lab20;
+this.slice_from("ent");
+break;
+}
+case 6: {
+if ((I_pV > this.c)) break lab20;
+this.slice_del();
+const  v_15 = this.limit - this.c;
+lab24: {
+this.ket = this.c;
+a = this.find_among_b(a_2);
+if (a === 0) {
+this.c = this.limit - v_15;
+break lab24;
+}
+this.bra = this.c;
+switch (a) {
+case 1: {
+if ((I_p2 > this.c)) {
+this.c = this.limit - v_15;
+break lab24;
+}
+this.slice_del();
+this.ket = this.c;
+if (!(this.eq_s_b("at"))) {
+this.c = this.limit - v_15;
+break lab24;
+}
+this.bra = this.c;
+if ((I_p2 > this.c)) {
+this.c = this.limit - v_15;
+break lab24;
+}
+this.slice_del();
+break;
+}
+case 2: {
+lab25: {
+const  v_16 = this.limit - this.c;
+lab26: {
+if ((I_p2 > this.c)) break lab26;
+this.slice_del();
+break lab25;
+}
+this.c = this.limit - v_16;
+if ((I_p1 > this.c)) {
+this.c = this.limit - v_15;
+break lab24;
+}
+this.slice_from("eux");
+}
+break;
+}
+case 3: {
+if ((I_p2 > this.c)) {
+this.c = this.limit - v_15;
+break lab24;
+}
+this.slice_del();
+break;
+}
+case 4: {
+if ((I_pV > this.c)) {
+this.c = this.limit - v_15;
+break lab24;
+}
+this.slice_from("i");
+break;
+}
+}
+}
+break;
+}
+case 7: {
+if ((I_p2 > this.c)) break lab20;
+this.slice_del();
+const  v_17 = this.limit - this.c;
+lab27: {
+this.ket = this.c;
+a = this.find_among_b(a_3);
+if (a === 0) {
+this.c = this.limit - v_17;
+break lab27;
+}
+this.bra = this.c;
+switch (a) {
+case 1: {
+lab28: {
+const  v_18 = this.limit - this.c;
+lab29: {
+if ((I_p2 > this.c)) break lab29;
+this.slice_del();
+break lab28;
+}
+this.c = this.limit - v_18;
+this.slice_from("abl");
+}
+break;
+}
+case 2: {
+lab30: {
+const  v_19 = this.limit - this.c;
+lab31: {
+if ((I_p2 > this.c)) break lab31;
+this.slice_del();
+break lab30;
+}
+this.c = this.limit - v_19;
+this.slice_from("iqU");
+}
+break;
+}
+case 3: {
+if ((I_p2 > this.c)) {
+this.c = this.limit - v_17;
+break lab27;
+}
+this.slice_del();
+break;
+}
+}
+}
+break;
+}
+case 8: {
+if ((I_p2 > this.c)) break lab20;
+this.slice_del();
+const  v_20 = this.limit - this.c;
+lab32: {
+this.ket = this.c;
+if (!(this.eq_s_b("at"))) {
+this.c = this.limit - v_20;
+break lab32;
+}
+this.bra = this.c;
+if ((I_p2 > this.c)) {
+this.c = this.limit - v_20;
+break lab32;
+}
+this.slice_del();
+this.ket = this.c;
+if (!(this.eq_s_b("ic"))) {
+this.c = this.limit - v_20;
+break lab32;
+}
+this.bra = this.c;
+lab33: {
+const  v_21 = this.limit - this.c;
+lab34: {
+if ((I_p2 > this.c)) break lab34;
+this.slice_del();
+break lab33;
+}
+this.c = this.limit - v_21;
+this.slice_from("iqU");
+}
+}
+break;
+}
+case 9: {
+this.slice_from("eau");
+break;
+}
+case 10: {
+if ((I_p1 > this.c)) break lab20;
+this.slice_from("al");
+break;
+}
+case 11: {
+lab35: {
+const  v_22 = this.limit - this.c;
+lab36: {
+if ((I_p2 > this.c)) break lab36;
+this.slice_del();
+break lab35;
+}
+this.c = this.limit - v_22;
+if ((I_p1 > this.c)) break lab20;
+this.slice_from("eux");
+}
+break;
+}
+case 12: {
+if ((I_p1 > this.c)) break lab20;
+if (!(this.out_grouping_b(g_v, 97, 251))) break lab20;
+this.slice_del();
+break;
+}
+case 13: {
+if ((I_pV > this.c)) break lab20;
+this.slice_from("ant");
+break lab20;
+}
+case 14: {
+if ((I_pV > this.c)) break lab20;
+this.slice_from("ent");
+break lab20;
+}
+case 15: {
+const  v_23 = this.limit - this.c;
+if (!(this.in_grouping_b(g_v, 97, 251))) break lab20;
+if ((I_pV > this.c)) break lab20;
+this.c = this.limit - v_23;
+this.slice_del();
+break lab20;
+}
+}
+break lab19;
+}
+this.c = this.limit - v_12;
+lab37: {
+if (this.c < I_pV) break lab37;
+const  v_24 = this.limit_backward;
+this.limit_backward = I_pV;
+this.ket = this.c;
+if (this.find_among_b(a_5) === 0) {
+this.limit_backward = v_24;
+break lab37;
+}
+this.bra = this.c;
+if (!(this.out_grouping_b(g_v, 97, 251))) {
+this.limit_backward = v_24;
+break lab37;
+}
+this.slice_del();
+this.limit_backward = v_24;
+break lab19;
+}
+this.c = this.limit - v_12;
+if (this.c < I_pV) break lab18;
+const  v_25 = this.limit_backward;
+this.limit_backward = I_pV;
+this.ket = this.c;
+a = this.find_among_b(a_6);
+if (a === 0) {
+this.limit_backward = v_25;
+break lab18;
+}
+this.bra = this.c;
+switch (a) {
+case 1: {
+if ((I_p2 > this.c)) {
+this.limit_backward = v_25;
+break lab18;
+}
+this.slice_del();
+break;
+}
+case 2: {
+this.slice_del();
+break;
+}
+case 3: {
+this.slice_del();
+const  v_26 = this.limit - this.c;
+lab38: {
+this.ket = this.c;
+if (!(this.eq_s_b("e"))) {
+this.c = this.limit - v_26;
+break lab38;
+}
+this.bra = this.c;
+this.slice_del();
+}
+break;
+}
+}
+this.limit_backward = v_25;
+}
+this.c = this.limit - v_11;
+const  v_27 = this.limit - this.c;
+lab39: {
+this.ket = this.c;
+lab40: {
+const  v_28 = this.limit - this.c;
+lab41: {
+if (!(this.eq_s_b("Y"))) break lab41;
+this.bra = this.c;
+this.slice_from("i");
+break lab40;
+}
+this.c = this.limit - v_28;
+if (!(this.eq_s_b("\u00E7"))) {
+this.c = this.limit - v_27;
+break lab39;
+}
+this.bra = this.c;
+this.slice_from("c");
+}
+}
+break lab17;
+}
+this.c = this.limit - v_10;
+const  v_29 = this.limit - this.c;
+lab42: {
+this.ket = this.c;
+if (!(this.eq_s_b("s"))) {
+this.c = this.limit - v_29;
+break lab42;
+}
+this.bra = this.c;
+const  v_30 = this.limit - this.c;
+if (!(this.out_grouping_b(g_keep_with_s, 97, 232))) {
+this.c = this.limit - v_29;
+break lab42;
+}
+this.c = this.limit - v_30;
+this.slice_del();
+}
+if (this.c < I_pV) break lab16;
+const  v_31 = this.limit_backward;
+this.limit_backward = I_pV;
+this.ket = this.c;
+a = this.find_among_b(a_7);
+if (a === 0) {
+this.limit_backward = v_31;
+break lab16;
+}
+this.bra = this.c;
+switch (a) {
+case 1: {
+if ((I_p2 > this.c)) {
+this.limit_backward = v_31;
+break lab16;
+}
+lab43: {
+lab44: {
+if (!(this.eq_s_b("s"))) break lab44;
+break lab43;
+}
+if (!(this.eq_s_b("t"))) {
+this.limit_backward = v_31;
+break lab16;
+}
+}
+this.slice_del();
+break;
+}
+case 2: {
+this.slice_from("i");
+break;
+}
+case 3: {
+this.slice_del();
+break;
+}
+case 4: {
+if (!(this.eq_s_b("gu"))) {
+this.limit_backward = v_31;
+break lab16;
+}
+this.slice_del();
+break;
+}
+}
+this.limit_backward = v_31;
+}
+}
+this.c = this.limit - v_9;
+const  v_32 = this.limit - this.c;
+lab45: {
+const  v_33 = this.limit - this.c;
+if (this.find_among_b(a_8) === 0) break lab45;
+this.c = this.limit - v_33;
+this.ket = this.c;
+if (this.c <= this.limit_backward) break lab45;
+this.c--;
+this.bra = this.c;
+this.slice_del();
+}
+this.c = this.limit - v_32;
+const  v_34 = this.limit - this.c;
+lab46: {
+{
+let v_35 = 1;
+while (true) {
+lab47: {
+if (!(this.out_grouping_b(g_v, 97, 251))) break lab47;
+v_35--;
+continue;
+}
+break;
+}
+if (v_35 > 0) break lab46;
+}
+this.ket = this.c;
+lab48: {
+lab49: {
+if (!(this.eq_s_b("\u00E9"))) break lab49;
+break lab48;
+}
+if (!(this.eq_s_b("\u00E8"))) break lab46;
+}
+this.bra = this.c;
+this.slice_from("e");
+}
+this.c = this.limit - v_34;
+this.c = this.limit_backward;
+const  v_36 = this.c;
+lab50: {
+while (true) {
+const  v_37 = this.c;
+lab51: {
+this.bra = this.c;
+a = this.find_among(a_1);
+this.ket = this.c;
+switch (a) {
+case 1: {
+this.slice_from("i");
+break;
+}
+case 2: {
+this.slice_from("u");
+break;
+}
+case 3: {
+this.slice_from("y");
+break;
+}
+case 4: {
+if (this.c >= this.limit) break lab51;
+this.c++;
+break;
+}
+}
+continue;
+}
+this.c = v_37;
+break;
+}
+}
+this.c = v_36;
+return true;
+}
+stem(input) {
+this.setCurrent(input);
+this.#stem();
+return this.getCurrent();
+}
+stemWord = this.stem;
+}
