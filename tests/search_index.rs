@@ -48,8 +48,20 @@ fn json(files: &BTreeMap<String, Vec<u8>>, path: &str) -> Value {
     serde_json::from_slice(bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The postings of `term`, read from the shard the client would load for it.
-fn postings(files: &BTreeMap<String, Vec<u8>>, term: &str) -> Vec<Vec<u64>> {
+/// One document's use of a term, decoded from the shard format
+/// (`[[doc gaps], "weight digits", [doc, title words, ...]]`).
+#[derive(Debug)]
+struct Posting {
+    doc: u64,
+    /// The weight's digit on the index's log scale (1 to 9).
+    weight: u32,
+    /// The title's length in words when the term is in the document's title.
+    title_words: Option<u64>,
+}
+
+/// The postings of `term`, read from the shard the client would load for it: the one
+/// named by the term's longest prefix that names a shard.
+fn postings(files: &BTreeMap<String, Vec<u8>>, term: &str) -> Vec<Posting> {
     let manifest = json(files, "search/manifest.json");
     let shards: Vec<&str> = manifest["shards"]
         .as_array()
@@ -61,38 +73,64 @@ fn postings(files: &BTreeMap<String, Vec<u8>>, term: &str) -> Vec<Vec<u64>> {
         let prefix: String = term.chars().take(chars).collect();
         prefix.bytes().map(|b| format!("{b:02x}")).collect()
     };
-    let shard = [key(3), key(2)]
-        .into_iter()
+    let shard = (2..=term.chars().count().max(2))
+        .rev()
+        .map(key)
         .find(|k| shards.contains(&k.as_str()))
         .unwrap_or_else(|| panic!("no shard for {term}"));
     let words = json(files, &format!("search/index/{shard}.json"));
-    words[term]
+    let entry = words[term]
         .as_array()
-        .unwrap_or_else(|| panic!("`{term}` is not in shard {shard}"))
-        .iter()
-        .map(|p| {
-            p.as_array()
-                .unwrap()
-                .iter()
-                .map(|n| n.as_u64().unwrap())
-                .collect()
+        .unwrap_or_else(|| panic!("`{term}` is not in shard {shard}"));
+    let numbers = |v: &Value| -> Vec<u64> {
+        v.as_array()
+            .map(|a| a.iter().map(|n| n.as_u64().unwrap()).collect())
+            .unwrap_or_default()
+    };
+    let titles: BTreeMap<u64, u64> = numbers(entry.get(2).unwrap_or(&Value::Null))
+        .chunks(2)
+        .map(|pair| (pair[0], pair[1]))
+        .collect();
+    let digits: Vec<u32> = entry[1]
+        .as_str()
+        .unwrap()
+        .chars()
+        .map(|c| c.to_digit(10).unwrap())
+        .collect();
+    let mut doc = 0;
+    numbers(&entry[0])
+        .into_iter()
+        .zip(digits)
+        .map(|(gap, weight)| {
+            doc += gap;
+            Posting {
+                doc,
+                weight,
+                title_words: titles.get(&doc).copied(),
+            }
         })
         .collect()
 }
 
-/// Record number of the page at `url` (site-absolute).
+/// Record number of the page at `url` (site-absolute), across the record chunks.
 fn doc_number(files: &BTreeMap<String, Vec<u8>>, url: &str) -> u64 {
-    let records = json(files, "search/docs/0.json");
-    records
-        .as_array()
-        .unwrap()
-        .iter()
-        .position(|r| r[1] == url)
-        .unwrap_or_else(|| panic!("{url} has no search record")) as u64
+    let manifest = json(files, "search/manifest.json");
+    let chunk = manifest["chunk"].as_u64().unwrap();
+    for n in 0.. {
+        let path = format!("search/docs/{n}.json");
+        if !files.contains_key(&path) {
+            break;
+        }
+        let records = json(files, &path);
+        if let Some(i) = records.as_array().unwrap().iter().position(|r| r[1] == url) {
+            return n * chunk + i as u64;
+        }
+    }
+    panic!("{url} has no search record")
 }
 
-fn docs_of(postings: &[Vec<u64>]) -> Vec<u64> {
-    postings.iter().map(|p| p[0]).collect()
+fn docs_of(postings: &[Posting]) -> Vec<u64> {
+    postings.iter().map(|p| p.doc).collect()
 }
 
 #[test]
@@ -116,10 +154,10 @@ fn a_french_site_is_stemmed_in_french_and_folded() {
     let elect = postings(&files, "elect");
     assert_eq!(docs_of(&elect), [helene, election]);
     // A title word carries the title's length in words (Élection fédérale 2019).
-    let in_title = elect.iter().find(|p| p[0] == election).unwrap();
+    let in_title = elect.iter().find(|p| p.doc == election).unwrap();
     assert_eq!(
-        in_title.get(2),
-        Some(&3),
+        in_title.title_words,
+        Some(3),
         "a title word is marked: {elect:?}"
     );
     // Accents and ligatures folded: Côté, œuvres.
@@ -149,7 +187,10 @@ fn the_bundled_site_indexes_linked_titles_and_forms_of_words() {
     // released, release, releasing: one term.
     let releas = postings(&files, "releas");
     let released = doc_number(&files, "/han-dong/events/two-michaels-released/");
-    assert!(releas.iter().any(|p| p[0] == released && p.len() == 3));
+    let in_title = releas.iter().find(|p| p.doc == released).unwrap();
+    assert_eq!(in_title.title_words, Some(5), "{in_title:?}");
+    // Title words weigh more than words of the body.
+    assert!(releas.iter().all(|p| p.weight <= in_title.weight));
     assert!(releas.len() >= 10, "{releas:?}");
     // "Canada arrests Meng Wanzhou" shows Han Dong only as the title of its source
     // ("Han Dong Resigns From Liberal Caucus ..."), a ref field.
@@ -157,9 +198,9 @@ fn the_bundled_site_indexes_linked_titles_and_forms_of_words() {
     let dong = postings(&files, "dong");
     let posting = dong
         .iter()
-        .find(|p| p[0] == arrest)
+        .find(|p| p.doc == arrest)
         .expect("linked titles are indexed");
-    assert_eq!(posting.get(2), None, "not a title word: {posting:?}");
+    assert_eq!(posting.title_words, None, "not a title word: {posting:?}");
 }
 
 /// Stems `words` with the stemmer module at `module` in Node, one word a line.

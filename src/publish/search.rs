@@ -1,7 +1,8 @@
 //! Full-text search that works on any static host: an inverted index split into small
-//! shards by the first two letters of each term, loaded on demand by a few lines of
-//! JavaScript, so a query downloads the manifest, the stemmer, one shard per word and
-//! the records of the hits it shows — never the whole index.
+//! shards by the first letters of each term (two, more where a shard would be large),
+//! loaded on demand by a few lines of JavaScript, so a query downloads the manifest, the
+//! stemmer, one shard per word and the records of the hits it shows — never the whole
+//! index.
 //!
 //! A term is a word as the [`Analyzer`] of the site's language makes it: lowercased,
 //! stemmed by that language's Snowball stemmer (rust-stemmers), then accent-folded
@@ -10,7 +11,7 @@
 //! algorithms compiled to JavaScript (`stemmers/<language>.js`, made by
 //! `scripts/gen-stemmers.sh` from rust-stemmers' own `.sbl` files), written next to the
 //! index; the two are checked against each other word for word by
-//! `tests/search_stemmers.rs`. Typo tolerance, ranking and highlighting are the
+//! `tests/search_index.rs`. Typo tolerance, ranking and highlighting are the
 //! client's (`themes/default/static/search.js`); the format below is what it reads.
 //!
 //! A page is indexed with what it shows of itself: title, summary, body, field values,
@@ -39,8 +40,9 @@ use crate::resolve::{DocIndex, Graph, Node, Resolved};
 
 /// The folder of the search index inside the output.
 pub const INDEX_DIR: &str = "search";
-/// Records per `docs/<n>.json` file.
-pub const DOCS_PER_CHUNK: usize = 256;
+/// Records per `docs/<n>.json` file. A query shows up to 20 hits from anywhere in the
+/// site, so it loads up to 20 chunks: small ones keep that close to the records it shows.
+pub const DOCS_PER_CHUNK: usize = 32;
 /// The format of `manifest.json` and the shards (the client checks it).
 pub const FORMAT_VERSION: u32 = 2;
 const MAX_TERM_CHARS: usize = 32;
@@ -239,15 +241,17 @@ pub fn shard_key(term: &str, chars: usize) -> String {
     prefix.bytes().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Shards above this size are split by the first three characters instead of two, so a
-/// common prefix ("re", "in") does not make a query download a large file.
-pub const SPLIT_SHARD_BYTES: usize = 48 * 1024;
+/// Shards whose encoded postings would pass this size are split by one more character
+/// (up to [`MAX_SHARD_KEY_CHARS`]), so a common prefix ("re", "con") does not make a query
+/// download a large file. A single common term can still pass it on its own.
+pub const SPLIT_SHARD_BYTES: usize = 32 * 1024;
+/// The longest shard key, in characters.
+pub const MAX_SHARD_KEY_CHARS: usize = 8;
 
 /// One document's use of a term: its number, its weight, and, when the term is in the
-/// document's title, how many words the title has (0 otherwise). Written
-/// `[doc, weight]`, or `[doc, weight, title_words]` for a title word: the client ranks
-/// title matches first, and of those the shorter titles, which the query covers more
-/// of ("Michael Kovrig" before "Michael Kovrig and Michael Spavor released").
+/// document's title, how many words the title has (0 otherwise): the client ranks title
+/// matches first, and of those the shorter titles, which the query covers more of
+/// ("Michael Kovrig" before "Michael Kovrig and Michael Spavor released").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Posting {
     doc: u32,
@@ -255,44 +259,101 @@ struct Posting {
     title_words: u32,
 }
 
-impl serde::Serialize for Posting {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        if self.title_words > 0 {
-            [self.doc, self.weight, self.title_words].serialize(s)
-        } else {
-            [self.doc, self.weight].serialize(s)
+type Postings = Vec<Posting>;
+
+/// A weight on a log scale, one digit: 1 for 1, 2 for 2-3, 3 for 4-7, ... 9 from 256 on.
+/// Ranking needs the order of magnitude, and one digit a posting keeps shards small.
+fn weight_digit(weight: u32) -> char {
+    let digit = 1 + weight.max(1).ilog2().min(8);
+    char::from_digit(digit, 10).expect("1 to 9")
+}
+
+/// A term's postings (sorted by document) as the client reads them:
+/// `[[doc gaps], "weight digits", [doc, title words, ...]]`. The first gap is the first
+/// document's number, each next one the difference to the one before; the weight digit
+/// of the n-th document is the n-th character ([`weight_digit`]); the third list, left
+/// out when empty, pairs each document whose title has the term with its title's length.
+fn encode_postings(postings: &[Posting]) -> serde_json::Value {
+    let mut gaps = Vec::with_capacity(postings.len());
+    let mut weights = String::with_capacity(postings.len());
+    let mut titles = Vec::new();
+    let mut previous = 0;
+    for p in postings {
+        gaps.push(p.doc - previous);
+        previous = p.doc;
+        weights.push(weight_digit(p.weight));
+        if p.title_words > 0 {
+            titles.extend([p.doc, p.title_words]);
         }
+    }
+    if titles.is_empty() {
+        json!([gaps, weights])
+    } else {
+        json!([gaps, weights, titles])
     }
 }
 
-type Postings = Vec<Posting>;
+/// About the encoded size of a term and its postings: the term, a gap's digits, a comma
+/// and a weight digit per posting.
+fn encoded_size(term: &str, postings: &[Posting]) -> usize {
+    let mut previous = 0;
+    let mut size = term.len() + 12;
+    for p in postings {
+        size += (p.doc - previous).max(1).ilog10() as usize + 3;
+        previous = p.doc;
+        if p.title_words > 0 {
+            size += 8;
+        }
+    }
+    size
+}
 
-/// Groups terms into shards by two characters, splitting large shards by three.
-fn shard_terms(terms: BTreeMap<String, Postings>) -> BTreeMap<String, BTreeMap<String, Postings>> {
-    let mut by_two: BTreeMap<String, BTreeMap<String, Postings>> = BTreeMap::new();
+type Shards = BTreeMap<String, BTreeMap<String, Postings>>;
+
+/// Groups terms into shards by their first two characters, splitting a large shard by
+/// one more character, again and again: a shard named by n characters keeps the terms
+/// of n characters or fewer, and the longer ones move to the shards of n + 1. A term's
+/// shard is therefore the one named by its longest prefix that names a shard (the
+/// client's `shardFor`).
+fn shard_terms(terms: BTreeMap<String, Postings>) -> Shards {
+    let mut shards = Shards::new();
+    let mut by_two: Shards = BTreeMap::new();
     for (term, postings) in terms {
         by_two
             .entry(shard_key(&term, 2))
             .or_default()
             .insert(term, postings);
     }
-    let mut shards = BTreeMap::new();
     for (key, terms) in by_two {
-        // Rough JSON size: the terms plus about eight bytes a posting.
-        let size: usize = terms.iter().map(|(w, p)| w.len() + 4 + p.len() * 8).sum();
-        if size <= SPLIT_SHARD_BYTES {
-            shards.insert(key, terms);
-            continue;
-        }
-        for (term, postings) in terms {
-            let chars = if term.chars().count() >= 3 { 3 } else { 2 };
-            shards
-                .entry(shard_key(&term, chars))
-                .or_insert_with(BTreeMap::new)
+        split_shard(key, 2, terms, &mut shards);
+    }
+    shards
+}
+
+fn split_shard(key: String, chars: usize, terms: BTreeMap<String, Postings>, shards: &mut Shards) {
+    let size: usize = terms.iter().map(|(t, p)| encoded_size(t, p)).sum();
+    if size <= SPLIT_SHARD_BYTES || chars >= MAX_SHARD_KEY_CHARS || terms.len() == 1 {
+        shards.insert(key, terms);
+        return;
+    }
+    let mut here = BTreeMap::new();
+    let mut longer: Shards = BTreeMap::new();
+    for (term, postings) in terms {
+        if term.chars().count() <= chars {
+            here.insert(term, postings);
+        } else {
+            longer
+                .entry(shard_key(&term, chars + 1))
+                .or_default()
                 .insert(term, postings);
         }
     }
-    shards
+    if !here.is_empty() {
+        shards.insert(key, here);
+    }
+    for (key, terms) in longer {
+        split_shard(key, chars + 1, terms, shards);
+    }
 }
 
 /// Text of rendered HTML: tags dropped, entities left as written (they are rare in
@@ -542,9 +603,13 @@ pub fn add_search_index_with(
     let files: Vec<(String, Vec<u8>)> = shards
         .par_iter()
         .map(|(key, terms)| {
+            let encoded: serde_json::Map<String, serde_json::Value> = terms
+                .iter()
+                .map(|(term, postings)| (term.clone(), encode_postings(postings)))
+                .collect();
             (
                 format!("{INDEX_DIR}/index/{key}.json"),
-                json_for_html(&json!(terms)).into_bytes(),
+                json_for_html(&serde_json::Value::Object(encoded)).into_bytes(),
             )
         })
         .collect();
@@ -673,14 +738,51 @@ mod tests {
     }
 
     #[test]
-    fn large_shards_split_by_three_characters() {
+    fn large_shards_split_by_one_more_character() {
         let mut terms = BTreeMap::new();
         terms.insert("re".to_string(), postings(0..1));
-        terms.insert("report".to_string(), postings(0..4000));
-        terms.insert("releas".to_string(), postings(0..4000));
+        terms.insert("report".to_string(), postings(0..8000));
+        terms.insert("releas".to_string(), postings(0..8000));
         terms.insert("zebra".to_string(), postings(1..2));
         let keys: Vec<String> = shard_terms(terms).into_keys().collect();
         assert_eq!(keys, ["7265", "72656c", "726570", "7a65"]);
+    }
+
+    #[test]
+    fn a_shard_splits_again_until_it_is_small() {
+        // "con" is too large even by three characters: consul, confirm, confidential.
+        let mut terms = BTreeMap::new();
+        for term in ["con", "consul", "confirm", "confidenti", "contact"] {
+            terms.insert(term.to_string(), postings(0..8000));
+        }
+        let shards: Vec<String> = shard_terms(terms)
+            .iter()
+            .map(|(key, terms)| {
+                let names: Vec<&str> = terms.keys().map(String::as_str).collect();
+                format!("{key}:{}", names.join("+"))
+            })
+            .collect();
+        // "con" stays in the shard of its own three characters; longer terms move down,
+        // "conf" twice more since confidenti and confirm are large together.
+        assert_eq!(
+            shards,
+            [
+                "636f6e:con",
+                "636f6e666964:confidenti",
+                "636f6e666972:confirm",
+                "636f6e73:consul",
+                "636f6e74:contact"
+            ]
+        );
+    }
+
+    #[test]
+    fn weights_are_one_digit_on_a_log_scale() {
+        let digits: String = [0, 1, 2, 3, 4, 10, 255, 256, 100_000]
+            .into_iter()
+            .map(weight_digit)
+            .collect();
+        assert_eq!(digits, "112234899");
     }
 
     #[test]
@@ -700,9 +802,14 @@ mod tests {
                 doc(&[("spavor", 3, 0)]),
             ],
         );
-        let shard = json!(terms).to_string();
+        let shard: serde_json::Map<String, serde_json::Value> = terms
+            .iter()
+            .map(|(t, p)| (t.clone(), encode_postings(p)))
+            .collect();
+        // Document gaps, weight digits (10 -> 4, 3 -> 2), then [doc, title words].
         assert_eq!(
-            shard, r#"{"releas":[[0,10,6],[1,3]],"spavor":[[2,3]]}"#,
+            serde_json::Value::Object(shard).to_string(),
+            r#"{"releas":[[0,1],"42",[0,6]],"spavor":[[2],"2"]}"#,
             "the shard format the client reads"
         );
     }

@@ -18,6 +18,9 @@
   var FORMAT = 2;
   var MAX_CHARS = 32;
   var TYPO_MIN_CHARS = 5;
+  var MAX_KEY_CHARS = 8;
+  // Prefix completion of the last word loads at most this many shards below its own.
+  var MAX_PREFIX_SHARDS = 4;
   // Letters, digits and combining marks: the index's words (Analyzer::words).
   var WORD = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
   var MARKS = /\p{M}/gu;
@@ -76,16 +79,39 @@
     var bytes = new TextEncoder().encode(Array.from(term).slice(0, chars).join(""));
     return Array.from(bytes, function (b) { return b.toString(16).padStart(2, "0"); }).join("");
   }
-  // Shards are named by a term's first two characters, or three where a shard was split.
+  // A term lives in the shard named by its longest prefix (two characters or more) that
+  // names a shard: a large shard was split by one more character (search::shard_terms).
+  function shardFor(term) {
+    for (var n = Math.min(Array.from(term).length, MAX_KEY_CHARS); n >= 2; n--) {
+      var key = shardKey(term, n);
+      if (shardNames.has(key)) return key;
+    }
+    return null;
+  }
+  // The shards of a term, and for the last word (a prefix of three characters or more)
+  // the first few shards of longer terms that start with it.
   function shardsFor(term, prefixSearch) {
-    var length = Array.from(term).length;
-    var three = shardKey(term, 3), two = shardKey(term, 2);
-    if (length >= 3 && shardNames.has(three)) return [three];
-    var keys = shardNames.has(two) ? [two] : [];
-    if (prefixSearch && length === 2) {
-      shardNames.forEach(function (k) { if (k !== two && k.indexOf(two) === 0) keys.push(k); });
+    var own = shardFor(term), keys = own ? [own] : [];
+    if (prefixSearch && Array.from(term).length >= 3) {
+      var key = shardKey(term, MAX_KEY_CHARS);
+      Array.from(shardNames)
+        .filter(function (k) { return k !== own && k.length > key.length && k.indexOf(key) === 0; })
+        .sort(function (a, b) { return a.length - b.length || (a < b ? -1 : 1); })
+        .slice(0, MAX_PREFIX_SHARDS)
+        .forEach(function (k) { keys.push(k); });
     }
     return keys;
+  }
+  // A term's postings, from [[doc gaps], "weight digits", [doc, title words, ...]]
+  // (search::encode_postings): [doc, weight, title words or 0] each.
+  function postings(entry) {
+    var titles = new Map(), t = entry[2] || [], out = [], doc = 0;
+    for (var i = 0; i < t.length; i += 2) titles.set(t[i], t[i + 1]);
+    for (var j = 0; j < entry[0].length; j++) {
+      doc += entry[0][j];
+      out.push([doc, 1 << (entry[1].charCodeAt(j) - 49), titles.get(doc) || 0]);
+    }
+    return out;
   }
   function shard(key) {
     if (!shards.has(key)) shards.set(key, json(base + "index/" + key + ".json"));
@@ -117,10 +143,11 @@
     return rest(longer, i + 1) === rest(shorter, i);
   }
 
-  // The documents one query word finds: term -> weight factor, then documents with their
-  // score and, when the word is in their title, the title's length in words (else 0). Exact terms first; the last word may
-  // also be a prefix (search as you type); a long word found neither way is taken as a
-  // typo of a term one edit away.
+  // The documents one query word finds, each with its score and, when the word is in its
+  // title, the title's length in words (else 0). Exact terms weigh 1; the last word may
+  // also be a prefix (search as you type, 0.5); a word of five letters or more found
+  // neither way is taken as a typo of a term one edit away (0.3), looked for in the
+  // shards already loaded.
   function matchWord(q, last, loaded, matched) {
     var wanted = new Set(q.terms), folded = fold(q.word);
     var hits = new Map();
@@ -150,7 +177,7 @@
       hits.forEach(function (factor, term) {
         if (!words[term]) return;
         matched.add(term);
-        words[term].forEach(function (p) {
+        postings(words[term]).forEach(function (p) {
           var f = found.get(p[0]) || { score: 0, title: 0 };
           f.score += p[1] * factor;
           f.title = f.title || p[2] || 0;
