@@ -21,6 +21,7 @@
   var MAX_KEY_CHARS = 8;
   // Prefix completion of the last word loads at most this many shards below its own.
   var MAX_PREFIX_SHARDS = 4;
+  var ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
   // Letters, digits and combining marks: the index's words (Analyzer::words).
   var WORD = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
   var MARKS = /\p{M}/gu;
@@ -113,6 +114,21 @@
     }
     return out;
   }
+  // The spellings one edit away from a word (a letter deleted, swapped with the next,
+  // replaced or inserted), that keep its first two letters: those name the shard.
+  function variants(chars) {
+    var out = [], n = chars.length, letters = ALPHABET.split("");
+    var put = function (list) { out.push(list.join("")); };
+    for (var i = 2; i <= n; i++) {
+      if (i < n) put(chars.slice(0, i).concat(chars.slice(i + 1)));
+      if (i + 1 < n) put(chars.slice(0, i).concat([chars[i + 1], chars[i]], chars.slice(i + 2)));
+      letters.forEach(function (c) {
+        if (i < n && c !== chars[i]) put(chars.slice(0, i).concat([c], chars.slice(i + 1)));
+        put(chars.slice(0, i).concat([c], chars.slice(i)));
+      });
+    }
+    return out;
+  }
   function shard(key) {
     if (!shards.has(key)) shards.set(key, json(base + "index/" + key + ".json"));
     return shards.get(key);
@@ -159,13 +175,11 @@
     });
     var chars = Array.from(q.word);
     if (!hits.size && chars.length >= TYPO_MIN_CHARS) {
-      // A term one edit from the query's term ("kovrik" for "kovrig"), or the term of
-      // the query with one letter deleted: an extra letter can change the stem, as in
-      // "federale" (stem "federal") for "federal" (stem "feder").
+      // A term one edit from the query's term ("kovrik" for "kovrig"), or the term of a
+      // spelling one edit from the query: an edit can change the stem, as "jovanovik"
+      // (stem "jovanovik") is one letter from "jovanovic" (stem "jovanov").
       var near = new Set();
-      chars.forEach(function (_, i) {
-        terms(chars.slice(0, i).concat(chars.slice(i + 1)).join("")).forEach(function (t) { near.add(t); });
-      });
+      variants(chars).forEach(function (v) { terms(v).forEach(function (t) { near.add(t); }); });
       loaded.forEach(function (words) {
         Object.keys(words).forEach(function (term) {
           if (near.has(term) || q.terms.some(function (t) { return oneEdit(term, t); })) hits.set(term, 0.3);
