@@ -24,7 +24,7 @@ import http from 'node:http';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { createRequire } from 'node:module';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -46,7 +46,7 @@ const PAGE = 20;
 // --- the stemmer and words, as casefile's index makes them (checked against Rust) ----
 const manifest = JSON.parse(fs.readFileSync(path.join(casefileOut, 'search', 'manifest.json'), 'utf8'));
 const Stemmer = manifest.stemmer
-  ? (await import(pathToFileURL(path.resolve(casefileOut, 'search', manifest.stemmer)).href)).default
+  ? (await import(`data:text/javascript;base64,${fs.readFileSync(path.join(casefileOut, 'search', manifest.stemmer)).toString('base64')}`)).default
   : null;
 const stemmer = Stemmer ? new Stemmer() : null;
 const stop = new Set(manifest.stop_words);
@@ -156,6 +156,7 @@ function meter(page, keep) {
     if (!keep(req.url())) return;
     const sizes = await req.sizes().catch(() => null);
     if (sizes) seen.push({ url: req.url(), bytes: sizes.responseBodySize });
+    if (process.env.DEBUG_URLS) console.error(req.url(), sizes && sizes.responseBodySize);
   });
   return seen;
 }
@@ -165,7 +166,9 @@ const settle = () => new Promise((r) => setTimeout(r, 150));
 async function casefileQuery(q, at = cf) {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const seen = meter(page, (u) => u.includes(`${SITE_PREFIX}search/`) && !u.includes('?') || /\/search\.[0-9a-f]+\.js$/.test(u));
+  // The index files and the script, not the search page itself (Pagefind's are not
+  // counted either: both are measured on the same page).
+  const seen = meter(page, (u) => (u.includes(`${SITE_PREFIX}search/`) && /\.(json|js)$/.test(u)) || /\/search\.[0-9a-f]+\.js$/.test(u));
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${at.origin}${SITE_PREFIX}search/`, { waitUntil: 'load' });
@@ -238,6 +241,7 @@ if (pf) pf.server.close();
 
 const recall = (found, t) => (t.size === 0 ? (found.size === 0 ? 1 : 0) : [...t].filter((u) => found.has(u)).length / t.size);
 const pct = (x) => `${Math.round(x * 100)} %`;
+const pct1 = (x) => `${(x * 100).toFixed(1)} %`;
 if (casefileOnly) {
   console.log('| query | results | requests | bytes (gzip) |');
   console.log('|---|---:|---:|---:|');
@@ -259,7 +263,7 @@ if (casefileOnly) {
     });
     console.log(`| ${r.query}${r.note ? ` (${r.note})` : ''} | ${r.truth.size} | ${cells.join(' | ')} | ${engines.map(([, k]) => `${kb(r[k].bytes)} KB`).join(' | ')} |`);
   }
-  console.log(`| **mean** | | ${engines.map((_, i) => `| **${pct(sums[i] / rows.length)}**`).join(' | ')} | ${engines.map((_, i) => `${kb(bytes[i] / rows.length)} KB`).join(' | ')} |`);
+  console.log(`| **mean** | | ${engines.map((_, i) => `| **${pct1(sums[i] / rows.length)}**`).join(' | ')} | ${engines.map((_, i) => `${kb(bytes[i] / rows.length)} KB`).join(' | ')} |`);
   if (process.env.VERBOSE) {
     for (const r of rows) {
       const miss = (f) => [...r.truth].filter((u) => !f.has(u));
