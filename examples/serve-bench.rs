@@ -13,8 +13,8 @@ use edit_probe::EditTarget;
 
 use std::time::{Duration, Instant};
 
-use casefile::serve::{Change, Incremental, Rebuild};
 use casefile::BuildOptions;
+use casefile::{Change, Preview, Rebuild};
 
 const RUNS: usize = 5;
 
@@ -24,7 +24,7 @@ fn main() {
         root, entry, path, ..
     } = &target;
 
-    let mut site = Incremental::new(BuildOptions {
+    let mut site = Preview::new(BuildOptions {
         root: root.clone(),
         output: None,
         base_url: Some("http://127.0.0.1:1111/".into()),
@@ -56,7 +56,7 @@ fn main() {
     std::fs::write(path, &target.original).unwrap();
 }
 
-fn measure(site: &mut Incremental, edit: impl Fn(usize)) -> Vec<Rebuild> {
+fn measure(site: &mut Preview, edit: impl Fn(usize)) -> Vec<Rebuild> {
     (0..RUNS)
         .map(|i| {
             edit(i);

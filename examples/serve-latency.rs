@@ -10,7 +10,7 @@
 //! ./target/release/examples/serve-latency /dev/shm/corpus-10k [content/people/<slug>.md]
 //! ```
 //!
-//! The time includes the watcher's 100 ms debounce, which lets an editor's burst of
+//! The time includes the watcher's 25 ms quiet window, which lets an editor's burst of
 //! file events become one rebuild.
 
 mod edit_probe;
@@ -174,7 +174,8 @@ impl Server {
         let mut stream = TcpStream::connect(("127.0.0.1", self.port)).expect("connects");
         write!(
             stream,
-            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+            "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
+            self.port
         )
         .expect("request sent");
         let mut response = String::new();
@@ -198,7 +199,7 @@ impl Events {
         let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
         write!(
             stream,
-            "GET /__casefile/events HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n"
+            "GET /__casefile/events HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nAccept: text/event-stream\r\n\r\n"
         )
         .expect("request sent");
         let mut reader = BufReader::new(stream);

@@ -11,14 +11,14 @@ use std::path::PathBuf;
 use serde_yaml::{Mapping, Value};
 use thiserror::Error;
 
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Location};
-use crate::yaml_spans::{self, LimitError, PathSegment, SpanIndex};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Place, Stage};
+use crate::routes::slug::is_name;
+pub use crate::routes::BaseUrl;
+use crate::text_file::{self, FileError};
+use crate::yaml::{self, Document, Fields, Origin, PathSegment, ShapeError, YamlError};
 
 /// Keys every entry has, whatever its collection.
-pub const COMMON_KEYS: [&str; 6] = ["title", "summary", "date", "updated", "tags", "draft"];
-
-/// Collection names the engine uses for its own pages.
-const RESERVED_NAMES: [&str; 6] = ["tags", "timeline", "static", "search", "map", "pages"];
+pub(crate) const COMMON_KEYS: [&str; 6] = ["title", "summary", "date", "updated", "tags", "draft"];
 
 /// The configuration of the site at `root` with default options; for unit tests of the
 /// stages, which build small sites in temporary folders.
@@ -32,7 +32,7 @@ pub(crate) fn test_config(root: &std::path::Path) -> Config {
 }
 
 /// `site.yaml` files larger than this are refused.
-pub const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
 /// What the command line asks of a build, before `site.yaml` is read.
 #[derive(Debug, Clone, Default)]
@@ -87,60 +87,6 @@ pub struct SiteSettings {
     pub search: bool,
 }
 
-/// The deployment address, split into origin and path so links can honour a base path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BaseUrl {
-    origin: String,
-    path: String,
-}
-
-impl BaseUrl {
-    /// Parses `https://host[:port][/path/]`; the path always ends with `/`.
-    pub fn parse(raw: &str) -> Result<BaseUrl, ConfigError> {
-        let bad = || ConfigError::BadBaseUrl(raw.to_string());
-        let (scheme, rest) = raw.split_once("://").ok_or_else(bad)?;
-        if !matches!(scheme, "http" | "https") || rest.is_empty() {
-            return Err(bad());
-        }
-        let (host, path) = match rest.find('/') {
-            Some(i) => (&rest[..i], &rest[i..]),
-            None => (rest, "/"),
-        };
-        if host.is_empty() || host.contains(['?', '#', ' ', '@']) || path.contains(['?', '#', ' '])
-        {
-            return Err(bad());
-        }
-        let mut path = path.to_string();
-        if !path.ends_with('/') {
-            path.push('/');
-        }
-        Ok(BaseUrl {
-            origin: format!("{scheme}://{host}"),
-            path,
-        })
-    }
-
-    /// `https://example.org`
-    pub fn origin(&self) -> &str {
-        &self.origin
-    }
-
-    /// The base path, `/` or `/explainer/`.
-    pub fn path(&self) -> &str {
-        &self.path
-    }
-
-    /// The site-absolute URL of a site path: `people/han-dong/` -> `/explainer/people/han-dong/`.
-    pub fn url(&self, site_path: &str) -> String {
-        format!("{}{}", self.path, site_path.trim_start_matches('/'))
-    }
-
-    /// The full URL of a site path, for canonical links and feeds.
-    pub fn permalink(&self, site_path: &str) -> String {
-        format!("{}{}", self.origin, self.url(site_path))
-    }
-}
-
 /// One declared collection.
 #[derive(Debug, Clone)]
 pub struct Collection {
@@ -157,7 +103,7 @@ pub struct Collection {
     /// Declared fields, in declaration order.
     pub fields: Vec<FieldSpec>,
     /// Editorial rules checked on every entry.
-    pub checks: Vec<Check>,
+    pub rules: Vec<Rule>,
 }
 
 impl Collection {
@@ -250,9 +196,9 @@ const TYPE_NAMES: [&str; 11] = [
     "records",
 ];
 
-/// An editorial rule declared on a collection.
+/// An editorial rule declared on a collection (under `checks:` in `site.yaml`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Check {
+pub enum Rule {
     /// Every value of the refs `field` must appear as `key` in some record of `records`
     /// (e.g. every subject of an allegation has a response).
     EachHasRecord {
@@ -270,42 +216,25 @@ pub enum Check {
 /// What can be wrong in `site.yaml`.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ConfigError {
-    /// No `site.yaml` in the site folder.
+pub(crate) enum ConfigError {
+    /// No `site.yaml` in the site folder, or the system refused to read it.
     #[error("cannot read `site.yaml`: {0}")]
     Unreadable(String),
-    /// Not valid YAML.
-    #[error("invalid YAML: {0}")]
-    Syntax(String),
+    /// `site.yaml` is a named pipe, a folder or a device.
+    #[error("`site.yaml` is {0}, not a file")]
+    NotAFile(&'static str),
     /// Not UTF-8 text.
     #[error("`site.yaml` is not valid UTF-8 text")]
     NotUtf8,
     /// Larger than [`MAX_CONFIG_BYTES`].
     #[error("`site.yaml` is {0} bytes; it is limited to {MAX_CONFIG_BYTES} bytes")]
     TooLarge(u64),
-    /// A character YAML reads as a line break but editors do not show as one.
-    #[error("`site.yaml` contains U+{:04X}, which YAML reads as a line break: remove it, or write it as `\\u{:04X}` in double quotes", *.0 as u32, *.0 as u32)]
-    HiddenLineBreak(char),
-    /// Passes one of the YAML limits.
-    #[error("{0}")]
-    Limit(LimitError),
-    /// The same key twice in one mapping.
-    #[error("duplicate key `{0}`")]
-    DuplicateKey(String),
-    /// A key the engine does not know.
-    #[error("unknown key `{0}`")]
-    UnknownKey(String),
-    /// A required key is absent.
-    #[error("missing required key `{0}`")]
-    MissingKey(String),
-    /// A value of the wrong shape.
-    #[error("`{key}` must be {expected}")]
-    WrongType {
-        /// The key.
-        key: String,
-        /// What it must be.
-        expected: &'static str,
-    },
+    /// Not valid YAML, or past a limit of the YAML reader.
+    #[error(transparent)]
+    Yaml(YamlError),
+    /// A key or value of the wrong shape.
+    #[error(transparent)]
+    Shape(ShapeError),
     /// An unusable base URL.
     #[error("`base_url` must be an absolute http(s) URL such as `https://example.org/explainer/`, not `{0}`")]
     BadBaseUrl(String),
@@ -337,130 +266,117 @@ pub enum ConfigError {
     MissingTheme(String),
 }
 
+impl From<ShapeError> for ConfigError {
+    fn from(error: ShapeError) -> Self {
+        ConfigError::Shape(error)
+    }
+}
+
 impl ConfigError {
-    fn hint(&self, index_keys: &[&str]) -> Option<String> {
+    fn hint(&self, candidates: &[&str]) -> Option<String> {
         match self {
-            ConfigError::UnknownKey(key) => did_you_mean(key, index_keys.iter().copied()),
             ConfigError::UnknownType(name) => did_you_mean(name, TYPE_NAMES),
             ConfigError::UnknownCollection { to, .. } => {
-                did_you_mean(to, index_keys.iter().copied())
+                did_you_mean(to, candidates.iter().copied())
             }
-            ConfigError::Limit(limit) => limit.hint(),
+            ConfigError::Yaml(error) => error.hint(),
+            ConfigError::Shape(error) => error.hint(),
             ConfigError::NotUtf8 => Some("save the file as UTF-8".into()),
             _ => None,
         }
     }
+
+    /// Whether the problem is about a key rather than its value.
+    fn is_about_key(&self) -> bool {
+        matches!(
+            self,
+            ConfigError::BadName(_) | ConfigError::ReservedName(_) | ConfigError::BuiltinField(_)
+        )
+    }
+}
+
+fn diagnostic(error: ConfigError, place: Option<Place>, candidates: &[&str]) -> Diagnostic {
+    let hint = error.hint(candidates);
+    Diagnostic::new(Stage::Config, "site.yaml", error)
+        .at(place)
+        .with_hint(hint)
 }
 
 /// Reads and validates `<root>/site.yaml` with the command-line overrides.
 pub fn load_config(options: &BuildOptions) -> Result<Config, Diagnostics> {
     let text = read_site_yaml(&options.root.join("site.yaml"))?;
-    let mut reader = ConfigReader::new(&text)?;
-    let config = reader.read(options);
-    reader.diagnostics.into_result(config?)
-}
-
-/// The text of `site.yaml`: at most [`MAX_CONFIG_BYTES`], UTF-8, without a byte-order
-/// mark and with LF line ends (what editors write is read as the plain form).
-fn read_site_yaml(path: &std::path::Path) -> Result<String, Diagnostic> {
-    use std::io::Read;
-    let fail = |e: ConfigError, at: Option<Location>| {
-        let hint = e.hint(&[]);
-        Diagnostic::config("site.yaml", at, e).with_hint(hint)
-    };
-    let unreadable = |e: std::io::Error| fail(ConfigError::Unreadable(e.to_string()), None);
-    let file = std::fs::File::open(path).map_err(unreadable)?;
-    let mut bytes = Vec::new();
-    file.take(MAX_CONFIG_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(unreadable)?;
-    if bytes.len() as u64 > MAX_CONFIG_BYTES {
-        let size = std::fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
-        return Err(fail(ConfigError::TooLarge(size), None));
-    }
-    let text = String::from_utf8(bytes).map_err(|e| {
-        let valid = e.utf8_error().valid_up_to();
-        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-        fail(
-            ConfigError::NotUtf8,
-            Some(Location::of_offset(&prefix, valid)),
-        )
+    let yaml = yaml::parse(&text, Origin::file(), Document::SiteYaml).map_err(|problems| {
+        let mut diagnostics = Diagnostics::new();
+        for (error, place) in problems {
+            diagnostics.push(diagnostic(ConfigError::Yaml(error), place, &[]));
+        }
+        diagnostics.sorted()
     })?;
-    let text = crate::load::normalise(text);
-    if let Some((offset, c)) = yaml_spans::hidden_line_break(&text) {
-        let at = Location::of_offset(&text, offset);
-        return Err(fail(ConfigError::HiddenLineBreak(c), Some(at)));
+    let mut reader = ConfigReader {
+        fields: Fields::new(&yaml.spans, "key", false),
+        diagnostics: Diagnostics::new(),
+    };
+    let config = reader.read(&yaml.root, options);
+    let mut diagnostics = reader.diagnostics;
+    for problem in reader.fields.into_problems() {
+        diagnostics.push(
+            Diagnostic::new(Stage::Config, "site.yaml", problem.error)
+                .at(problem.place)
+                .with_hint(problem.hint),
+        );
     }
-    Ok(text)
+    diagnostics.into_result(config)
 }
 
-struct ConfigReader {
-    spans: SpanIndex,
-    root: Value,
+/// The text of `site.yaml`: a regular file of at most [`MAX_CONFIG_BYTES`], UTF-8, read
+/// without a byte-order mark and with LF line ends.
+fn read_site_yaml(path: &std::path::Path) -> Result<String, Diagnostic> {
+    text_file::read_text(path, MAX_CONFIG_BYTES).map_err(|e| {
+        let (error, at) = match e {
+            FileError::Unreadable(message) => (ConfigError::Unreadable(message), None),
+            FileError::NotAFile(kind) => (ConfigError::NotAFile(kind), None),
+            FileError::TooLarge { size, .. } => (ConfigError::TooLarge(size), None),
+            FileError::NotUtf8(at) => (ConfigError::NotUtf8, Some(Place::at(at))),
+        };
+        diagnostic(error, at, &[])
+    })
+}
+
+/// Reads the checked values out of `site.yaml`'s mapping. Every problem of the file goes
+/// to `fields`, in the order found.
+struct ConfigReader<'y> {
+    fields: Fields<'y, ConfigError>,
+    /// Problems outside `site.yaml` (a `--base-url` given on the command line).
     diagnostics: Diagnostics,
 }
 
-impl ConfigReader {
-    fn new(text: &str) -> Result<ConfigReader, Diagnostics> {
-        let spans = SpanIndex::scan(text).map_err(|limit| {
-            let error = ConfigError::Limit(limit.error);
-            let hint = error.hint(&[]);
-            Diagnostic::config("site.yaml", Some(limit.at), error).with_hint(hint)
-        })?;
-        if !spans.duplicate_keys().is_empty() {
-            let mut diagnostics = Diagnostics::new();
-            for (name, at) in spans.duplicate_keys() {
-                diagnostics.push(Diagnostic::config(
-                    "site.yaml",
-                    Some(*at),
-                    ConfigError::DuplicateKey(name.clone()),
-                ));
-            }
-            return Err(diagnostics.sorted());
-        }
-        let root: Value = yaml_spans::parse_value(text).map_err(|e| {
-            let location = e.location().map(|l| Location::new(l.line(), l.column()));
-            Diagnostic::config(
-                "site.yaml",
-                location,
-                ConfigError::Syntax(yaml_spans::describe(&e)),
-            )
-        })?;
-        Ok(ConfigReader {
-            spans,
-            root,
-            diagnostics: Diagnostics::new(),
-        })
+impl ConfigReader<'_> {
+    fn error(&mut self, path: &[PathSegment], error: ConfigError, candidates: &[&str]) {
+        let spans = self.fields.spans();
+        let place = if error.is_about_key() {
+            spans.key(path).or_else(|| spans.best(path))
+        } else {
+            spans.best(path)
+        };
+        let hint = error.hint(candidates);
+        self.fields.push(error, place, hint);
     }
 
-    fn error(&mut self, path: &[PathSegment], error: ConfigError, known: &[&str]) {
-        let hint = error.hint(known);
-        let location = match &error {
-            ConfigError::UnknownKey(_)
-            | ConfigError::BadName(_)
-            | ConfigError::ReservedName(_)
-            | ConfigError::BuiltinField(_) => {
-                self.spans.key(path).or_else(|| self.spans.best(path))
-            }
-            _ => self.spans.best(path),
-        };
-        self.diagnostics
-            .push(Diagnostic::config("site.yaml", location, error).with_hint(hint));
+    fn wrong(&mut self, path: &[PathSegment], key: &str, expected: &str, found: &Value) {
+        self.fields.wrong_type(path, key, expected, found);
     }
 
-    fn read(&mut self, options: &BuildOptions) -> Result<Config, Diagnostics> {
-        let root = self.root.clone();
-        let Some(map) = root.as_mapping() else {
-            self.error(
-                &[],
-                ConfigError::WrongType {
-                    key: "site.yaml".into(),
-                    expected: "a mapping",
-                },
-                &[],
-            );
-            return Err(std::mem::take(&mut self.diagnostics).sorted());
-        };
+    fn string(
+        &mut self,
+        map: &Mapping,
+        path: &[PathSegment],
+        name: &str,
+        required: bool,
+    ) -> Option<String> {
+        self.fields.string(map, path, name, required, "a string")
+    }
+
+    fn read(&mut self, map: &Mapping, options: &BuildOptions) -> Config {
         const TOP: [&str; 11] = [
             "title",
             "description",
@@ -474,7 +390,7 @@ impl ConfigReader {
             "schema_org",
             "search",
         ];
-        self.unknown_keys(map, &[], &TOP);
+        self.fields.unknown_keys(map, &[], &TOP, None);
 
         let title = self.string(map, &[], "title", true).unwrap_or_default();
         let description = self
@@ -494,9 +410,10 @@ impl ConfigReader {
         let base_url = match BaseUrl::parse(&raw_base) {
             Ok(url) => url,
             Err(e) => {
+                let e = ConfigError::BadBaseUrl(e.0);
                 if options.base_url.is_some() {
                     self.diagnostics
-                        .push(Diagnostic::config("--base-url", None, e));
+                        .push(Diagnostic::new(Stage::Config, "--base-url", e));
                 } else {
                     self.error(&[key("base_url")], e, &[]);
                 }
@@ -512,17 +429,13 @@ impl ConfigReader {
             let path = [key("markdown")];
             match markdown.as_mapping() {
                 Some(m) => {
-                    self.unknown_keys(m, &path, &["unsafe_html"]);
-                    unsafe_html = self.boolean(m, &path, "unsafe_html").unwrap_or(false);
+                    self.fields.unknown_keys(m, &path, &["unsafe_html"], None);
+                    unsafe_html = self
+                        .fields
+                        .boolean(m, &path, "unsafe_html")
+                        .unwrap_or(false);
                 }
-                None => self.error(
-                    &path,
-                    ConfigError::WrongType {
-                        key: "markdown".into(),
-                        expected: "a mapping",
-                    },
-                    &[],
-                ),
+                None => self.wrong(&path, "markdown", "a mapping", markdown),
             }
         }
         if !options.root.join("themes").join(&theme).is_dir() {
@@ -533,30 +446,24 @@ impl ConfigReader {
             );
         }
 
-        let keep = self.string_list(map, &[], "keep");
+        const KEEP: &str = "a list of file or folder names directly inside the output folder";
+        let keep = self.fields.string_list(map, &[], "keep", KEEP);
         for (i, name) in keep.iter().enumerate() {
             if name.is_empty() || name.contains(['/', '\\']) || name == ".." || name == "." {
-                self.error(
-                    &[key("keep"), PathSegment::Index(i)],
-                    ConfigError::WrongType {
-                        key: "keep".into(),
-                        expected:
-                            "a list of file or folder names directly inside the output folder",
-                    },
-                    &[],
-                );
+                let path = [key("keep"), PathSegment::Index(i)];
+                self.wrong(&path, "keep", KEEP, &Value::String(name.clone()));
             }
         }
         let schema_org = self
             .string(map, &[], "schema_org", false)
             .unwrap_or_else(|| "WebPage".into());
-        let search = self.boolean(map, &[], "search").unwrap_or(true);
+        let search = self.fields.boolean(map, &[], "search").unwrap_or(true);
         let collections = self.collections(map);
         let output = options
             .output
             .clone()
             .unwrap_or_else(|| options.root.join("public"));
-        Ok(Config {
+        Config {
             root: options.root.clone(),
             output,
             drafts: options.drafts,
@@ -573,7 +480,7 @@ impl ConfigReader {
                 search,
             },
             collections,
-        })
+        }
     }
 
     fn collections(&mut self, map: &Mapping) -> Vec<Collection> {
@@ -581,13 +488,11 @@ impl ConfigReader {
             return Vec::new();
         };
         let Some(collections) = value.as_mapping() else {
-            self.error(
+            self.wrong(
                 &[key("collections")],
-                ConfigError::WrongType {
-                    key: "collections".into(),
-                    expected: "a mapping of collection names to schemas",
-                },
-                &[],
+                "collections",
+                "a mapping of collection names to schemas",
+                value,
             );
             return Vec::new();
         };
@@ -603,22 +508,15 @@ impl ConfigReader {
                 self.error(&path, ConfigError::BadName(name.into()), &[]);
                 continue;
             }
-            if RESERVED_NAMES.contains(&name) {
+            if crate::routes::is_reserved_collection(name) {
                 self.error(&path, ConfigError::ReservedName(name.into()), &[]);
                 continue;
             }
             let Some(spec) = spec.as_mapping() else {
-                self.error(
-                    &path,
-                    ConfigError::WrongType {
-                        key: name.into(),
-                        expected: "a mapping with `title` and `fields`",
-                    },
-                    &[],
-                );
+                self.wrong(&path, name, "a mapping with `title` and `fields`", spec);
                 continue;
             };
-            self.unknown_keys(
+            self.fields.unknown_keys(
                 spec,
                 &path,
                 &[
@@ -629,6 +527,7 @@ impl ConfigReader {
                     "fields",
                     "checks",
                 ],
+                None,
             );
             let title = self
                 .string(spec, &path, "title", false)
@@ -641,30 +540,21 @@ impl ConfigReader {
                 None | Some("title") => SortOrder::Title,
                 Some("date") => SortOrder::Date,
                 Some(other) => {
-                    let mut p = path.clone();
-                    p.push(key("sort"));
-                    self.error(
-                        &p,
-                        ConfigError::WrongType {
-                            key: format!("sort: {other}"),
-                            expected: "`title` or `date`",
-                        },
-                        &[],
-                    );
+                    let p = yaml::child(&path, "sort");
+                    let found = spec.get("sort").cloned().unwrap_or(Value::Null);
+                    self.wrong(&p, &format!("sort: {other}"), "`title` or `date`", &found);
                     SortOrder::Title
                 }
             };
-            let mut fields_path = path.clone();
-            fields_path.push(key("fields"));
+            let fields_path = yaml::child(&path, "fields");
             let fields = match spec.get("fields") {
                 None => Vec::new(),
                 Some(f) => self.fields(f, &fields_path, &declared),
             };
-            let mut checks_path = path.clone();
-            checks_path.push(key("checks"));
-            let checks = match spec.get("checks") {
+            let rules_path = yaml::child(&path, "checks");
+            let rules = match spec.get("checks") {
                 None => Vec::new(),
-                Some(c) => self.checks(c, &checks_path, &fields),
+                Some(c) => self.rules(c, &rules_path, &fields),
             };
             out.push(Collection {
                 name: name.to_string(),
@@ -673,7 +563,7 @@ impl ConfigReader {
                 schema_org,
                 sort,
                 fields,
-                checks,
+                rules,
             });
         }
         out
@@ -686,21 +576,13 @@ impl ConfigReader {
         declared: &BTreeSet<String>,
     ) -> Vec<FieldSpec> {
         let Some(map) = value.as_mapping() else {
-            self.error(
-                path,
-                ConfigError::WrongType {
-                    key: "fields".into(),
-                    expected: "a mapping of field names to types",
-                },
-                &[],
-            );
+            self.wrong(path, "fields", "a mapping of field names to types", value);
             return Vec::new();
         };
         let mut fields = Vec::new();
         for (name, spec) in map {
             let Some(name) = name.as_str() else { continue };
-            let mut fpath = path.to_vec();
-            fpath.push(key(name));
+            let fpath = yaml::child(path, name);
             if !is_name(name) {
                 self.error(&fpath, ConfigError::BadName(name.into()), &[]);
                 continue;
@@ -711,28 +593,21 @@ impl ConfigReader {
                 continue;
             }
             let Some(spec) = spec.as_mapping() else {
-                self.error(
-                    &fpath,
-                    ConfigError::WrongType {
-                        key: name.into(),
-                        expected: "a mapping such as `{ type: string }`",
-                    },
-                    &[],
-                );
+                self.wrong(&fpath, name, "a mapping such as `{ type: string }`", spec);
                 continue;
             };
-            self.unknown_keys(
+            self.fields.unknown_keys(
                 spec,
                 &fpath,
                 &[
                     "type", "required", "label", "backlink", "values", "to", "fields",
                 ],
+                None,
             );
             let Some(type_name) = self.string(spec, &fpath, "type", true) else {
                 continue;
             };
-            let mut tpath = fpath.clone();
-            tpath.push(key("type"));
+            let tpath = yaml::child(&fpath, "type");
             let kind = match type_name.as_str() {
                 "string" => FieldKind::String,
                 "markdown" => FieldKind::Markdown,
@@ -742,9 +617,11 @@ impl ConfigReader {
                 "integer" => FieldKind::Integer,
                 "strings" => FieldKind::Strings,
                 "enum" => {
-                    let values = self.string_list(spec, &fpath, "values");
+                    let values =
+                        self.fields
+                            .string_list(spec, &fpath, "values", "a list of strings");
                     if values.is_empty() {
-                        self.error(&fpath, ConfigError::MissingKey("values".into()), &[]);
+                        self.fields.missing(&fpath, "values");
                     }
                     FieldKind::Enum(values)
                 }
@@ -753,8 +630,7 @@ impl ConfigReader {
                         continue;
                     };
                     if !declared.contains(&to) {
-                        let mut p = fpath.clone();
-                        p.push(key("to"));
+                        let p = yaml::child(&fpath, "to");
                         let known: Vec<&str> = declared.iter().map(String::as_str).collect();
                         self.error(
                             &p,
@@ -772,12 +648,11 @@ impl ConfigReader {
                     }
                 }
                 "records" => {
-                    let mut p = fpath.clone();
-                    p.push(key("fields"));
+                    let p = yaml::child(&fpath, "fields");
                     match spec.get("fields") {
                         Some(inner) => FieldKind::Records(self.fields(inner, &p, declared)),
                         None => {
-                            self.error(&fpath, ConfigError::MissingKey("fields".into()), &[]);
+                            self.fields.missing(&fpath, "fields");
                             FieldKind::Records(Vec::new())
                         }
                     }
@@ -787,7 +662,10 @@ impl ConfigReader {
                     continue;
                 }
             };
-            let required = self.boolean(spec, &fpath, "required").unwrap_or(false);
+            let required = self
+                .fields
+                .boolean(spec, &fpath, "required")
+                .unwrap_or(false);
             let label = self
                 .string(spec, &fpath, "label", false)
                 .unwrap_or_else(|| humanise(name));
@@ -803,40 +681,28 @@ impl ConfigReader {
         fields
     }
 
-    fn checks(&mut self, value: &Value, path: &[PathSegment], fields: &[FieldSpec]) -> Vec<Check> {
+    fn rules(&mut self, value: &Value, path: &[PathSegment], fields: &[FieldSpec]) -> Vec<Rule> {
         let Some(list) = value.as_sequence() else {
-            self.error(
-                path,
-                ConfigError::WrongType {
-                    key: "checks".into(),
-                    expected: "a list",
-                },
-                &[],
-            );
+            self.wrong(path, "checks", "a list", value);
             return Vec::new();
         };
         let mut checks = Vec::new();
         for (i, item) in list.iter().enumerate() {
-            let mut cpath = path.to_vec();
-            cpath.push(PathSegment::Index(i));
+            let cpath = yaml::child(path, i);
             let Some(map) = item.as_mapping() else {
-                self.error(
-                    &cpath,
-                    ConfigError::WrongType {
-                        key: "check".into(),
-                        expected: "a mapping with `rule`",
-                    },
-                    &[],
-                );
+                self.wrong(&cpath, "check", "a mapping with `rule`", item);
                 continue;
             };
-            self.unknown_keys(map, &cpath, &["rule", "field", "records", "key", "message"]);
+            self.fields.unknown_keys(
+                map,
+                &cpath,
+                &["rule", "field", "records", "key", "message"],
+                None,
+            );
             let rule = self.string(map, &cpath, "rule", true).unwrap_or_default();
             if rule != "each-has-record" {
-                let mut p = cpath.clone();
-                p.push(key("rule"));
                 self.error(
-                    &p,
+                    &yaml::child(&cpath, "rule"),
                     ConfigError::BadCheck(format!(
                         "unknown rule `{rule}` (known: `each-has-record`)"
                     )),
@@ -878,7 +744,7 @@ impl ConfigReader {
                     &[],
                 );
             } else {
-                checks.push(Check::EachHasRecord {
+                checks.push(Rule::EachHasRecord {
                     field,
                     records,
                     key: rkey,
@@ -888,111 +754,14 @@ impl ConfigReader {
         }
         checks
     }
-
-    fn unknown_keys(&mut self, map: &Mapping, path: &[PathSegment], known: &[&str]) {
-        for k in map.keys() {
-            let name = k
-                .as_str()
-                .map(String::from)
-                .unwrap_or_else(|| format!("{k:?}"));
-            if !known.contains(&name.as_str()) {
-                let mut p = path.to_vec();
-                p.push(key(&name));
-                self.error(&p, ConfigError::UnknownKey(name), known);
-            }
-        }
-    }
-
-    fn string(
-        &mut self,
-        map: &Mapping,
-        path: &[PathSegment],
-        name: &str,
-        required: bool,
-    ) -> Option<String> {
-        let mut p = path.to_vec();
-        p.push(key(name));
-        match map.get(name) {
-            None | Some(Value::Null) => {
-                if required {
-                    self.error(path, ConfigError::MissingKey(name.into()), &[]);
-                }
-                None
-            }
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            Some(_) => {
-                self.error(
-                    &p,
-                    ConfigError::WrongType {
-                        key: name.into(),
-                        expected: "a string",
-                    },
-                    &[],
-                );
-                None
-            }
-        }
-    }
-
-    fn boolean(&mut self, map: &Mapping, path: &[PathSegment], name: &str) -> Option<bool> {
-        let mut p = path.to_vec();
-        p.push(key(name));
-        match map.get(name) {
-            None => None,
-            Some(Value::Bool(b)) => Some(*b),
-            Some(_) => {
-                self.error(
-                    &p,
-                    ConfigError::WrongType {
-                        key: name.into(),
-                        expected: "`true` or `false`",
-                    },
-                    &[],
-                );
-                None
-            }
-        }
-    }
-
-    fn string_list(&mut self, map: &Mapping, path: &[PathSegment], name: &str) -> Vec<String> {
-        let mut p = path.to_vec();
-        p.push(key(name));
-        match map.get(name) {
-            None => Vec::new(),
-            Some(Value::Sequence(items)) if items.iter().all(|v| v.is_string()) => items
-                .iter()
-                .filter_map(|v| v.as_str().map(String::from))
-                .collect(),
-            Some(_) => {
-                self.error(
-                    &p,
-                    ConfigError::WrongType {
-                        key: name.into(),
-                        expected: "a list of strings",
-                    },
-                    &[],
-                );
-                Vec::new()
-            }
-        }
-    }
 }
 
 fn key(name: &str) -> PathSegment {
     PathSegment::Key(name.to_string())
 }
 
-/// Lowercase ASCII letters, digits, `-` and `_`, starting with a letter.
-fn is_name(name: &str) -> bool {
-    name.starts_with(|c: char| c.is_ascii_lowercase())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
-}
-
 /// `reported_by` -> `Reported by`.
-pub fn humanise(name: &str) -> String {
+pub(crate) fn humanise(name: &str) -> String {
     let spaced = name.replace(['_', '-'], " ");
     let mut chars = spaced.chars();
     match chars.next() {
@@ -1001,26 +770,9 @@ pub fn humanise(name: &str) -> String {
     }
 }
 
-/// serde_yaml appends " at line L column C"; the location is printed separately.
-pub fn strip_location(message: &str) -> String {
-    match message.find(" at line ") {
-        Some(i) => message[..i].to_string(),
-        None => message.to_string(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn base_url_keeps_its_path() {
-        let url = BaseUrl::parse("https://example.org/explainer").unwrap();
-        assert_eq!(url.url("people/han-dong/"), "/explainer/people/han-dong/");
-        assert_eq!(url.permalink("/"), "https://example.org/explainer/");
-        assert!(BaseUrl::parse("example.org").is_err());
-        assert!(BaseUrl::parse("javascript://x").is_err());
-    }
 
     #[test]
     fn humanises_field_names() {

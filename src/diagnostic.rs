@@ -1,125 +1,273 @@
-//! One diagnostic type for every stage, rendered once at the end of a run.
+//! One diagnostic type for every stage, printed once at the end of a run.
 //!
-//! Stages report their own typed errors (see each stage's `Error` enum); this module
-//! only turns them into `path:line:col: error: message` lines with an optional hint.
-//! It must not decide what is an error: it formats and sorts what stages collected.
+//! Each stage reports its own typed error (see each stage's `Error` enum) with where it
+//! happened: a [`Place`], the line and column and, where the stage knows it, the exact
+//! byte range ([`Span`]) of the offending text, so the caret under it has the right
+//! width. A [`Diagnostic`] keeps the typed error (for tests and tools, through
+//! [`Diagnostic::error`]) beside the stage it came from. This module must not decide what
+//! is an error: it carries, sorts and prints what stages collected.
 
+use std::error::Error as StdError;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// A 1-based line and column in a source file (columns count characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-pub struct Location {
-    /// 1-based line.
-    pub line: usize,
-    /// 1-based column, in characters.
-    pub col: usize,
+use crate::text_file::floor_char_boundary;
+pub use crate::text_file::Location;
+
+/// The bytes of a file's text that a problem is about: `start..end` (UTF-8, in the text
+/// as read, after a byte-order mark is dropped and line ends are made LF).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    /// The first byte.
+    pub start: usize,
+    /// One past the last byte.
+    pub end: usize,
 }
 
-impl Location {
-    /// A location at `line`, `col` (both 1-based).
-    pub fn new(line: usize, col: usize) -> Self {
-        Location { line, col }
+impl Span {
+    /// `start..end`.
+    pub fn new(start: usize, end: usize) -> Self {
+        Span {
+            start,
+            end: end.max(start),
+        }
+    }
+
+    /// This span moved right by `bytes` (for text embedded in a larger file).
+    pub fn shifted(self, bytes: usize) -> Self {
+        Span::new(self.start + bytes, self.end + bytes)
+    }
+}
+
+/// Where in a file a problem is: its line and column, and its exact bytes when known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Place {
+    /// Where it starts.
+    pub location: Location,
+    /// Its bytes, when the stage knows them (else the caret covers the word there).
+    pub span: Option<Span>,
+}
+
+impl Place {
+    /// A place known by its start only.
+    pub fn at(location: Location) -> Self {
+        Place {
+            location,
+            span: None,
+        }
+    }
+
+    /// The place of the bytes `span` of `text`.
+    pub fn of_span(text: &str, span: Span) -> Self {
+        Place {
+            location: Location::of_offset(text, span.start),
+            span: Some(span),
+        }
     }
 
     /// The start of a file.
     pub fn start() -> Self {
-        Location { line: 1, col: 1 }
-    }
-
-    /// The location of byte `offset` within `text`, with columns counted in characters.
-    pub fn of_offset(text: &str, offset: usize) -> Self {
-        let offset = offset.min(text.len());
-        let before = &text[..floor_char_boundary(text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        Location { line, col }
-    }
-
-    /// This location moved down by `lines` lines (for text embedded in a larger file).
-    pub fn shifted(self, lines: usize) -> Self {
-        Location {
-            line: self.line + lines,
-            col: self.col,
-        }
+        Place::at(Location::start())
     }
 }
 
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
+impl From<Location> for Place {
+    fn from(location: Location) -> Self {
+        Place::at(location)
     }
-    offset
 }
 
 /// What went wrong, broadly: decides the process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Category {
-    /// `site.yaml`, command-line values: exit code 2.
+    /// `site.yaml`, command-line values, the output folder: exit code 2.
     Config,
-    /// Content files, templates, output: exit code 1.
+    /// Content files, templates, rendered pages: exit code 1.
     Content,
 }
 
-/// A single problem, located in a file.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Diagnostic {
-    /// The file, relative to the site root where possible.
-    pub path: PathBuf,
-    /// Where in the file; `None` for problems with a whole file or folder.
-    pub location: Option<Location>,
-    /// Config or content: decides the exit code.
-    pub category: Category,
-    /// One line saying what is wrong.
-    pub message: String,
-    /// A suggestion, such as "did you mean `han-dong`?".
-    pub hint: Option<String>,
+/// How serious a problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// The run fails.
+    Error,
+    /// The run goes on; printed and counted.
+    Warning,
+}
+
+/// The stage that found a problem.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Stage {
+    /// Reading `site.yaml` and the command line.
+    Config,
+    /// Reading `content/`.
+    Load,
+    /// Checking front matter against the schemas.
+    Model,
+    /// Resolving references and links, editorial rules.
+    Resolve,
+    /// Templates and static files.
+    Render,
+    /// Checking the rendered pages (`casefile check`).
+    Audit,
+    /// The output folder.
+    Write,
+}
+
+impl Stage {
+    /// Problems of `site.yaml`, the command line and the output folder exit with 2.
+    pub fn category(self) -> Category {
+        match self {
+            Stage::Config | Stage::Write => Category::Config,
+            _ => Category::Content,
+        }
+    }
+}
+
+/// One problem, located in a file.
+#[derive(Debug, Clone)]
+pub struct Diagnostic(Box<Problem>);
+
+/// What a [`Diagnostic`] holds (boxed: diagnostics travel in `Result`s on every path).
+#[derive(Debug, Clone)]
+struct Problem {
+    path: PathBuf,
+    place: Option<Place>,
+    stage: Stage,
+    severity: Severity,
+    error: Arc<dyn StdError + Send + Sync>,
+    message: String,
+    hint: Option<String>,
 }
 
 impl Diagnostic {
-    /// A content error at `path:location`.
-    pub fn content(
+    /// An error of `stage` about the file (or folder) `path`, with no place in it yet.
+    pub(crate) fn new(
+        stage: Stage,
         path: impl Into<PathBuf>,
-        location: Option<Location>,
-        message: impl fmt::Display,
+        error: impl StdError + Send + Sync + 'static,
     ) -> Self {
-        Diagnostic {
+        Diagnostic(Box::new(Problem {
             path: path.into(),
-            location,
-            category: Category::Content,
-            message: message.to_string(),
+            place: None,
+            stage,
+            severity: Severity::Error,
+            message: error.to_string(),
+            error: Arc::new(error),
             hint: None,
-        }
+        }))
     }
 
-    /// A configuration error at `path:location`.
-    pub fn config(
-        path: impl Into<PathBuf>,
-        location: Option<Location>,
-        message: impl fmt::Display,
-    ) -> Self {
-        Diagnostic {
-            category: Category::Config,
-            ..Diagnostic::content(path, location, message)
+    /// The same problem at `place` (nothing changes for `None`).
+    pub(crate) fn at(mut self, place: Option<impl Into<Place>>) -> Self {
+        if let Some(place) = place {
+            self.0.place = Some(place.into());
         }
+        self
     }
 
     /// The same diagnostic with a hint.
-    pub fn with_hint(mut self, hint: Option<String>) -> Self {
-        self.hint = hint;
+    pub(crate) fn with_hint(mut self, hint: Option<String>) -> Self {
+        self.0.hint = hint;
         self
+    }
+
+    /// The file, relative to the site root where possible.
+    pub fn path(&self) -> &Path {
+        &self.0.path
+    }
+
+    /// Where in the file; `None` for problems with a whole file or folder.
+    pub fn location(&self) -> Option<Location> {
+        self.0.place.map(|p| p.location)
+    }
+
+    /// The bytes of the file it is about, when known.
+    pub fn span(&self) -> Option<Span> {
+        self.0.place.and_then(|p| p.span)
+    }
+
+    /// The stage that found it.
+    pub fn stage(&self) -> Stage {
+        self.0.stage
+    }
+
+    /// Config or content: decides the exit code.
+    pub fn category(&self) -> Category {
+        self.0.stage.category()
+    }
+
+    /// Error or warning.
+    pub fn severity(&self) -> Severity {
+        self.0.severity
+    }
+
+    /// One line saying what is wrong.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// A suggestion, such as "did you mean `han-dong`?".
+    pub fn hint(&self) -> Option<&str> {
+        self.0.hint.as_deref()
+    }
+
+    /// The stage's typed error, when it is an `E`.
+    pub fn error<E: StdError + 'static>(&self) -> Option<&E> {
+        let error: &(dyn StdError + 'static) = &*self.0.error;
+        error.downcast_ref::<E>()
+    }
+
+    fn sort_key(&self) -> (&Path, Option<Location>, Severity, &str, Option<&str>) {
+        (
+            &self.0.path,
+            self.location(),
+            self.0.severity,
+            &self.0.message,
+            self.hint(),
+        )
+    }
+
+    fn label(&self) -> &'static str {
+        match self.0.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+impl PartialEq for Diagnostic {
+    fn eq(&self, other: &Self) -> bool {
+        self.sort_key() == other.sort_key() && self.0.stage == other.0.stage
+    }
+}
+
+impl Eq for Diagnostic {}
+
+impl PartialOrd for Diagnostic {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Diagnostic {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.sort_key()
+            .cmp(&other.sort_key())
+            .then(self.0.stage.cmp(&other.0.stage))
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.path.display())?;
-        if let Some(loc) = self.location {
+        write!(f, "{}", self.0.path.display())?;
+        if let Some(loc) = self.location() {
             write!(f, ":{}:{}", loc.line, loc.col)?;
         }
-        write!(f, ": error: {}", self.message)?;
-        if let Some(hint) = &self.hint {
+        write!(f, ": {}: {}", self.label(), self.0.message)?;
+        if let Some(hint) = &self.0.hint {
             write!(f, "\n  = help: {hint}")?;
         }
         Ok(())
@@ -179,7 +327,7 @@ impl Diagnostics {
 
     /// 2 when any problem is in the configuration, else 1.
     pub fn exit_code(&self) -> i32 {
-        if self.0.iter().any(|d| d.category == Category::Config) {
+        if self.0.iter().any(|d| d.category() == Category::Config) {
             2
         } else {
             1
@@ -216,39 +364,41 @@ impl fmt::Display for Diagnostics {
 }
 
 /// How many problems one file reports in one stage; the rest are summed up in one line.
-pub const MAX_PER_FILE: usize = 100;
+pub(crate) const MAX_PER_FILE: usize = 100;
 
 /// The line that stands for a file's problems beyond [`MAX_PER_FILE`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[error("{0} more problems in this file are not listed")]
-pub struct MoreProblems(pub usize);
+pub(crate) struct MoreProblems(pub usize);
 
 /// Keeps the first [`MAX_PER_FILE`] of one file's problems by position (in the order
 /// found where positions tie) and adds one problem at the first one dropped saying how
 /// many more there are. Each problem carries `T`, so that what is costly to work out
 /// (a did-you-mean search over every slug) can be done for the kept ones only.
-pub fn first_problems_of_file<T>(mut problems: Vec<(Diagnostic, T)>) -> Vec<(Diagnostic, T)>
+pub(crate) fn first_problems_of_file<T>(mut problems: Vec<(Diagnostic, T)>) -> Vec<(Diagnostic, T)>
 where
     T: Default,
 {
     if problems.len() <= MAX_PER_FILE {
         return problems;
     }
-    problems.sort_by_key(|(d, _)| d.location);
+    problems.sort_by_key(|(d, _)| d.location());
     let dropped = problems.len() - MAX_PER_FILE;
     let first_dropped = &problems[MAX_PER_FILE].0;
-    let more = Diagnostic {
-        message: MoreProblems(dropped).to_string(),
-        hint: Some("fix these first".into()),
-        ..first_dropped.clone()
-    };
+    let more = Diagnostic::new(
+        first_dropped.stage(),
+        first_dropped.path().to_path_buf(),
+        MoreProblems(dropped),
+    )
+    .at(first_dropped.0.place)
+    .with_hint(Some("fix these first".into()));
     problems.truncate(MAX_PER_FILE);
     problems.push((more, T::default()));
     problems
 }
 
 /// "did you mean `x`?" for the closest candidate, when one is close enough.
-pub fn did_you_mean<'a>(
+pub(crate) fn did_you_mean<'a>(
     input: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<String> {
@@ -256,7 +406,10 @@ pub fn did_you_mean<'a>(
 }
 
 /// The candidate closest to `input`, if any is similar enough to be a likely typo.
-pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(input, c), c))
@@ -266,20 +419,20 @@ pub fn closest<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -
 }
 
 /// `path` relative to `root` when it is inside it, for shorter messages.
-pub fn relative_to(path: &Path, root: &Path) -> PathBuf {
+pub(crate) fn relative_to(path: &Path, root: &Path) -> PathBuf {
     path.strip_prefix(root)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Shows diagnostics on a terminal: the plain `path:line:col: error: message` line, then
-/// the offending source line with a caret under the column, then the hint.
+/// Prints diagnostics for a terminal: the plain `path:line:col: error: message` line,
+/// then the offending source line with a caret under the problem's bytes, then the hint.
 ///
 /// The first line of each diagnostic is exactly its [`Display`](fmt::Display) first line
 /// (colours aside), so scripts that read `path:line:col:` keep working. Source lines are
 /// read from `root`-relative paths; a file that cannot be read just has no snippet.
 #[derive(Debug, Clone)]
-pub struct Renderer {
+pub struct Printer {
     root: PathBuf,
     color: bool,
 }
@@ -287,21 +440,21 @@ pub struct Renderer {
 /// Longest source line shown whole; longer lines are cut to a window around the column.
 const SNIPPET_WIDTH: usize = 120;
 
-impl Renderer {
-    /// A renderer reading sources below `root`, with ANSI colours when `color` is on.
+impl Printer {
+    /// A printer reading sources below `root`, with ANSI colours when `color` is on.
     pub fn new(root: impl Into<PathBuf>, color: bool) -> Self {
-        Renderer {
+        Printer {
             root: root.into(),
             color,
         }
     }
 
     /// Every diagnostic, then the `error: N problems found` line, each line ending in `\n`.
-    pub fn render_all(&self, diagnostics: &Diagnostics) -> String {
+    pub fn format_all(&self, diagnostics: &Diagnostics) -> String {
         let mut files = std::collections::HashMap::new();
         let mut out = String::new();
         for d in diagnostics.iter() {
-            self.render_into(d, &mut files, &mut out);
+            self.format_into(d, &mut files, &mut out);
         }
         let n = diagnostics.len();
         let (error, bold) = self.styles_error();
@@ -317,9 +470,9 @@ impl Renderer {
     }
 
     /// One diagnostic with its snippet and hint, ending in `\n`.
-    pub fn render(&self, diagnostic: &Diagnostic) -> String {
+    pub fn format(&self, diagnostic: &Diagnostic) -> String {
         let mut out = String::new();
-        self.render_into(diagnostic, &mut std::collections::HashMap::new(), &mut out);
+        self.format_into(diagnostic, &mut std::collections::HashMap::new(), &mut out);
         out
     }
 
@@ -334,7 +487,7 @@ impl Renderer {
         }
     }
 
-    fn render_into(
+    fn format_into(
         &self,
         d: &Diagnostic,
         files: &mut std::collections::HashMap<PathBuf, Option<String>>,
@@ -352,31 +505,40 @@ impl Renderer {
         } else {
             (plain, plain, plain)
         };
-        let mut place = d.path.display().to_string();
-        if let Some(loc) = d.location {
+        let mut place = d.path().display().to_string();
+        if let Some(loc) = d.location() {
             let _ = write!(place, ":{}:{}", loc.line, loc.col);
         }
+        let label = match d.severity() {
+            Severity::Error => error,
+            Severity::Warning if self.color => anstyle::AnsiColor::Yellow.on_default().bold(),
+            Severity::Warning => plain,
+        };
         let _ = writeln!(
             out,
-            "{}{place}{}: {}error{}: {}{}{}",
+            "{}{place}{}: {}{}{}: {}{}{}",
             bold.render(),
             bold.render_reset(),
-            error.render(),
-            error.render_reset(),
+            label.render(),
+            d.label(),
+            label.render_reset(),
             bold.render(),
-            d.message,
+            d.message(),
             bold.render_reset()
         );
-        if let Some(loc) = d.location {
-            let path = if d.path.is_absolute() {
-                d.path.clone()
+        if let Some(loc) = d.location() {
+            let path = if d.path().is_absolute() {
+                d.path().to_path_buf()
             } else {
-                self.root.join(&d.path)
+                self.root.join(d.path())
             };
             let text = files
                 .entry(path.clone())
                 .or_insert_with(|| read_small_text(&path));
-            if let Some((line, pad, width)) = text.as_deref().and_then(|t| snippet(t, loc)) {
+            let snippet = text
+                .as_deref()
+                .and_then(|t| snippet(t, loc, d.span().map(|s| span_chars(t, s))));
+            if let Some((line, pad, width)) = snippet {
                 let number = loc.line.to_string();
                 let blank = " ".repeat(number.len());
                 let g = |s: &str| format!("{}{s}{}", gutter.render(), gutter.render_reset());
@@ -393,7 +555,7 @@ impl Renderer {
                 );
             }
         }
-        if let Some(hint) = &d.hint {
+        if let Some(hint) = d.hint() {
             let _ = writeln!(
                 out,
                 "  = {}help{}: {hint}",
@@ -401,7 +563,32 @@ impl Renderer {
                 help.render_reset()
             );
         }
+        // A file that is missing, or a command-line option, needs no word on lines.
+        // Output-folder paths are as given on the command line; others are the site's.
+        let shown = match d.stage() {
+            Stage::Write => d.path().to_path_buf(),
+            _ => self.root.join(d.path()),
+        };
+        let exists = shown.symlink_metadata().is_ok();
+        if let Some(why) = no_line_because(d).filter(|_| exists) {
+            let _ = writeln!(out, "  = note: {why}");
+        }
     }
+}
+
+/// Why a diagnostic names a file without a line: every first line is `path:line:col`
+/// unless this says what the problem is about instead.
+fn no_line_because(d: &Diagnostic) -> Option<&'static str> {
+    if d.location().is_some() || d.path().as_os_str().is_empty() {
+        return None;
+    }
+    Some(match d.stage() {
+        Stage::Write => "about the output folder as a whole, so there is no line to show",
+        Stage::Audit => {
+            "found in the rendered page, which no line of a source file holds: it comes from the theme's templates or from the entry published at this address"
+        }
+        _ => "about the file as a whole, so there is no line to show",
+    })
 }
 
 /// The file's text, if it is a readable UTF-8 file of reasonable size.
@@ -411,17 +598,24 @@ fn read_small_text(path: &Path) -> Option<String> {
         return None;
     }
     let text = String::from_utf8(std::fs::read(path).ok()?).ok()?;
-    Some(
-        text.strip_prefix('\u{feff}')
-            .map(String::from)
-            .unwrap_or(text),
-    )
+    // Spans count bytes of the text as the stages read it.
+    Some(crate::text_file::normalise(text))
+}
+
+/// How many characters of `span` are on its first line (at least one).
+fn span_chars(text: &str, span: Span) -> usize {
+    let start = floor_char_boundary(text, span.start.min(text.len()));
+    let end = floor_char_boundary(text, span.end.min(text.len()));
+    let bytes = &text[start..end.max(start)];
+    let first_line = bytes.split('\n').next().unwrap_or("");
+    first_line.chars().count().max(1)
 }
 
 /// The line at `loc` made printable (tabs expanded, control characters replaced, cut to a
-/// window around the column when long), the caret's offset in columns, and its width: the
-/// word starting at the column, or one character.
-fn snippet(text: &str, loc: Location) -> Option<(String, usize, usize)> {
+/// window around the column when long), the caret's offset in columns, and its width:
+/// `span_len` characters when the problem's bytes are known, else the word starting at
+/// the column, or one character.
+fn snippet(text: &str, loc: Location, span_len: Option<usize>) -> Option<(String, usize, usize)> {
     use unicode_width::UnicodeWidthChar;
     let line = text.lines().nth(loc.line.checked_sub(1)?)?;
     let chars: Vec<char> = line.trim_end_matches('\r').chars().collect();
@@ -429,7 +623,9 @@ fn snippet(text: &str, loc: Location) -> Option<(String, usize, usize)> {
     let col = col.min(chars.len());
     let word = |c: char| c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '/');
     let rest = &chars[col..];
-    let len = if rest.starts_with(&['[', '[']) {
+    let len = if let Some(len) = span_len {
+        len.min(rest.len()).max(1)
+    } else if rest.starts_with(&['[', '[']) {
         // A wiki link: underline it up to its closing brackets.
         rest.windows(2)
             .position(|w| w == [']', ']'])
@@ -477,9 +673,18 @@ fn snippet(text: &str, loc: Location) -> Option<(String, usize, usize)> {
 mod tests {
     use super::*;
 
+    /// A stage error for these tests.
+    #[derive(Debug, thiserror::Error)]
+    #[error("{0}")]
+    struct Problem(&'static str);
+
+    fn content(path: &str, at: Option<Location>, message: &'static str) -> Diagnostic {
+        Diagnostic::new(Stage::Load, path, Problem(message)).at(at)
+    }
+
     #[test]
     fn a_files_problems_are_cut_to_the_first_by_position() {
-        let at = |line| Diagnostic::content("f.md", Some(Location::new(line, 1)), "x");
+        let at = |line| content("f.md", Some(Location::new(line, 1)), "x");
         // Found in reverse order of position, as a schema's order may find them.
         let problems: Vec<(Diagnostic, u32)> = (1..=150)
             .rev()
@@ -489,9 +694,9 @@ mod tests {
         assert_eq!(kept.len(), MAX_PER_FILE + 1);
         assert_eq!(kept[0].1, 1);
         assert_eq!(kept[99].1, 100);
-        assert_eq!(kept[100].0.location, Some(Location::new(101, 1)));
+        assert_eq!(kept[100].0.location(), Some(Location::new(101, 1)));
         assert_eq!(
-            kept[100].0.message,
+            kept[100].0.message(),
             "50 more problems in this file are not listed"
         );
         assert_eq!(
@@ -515,7 +720,7 @@ mod tests {
 
     #[test]
     fn display_has_path_line_col_and_hint() {
-        let d = Diagnostic::content(
+        let d = content(
             "content/a.md",
             Some(Location::new(3, 7)),
             "unknown entry `han-dng`",
@@ -535,45 +740,45 @@ mod tests {
     #[test]
     fn config_problems_exit_with_2() {
         let mut all = Diagnostics::new();
-        all.push(Diagnostic::content("a.md", None, "x"));
+        all.push(content("a.md", None, "x"));
         assert_eq!(all.exit_code(), 1);
-        all.push(Diagnostic::config("site.yaml", None, "y"));
+        all.push(Diagnostic::new(Stage::Config, "site.yaml", Problem("y")));
         assert_eq!(all.exit_code(), 2);
     }
     #[test]
-    fn renderer_shows_the_line_and_a_caret() {
+    fn printer_shows_the_line_and_a_caret() {
         let dir = std::env::temp_dir().join(format!("casefile-diag-{}", std::process::id()));
         std::fs::create_dir_all(dir.join("content")).unwrap();
         std::fs::write(dir.join("content/a.md"), "---\nsubjects: [han-dng]\n---\n").unwrap();
-        let d = Diagnostic::content(
+        let d = content(
             "content/a.md",
             Some(Location::new(2, 12)),
             "`han-dng` does not exist",
         )
         .with_hint(Some("did you mean `han-dong`?".into()));
-        let plain = Renderer::new(&dir, false).render(&d);
+        let plain = Printer::new(&dir, false).format(&d);
         assert_eq!(
             plain,
             "content/a.md:2:12: error: `han-dng` does not exist\n  |\n2 | subjects: [han-dng]\n  |            ^^^^^^^\n  = help: did you mean `han-dong`?\n"
         );
-        let coloured = Renderer::new(&dir, true).render(&d);
+        let coloured = Printer::new(&dir, true).format(&d);
         assert!(coloured.contains("\u{1b}["));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
     fn snippet_handles_tabs_wide_characters_and_long_lines() {
-        let (line, pad, width) = snippet("\tx: 漢字 y", Location::new(1, 8)).unwrap();
+        let (line, pad, width) = snippet("\tx: 漢字 y", Location::new(1, 8), None).unwrap();
         assert_eq!(line, "    x: 漢字 y");
         assert_eq!((pad, width), (12, 1));
         let long = format!("{}target{}", "a ".repeat(200), " b".repeat(200));
-        let (line, pad, width) = snippet(&long, Location::new(1, 401)).unwrap();
+        let (line, pad, width) = snippet(&long, Location::new(1, 401), None).unwrap();
         assert!(line.starts_with('…') && line.ends_with('…'));
         assert_eq!(
             &line[line.char_indices().nth(pad).unwrap().0..][..6],
             "target"
         );
         assert_eq!(width, 6);
-        assert_eq!(snippet("one line", Location::new(5, 1)), None);
+        assert_eq!(snippet("one line", Location::new(5, 1), None), None);
     }
 }

@@ -18,28 +18,45 @@
 //! Beside the pipeline, [`serve`] rebuilds a site in memory as its files change and
 //! serves it with live reload, and [`scaffold`] starts new entries from their schema.
 
-#![warn(missing_docs)]
+#![warn(missing_docs, unreachable_pub)]
 
-pub mod check;
-pub mod config;
-pub mod diagnostic;
-pub mod load;
-pub mod markdown;
-pub mod model;
-pub mod publish;
-pub mod render;
-pub mod resolve;
-pub mod scaffold;
-pub mod serve;
-pub mod write;
-pub mod yaml_spans;
+mod audit;
+mod config;
+mod diagnostic;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
+mod load;
+mod markdown;
+mod model;
+mod publish;
+mod render;
+mod resolve;
+mod routes;
+mod scaffold;
+mod serve;
+mod text_file;
+mod write;
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-pub use config::{load_config, BuildOptions, Config};
-pub use diagnostic::{Diagnostic, Diagnostics};
+pub use audit::AuditReport;
+pub use config::{
+    load_config, BaseUrl, BuildOptions, Collection, Config, FieldKind, FieldSpec, Rule,
+    SiteSettings, SortOrder,
+};
+pub use diagnostic::{
+    Category, Diagnostic, Diagnostics, Location, Place, Printer, Severity, Span, Stage,
+};
+pub use load::{MAX_FILES, MAX_FILE_BYTES, MAX_TOTAL_BYTES};
 pub use render::Output;
+pub use scaffold::{new_entry, Created, Refused, ScaffoldError};
+pub use serve::{
+    allowed_host_name, serve, Change, Files, Preview, Rebuild, ServeError, ServeOptions,
+    MAX_CONNECTIONS,
+};
 
 /// What a successful run produced.
 #[derive(Debug, Clone, Default)]
@@ -56,6 +73,9 @@ pub struct Report {
     pub bytes: u64,
     /// Wall time of the run.
     pub elapsed: Duration,
+    /// Why the output folder was updated file by file rather than swapped atomically
+    /// (`None` when it was swapped, or nothing was written).
+    pub in_place: Option<String>,
 }
 
 /// What a run reports to a progress display while it works.
@@ -70,6 +90,141 @@ pub enum Progress {
     Page,
 }
 
+/// What a run keeps for the next run of the same site under the same configuration:
+/// the files read and typed, the graph, and what each page read while it rendered.
+/// `casefile serve` keeps one between rebuilds ([`Memo::kept`]); `build` and `check` run
+/// with one that keeps nothing ([`Memo::default`]), so every stage does all its work and
+/// each stage's working data is freed as soon as the next stage has what it needs.
+#[derive(Default)]
+pub(crate) struct Memo {
+    /// Whether anything is kept for a next run.
+    keep: bool,
+    files: load::FileCache,
+    types: model::TypeCache,
+    /// The last graph, and the files it was built from.
+    graph: Option<(resolve::Graph, Vec<std::sync::Arc<load::SourceFile>>)>,
+    render: render::RenderMemo,
+    publish: publish::PublishMemo,
+}
+
+impl Memo {
+    /// A memo that keeps what each run did for the next one.
+    pub(crate) fn kept() -> Memo {
+        Memo {
+            keep: true,
+            ..Memo::default()
+        }
+    }
+}
+
+/// What a run made: the rendered output (every page, or with a memo the pages that read
+/// what changed) and its report; `None` when no content file changed since the memo's
+/// run.
+pub(crate) type Run = Option<(Output, Report)>;
+
+/// Runs every stage, in the one order they run in: load, model, resolve, index, render,
+/// publish. The output is handed to `sink` page by page when one is given (the build's
+/// folder); writing it is the caller's job.
+pub(crate) fn run(
+    config: &Config,
+    memo: &mut Memo,
+    sink: Option<&dyn render::PageSink>,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<Run, Diagnostics> {
+    let started = Instant::now();
+    progress(Progress::Stage("loading"));
+    let (sources, mut diagnostics) = load::load_content(config, &mut memo.files);
+    if let Some((_, built_from)) = &memo.graph {
+        let same = sources.len() == built_from.len()
+            && sources
+                .iter()
+                .zip(built_from)
+                .all(|(a, b)| std::sync::Arc::ptr_eq(a, b));
+        if diagnostics.is_empty() && same {
+            return Ok(None);
+        }
+    }
+    progress(Progress::Stage("checking"));
+    let model = match model::build_model(config, &sources, &mut memo.types) {
+        Ok(model) if diagnostics.is_empty() => model,
+        Ok(_) => return Err(diagnostics.sorted()),
+        Err(more) => {
+            diagnostics.extend(more);
+            return Err(diagnostics.sorted());
+        }
+    };
+    // A one-shot run lets go of the files' text and YAML once they are typed: at 10,000
+    // entries, about 100 MB less at the peak.
+    let sources = if memo.keep {
+        Some(sources)
+    } else {
+        memo.files = load::FileCache::default();
+        memo.types = model::TypeCache::default();
+        drop(sources);
+        None
+    };
+    progress(Progress::Stage("linking"));
+    let previous = memo.graph.as_ref().map(|(graph, _)| graph);
+    let graph = resolve::resolve(config, model, previous)?;
+    // Before rendering: the index's working memory is gone before the pages pile up.
+    // After an edit in `serve` the last index stands (see the README).
+    progress(Progress::Stage("indexing"));
+    let search = match previous {
+        None => publish::search_index(config, &graph),
+        Some(_) => publish::SearchIndex::default(),
+    };
+    progress(Progress::Stage("rendering"));
+    progress(Progress::Pages(estimated_pages(config, &graph)));
+    let on_page = || progress(Progress::Page);
+    let rendered = render::render(config, &graph, previous, &mut memo.render, sink, &on_page);
+    let mut output = match rendered {
+        Ok(output) => output,
+        Err(problems) => {
+            // The graph stays the one the memo's pages were rendered from.
+            return Err(problems);
+        }
+    };
+    if !memo.keep {
+        memo.render = render::RenderMemo::default();
+    }
+    progress(Progress::Stage("publishing"));
+    publish::publish(
+        config,
+        &graph,
+        previous,
+        &mut output,
+        search,
+        &mut memo.publish,
+    );
+    let report = report(config, &graph, &output, started);
+    if let Some(sources) = sources {
+        // The last graph is let go of on another thread: freeing 10,000 nodes takes a few
+        // milliseconds that nothing waits for.
+        let last = memo.graph.replace((graph, sources));
+        if last.is_some() {
+            rayon::spawn(move || drop(last));
+        }
+    } else {
+        memo.publish = publish::PublishMemo::default();
+    }
+    Ok(Some((output, report)))
+}
+
+/// The checked model of the site of `config`, for unit tests of later stages.
+#[cfg(test)]
+pub(crate) fn model_of(config: &Config) -> model::Model {
+    let (sources, problems) = load::load_content(config, &mut load::FileCache::default());
+    assert!(problems.is_empty(), "{problems}");
+    model::build_model(config, &sources, &mut model::TypeCache::default())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The graph of the site of `config`, for unit tests of later stages.
+#[cfg(test)]
+pub(crate) fn graph_of(config: &Config) -> resolve::Graph {
+    resolve::resolve(config, model_of(config), None).unwrap_or_else(|e| panic!("{e}"))
+}
+
 /// Renders the whole site in memory: every stage but writing.
 pub fn render_in_memory(config: &Config) -> Result<(Output, Report), Diagnostics> {
     render_in_memory_with(config, &|_| {})
@@ -80,55 +235,8 @@ pub fn render_in_memory_with(
     config: &Config,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(Output, Report), Diagnostics> {
-    let started = Instant::now();
-    let graph = link_site(config, progress)?;
-    let output = render_and_publish(config, &graph, progress, None)?;
-    let report = report(config, &graph, &output, started);
-    Ok((output, report))
-}
-
-/// Load, model and resolve: the checked, cross-linked site.
-fn link_site(
-    config: &Config,
-    progress: &(dyn Fn(Progress) + Sync),
-) -> Result<resolve::Graph, Diagnostics> {
-    progress(Progress::Stage("loading"));
-    let (sources, mut diagnostics) = load::load_content(config);
-    progress(Progress::Stage("checking"));
-    match model::build_model(config, sources) {
-        Ok(_) if !diagnostics.is_empty() => Err(diagnostics.sorted()),
-        Err(more) => {
-            diagnostics.extend(more);
-            Err(diagnostics.sorted())
-        }
-        Ok(model) => {
-            progress(Progress::Stage("linking"));
-            resolve::resolve_links(config, model)
-        }
-    }
-}
-
-/// Render and publish, handing pages to `sink` when given.
-fn render_and_publish(
-    config: &Config,
-    graph: &resolve::Graph,
-    progress: &(dyn Fn(Progress) + Sync),
-    sink: Option<&dyn render::PageSink>,
-) -> Result<Output, Diagnostics> {
-    // Before rendering: the index's working memory is gone before the pages pile up.
-    progress(Progress::Stage("indexing"));
-    let search = publish::search_index(config, graph);
-    progress(Progress::Stage("rendering"));
-    progress(Progress::Pages(estimated_pages(config, graph)));
-    let on_page = |_: &str| {
-        progress(Progress::Page);
-        true
-    };
-    let renderer = render::Renderer::new(config, graph)?;
-    let mut output = renderer.render(config, graph, &on_page, sink)?;
-    progress(Progress::Stage("publishing"));
-    publish::publish_with(config, graph, &mut output, search);
-    Ok(output)
+    let run = run(config, &mut Memo::default(), None, progress)?;
+    Ok(run.expect("a run without a memo always renders"))
 }
 
 fn report(config: &Config, graph: &resolve::Graph, output: &Output, started: Instant) -> Report {
@@ -157,6 +265,7 @@ fn report(config: &Config, graph: &resolve::Graph, output: &Output, started: Ins
         files: output.file_count(),
         bytes: output.byte_count(),
         elapsed: started.elapsed(),
+        in_place: None,
     }
 }
 
@@ -182,16 +291,15 @@ pub fn build_with(
     config: &Config,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Report, Diagnostics> {
-    let started = Instant::now();
-    let graph = link_site(config, progress)?;
     // Pages go to the temporary folder as they are rendered rather than all being held
     // in memory until the end (at 10,000 entries, 118 MB less at the peak).
     let staging = write::Staging::create(config);
     let sink = staging.as_ref().ok().map(|s| s as &dyn render::PageSink);
     // Without a build folder the pages are still rendered (in memory), so that template
     // errors are reported together with the output folder's problem.
-    let rendered = render_and_publish(config, &graph, progress, sink);
-    let (staging, output) = match (staging, rendered) {
+    let rendered = run(config, &mut Memo::default(), sink, progress)
+        .map(|run| run.expect("a run without a memo always renders"));
+    let (staging, (output, mut report)) = match (staging, rendered) {
         (Ok(staging), Ok(output)) => (staging, output),
         (Err(mut problems), Err(more)) => {
             problems.extend(more);
@@ -201,15 +309,15 @@ pub fn build_with(
     };
     progress(Progress::Stage("writing"));
     let written = staging.finish(&output)?;
-    let mut report = report(config, &graph, &output, started);
     report.files = written.files;
     report.bytes = written.bytes;
+    report.in_place = written.in_place;
     Ok(report)
 }
 
 /// Checks the site as [`build`] would, then checks the rendered pages themselves (links,
 /// fragments, assets, titles, descriptions), writing nothing.
-pub fn check(config: &Config) -> Result<(Report, check::CheckReport), Diagnostics> {
+pub fn check(config: &Config) -> Result<(Report, audit::AuditReport), Diagnostics> {
     check_with(config, &|_| {})
 }
 
@@ -217,9 +325,9 @@ pub fn check(config: &Config) -> Result<(Report, check::CheckReport), Diagnostic
 pub fn check_with(
     config: &Config,
     progress: &(dyn Fn(Progress) + Sync),
-) -> Result<(Report, check::CheckReport), Diagnostics> {
+) -> Result<(Report, audit::AuditReport), Diagnostics> {
     let (output, report) = render_in_memory_with(config, progress)?;
     progress(Progress::Stage("checking links"));
-    let links = check::check_output(config, &output)?;
+    let links = audit::audit_output(config, &output)?;
     Ok((report, links))
 }

@@ -12,9 +12,7 @@ use std::time::Duration;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use casefile::diagnostic::Renderer;
-use casefile::serve::{ServeError, ServeOptions};
-use casefile::{BuildOptions, Diagnostics, Progress, Report};
+use casefile::{BuildOptions, Diagnostics, Printer, Progress, Report, ServeError, ServeOptions};
 
 #[derive(Parser)]
 #[command(
@@ -89,9 +87,16 @@ enum Command {
         /// Port to listen on (0 picks a free one).
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// Address to listen on.
+        /// Address to listen on. Another than 127.0.0.1 or ::1 lets other machines read the site and its build errors.
         #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
         bind: IpAddr,
+        /// Also answer requests for this host name (a proxy or tunnel in front); repeatable.
+        /// localhost and IP addresses are always answered.
+        #[arg(long = "allow-host", value_name = "NAME", value_parser = casefile::allowed_host_name)]
+        allow_hosts: Vec<String>,
+        /// Open connections answered (event streams included); past it, new ones get 503.
+        #[arg(long, value_name = "N", default_value_t = casefile::MAX_CONNECTIONS as u32, value_parser = clap::value_parser!(u32).range(1..=65536))]
+        max_connections: u32,
         /// Open the site in a browser.
         #[arg(long)]
         open: bool,
@@ -209,6 +214,8 @@ fn run(cli: Cli) -> ExitCode {
             site,
             port,
             bind,
+            allow_hosts,
+            max_connections,
             open,
             drafts,
             quiet,
@@ -221,8 +228,10 @@ fn run(cli: Cli) -> ExitCode {
                 drafts,
                 color,
                 quiet,
+                allow_hosts,
+                max_connections: max_connections as usize,
             };
-            match casefile::serve::serve(options) {
+            match casefile::serve(options) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     let (code, hint) = match e {
@@ -253,7 +262,7 @@ fn run(cli: Cli) -> ExitCode {
                 Ok(config) => config,
                 Err(diagnostics) => return fail(&diagnostics, &root, color),
             };
-            match casefile::scaffold::new_entry(&config, &collection, &slug) {
+            match casefile::new_entry(&config, &collection, &slug) {
                 Ok(created) => {
                     println!(
                         "created {}; fill in {}",
@@ -289,7 +298,7 @@ fn run(cli: Cli) -> ExitCode {
 
 /// Prints the diagnostics with source lines and carets, and returns their exit code.
 fn fail(diagnostics: &Diagnostics, root: &Path, color: bool) -> ExitCode {
-    eprint!("{}", Renderer::new(root, color).render_all(diagnostics));
+    eprint!("{}", Printer::new(root, color).format_all(diagnostics));
     ExitCode::from(diagnostics.exit_code() as u8)
 }
 
@@ -380,8 +389,13 @@ fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {
     let place = output
         .map(|o| format!(" into {}", o.display()))
         .unwrap_or_default();
+    let how = report
+        .in_place
+        .as_ref()
+        .map(|why| format!(" (updated in place, file by file, not atomically: {why})"))
+        .unwrap_or_default();
     format!(
-        "{verb} {} pages from {total} entries ({}) and {} standalone page{}, {} files, {:.1} KB{place} in {:.2} s",
+        "{verb} {} pages from {total} entries ({}) and {} standalone page{}, {} files, {:.1} KB{place} in {:.2} s{how}",
         report.rendered,
         entries.join(", "),
         report.pages,

@@ -14,7 +14,7 @@ use thiserror::Error;
 
 use crate::config::{Collection, Config, FieldKind, FieldSpec};
 use crate::diagnostic::closest;
-use crate::load::{is_slug, suggest_slug};
+use crate::routes::slug::{is_slug, suggest_slug};
 
 /// Why a new entry was not written. Every case is a usage error (exit code 2).
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
@@ -85,7 +85,8 @@ pub fn new_entry(config: &Config, collection: &str, slug: &str) -> Result<Create
     };
     if !is_slug(slug) {
         let suggestion = suggest_slug(slug);
-        let hint = (!suggestion.is_empty()).then(|| format!("did you mean `{suggestion}`?"));
+        let hint = crate::routes::slug::device_name_note(slug)
+            .or_else(|| (!suggestion.is_empty()).then(|| format!("did you mean `{suggestion}`?")));
         return Err(usage(ScaffoldError::BadSlug(slug.to_string()), hint));
     }
     let rel = PathBuf::from("content")
@@ -183,7 +184,7 @@ fn free_slug(config: &Config, collection: &str, slug: &str) -> String {
 }
 
 /// The file's text: front matter with every field, required ones first.
-pub fn template(schema: &Collection, slug: &str) -> String {
+pub(crate) fn template(schema: &Collection, slug: &str) -> String {
     let mut out = String::from("---\n");
     let title = slug
         .split('-')

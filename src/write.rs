@@ -9,6 +9,19 @@
 //! the whole old site or the whole new one, kept files included. Leftovers of a killed
 //! build are removed by the next one (after rescuing any kept file the output lacks).
 //!
+//! The new folder takes over the old one's mode, owner and group, so a deploy folder set
+//! up for a web server (`chmod 750`, group `www-data`) stays that way. Files are written
+//! 0644 and folders 0755 whatever the umask, so that a web server running as another
+//! user can read them (under `umask 077` they would be 0600 and 0700).
+//!
+//! A folder cannot be swapped when it is a mount point, and must not be when it is also
+//! mounted elsewhere (a bind mount, a container's volume): the other side would keep
+//! the old, deleted folder. Both are detected ([`in_place_reason`]), and the build then
+//! updates the folder in place ([`update_in_place`]): each new or changed file is
+//! written beside its old self and renamed over it, assets before pages, then stale
+//! files are removed. Each file is replaced atomically, but the site as a whole is not,
+//! and the summary says so.
+//!
 //! Every problem here is about where the output goes, not about the content, so it is a
 //! configuration diagnostic (exit code 2).
 
@@ -23,13 +36,13 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Stage};
 use crate::render::{Output, PageSink};
 
 /// Problems writing the output.
 #[derive(Debug, Error)]
 #[non_exhaustive]
-pub enum WriteError {
+pub(crate) enum WriteError {
     /// The output path exists and is not a folder.
     #[error("the output path exists and is not a folder")]
     NotAFolder,
@@ -58,18 +71,21 @@ fn io_error(context: impl Into<String>) -> impl FnOnce(io::Error) -> WriteError 
 }
 
 /// What a write did.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct WriteSummary {
+#[derive(Debug, Clone, Default)]
+pub(crate) struct WriteSummary {
     /// Files written.
     pub files: usize,
     /// Bytes written.
     pub bytes: u64,
+    /// Why the output folder was updated file by file instead of swapped in one step
+    /// (`None` when it was swapped).
+    pub in_place: Option<String>,
 }
 
 /// A build's temporary folder beside the output: filled (pages may arrive while they are
 /// still being rendered, through [`PageSink`]), then swapped in by [`Staging::finish`].
 /// Dropped unfinished, it removes itself and the output stays as it was.
-pub struct Staging {
+pub(crate) struct Staging {
     /// The output folder, as configured (for diagnostics).
     output: PathBuf,
     /// The output folder, absolute.
@@ -80,6 +96,8 @@ pub struct Staging {
     keep: Vec<String>,
     /// Folders already created below `dir`, so each page costs one `mkdir` at most.
     folders: Mutex<HashSet<PathBuf>>,
+    /// Why the output must be updated in place, when it must.
+    in_place: Option<String>,
     /// Whether `dir` was swapped in (then it must not be removed on drop).
     finished: bool,
 }
@@ -87,9 +105,9 @@ pub struct Staging {
 impl Staging {
     /// Checks the output path, removes leftovers of killed builds, and creates the
     /// temporary folder.
-    pub fn create(config: &Config) -> Result<Staging, Diagnostics> {
+    pub(crate) fn create(config: &Config) -> Result<Staging, Diagnostics> {
         Staging::at(&config.output, &config.site.keep, &config.root)
-            .map_err(|e| Diagnostics::from(Diagnostic::config(config.output.clone(), None, e)))
+            .map_err(|e| Diagnostics::from(Diagnostic::new(Stage::Write, config.output.clone(), e)))
     }
 
     fn at(output: &Path, keep: &[String], root: &Path) -> Result<Staging, WriteError> {
@@ -119,14 +137,23 @@ impl Staging {
             "cannot create the build folder `{}` beside the output",
             dir.display()
         )))?;
-        Ok(Staging {
+        let previous = fs::metadata(&target).ok().filter(|m| m.is_dir());
+        let in_place = previous.as_ref().and_then(|_| in_place_reason(&target));
+        let staging = Staging {
             output: output.to_path_buf(),
             target,
             dir,
             keep: keep.to_vec(),
             folders: Mutex::new(HashSet::new()),
+            in_place,
             finished: false,
-        })
+        };
+        // Before any file is written, so that a set-group-ID folder passes its group on.
+        take_over_attributes(&staging.dir, previous.as_ref()).map_err(io_error(format!(
+            "cannot set the mode of the build folder `{}`",
+            staging.dir.display()
+        )))?;
+        Ok(staging)
     }
 
     /// Writes one file below the temporary folder, creating its folders.
@@ -137,23 +164,27 @@ impl Staging {
             if !known {
                 fs::create_dir_all(self.dir.join(parent))
                     .map_err(io_error(format!("cannot create `{}`", parent.display())))?;
-                self.folders
-                    .lock()
-                    .expect("not poisoned")
-                    .insert(parent.to_path_buf());
+                let mut folders = self.folders.lock().expect("not poisoned");
+                for folder in parent.ancestors().filter(|a| !a.as_os_str().is_empty()) {
+                    if folders.insert(folder.to_path_buf()) {
+                        set_mode(&self.dir.join(folder), FOLDER_MODE).map_err(io_error(
+                            format!("cannot set the mode of `{}`", folder.display()),
+                        ))?;
+                    }
+                }
             }
         }
-        fs::write(self.dir.join(&rel), bytes)
+        write_readable(&self.dir.join(&rel), bytes)
             .map_err(io_error(format!("cannot write `{path}`")))?;
         Ok(bytes.len() as u64)
     }
 
     /// Writes the files of `output` still in memory, links kept files over from the
     /// previous build, and swaps the folder in.
-    pub fn finish(mut self, output: &Output) -> Result<WriteSummary, Diagnostics> {
+    pub(crate) fn finish(mut self, output: &Output) -> Result<WriteSummary, Diagnostics> {
         let output_path = self.output.clone();
         self.swap_in(output)
-            .map_err(|e| Diagnostics::from(Diagnostic::config(output_path, None, e)))
+            .map_err(|e| Diagnostics::from(Diagnostic::new(Stage::Write, output_path, e)))
     }
 
     fn swap_in(&mut self, output: &Output) -> Result<WriteSummary, WriteError> {
@@ -162,15 +193,33 @@ impl Staging {
             .par_iter()
             .map(|(path, bytes)| self.write_file(path, bytes))
             .collect::<Result<Vec<u64>, WriteError>>()?;
-        let summary = WriteSummary {
+        let mut summary = WriteSummary {
             files: sizes.len() + output.streamed.len(),
             bytes: sizes.iter().sum::<u64>() + output.streamed.values().sum::<u64>(),
+            in_place: None,
         };
         if self.target.is_dir() {
-            link_kept(&self.target, &self.dir, &self.keep)?;
-            exchange(&self.dir, &self.target)?;
+            if self.in_place.is_none() {
+                link_kept(&self.target, &self.dir, &self.keep)?;
+                match exchange(&self.dir, &self.target) {
+                    Ok(()) => {}
+                    // A mount point that detection missed (another kind of system).
+                    Err(Exchange::Busy) => {
+                        self.in_place = Some(
+                            "the output folder is in use as a mount point and cannot be swapped"
+                                .into(),
+                        )
+                    }
+                    Err(Exchange::Failed(e)) => return Err(e),
+                }
+            }
+            if let Some(reason) = self.in_place.take() {
+                update_in_place(&self.dir, &self.target, &self.keep)?;
+                summary.in_place = Some(reason);
+            }
             self.finished = true;
-            // `dir` now holds the previous site (its kept files are linked into the new).
+            // `dir` now holds the previous site (its kept files are linked into the new),
+            // or, after an update in place, the copy the output was updated from.
             fs::remove_dir_all(&self.dir)
                 .map_err(io_error(format!("cannot remove `{}`", self.dir.display())))?;
         } else {
@@ -188,7 +237,7 @@ impl PageSink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.write_file(path, bytes)
             .map(|_| ())
-            .map_err(|e| Diagnostic::config(self.output.clone(), None, e))
+            .map_err(|e| Diagnostic::new(Stage::Write, self.output.clone(), e))
     }
 }
 
@@ -357,9 +406,28 @@ fn is_running(pid: u32) -> bool {
     pid != std::process::id() && Path::new(&format!("/proc/{pid}")).exists()
 }
 
+/// Why two folders were not swapped.
+enum Exchange {
+    /// The output folder is a mount point (`EBUSY`): update it in place instead.
+    Busy,
+    /// Anything else.
+    Failed(WriteError),
+}
+
+impl From<WriteError> for Exchange {
+    fn from(e: WriteError) -> Self {
+        match &e {
+            WriteError::Io { source, .. } if source.raw_os_error() == Some(libc::EBUSY) => {
+                Exchange::Busy
+            }
+            _ => Exchange::Failed(e),
+        }
+    }
+}
+
 /// Swaps two folders in one step where the system allows it.
 #[cfg(target_os = "linux")]
-fn exchange(a: &Path, b: &Path) -> Result<(), WriteError> {
+fn exchange(a: &Path, b: &Path) -> Result<(), Exchange> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
     let to_c = |p: &Path| {
@@ -383,17 +451,18 @@ fn exchange(a: &Path, b: &Path) -> Result<(), WriteError> {
     let err = io::Error::last_os_error();
     match err.raw_os_error() {
         // File systems without RENAME_EXCHANGE: fall back to two renames.
-        Some(libc::EINVAL) | Some(libc::ENOSYS) => exchange_by_renames(a, b),
+        Some(libc::EINVAL) | Some(libc::ENOSYS) => Ok(exchange_by_renames(a, b)?),
         _ => Err(WriteError::Io {
             context: "cannot swap in the new build".into(),
             source: err,
-        }),
+        }
+        .into()),
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-fn exchange(a: &Path, b: &Path) -> Result<(), WriteError> {
-    exchange_by_renames(a, b)
+fn exchange(a: &Path, b: &Path) -> Result<(), Exchange> {
+    Ok(exchange_by_renames(a, b)?)
 }
 
 fn exchange_by_renames(a: &Path, b: &Path) -> Result<(), WriteError> {
@@ -404,6 +473,344 @@ fn exchange_by_renames(a: &Path, b: &Path) -> Result<(), WriteError> {
     fs::rename(b, &aside).map_err(io_error("cannot set the previous build aside"))?;
     fs::rename(a, b).map_err(io_error("cannot move the new build into place"))?;
     fs::rename(&aside, a).map_err(io_error("cannot move the previous build"))?;
+    Ok(())
+}
+
+/// The mode of every file written.
+const FILE_MODE: u32 = 0o644;
+/// The mode of every folder created, and of a new output folder.
+const FOLDER_MODE: u32 = 0o755;
+
+#[cfg(unix)]
+fn set_mode(path: &Path, mode: u32) -> io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &Path, _: u32) -> io::Result<()> {
+    Ok(())
+}
+
+/// Writes `bytes` to a new file readable by everyone, whatever the umask.
+fn write_readable(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write as _;
+    let mut file = fs::File::create(path)?;
+    file.write_all(bytes)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        file.set_permissions(fs::Permissions::from_mode(FILE_MODE))?;
+    }
+    Ok(())
+}
+
+/// Gives the build folder the previous output folder's owner, group and mode (or 0755
+/// for a first build). An owner the user may not give away is left as it is.
+fn take_over_attributes(dir: &Path, previous: Option<&fs::Metadata>) -> io::Result<()> {
+    #[cfg(unix)]
+    if let Some(previous) = previous {
+        use std::os::unix::fs::{chown, MetadataExt};
+        let mine = fs::metadata(dir)?;
+        if (mine.uid(), mine.gid()) != (previous.uid(), previous.gid())
+            && chown(dir, Some(previous.uid()), Some(previous.gid())).is_err()
+        {
+            // Not root: the group can still be kept when the user is in it.
+            let _ = chown(dir, None, Some(previous.gid()));
+        }
+        // After chown, which may clear the set-group-ID bit.
+        return set_mode(dir, previous.mode() & 0o7777);
+    }
+    let _ = previous;
+    set_mode(dir, FOLDER_MODE)
+}
+
+/// Why `target`, an existing folder, must be updated in place rather than swapped:
+/// it is a mount point, or it (or a folder in it) is mounted somewhere else too, in
+/// this mount namespace or another one (a container's). `None` when it can be swapped.
+#[cfg(target_os = "linux")]
+pub(crate) fn in_place_reason(target: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    let target = target.canonicalize().ok()?;
+    let dev = fs::metadata(&target).ok()?.dev();
+    let parent_dev = target
+        .parent()
+        .and_then(|p| fs::metadata(p).ok())
+        .map(|m| m.dev());
+    if parent_dev.is_some_and(|p| p != dev) {
+        return Some("the output folder is a mount point".into());
+    }
+    let own = fs::read_to_string("/proc/self/mountinfo").ok()?;
+    let own = mountinfo::parse(&own);
+    if own.iter().any(|m| m.mount_point == target) {
+        return Some("the output folder is a mount point".into());
+    }
+    let dev = mountinfo::Dev::of(dev);
+    let inner = mountinfo::path_in_filesystem(&own, dev, &target)?;
+    if let Some(m) = mountinfo::mounted_from(&own, dev, &inner) {
+        return Some(format!(
+            "the output folder is also mounted at `{}`",
+            m.mount_point.display()
+        ));
+    }
+    let mounted_elsewhere = mountinfo::other_namespaces()
+        .iter()
+        .any(|text| mountinfo::mounted_from(&mountinfo::parse(text), dev, &inner).is_some());
+    mounted_elsewhere.then(|| {
+        "the output folder is mounted in another mount namespace (a container's volume)".into()
+    })
+}
+
+#[cfg(not(target_os = "linux"))]
+pub fn in_place_reason(_: &Path) -> Option<String> {
+    None
+}
+
+/// Reading `/proc/<pid>/mountinfo`.
+#[cfg(target_os = "linux")]
+mod mountinfo {
+    use std::collections::HashSet;
+    use std::fs;
+    use std::path::{Path, PathBuf};
+
+    /// A device number as mountinfo writes it (`major:minor`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub(super) struct Dev(pub u32, pub u32);
+
+    impl Dev {
+        pub(super) fn of(dev: u64) -> Dev {
+            Dev(libc::major(dev), libc::minor(dev))
+        }
+    }
+
+    /// One mount.
+    #[derive(Debug, Clone, PartialEq, Eq)]
+    pub(super) struct Mount {
+        /// The file system holding it.
+        pub dev: Dev,
+        /// The folder of that file system that is mounted.
+        pub root: PathBuf,
+        /// Where it is mounted.
+        pub mount_point: PathBuf,
+    }
+
+    /// The mounts of one mountinfo text; malformed lines are skipped.
+    pub(super) fn parse(text: &str) -> Vec<Mount> {
+        text.lines()
+            .filter_map(|line| {
+                let mut fields = line.split(' ');
+                let dev = fields.nth(2)?;
+                let (major, minor) = dev.split_once(':')?;
+                let root = fields.next()?;
+                let mount_point = fields.next()?;
+                Some(Mount {
+                    dev: Dev(major.parse().ok()?, minor.parse().ok()?),
+                    root: PathBuf::from(unescape(root)),
+                    mount_point: PathBuf::from(unescape(mount_point)),
+                })
+            })
+            .collect()
+    }
+
+    /// mountinfo writes space, tab, newline and backslash as `\ooo`.
+    fn unescape(field: &str) -> String {
+        let bytes = field.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            let octal = bytes
+                .get(i + 1..i + 4)
+                .filter(|d| bytes[i] == b'\\' && d.iter().all(|b| (b'0'..=b'7').contains(b)));
+            match octal {
+                Some(d) => {
+                    out.push(d.iter().fold(0u8, |n, b| n.wrapping_mul(8) + (b - b'0')));
+                    i += 4;
+                }
+                None => {
+                    out.push(bytes[i]);
+                    i += 1;
+                }
+            }
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+
+    /// Where `path` (canonical, on `dev`) is inside its file system: the mount that holds
+    /// it, its root, and the rest of the path.
+    pub(super) fn path_in_filesystem(mounts: &[Mount], dev: Dev, path: &Path) -> Option<PathBuf> {
+        let holder = mounts
+            .iter()
+            .filter(|m| m.dev == dev && path.starts_with(&m.mount_point))
+            .max_by_key(|m| m.mount_point.components().count())?;
+        let rest = path.strip_prefix(&holder.mount_point).ok()?;
+        Some(holder.root.join(rest))
+    }
+
+    /// A mount of `inner` (a folder of the file system `dev`) or of a folder inside it.
+    pub(super) fn mounted_from<'m>(
+        mounts: &'m [Mount],
+        dev: Dev,
+        inner: &Path,
+    ) -> Option<&'m Mount> {
+        mounts
+            .iter()
+            .find(|m| m.dev == dev && m.root.starts_with(inner))
+    }
+
+    /// The mountinfo of one process in each mount namespace other than this one that
+    /// can be read (all of them for root).
+    pub(super) fn other_namespaces() -> Vec<String> {
+        let own = fs::read_link("/proc/self/ns/mnt").ok();
+        let mut seen: HashSet<PathBuf> = own.into_iter().collect();
+        let Ok(processes) = fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        processes
+            .flatten()
+            .filter(|p| {
+                p.file_name()
+                    .to_string_lossy()
+                    .bytes()
+                    .all(|b| b.is_ascii_digit())
+            })
+            .filter_map(|p| {
+                let ns = fs::read_link(p.path().join("ns/mnt")).ok()?;
+                if !seen.insert(ns) {
+                    return None;
+                }
+                fs::read_to_string(p.path().join("mountinfo")).ok()
+            })
+            .collect()
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        const SAMPLE: &str = "\
+22 1 254:0 / / rw,relatime - ext4 /dev/vda rw
+45 22 254:0 /srv/site/public /mnt/web\\040root rw,relatime - ext4 /dev/vda rw
+46 22 0:40 / /srv/site/volume rw - tmpfs tmpfs rw
+";
+
+        #[test]
+        fn mounts_and_bind_mount_sources_are_found() {
+            let mounts = parse(SAMPLE);
+            assert_eq!(mounts.len(), 3);
+            assert_eq!(mounts[1].mount_point, Path::new("/mnt/web root"));
+            let dev = Dev(254, 0);
+            let public = path_in_filesystem(&mounts, dev, Path::new("/srv/site/public")).unwrap();
+            assert_eq!(public, Path::new("/srv/site/public"));
+            let found = mounted_from(&mounts, dev, &public).unwrap();
+            assert_eq!(found.mount_point, Path::new("/mnt/web root"));
+            let other = path_in_filesystem(&mounts, dev, Path::new("/srv/other")).unwrap();
+            assert!(mounted_from(&mounts, dev, &other).is_none());
+            // Inside the bind mount, paths are the source's.
+            let via = path_in_filesystem(&mounts, dev, Path::new("/mnt/web root/people")).unwrap();
+            assert_eq!(via, Path::new("/srv/site/public/people"));
+        }
+    }
+}
+
+/// Makes the folder `to` hold what `from` holds, one file at a time: new and changed
+/// files are written beside their old selves and renamed over them (assets first, then
+/// HTML pages, so a page never names an asset that is not there yet); then files and
+/// folders that `from` lacks are removed, except the kept top-level names. Folders
+/// and unchanged files keep their inodes, so every mount of `to` sees the new site.
+fn update_in_place(from: &Path, to: &Path, keep: &[String]) -> Result<(), WriteError> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in walkdir::WalkDir::new(from).min_depth(1).sort_by_file_name() {
+        let entry = entry.map_err(|e| WriteError::Io {
+            context: format!("cannot read `{}`", from.display()),
+            source: e.into(),
+        })?;
+        let rel = entry.path().strip_prefix(from).unwrap_or(entry.path());
+        let dest = to.join(rel);
+        if entry.file_type().is_dir() {
+            let existing = fs::symlink_metadata(&dest).ok();
+            if existing.as_ref().is_some_and(|m| !m.is_dir()) {
+                fs::remove_file(&dest).map_err(io_error(format!(
+                    "cannot replace `{}` with a folder",
+                    dest.display()
+                )))?;
+            }
+            if existing.is_none_or(|m| !m.is_dir()) {
+                fs::create_dir(&dest)
+                    .and_then(|()| set_mode(&dest, FOLDER_MODE))
+                    .map_err(io_error(format!("cannot create `{}`", dest.display())))?;
+            }
+        } else if entry.file_type().is_file() {
+            files.push(rel.to_path_buf());
+        }
+    }
+    let is_page = |p: &PathBuf| p.extension().is_some_and(|e| e == "html");
+    files.sort_by_key(is_page);
+    for rel in &files {
+        replace_if_changed(&from.join(rel), &to.join(rel))?;
+    }
+    remove_stale(from, to, keep, true)
+}
+
+/// Copies `from` over `to` through a temporary file beside `to`, unless they already hold
+/// the same bytes.
+fn replace_if_changed(from: &Path, to: &Path) -> Result<(), WriteError> {
+    let new = fs::read(from).map_err(io_error(format!("cannot read `{}`", from.display())))?;
+    let same = match fs::symlink_metadata(to) {
+        Ok(m) if m.is_file() && m.len() == new.len() as u64 => {
+            fs::read(to).is_ok_and(|old| old == new)
+        }
+        Ok(m) if m.is_dir() => {
+            fs::remove_dir_all(to).map_err(io_error(format!(
+                "cannot replace the folder `{}` with a file",
+                to.display()
+            )))?;
+            false
+        }
+        _ => false,
+    };
+    if same {
+        return Ok(());
+    }
+    let name = to.file_name().unwrap_or_default().to_string_lossy();
+    let temp = to.with_file_name(format!(".{name}{NEW_FILE_TAG}{}", std::process::id()));
+    write_readable(&temp, &new)
+        .and_then(|()| fs::rename(&temp, to))
+        .map_err(|e| {
+            let _ = fs::remove_file(&temp);
+            WriteError::Io {
+                context: format!("cannot write `{}`", to.display()),
+                source: e,
+            }
+        })
+}
+
+/// What marks a file being written by an update in place (`.<name>.casefile-new-<pid>`).
+const NEW_FILE_TAG: &str = ".casefile-new-";
+
+/// Removes what `to` holds and `from` lacks (at the top, except kept names), and files
+/// left by a killed update in place.
+fn remove_stale(from: &Path, to: &Path, keep: &[String], top: bool) -> Result<(), WriteError> {
+    let entries = fs::read_dir(to).map_err(io_error(format!("cannot read `{}`", to.display())))?;
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let leftover = name.to_string_lossy().contains(NEW_FILE_TAG);
+        if top && is_kept(&name, keep) && !leftover {
+            continue;
+        }
+        let path = entry.path();
+        let source = fs::symlink_metadata(from.join(&name)).ok();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let removed = match (&source, is_dir) {
+            (Some(s), true) if s.is_dir() && !leftover => {
+                remove_stale(&from.join(&name), &path, keep, false)?;
+                continue;
+            }
+            (Some(_), false) if !leftover => continue,
+            (_, true) => fs::remove_dir_all(&path),
+            (_, false) => fs::remove_file(&path),
+        };
+        removed.map_err(io_error(format!("cannot remove `{}`", path.display())))?;
+    }
     Ok(())
 }
 
@@ -592,6 +999,115 @@ mod tests {
         assert_eq!(fs::read_to_string(a.join("x")).unwrap(), "b");
         assert_eq!(fs::read_to_string(b.join("x")).unwrap(), "a");
         assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[cfg(unix)]
+    fn mode_of(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(path).unwrap().permissions().mode() & 0o7777
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_output_keeps_its_mode_and_group_and_files_are_readable_by_all() {
+        use std::os::unix::fs::MetadataExt;
+        let (_dir, target, root) = site_and_output();
+        let site = output(&[("index.html", "one"), ("people/a/index.html", "a")]);
+        write_into(&target, &[], &site, &root).unwrap();
+        assert_eq!(mode_of(&target), 0o755);
+        assert_eq!(mode_of(&target.join("people/a")), 0o755);
+        assert_eq!(mode_of(&target.join("people/a/index.html")), 0o644);
+        set_mode(&target, 0o2750).unwrap();
+        // Any group will do for root; others may only pick their own groups.
+        let gid = 4242;
+        let group_set = std::os::unix::fs::chown(&target, None, Some(gid)).is_ok();
+        if !group_set {
+            eprintln!("not root: the group part of this test is skipped");
+        }
+        write_into(&target, &[], &site, &root).unwrap();
+        assert_eq!(mode_of(&target), 0o2750);
+        if group_set {
+            assert_eq!(fs::metadata(&target).unwrap().gid(), gid);
+            // The set-group-ID bit passed the group on to what the build created.
+            assert_eq!(fs::metadata(target.join("people")).unwrap().gid(), gid);
+        }
+        assert_eq!(mode_of(&target.join("index.html")), 0o644);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_update_in_place_keeps_the_folder_and_unchanged_files_and_removes_stale_ones() {
+        use std::os::unix::fs::MetadataExt;
+        let (dir, target, root) = site_and_output();
+        let first = output(&[
+            ("index.html", "one"),
+            ("style.css", "css"),
+            ("old/index.html", "old"),
+            ("people/a/index.html", "a"),
+            ("people/b/index.html", "b"),
+        ]);
+        write_into(&target, &[], &first, &root).unwrap();
+        fs::create_dir_all(target.join(".git")).unwrap();
+        fs::write(target.join(".git/HEAD"), "ref").unwrap();
+        fs::write(target.join("CNAME"), "example.org").unwrap();
+        // Left by an update in place that was killed.
+        fs::write(target.join(".index.html.casefile-new-4000000000"), "x").unwrap();
+        fs::write(target.join("people/.a.casefile-new-4000000000"), "x").unwrap();
+        let inode = |p: &Path| fs::metadata(p).unwrap().ino();
+        let (folder, css, people) = (
+            inode(&target),
+            inode(&target.join("style.css")),
+            inode(&target.join("people")),
+        );
+
+        let mut staging = Staging::at(&target, &["CNAME".into()], &root).unwrap();
+        staging.in_place = Some("forced by the test".into());
+        let second = output(&[
+            ("index.html", "two"),
+            ("style.css", "css"),
+            ("people/a/index.html", "a2"),
+            ("people/c/index.html", "c"),
+            ("old", "now a file"),
+        ]);
+        let summary = staging.swap_in(&second).unwrap();
+
+        assert_eq!(summary.in_place.as_deref(), Some("forced by the test"));
+        assert_eq!(inode(&target), folder, "the same folder, updated");
+        assert_eq!(inode(&target.join("people")), people);
+        assert_eq!(
+            inode(&target.join("style.css")),
+            css,
+            "unchanged: not rewritten"
+        );
+        let read = |rel: &str| fs::read_to_string(target.join(rel)).unwrap();
+        assert_eq!(read("index.html"), "two");
+        assert_eq!(read("people/a/index.html"), "a2");
+        assert_eq!(read("people/c/index.html"), "c");
+        assert_eq!(read("old"), "now a file");
+        assert!(!target.join("people/b").exists(), "stale pages are removed");
+        assert_eq!(read(".git/HEAD"), "ref");
+        assert_eq!(read("CNAME"), "example.org");
+        assert_eq!(mode_of(&target.join("people/c")), 0o755);
+        assert_eq!(mode_of(&target.join("people/c/index.html")), 0o644);
+        let mut names = names_in(&target);
+        names.sort();
+        assert_eq!(
+            names,
+            [".git", "CNAME", "index.html", "old", "people", "style.css"]
+                .map(OsString::from)
+                .to_vec()
+        );
+        assert_eq!(names_in(&target.join("people")).len(), 2);
+        assert_eq!(names_in(dir.path()).len(), 2, "the build folder is gone");
+    }
+
+    #[test]
+    fn a_plain_folder_is_swapped_not_updated_in_place() {
+        let (_dir, target, root) = site_and_output();
+        fs::create_dir_all(&target).unwrap();
+        assert_eq!(in_place_reason(&target), None);
+        let summary = write_into(&target, &[], &output(&[("a", "b")]), &root).unwrap();
+        assert!(summary.in_place.is_none());
     }
 
     #[test]

@@ -46,6 +46,12 @@ impl Built {
         self
     }
 
+    /// Writes `text` to `dest` in the site.
+    fn with_case_text(self, dest: &str, text: &str) -> Self {
+        self.site.write(dest, text);
+        self
+    }
+
     /// Builds, expecting exactly `expected` (as printed, hints included) and `code`;
     /// `check` must report the same, and the binary must exit with the same code.
     #[track_caller]
@@ -556,6 +562,121 @@ fn pages_cannot_take_the_addresses_of_generated_pages() {
     );
 }
 
+/// Makes a named pipe at `path` (a FIFO blocks whoever opens it for reading).
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn files_in_content_that_would_not_be_read_are_reported() {
+    // A FIFO `_index.md` was skipped in silence (and the home page lost its text); `.MD`
+    // and `.markdown` files were never published, without a word.
+    let built = built();
+    mkfifo(&built.site.root.join("content/_index-pipe.md"));
+    built
+        .site
+        .write("content/people/notes.MD", "---\ntitle: Notes\n---\n");
+    built
+        .site
+        .write("content/about.markdown", "---\ntitle: About\n---\n");
+    built.refused(
+        &[
+            "content/_index-pipe.md: error: this is a named pipe (FIFO), not a file: content files must be regular files\n  = help: replace it with a regular file, or remove it",
+            "content/about.markdown: error: `about.markdown` is not read: content files end in `.md`\n  = help: `about.md` is already in this folder: merge the two files, or remove this one",
+            "content/people/notes.MD: error: `notes.MD` is not read: content files end in `.md`\n  = help: did you mean `notes.md`? rename the file to be published",
+        ],
+        1,
+    );
+}
+
+#[test]
+fn a_fifo_site_yaml_is_refused_without_hanging() {
+    let built = built();
+    let site_yaml = built.site.root.join("site.yaml");
+    fs::remove_file(&site_yaml).unwrap();
+    mkfifo(&site_yaml);
+    let started = Instant::now();
+    let out = built.site.run(&["build", "--quiet"]);
+    assert!(
+        started.elapsed() < Duration::from_secs(20),
+        "the build hung"
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.starts_with("site.yaml: error:") && stderr.contains("named pipe"),
+        "{stderr}"
+    );
+    built.unchanged();
+}
+
+#[test]
+fn control_characters_are_refused_at_their_place() {
+    // A NUL or a BEL reached the HTML, the map and the search index: whether typed into
+    // the text, written as a YAML escape, or in the body.
+    built()
+        .with_case_text(
+            "content/people/han-tao.md",
+            "---\ntitle: \"Han \\a Tao\"\nsummary: A\u{7}B\n---\nText\u{0} here.\n",
+        )
+        .refused(
+            &[
+                "content/people/han-tao.md:3:11: error: front matter contains the control character U+0007 (BEL), which no page can show: remove it",
+                "content/people/han-tao.md:5:5: error: the text contains the control character U+0000 (NUL), which no page can show\n  = help: remove it; a tab or a line break is the only control character text may hold",
+            ],
+            1,
+        );
+    built()
+        .with_case_text(
+            "content/people/han-tao.md",
+            "---\ntitle: \"Han \\a Tao\"\n---\n",
+        )
+        .refused(
+            &["content/people/han-tao.md:2:8: error: front matter contains the control character U+0007 (BEL), which no page can show: remove it"],
+            1,
+        );
+}
+
+#[test]
+fn year_zero_is_refused() {
+    built()
+        .with_case_text(
+            "content/people/han-tao.md",
+            "---\ntitle: Han Tao\nupdated: 0000-03-01\n---\n",
+        )
+        .refused(
+            &["content/people/han-tao.md:3:10: error: `updated`: `0000-03-01` is not a real date: there is no year 0"],
+            1,
+        );
+}
+
+#[test]
+fn windows_device_names_are_refused_as_slugs() {
+    built()
+        .with_case_text("content/people/con.md", "---\ntitle: Con\n---\n")
+        .refused(
+            &["content/people/con.md: error: `con` is not a valid slug: use lowercase letters, digits and single hyphens\n  = help: `con` is a device name on Windows (like `con`, `nul`, `aux`, `com1`), so a folder of that name cannot be checked out there: choose another slug, such as `con-1`"],
+            1,
+        );
+}
+
+#[test]
+fn text_fields_keep_the_text_the_editor_wrote() {
+    // YAML reads `0x1F` as 31 and `1.50` as 1.5; a text field shows what was written.
+    let site = Site::base();
+    site.write(
+        "content/people/han-tao.md",
+        "---\ntitle: 0x1F\nsummary: 1.50\nrole: 007\n---\n",
+    );
+    site.build_public();
+    let page = fs::read_to_string(site.public().join("people/han-tao/index.html")).unwrap();
+    assert!(page.contains(">0x1F</h1>"), "{page}");
+    assert!(page.contains(r#"content="1.50""#), "{page}");
+    assert!(page.contains("007"), "{page}");
+    assert!(!page.contains(">31</h1>"));
+}
+
 // ----- references ----------------------------------------------------------------
 
 #[test]
@@ -838,7 +959,7 @@ fn what_editors_write_gives_byte_identical_output() {
 fn more_content_files_than_the_limit() {
     let b = built();
     let dir = b.site.root.join("content/people");
-    for i in 0..=casefile::load::MAX_FILES {
+    for i in 0..=casefile::MAX_FILES {
         fs::File::create(dir.join(format!("p{i}.md"))).unwrap();
     }
     b.refused(

@@ -796,3 +796,51 @@ fn tags_differing_only_in_case_share_a_page() {
         "{tags}"
     );
 }
+
+#[test]
+fn a_files_code_blocks_and_markdown_fields_share_one_highlighting_budget() {
+    let site = Site::copy("valid");
+    // Plain text is quick to highlight and draws on the budget like any language.
+    let block = |tag: &str, kib: usize| {
+        let line = format!("{tag} line of code\n");
+        format!("```txt\n{}```\n", line.repeat(kib * 1024 / line.len()))
+    };
+    let claim = block("claim", 30).replace('\n', "\n  ");
+    let body: String = (0..3)
+        .map(|i| block(&format!("body{i}"), 80) + "\n")
+        .collect();
+    site.replace(
+        "content/allegations/advice.md",
+        "claim: Advice was given.",
+        &format!("claim: |\n  {claim}"),
+    );
+    site.replace(
+        "content/allegations/advice.md",
+        "Reported in February 2023.",
+        &body,
+    );
+    let out = site.out("public");
+    site.build(&out).unwrap();
+    let html = page(&out, "allegations/advice/index.html");
+    // The body's three blocks (240 KiB) are highlighted; the field's 30 KiB no longer
+    // fits in the 256 KiB the file may have highlighted, and is plain.
+    assert_eq!(
+        html.matches("<pre class=\"highlight\"><code class=\"language-txt\">")
+            .count(),
+        3
+    );
+    assert!(
+        html.contains("<pre><code class=\"language-txt\">claim line of code\n"),
+        "{}",
+        &html[..html.len().min(2000)]
+    );
+    // On its own, the same field is highlighted.
+    site.replace("content/allegations/advice.md", &body, "Short.");
+    site.build(&out).unwrap();
+    let html = page(&out, "allegations/advice/index.html");
+    assert_eq!(
+        html.matches("<pre class=\"highlight\"><code class=\"language-txt\">")
+            .count(),
+        1
+    );
+}

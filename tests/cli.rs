@@ -250,6 +250,50 @@ fn every_error_line_has_the_path_line_col_shape() {
 }
 
 #[test]
+fn a_diagnostic_without_a_line_says_what_it_is_about() {
+    // Every first line is `path:line:col: error:`, or `path: error:` followed by a note
+    // that says why there is no line (a whole file, the output folder, a rendered page).
+    let site = Site::copy("valid");
+    site.write("content/people/notes.markdown", "---\ntitle: Notes\n---\n");
+    site.replace(
+        "content/people/han-tao.md",
+        "role: Consul general",
+        "rol: x",
+    );
+    let o = Command::new(env!("CARGO_BIN_EXE_casefile"))
+        .arg("check")
+        .arg("--root")
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    assert_exit(&o, 1);
+    let err = stderr(&o);
+    let lines: Vec<&str> = err.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        let Some((place, _)) = line.split_once(": error: ") else {
+            continue;
+        };
+        let located = place
+            .rsplitn(3, ':')
+            .take(2)
+            .all(|n| n.parse::<usize>().is_ok());
+        if located {
+            continue;
+        }
+        let note = lines[i + 1..]
+            .iter()
+            .take_while(|l| l.starts_with("  "))
+            .any(|l| l.starts_with("  = note: about the file as a whole"));
+        assert!(note, "no note after `{line}`:\n{err}");
+    }
+    assert!(
+        err.contains("content/people/notes.markdown: error:"),
+        "{err}"
+    );
+    assert!(err.contains("content/people/han-tao.md:"), "{err}");
+}
+
+#[test]
 fn a_failed_build_keeps_the_previous_output() {
     let site = Site::copy("valid");
     let out = site.out("public");

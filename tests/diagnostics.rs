@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use casefile::diagnostic::{Category, Location};
+use casefile::{Category, Location};
 use common::{fixture, listed, Site};
 
 /// Checks (and builds) `site`, expecting exactly `expected`, in order, and exit code 1.
@@ -42,7 +42,7 @@ fn assert_config_problems(root: &Path, base_url: Option<&str>, expected: &[&str]
     };
     assert_eq!(listed(&err), expected.join("\n"));
     assert_eq!(err.exit_code(), 2, "config problems exit with 2");
-    assert!(err.iter().all(|d| d.category == Category::Config));
+    assert!(err.iter().all(|d| d.category() == Category::Config));
 }
 
 fn valid() -> Site {
@@ -77,11 +77,11 @@ fn diagnostic_fields_are_exposed() {
     let all: Vec<_> = err.iter().collect();
     assert_eq!(all.len(), 1);
     let d = all[0];
-    assert_eq!(d.path, Path::new("content/bodies/house-committee.md"));
-    assert_eq!(d.location, Some(Location { line: 5, col: 8 }));
-    assert_eq!(d.category, Category::Content);
-    assert_eq!(d.message, "`people/han-dng` does not exist");
-    assert_eq!(d.hint.as_deref(), Some("did you mean `han-dong`?"));
+    assert_eq!(d.path(), Path::new("content/bodies/house-committee.md"));
+    assert_eq!(d.location(), Some(Location { line: 5, col: 8 }));
+    assert_eq!(d.category(), Category::Content);
+    assert_eq!(d.message(), "`people/han-dng` does not exist");
+    assert_eq!(d.hint(), Some("did you mean `han-dong`?"));
 }
 
 #[test]
@@ -764,12 +764,12 @@ fn static_file_that_would_overwrite_a_page() {
     let all: Vec<_> = err.iter().collect();
     assert_eq!(all.len(), 1, "{err}");
     assert_eq!(
-        all[0].path,
+        all[0].path(),
         Path::new("static/about/index.html"),
         "the diagnostic must name the static file: {err}"
     );
-    assert_eq!(all[0].location, None);
-    assert!(all[0].message.contains("about/index.html"), "{err}");
+    assert_eq!(all[0].location(), None);
+    assert!(all[0].message().contains("about/index.html"), "{err}");
     assert_eq!(err.exit_code(), 1);
 }
 
@@ -801,9 +801,11 @@ fn config_syntax_error_is_located() {
     let err =
         casefile::load_config(&common::options(&site.root, &site.out("p"), false)).unwrap_err();
     let shown = listed(&err);
-    assert!(
-        shown.starts_with("site.yaml:4:1: error: invalid YAML: "),
-        "{shown}"
+    // site.yaml is read by the same YAML reader as front matter: an unclosed list is
+    // shown where it was opened.
+    assert_eq!(
+        shown,
+        "site.yaml:3:11: error: invalid YAML: did not find expected ',' or ']'\n  = help: the list opened here with `[` is not closed with `]`"
     );
     assert_eq!(err.exit_code(), 2);
 }
@@ -1076,14 +1078,14 @@ fn unclosed_flow_sequence_points_at_its_opening_bracket() {
     let err = site.check().unwrap_err();
     let all: Vec<_> = err.iter().collect();
     assert_eq!(all.len(), 1, "{err}");
-    assert_eq!(all[0].path, Path::new("content/people/han-tao.md"));
+    assert_eq!(all[0].path(), Path::new("content/people/han-tao.md"));
     assert!(
         all[0]
-            .message
+            .message()
             .starts_with("invalid YAML in front matter: did not find expected ',' or ']'"),
         "{err}"
     );
-    assert_eq!(all[0].location, Some(Location::new(3, 7)), "{err}");
+    assert_eq!(all[0].location(), Some(Location::new(3, 7)), "{err}");
 }
 
 #[test]
@@ -1098,11 +1100,11 @@ fn unclosed_quote_points_at_its_opening_quote() {
     assert_eq!(all.len(), 1, "{err}");
     assert!(
         all[0]
-            .message
+            .message()
             .starts_with("invalid YAML in front matter: found unexpected end of stream"),
         "{err}"
     );
-    assert_eq!(all[0].location, Some(Location::new(3, 7)), "{err}");
+    assert_eq!(all[0].location(), Some(Location::new(3, 7)), "{err}");
 }
 
 #[test]

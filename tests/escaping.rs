@@ -20,7 +20,7 @@ mod support;
 use std::collections::BTreeMap;
 use std::fs;
 
-use casefile::config::{Config, FieldKind, FieldSpec};
+use casefile::{Config, FieldKind, FieldSpec};
 use serde_yaml::{Mapping, Value};
 use support::{files_below, listed, tree, Site};
 
@@ -393,32 +393,6 @@ fn javascript_urls_are_refused_in_markdown_links() {
         .join("\n")
     );
     assert!(!site.public().exists());
-}
-
-#[test]
-fn refused_links_render_as_text_in_memory() {
-    // What `render` gives for a refused link (the build stops, but the HTML must still
-    // hold no script URL, for `serve` and anything else that shows it).
-    use casefile::markdown::{
-        render, LinkProblem, LinkResolver, LinkTarget, RenderOptions, ResolvedLink,
-    };
-    struct None_;
-    impl LinkResolver for None_ {
-        fn resolve(&self, _: &LinkTarget<'_>) -> Result<ResolvedLink, LinkProblem> {
-            Err(LinkProblem {
-                message: "no".into(),
-                hint: None,
-            })
-        }
-    }
-    let out = render(
-        "[a](javascript:alert(1)) <javascript:alert(1)> [b](vbscript:x)\n",
-        &None_,
-        RenderOptions::default(),
-    );
-    assert_eq!(out.problems.len(), 3);
-    assert!(html::unsafe_markup(&out.html).is_empty(), "{}", out.html);
-    assert!(!out.html.contains("href"), "{}", out.html);
 }
 
 #[test]

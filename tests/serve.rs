@@ -11,12 +11,12 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use casefile::serve::{Change, Incremental};
 use casefile::BuildOptions;
+use casefile::{Change, Preview};
 use common::Site;
 
-fn incremental(site: &Site) -> Incremental {
-    Incremental::new(BuildOptions {
+fn incremental(site: &Site) -> Preview {
+    Preview::new(BuildOptions {
         root: site.root.clone(),
         output: None,
         base_url: Some("http://127.0.0.1:1111/".into()),
@@ -24,7 +24,7 @@ fn incremental(site: &Site) -> Incremental {
     })
 }
 
-fn built(site: &Site) -> Incremental {
+fn built(site: &Site) -> Preview {
     let mut inc = incremental(site);
     let first = inc.rebuild(Change::Content).expect("the fixture builds");
     assert!(first.full);
@@ -35,8 +35,8 @@ fn paths(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
-/// Incremental output must equal a fresh full build of the same files.
-fn assert_same_as_full_build(site: &Site, inc: &Incremental) {
+/// Preview output must equal a fresh full build of the same files.
+fn assert_same_as_full_build(site: &Site, inc: &Preview) {
     let fresh = built(site);
     assert!(
         *inc.files() == *fresh.files(),
@@ -139,17 +139,16 @@ fn tags_that_appear_and_disappear() {
         "role: Pitcher\ntags: [baseball]",
     );
     let added = inc.rebuild(Change::Content).unwrap();
+    // Exactly the pages that read cy's card or the tag list: cy is undated, so the
+    // timeline and the home page's timeline are untouched, and the map shows no tags.
     assert_eq!(
         added.rendered,
         paths(&[
             "events/regatta/index.html", // shows cy's card
-            "index.html",
-            "map/index.html",
             "people/cy/index.html",
-            "people/index.html",
-            "tags/baseball/index.html",
-            "tags/index.html",
-            "timeline/index.html",
+            "people/index.html",        // cy's collection lists the card
+            "tags/baseball/index.html", // the new tag
+            "tags/index.html",          // the tag list
         ])
     );
     assert!(inc.files().contains_key("tags/baseball/index.html"));
@@ -172,18 +171,19 @@ fn a_changed_ref_rerenders_old_and_new_targets() {
         "member_of: [rowing]",
     );
     let rebuild = inc.rebuild(Change::Content).unwrap();
-    for page in [
-        "groups/chess/index.html",
-        "groups/rowing/index.html",
-        "people/bob/index.html",
-        "people/ada/index.html",
-    ] {
-        assert!(
-            rebuild.rendered.contains(&page.to_string()),
-            "{page}: {:?}",
-            rebuild.rendered
-        );
-    }
+    // Ada links to Bob, but her page shows only his title, which did not change.
+    assert_eq!(
+        rebuild.rendered,
+        paths(&[
+            "groups/chess/index.html",  // lost a member
+            "groups/index.html",        // the groups' cards say who refers to them
+            "groups/rowing/index.html", // gained one
+            "index.html",               // the map on the home page
+            "map/index.html",           // a line moved
+            "people/bob/index.html",
+            "people/index.html", // bob's card
+        ])
+    );
     assert_same_as_full_build(&site, &inc);
 }
 
@@ -421,7 +421,7 @@ fn bundled_site() -> Site {
     Site { tmp, root }
 }
 
-fn bundled(site: &Site) -> Incremental {
+fn bundled(site: &Site) -> Preview {
     let mut inc = incremental(site).without_search_index();
     inc.rebuild(Change::Content)
         .expect("the bundled site builds");
@@ -452,7 +452,7 @@ fn incremental_rebuilds_of_the_bundled_site_match_full_builds() {
     let site = bundled_site();
     let mut inc = bundled(&site);
     let full = |site: &Site| bundled(site).files();
-    let check = |inc: &Incremental, what: &str| {
+    let check = |inc: &Preview, what: &str| {
         let fresh = full(&site);
         let differ: Vec<&String> = fresh
             .iter()
@@ -481,47 +481,6 @@ fn incremental_rebuilds_of_the_bundled_site_match_full_builds() {
     set_line(&site, person, "tags", "[edited-tag]");
     inc.rebuild(Change::Content).unwrap();
     check(&inc, "a tag change");
-}
-
-/// The page selection compares cards field by field (`serve::incremental::card_changed`);
-/// a key added to cards by the view layer must be added there too, then here.
-#[test]
-fn cards_hold_only_what_the_page_selection_compares() {
-    let site = Site::copy("serve-site");
-    let config = site.config(&site.out("public"), false);
-    let (sources, problems) = casefile::load::load_content(&config);
-    assert!(problems.is_empty());
-    let model = casefile::model::build_model(&config, sources).unwrap();
-    let graph = casefile::resolve::resolve_links(&config, model).unwrap();
-    let views = casefile::render::view::build_views(&config, &graph);
-    for card in &views.cards {
-        let mut keys: Vec<String> = card
-            .as_map()
-            .expect("a card is a map")
-            .keys()
-            .map(|k| k.to_string())
-            .collect();
-        keys.sort();
-        assert_eq!(
-            keys,
-            [
-                "collection",
-                "date",
-                "fields",
-                "id",
-                "kind",
-                "permalink",
-                "referenced_by",
-                "slug",
-                "summary",
-                "tags",
-                "title",
-                "updated",
-                "url"
-            ],
-            "cards changed: update `card_changed` in src/serve/incremental.rs"
-        );
-    }
 }
 
 #[test]
@@ -584,9 +543,15 @@ impl Drop for Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    /// `casefile serve` with more arguments.
+    fn start_with(root: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_casefile"))
             .args(["serve", "--port", "0", "--bind", "127.0.0.1", "--root"])
             .arg(root)
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -665,13 +630,18 @@ impl Response {
 
 /// One HTTP/1.1 request with the target sent as is (no client-side normalisation).
 fn request(port: u16, method: &str, target: &str) -> Response {
+    request_with(port, method, target, &format!("Host: 127.0.0.1:{port}\r\n"))
+}
+
+/// One request with these header lines (each ending in CRLF) besides `Connection: close`.
+fn request_with(port: u16, method: &str, target: &str, headers: &str) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
     write!(
         stream,
-        "{method} {target} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+        "{method} {target} HTTP/1.1\r\n{headers}Connection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -991,4 +961,219 @@ fn serve_only_serves_the_site() {
     let head = request(server.port, "HEAD", "/");
     assert_eq!(head.status, 200);
     assert_eq!(head.body, "");
+}
+
+// ---------------------------------------------------------------------------------------
+// Who may ask, and how many: DNS rebinding, the connection cap, timeouts.
+
+#[test]
+fn serve_answers_only_requests_for_its_own_hosts() {
+    let site = Site::copy("serve-site");
+    let server = Server::start_with(&site.root, &["--allow-host", "Preview.Test"]);
+    let port = server.port;
+    let get = |target: &str, headers: &str| request_with(port, "GET", target, headers);
+    // A page on evil.example whose name now points at 127.0.0.1 (DNS rebinding) reaches
+    // nothing: not the pages, not the event stream with the errors, not the script.
+    for target in [
+        "/",
+        "/people/ada/",
+        "/__casefile/events",
+        "/__casefile/live.js",
+    ] {
+        let refused = get(target, &format!("Host: evil.example:{port}\r\n"));
+        assert_eq!(refused.status, 403, "{target}");
+        assert_eq!(
+            refused.header("Content-Type"),
+            Some("text/plain; charset=utf-8")
+        );
+        assert!(
+            refused.body.contains("--allow-host evil.example\n"),
+            "{}",
+            refused.body
+        );
+        assert!(!refused.body.contains("Ada"), "{}", refused.body);
+    }
+    // A right Host with a foreign Origin (a cross-site request) is refused too.
+    let cross = get(
+        "/__casefile/events",
+        &format!("Host: 127.0.0.1:{port}\r\nOrigin: http://evil.example\r\n"),
+    );
+    assert_eq!(cross.status, 403);
+    assert!(cross.body.contains("its Origin is `http://evil.example`"));
+    // No Host at all, and a Host on another port, are not this server either.
+    assert_eq!(get("/", "").status, 403);
+    assert_eq!(get("/", "Host: localhost:1\r\n").status, 403);
+    // The server's own names, with their port, and the allowed name.
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        format!("[::1]:{port}"),
+        "preview.test".to_string(),
+        "PREVIEW.test:8443".to_string(),
+    ] {
+        let page = get("/people/ada/", &format!("Host: {host}\r\n"));
+        assert_eq!(page.status, 200, "{host}");
+        assert!(page.body.contains("<h1>Ada Lovelace</h1>"), "{host}");
+    }
+    let same_origin = get(
+        "/__casefile/live.js",
+        &format!("Host: localhost:{port}\r\nOrigin: http://localhost:{port}\r\n"),
+    );
+    assert_eq!(same_origin.status, 200);
+}
+
+#[test]
+fn serve_refuses_encoded_slashes() {
+    let site = Site::copy("serve-site");
+    let server = Server::start(&site.root);
+    assert_eq!(server.get("/people/ada/index.html").status, 200);
+    for target in [
+        "/people%2fada%2findex.html",
+        "/people%2Fada/",
+        "/people/ada%2Findex.html",
+    ] {
+        let r = server.get(target);
+        assert_eq!(r.status, 404, "{target}");
+        assert!(r.body.contains("Not found here"), "{target}");
+    }
+}
+
+#[test]
+fn serve_keeps_connections_alive_and_caps_how_many_are_open() {
+    let site = Site::copy("serve-site");
+    let server = Server::start_with(&site.root, &["--max-connections", "3"]);
+    let port = server.port;
+    // Two requests on one connection: keep-alive works.
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(WAIT)).unwrap();
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    for _ in 0..2 {
+        write!(
+            stream,
+            "GET /people/ada/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n"
+        )
+        .unwrap();
+        let mut status = String::new();
+        reader.read_line(&mut status).unwrap();
+        assert!(status.starts_with("HTTP/1.1 200"), "{status}");
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            reader.read_line(&mut line).unwrap();
+            if let Some(n) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                length = n.trim().parse().unwrap();
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0; length];
+        reader.read_exact(&mut body).unwrap();
+        assert!(String::from_utf8_lossy(&body).contains("Ada Lovelace"));
+    }
+    // That connection and two event streams fill the cap of 3.
+    let first = server.events();
+    let second = server.events();
+    let refused = server.get("/");
+    assert_eq!(refused.status, 503, "{}", refused.body);
+    assert_eq!(refused.header("Retry-After"), Some("1"));
+    assert!(
+        refused.body.contains("--max-connections 3"),
+        "{}",
+        refused.body
+    );
+    // Closing connections makes room again (the server sees them go).
+    drop((stream, reader, first, second));
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let status = server.get("/").status;
+        if status == 200 {
+            break;
+        }
+        assert_eq!(status, 503);
+        assert!(
+            Instant::now() < deadline,
+            "the closed connections stay counted"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn serve_closes_sockets_that_send_headers_too_slowly_or_nothing() {
+    let site = Site::copy("serve-site");
+    let server = Server::start(&site.root);
+    let port = server.port;
+    let started = Instant::now();
+    let silent = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    let mut slow = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(slow, "GET / HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n").unwrap();
+    slow.set_read_timeout(Some(Duration::from_millis(500)))
+        .unwrap();
+    // One header byte every half second (slowloris), until the server hangs up.
+    let mut closed_after = None;
+    for _ in 0..40 {
+        let mut buf = [0u8; 512];
+        match slow.read(&mut buf) {
+            Ok(0) => {
+                closed_after = Some(started.elapsed());
+                break;
+            }
+            // A `408 Request Timeout` before closing is fine.
+            Ok(_) => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => {}
+            Err(_) => {
+                closed_after = Some(started.elapsed());
+                break;
+            }
+        }
+        if slow.write_all(b"X").is_err() {
+            closed_after = Some(started.elapsed());
+            break;
+        }
+    }
+    let closed_after = closed_after.expect("the slow socket is still open after 20 s");
+    assert!(
+        closed_after >= Duration::from_secs(4) && closed_after < Duration::from_secs(12),
+        "{closed_after:?}"
+    );
+    // The silent socket is gone too, and the server still answers.
+    let mut silent = silent;
+    silent.set_read_timeout(Some(WAIT)).unwrap();
+    let mut rest = Vec::new();
+    let _ = silent.read_to_end(&mut rest);
+    assert!(started.elapsed() < Duration::from_secs(20));
+    assert_eq!(server.get("/").status, 200);
+}
+
+#[test]
+fn serve_on_a_network_address_warns_that_drafts_and_errors_are_visible() {
+    let site = Site::copy("serve-site");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_casefile"))
+        .args([
+            "serve", "--port", "0", "--bind", "0.0.0.0", "--quiet", "--root",
+        ])
+        .arg(&site.root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let line = rx.recv_timeout(WAIT);
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = line.expect("a warning");
+    assert!(line.starts_with("warning: serving on 0.0.0.0 "), "{line}");
+    assert!(
+        line.contains("drafts") && line.contains("build error"),
+        "{line}"
+    );
 }

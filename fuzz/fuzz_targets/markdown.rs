@@ -1,43 +1,15 @@
-//! Markdown with link resolution: `markdown::render` and `render_inline` with a resolver
-//! that knows a few entries. Nothing may panic; every position must be inside the text;
-//! and with raw HTML off (the default), the HTML must hold no markup a payload could
+//! Markdown with link resolution: body and inline rendering (through
+//! `casefile::fuzzing`) with a resolver that knows a few entries. Nothing may panic;
+//! every position must be inside the text; and with raw HTML off (the default), the HTML must hold no markup a payload could
 //! make: no event handlers, no script URLs, no `<script>`, every `&` a full reference.
 
 #![no_main]
 
-use casefile::diagnostic::Location;
-use casefile::markdown::{
-    is_refused_scheme, render, render_inline, LinkProblem, LinkResolver, LinkTarget, RenderOptions,
-    ResolvedLink,
-};
+use casefile::Location;
 use libfuzzer_sys::fuzz_target;
 
 #[path = "../../tests/adversarial/html.rs"]
 mod html;
-
-struct Resolver;
-
-impl LinkResolver for Resolver {
-    fn resolve(&self, target: &LinkTarget<'_>) -> Result<ResolvedLink, LinkProblem> {
-        let key = match target {
-            LinkTarget::Wiki("han-dong") | LinkTarget::Wiki("people/han-dong") => 0,
-            LinkTarget::File("../people/han-dong.md") | LinkTarget::File("han-dong.md") => 0,
-            // A title full of markup: it must come out as text.
-            LinkTarget::Wiki("x") => 1,
-            other => {
-                return Err(LinkProblem {
-                    message: format!("no entry {other:?}"),
-                    hint: Some("did you mean `han-dong`?".into()),
-                })
-            }
-        };
-        Ok(ResolvedLink {
-            url: ["/people/han-dong/", "/x/"][key].into(),
-            title: ["Han Dong", "<script>alert(1)</script>\"'&"][key].into(),
-            key,
-        })
-    }
-}
 
 fn within(text: &str, at: Location) -> bool {
     let lines = text.matches('\n').count() + 1;
@@ -51,27 +23,20 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(rest) else {
         return;
     };
-    let options = RenderOptions {
-        unsafe_html: flags & 1 == 1,
-    };
-    let inline = flags & 2 == 2;
-    let out = if inline {
-        render_inline(text, &Resolver, options)
-    } else {
-        render(text, &Resolver, options)
-    };
-    for p in &out.problems {
-        assert!(within(text, p.at), "{:?} outside the text", p.at);
+    let unsafe_html = flags & 1 == 1;
+    let out = casefile::fuzzing::markdown(text, unsafe_html, flags & 2 == 2);
+    for (at, _) in &out.problems {
+        assert!(within(text, *at), "{at:?} outside the text");
     }
-    for l in &out.links {
-        assert!(within(text, l.at), "{:?} outside the text", l.at);
-        assert!(l.key <= 1);
+    for (at, key) in &out.links {
+        assert!(within(text, *at), "{at:?} outside the text");
+        assert!(*key <= 1);
     }
     let mut ids = std::collections::HashSet::new();
-    for h in &out.toc {
-        assert!(ids.insert(h.id.clone()), "heading id `{}` used twice", h.id);
+    for id in &out.ids {
+        assert!(ids.insert(id.clone()), "heading id `{id}` used twice");
     }
-    if options.unsafe_html {
+    if unsafe_html {
         return;
     }
     let problems = html::unsafe_markup(&out.html);
@@ -79,7 +44,7 @@ fuzz_target!(|data: &[u8]| {
     let refused = out
         .problems
         .iter()
-        .any(|p| p.message.contains("scheme that is not allowed"));
+        .any(|(_, message)| message.contains("scheme that is not allowed"));
     assert!(
         problems.is_empty() || refused,
         "unsafe HTML from {text:?}:\n{problems:?}\n{}",

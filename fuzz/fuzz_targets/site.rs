@@ -167,15 +167,15 @@ fuzz_target!(|data: &[u8]| {
                     assert!(problems.is_empty(), "{path}: {problems:?}\n{page}");
                 }
             }
-            if let Err(diagnostics) = casefile::check::check_output(&config, &output) {
+            if let Err(diagnostics) = casefile::check(&config) {
                 let _ = diagnostics.to_string();
             }
         }
         Err(diagnostics) => {
             assert!(!diagnostics.is_empty());
             for d in diagnostics.iter() {
-                assert!(!d.path.as_os_str().is_empty(), "{d}");
-                if let Some(at) = d.location {
+                assert!(!d.path().as_os_str().is_empty(), "{d}");
+                if let Some(at) = d.location() {
                     assert!(at.line >= 1 && at.col >= 1, "{d}");
                 }
             }

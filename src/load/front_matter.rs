@@ -7,7 +7,7 @@ use thiserror::Error;
 
 /// A file split at its `---` fences.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     /// The YAML between the fences (empty when the file has no front matter).
     pub yaml: &'a str,
     /// The 1-based line on which the YAML starts.
@@ -22,7 +22,7 @@ pub struct Split<'a> {
 
 /// Why a file cannot be split.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
-pub enum SplitError {
+pub(crate) enum SplitError {
     /// An opening `---` with no closing one.
     #[error("front matter opened with `---` on line 1 is never closed: add a line `---` after the last key")]
     Unclosed,
@@ -33,7 +33,7 @@ fn is_fence(line: &str) -> bool {
 }
 
 /// Splits `text` (LF line ends, no byte-order mark) at its front-matter fences.
-pub fn split(text: &str) -> Result<Split<'_>, SplitError> {
+pub(crate) fn split(text: &str) -> Result<Split<'_>, SplitError> {
     let first_end = text.find('\n').unwrap_or(text.len());
     if !is_fence(&text[..first_end]) {
         return Ok(Split {

@@ -6,10 +6,11 @@
 //! job. It reads only `content/`, never writes, and never follows symbolic links.
 //!
 //! What hostile input can cost is bounded here: [`MAX_FILES`] files and
-//! [`MAX_TOTAL_BYTES`] in all, [`MAX_FILE_BYTES`] per file, [`MAX_VALUE_BYTES`] per
-//! front-matter value, and the YAML limits of [`crate::yaml_spans`] (nesting depth,
-//! number of values, alias expansion). Each is a located error, never a crash.
+//! [`MAX_TOTAL_BYTES`] in all, [`MAX_FILE_BYTES`] per file, and the limits of the YAML
+//! reader ([`crate::yaml`]: value length, nesting depth, number of values, alias
+//! expansion). Each is a located error, never a crash.
 
+mod cache;
 mod front_matter;
 
 use std::fs::Metadata;
@@ -22,17 +23,16 @@ use thiserror::Error;
 use walkdir::WalkDir;
 
 use crate::config::Config;
-use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Location};
-use crate::yaml_spans::{self, LimitError, PathSegment, SpanIndex};
+use crate::diagnostic::{did_you_mean, Diagnostic, Diagnostics, Place, Stage};
+use crate::routes::slug::{is_slug, odd_character, suggest_slug};
+use crate::text_file::{self, FileError};
+use crate::yaml::{self, Document, Origin, SpanIndex, YamlError};
 
-pub use front_matter::{split, Split, SplitError};
+pub(crate) use cache::FileCache;
+pub(crate) use front_matter::{split, SplitError};
 
 /// Content files larger than this are refused, so hostile input cannot exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
-
-/// Front-matter text values longer than this are refused: a value is repeated
-/// on every page that shows the entry (cards, backlinks), so its size is multiplied.
-pub const MAX_VALUE_BYTES: usize = 64 * 1024;
 
 /// At most this many Markdown files in `content/`.
 pub const MAX_FILES: usize = 100_000;
@@ -42,7 +42,7 @@ pub const MAX_TOTAL_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Where a content file sits in the site.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
-pub enum SourceKind {
+pub(crate) enum SourceKind {
     /// `content/_index.md`
     Home,
     /// `content/<collection>/_index.md`
@@ -66,7 +66,7 @@ pub enum SourceKind {
 
 /// One content file, split and parsed.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
+pub(crate) struct SourceFile {
     /// Path relative to the site root, e.g. `content/people/han-dong.md`.
     pub path: PathBuf,
     /// What the file is.
@@ -74,25 +74,30 @@ pub struct SourceFile {
     /// The front matter (empty when there was none).
     pub front: Mapping,
     /// Positions of the front matter's keys and values, as lines of the whole file.
-    pub spans: SpanIndex,
+    pub(crate) spans: SpanIndex,
     /// Whether the file had front matter.
     pub has_front_matter: bool,
     /// The Markdown body.
     pub body: String,
     /// The 1-based line on which the body starts.
     pub body_line: usize,
+    /// The byte of the file's text at which the body starts.
+    pub body_offset: usize,
 }
 
 /// Problems reading content.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum LoadError {
+pub(crate) enum LoadError {
     /// No `content/` folder.
     #[error("no `content/` folder in the site")]
     NoContent,
     /// The file could not be read.
     #[error("cannot read file: {0}")]
     Unreadable(String),
+    /// A named pipe, a socket or a device where a content file should be.
+    #[error("this is {0}, not a file: content files must be regular files")]
+    NotAFile(&'static str),
     /// Too large.
     #[error("file is {} ({size} bytes); content files are limited to {}", mib(*.size), mib(*.limit))]
     TooLarge {
@@ -113,29 +118,9 @@ pub enum LoadError {
     /// Front matter problems.
     #[error("{0}")]
     Split(#[from] SplitError),
-    /// YAML syntax.
-    #[error("invalid YAML in front matter: {message}")]
-    Yaml {
-        /// serde_yaml's message, without its position.
-        message: String,
-        /// A suggestion, such as "indent with spaces".
-        hint: Option<String>,
-    },
-    /// Front matter that passes one of the YAML limits.
-    #[error("{0}")]
-    Limit(LimitError),
-    /// Front matter that is not a mapping.
-    #[error("front matter must be a mapping of keys to values")]
-    NotMapping,
-    /// A text value longer than [`MAX_VALUE_BYTES`].
-    #[error("this value is {} long; front-matter values are limited to {}: put long text in the body", kib(*.0 as u64), kib(MAX_VALUE_BYTES as u64))]
-    ValueTooLong(usize),
-    /// A character YAML reads as a line break but editors do not show as one.
-    #[error("front matter contains U+{:04X}, which YAML reads as a line break: remove it, or write it as `\\u{:04X}` in double quotes", *.0 as u32, *.0 as u32)]
-    HiddenLineBreak(char),
-    /// A repeated key.
-    #[error("duplicate key `{0}` in front matter")]
-    DuplicateKey(String),
+    /// Front matter that is not valid YAML, or passes a limit of the YAML reader.
+    #[error(transparent)]
+    Yaml(YamlError),
     /// A symbolic link.
     #[error("symbolic links are not followed in `content/`: copy the file instead")]
     Symlink,
@@ -151,18 +136,27 @@ pub enum LoadError {
     /// Too deep.
     #[error("content files go in `content/` or one collection folder below it")]
     TooDeep,
+    /// A control character in the body (other than tab and line feed).
+    #[error("the text contains the control character U+{:04X}{}, which no page can show", *.0 as u32, yaml::control_name(*.0).map(|n| format!(" ({n})")).unwrap_or_default())]
+    ControlCharacter(char),
+    /// A Markdown file under another extension (`.MD`, `.markdown`), which is not read.
+    #[error("`{}` is not read: content files end in `.md`", shown(.0))]
+    NotDotMd(String),
 }
 
 impl LoadError {
     /// A suggestion for the editor, where one helps.
-    pub fn hint(&self) -> Option<String> {
+    pub(crate) fn hint(&self) -> Option<String> {
         match self {
-            LoadError::Yaml { hint, .. } => hint.clone(),
-            LoadError::Limit(limit) => limit.hint(),
+            LoadError::Yaml(error) => error.hint(),
             LoadError::NotUtf8 => Some("save the file as UTF-8".into()),
             _ => None,
         }
     }
+}
+
+fn diagnostic(path: impl Into<PathBuf>, error: LoadError) -> Diagnostic {
+    Diagnostic::new(Stage::Load, path, error)
 }
 
 /// A file or folder name for a message: control characters (a newline, an escape
@@ -179,53 +173,41 @@ fn shown(name: &str) -> String {
         .collect()
 }
 
-/// `65536` -> `64 KiB`.
-fn kib(bytes: u64) -> String {
-    format!("{} KiB", bytes.div_ceil(1024))
-}
-
 /// `8388608` -> `8.0 MiB`.
 fn mib(bytes: u64) -> String {
     format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
 }
 
-/// Reads every Markdown file under `<root>/content`: the files that loaded, and the
-/// problems with the others (so the next stage can still check the good ones).
-pub fn load_content(config: &Config) -> (Vec<SourceFile>, Diagnostics) {
-    let loaded = load_content_with(config, &|_, _| None);
-    let files = loaded
-        .files
-        .into_iter()
-        .map(|file| Arc::try_unwrap(file).unwrap_or_else(|shared| (*shared).clone()))
-        .collect();
-    (files, loaded.diagnostics)
+/// Reads every Markdown file under `<root>/content`: the files that loaded, in the walk's
+/// order, and the problems with the others (so the next stage can still check the good
+/// ones). A file `cache` holds unchanged since it was read is taken from it, not read
+/// again; an empty cache (as `build` and `check` pass) reads every file.
+pub(crate) fn load_content(
+    config: &Config,
+    cache: &mut FileCache,
+) -> (Vec<Arc<SourceFile>>, Diagnostics) {
+    let loaded = load_files(config, cache);
+    cache.update(&loaded.read, &loaded.files);
+    (loaded.files, loaded.diagnostics)
 }
 
-/// How [`load_content_with`] finds a file it read before: given the file's path and its
-/// metadata (taken before any read), the file as read then, if that metadata shows it
-/// unchanged since.
-pub type Reuse<'a> = dyn Fn(&Path, &Metadata) -> Option<Arc<SourceFile>> + Sync + 'a;
-
-/// What [`load_content_with`] found.
+/// What a walk of `content/` found.
 #[derive(Debug, Default)]
-pub struct Loaded {
+struct Loaded {
     /// The files that loaded, in the walk's order.
-    pub files: Vec<Arc<SourceFile>>,
-    /// The files among them that were read rather than reused: their full path, and their
-    /// metadata from before the read.
-    pub read: Vec<(PathBuf, Metadata, Arc<SourceFile>)>,
+    files: Vec<Arc<SourceFile>>,
+    /// The files among them that were read rather than taken from the cache: their full
+    /// path, and their metadata from before the read.
+    read: Vec<(PathBuf, Metadata, Arc<SourceFile>)>,
     /// The problems with the others.
-    pub diagnostics: Diagnostics,
+    diagnostics: Diagnostics,
 }
 
-/// [`load_content`], reusing what `reuse` returns instead of reading: `casefile serve`
-/// keeps files that did not change since the last rebuild, and shares them rather than
-/// copying them. The walk and its checks are the same.
-pub fn load_content_with(config: &Config, reuse: &Reuse<'_>) -> Loaded {
+fn load_files(config: &Config, cache: &FileCache) -> Loaded {
     let content = config.root.join("content");
     if !content.is_dir() {
         return Loaded {
-            diagnostics: Diagnostic::content("content", None, LoadError::NoContent).into(),
+            diagnostics: diagnostic("content", LoadError::NoContent).into(),
             ..Loaded::default()
         };
     }
@@ -256,23 +238,20 @@ pub fn load_content_with(config: &Config, reuse: &Reuse<'_>) -> Loaded {
                 .filter(|(before, _)| *before <= at)
                 .map(|(_, d)| d),
         );
-        diagnostics.push(Diagnostic::content(
-            "content",
-            None,
-            LoadError::TooMuchContent(limit),
-        ));
+        diagnostics.push(diagnostic("content", LoadError::TooMuchContent(limit)));
         return Loaded {
             diagnostics,
             ..Loaded::default()
         };
     }
     let collections: Vec<&str> = config.collections.iter().map(|c| c.name.as_str()).collect();
-    let results: Vec<(Result<Arc<SourceFile>, Diagnostic>, bool)> = walk
+    // Each file as loaded (or its problems), and whether it was read rather than reused.
+    let results: Vec<(Loading, bool)> = walk
         .paths
         .par_iter()
         .zip(&metadata)
         .map(|(path, metadata)| {
-            if let Some(file) = metadata.as_ref().and_then(|m| reuse(path, m)) {
+            if let Some(file) = metadata.as_ref().and_then(|m| cache.get(path, m)) {
                 return (Ok(file), false);
             }
             let read = read_source(path, &content, &config.root, &collections).map(Arc::new);
@@ -294,11 +273,14 @@ pub fn load_content_with(config: &Config, reuse: &Reuse<'_>) -> Loaded {
                 }
                 loaded.files.push(file);
             }
-            Err(d) => loaded.diagnostics.push(d),
+            Err(problems) => loaded.diagnostics.extend(problems),
         }
     }
     loaded
 }
+
+/// One file read, or the problems that kept it from loading.
+type Loading = Result<Arc<SourceFile>, Vec<Diagnostic>>;
 
 /// The Markdown files of `content/` in walk order, and the problems met on the way, each
 /// with the number of files found before it.
@@ -331,7 +313,7 @@ fn walk_content(content: &Path, root: &Path) -> Walk {
                     .path()
                     .map(|p| relative(p, root))
                     .unwrap_or_else(|| "content".into());
-                let problem = Diagnostic::content(path, None, LoadError::Unreadable(e.to_string()));
+                let problem = diagnostic(path, LoadError::Unreadable(e.to_string()));
                 walk.diagnostics.push((found, problem));
                 continue;
             }
@@ -347,25 +329,62 @@ fn walk_content(content: &Path, root: &Path) -> Walk {
                 LoadError::Symlink
             };
             let hint = symlink_hint(item.path(), root);
-            let problem =
-                Diagnostic::content(relative(item.path(), root), None, error).with_hint(hint);
+            let problem = diagnostic(relative(item.path(), root), error).with_hint(hint);
             walk.diagnostics.push((found, problem));
             continue;
         }
-        if item.file_type().is_file() && name.ends_with(".md") {
+        let kind = item.file_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if !kind.is_file() {
+            // A named pipe would hang the build and a device never ends; skipping one in
+            // silence would drop a page (a FIFO `_index.md` is the home page's text).
+            let what = item
+                .metadata()
+                .ok()
+                .and_then(|m| crate::text_file::kind_of(&m))
+                .unwrap_or("not a regular file");
+            let problem = diagnostic(relative(item.path(), root), LoadError::NotAFile(what))
+                .with_hint(Some("replace it with a regular file, or remove it".into()));
+            walk.diagnostics.push((found, problem));
+            continue;
+        }
+        if name.ends_with(".md") {
             if found >= MAX_FILES {
                 walk.over_files = true;
                 break;
             }
             walk.paths.push(item.into_path());
+        } else if let Some(stem) = markdown_stem(&name) {
+            let hint = if item.path().with_file_name(format!("{stem}.md")).exists() {
+                format!("`{stem}.md` is already in this folder: merge the two files, or remove this one")
+            } else {
+                format!("did you mean `{stem}.md`? rename the file to be published")
+            };
+            let problem = diagnostic(
+                relative(item.path(), root),
+                LoadError::NotDotMd(name.into_owned()),
+            )
+            .with_hint(Some(hint));
+            walk.diagnostics.push((found, problem));
         }
     }
     walk
 }
 
+/// The stem of a file named like Markdown but not read as it (`a.MD`, `a.markdown`,
+/// `a.mdown`, `a.mkd`): an editor meant it to be published.
+fn markdown_stem(name: &str) -> Option<&str> {
+    let (stem, extension) = name.rsplit_once('.')?;
+    let extension = extension.to_ascii_lowercase();
+    let markdown = ["md", "markdown", "mdown", "mkd", "mkdn", "mdwn"];
+    (!stem.is_empty() && markdown.contains(&extension.as_str())).then_some(stem)
+}
+
 /// Where a symbolic link leads, when that makes it worse than a copy: a loop, a file
 /// outside the site, or nothing at all.
-pub fn symlink_hint(link: &Path, root: &Path) -> Option<String> {
+pub(crate) fn symlink_hint(link: &Path, root: &Path) -> Option<String> {
     let shown_target = || {
         std::fs::read_link(link)
             .map(|t| t.display().to_string())
@@ -424,16 +443,6 @@ fn classify(path: &Path, content: &Path, collections: &[&str]) -> Result<SourceK
     }
 }
 
-/// True for `[a-z0-9]+(-[a-z0-9]+)*`.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with('-')
-        && !s.ends_with('-')
-        && !s.contains("--")
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-}
-
 fn checked_slug(stem: &str) -> Result<String, LoadError> {
     if is_slug(stem) {
         Ok(stem.to_string())
@@ -442,29 +451,16 @@ fn checked_slug(stem: &str) -> Result<String, LoadError> {
     }
 }
 
-/// `Han Dong.md` -> `han-dong`, for hints.
-pub fn suggest_slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c.to_ascii_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
-        }
-    }
-    out.trim_end_matches('-').to_string()
-}
-
 fn read_source(
     path: &Path,
     content: &Path,
     root: &Path,
     collections: &[&str],
-) -> Result<SourceFile, Diagnostic> {
+) -> Result<SourceFile, Vec<Diagnostic>> {
     let rel = relative(path, root);
-    let fail = |e: LoadError, at: Option<Location>| {
+    let fail = |e: LoadError, at: Option<Place>| {
         let hint = e.hint();
-        Diagnostic::content(rel.clone(), at, e).with_hint(hint)
+        vec![diagnostic(rel.clone(), e).at(at).with_hint(hint)]
     };
     let kind = classify(path, content, collections).map_err(|e| {
         let hint = match &e {
@@ -474,61 +470,72 @@ fn read_source(
             }
             _ => None,
         };
-        Diagnostic::content(rel.clone(), None, e).with_hint(hint)
+        vec![diagnostic(rel.clone(), e).with_hint(hint)]
     })?;
-    let bytes = read_limited(path).map_err(|e| fail(e, None))?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let valid = e.utf8_error().valid_up_to();
-            let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
-            return Err(fail(
-                LoadError::NotUtf8,
-                Some(Location::of_offset(&prefix, valid)),
-            ));
-        }
-    };
-    let text = normalise(text);
+    let text = text_file::read_text(path, MAX_FILE_BYTES).map_err(|e| match e {
+        FileError::Unreadable(message) => fail(LoadError::Unreadable(message), None),
+        FileError::NotAFile(what) => fail(LoadError::NotAFile(what), None),
+        FileError::TooLarge { size, limit } => fail(LoadError::TooLarge { size, limit }, None),
+        FileError::NotUtf8(at) => fail(LoadError::NotUtf8, Some(Place::at(at))),
+    })?;
     if text.trim().is_empty() && !matches!(kind, SourceKind::CollectionIndex { .. }) {
-        return Err(fail(LoadError::Empty, Some(Location::start())));
+        return Err(fail(LoadError::Empty, Some(Place::start())));
     }
-    let parts = split(&text).map_err(|e| fail(e.into(), Some(Location::start())))?;
-    let (front, spans) = parse_yaml(parts.yaml, parts.yaml_line).map_err(|(e, at)| fail(e, at))?;
+    let parts = split(&text).map_err(|e| fail(e.into(), Some(Place::start())))?;
+    let origin = Origin {
+        line: parts.yaml_line,
+        byte: offset_in(&text, parts.yaml),
+    };
+    let body_offset = offset_in(&text, parts.body);
+    let body_problems: Vec<Diagnostic> = yaml::control_characters(parts.body)
+        .take(10)
+        .map(|(offset, c)| {
+            let at = body_offset + offset;
+            let place = Place::of_span(&text, crate::diagnostic::Span::new(at, at + c.len_utf8()));
+            diagnostic(rel.clone(), LoadError::ControlCharacter(c))
+                .at(Some(place))
+                .with_hint(Some(
+                    "remove it; a tab or a line break is the only control character text may hold"
+                        .into(),
+                ))
+        })
+        .collect();
+    let yaml = yaml::parse(parts.yaml, origin, Document::FrontMatter).map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|(error, place)| {
+                let error = LoadError::Yaml(error);
+                let hint = error.hint();
+                diagnostic(rel.clone(), error).at(place).with_hint(hint)
+            })
+            .chain(body_problems.iter().cloned())
+            .collect::<Vec<_>>()
+    })?;
+    if !body_problems.is_empty() {
+        return Err(body_problems);
+    }
     Ok(SourceFile {
         path: rel.clone(),
         kind,
-        front,
-        spans,
+        front: yaml.root,
+        spans: yaml.spans,
         has_front_matter: parts.has_front_matter,
         body: parts.body.to_string(),
         body_line: parts.body_line,
+        body_offset,
     })
 }
 
-/// Reads a file of at most [`MAX_FILE_BYTES`], never more (the file may grow meanwhile).
-fn read_limited(path: &Path) -> Result<Vec<u8>, LoadError> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(|e| LoadError::Unreadable(e.to_string()))?;
-    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let too_large = |size| LoadError::TooLarge {
-        size,
-        limit: MAX_FILE_BYTES,
-    };
-    if size > MAX_FILE_BYTES {
-        return Err(too_large(size));
-    }
-    let mut bytes = Vec::with_capacity(size as usize);
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|e| LoadError::Unreadable(e.to_string()))?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(bytes.len() as u64));
-    }
-    Ok(bytes)
+/// Where `part`, a slice of `text`, starts in it.
+fn offset_in(text: &str, part: &str) -> usize {
+    (part.as_ptr() as usize).saturating_sub(text.as_ptr() as usize)
 }
 
 /// What to tell the editor about a file name that is not a slug.
 fn slug_hint(stem: &str, path: &Path) -> Option<String> {
+    if let Some(note) = crate::routes::slug::device_name_note(stem) {
+        return Some(note);
+    }
     if let Some(note) = odd_character(stem) {
         return Some(format!("{note}: retype the name with ASCII letters"));
     }
@@ -545,154 +552,10 @@ fn slug_hint(stem: &str, path: &Path) -> Option<String> {
     Some(format!("rename the file to `{suggestion}.md`"))
 }
 
-/// For a name with a character outside ASCII (a Cyrillic `а` that looks like a Latin
-/// `a`) or a control character: which one, by code point.
-pub fn odd_character(text: &str) -> Option<String> {
-    text.chars()
-        .find(|c| !c.is_ascii() || c.is_ascii_control())
-        .map(|c| {
-            format!(
-                "`{}` (U+{:04X}) is not an ASCII letter or digit",
-                c.escape_debug(),
-                c as u32
-            )
-        })
-}
-
-/// Drops a byte-order mark and turns CRLF (and a lone CR, the old Mac line end, which
-/// YAML and Markdown also read as a line end) into LF, so all give the same output and
-/// every stage counts the same lines.
-pub fn normalise(text: String) -> String {
-    let text = text
-        .strip_prefix('\u{feff}')
-        .map(String::from)
-        .unwrap_or(text);
-    if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text
-    }
-}
-
-/// Parses front matter into a mapping plus its span index (lines of the whole file).
-///
-/// The text is first scanned for positions, duplicate keys and the YAML limits (so a
-/// "billion laughs" is stopped at the alias that passes them, before any value is
-/// built), then parsed by serde_yaml under the same limits.
-pub fn parse_yaml(
-    yaml: &str,
-    first_line: usize,
-) -> Result<(Mapping, SpanIndex), (LoadError, Option<Location>)> {
-    if yaml.trim().is_empty() {
-        return Ok((Mapping::new(), SpanIndex::default()));
-    }
-    let shift = first_line.saturating_sub(1);
-    if let Some((offset, c)) = yaml_spans::hidden_line_break(yaml) {
-        let at = Location::of_offset(yaml, offset).shifted(shift);
-        return Err((LoadError::HiddenLineBreak(c), Some(at)));
-    }
-    let mut spans = SpanIndex::scan(yaml)
-        .map_err(|limit| (LoadError::Limit(limit.error), Some(limit.at.shifted(shift))))?;
-    spans.shift(shift);
-    if let Some((name, at)) = spans.duplicate_keys().first() {
-        return Err((LoadError::DuplicateKey(name.clone()), Some(*at)));
-    }
-    let value = yaml_spans::parse_value(yaml).map_err(|e| {
-        let at = e
-            .location()
-            .map(|l| Location::new(l.line(), l.column()).shifted(shift));
-        let (opened, hint) = yaml_hint(yaml, &e);
-        let error = LoadError::Yaml {
-            message: yaml_spans::describe(&e),
-            hint,
-        };
-        (error, opened.map(|l| l.shifted(shift)).or(at))
-    })?;
-    let mut path = Vec::new();
-    if let Some(len) = long_value(&value, &mut path) {
-        let at = spans.best(&path);
-        return Err((LoadError::ValueTooLong(len), at));
-    }
-    match value {
-        serde_yaml::Value::Mapping(map) => Ok((map, spans)),
-        serde_yaml::Value::Null => Ok((Mapping::new(), spans)),
-        _ => Err((LoadError::NotMapping, Some(Location::new(first_line, 1)))),
-    }
-}
-
-/// The length of the first text value longer than [`MAX_VALUE_BYTES`], with its
-/// path left in `path`.
-fn long_value(value: &serde_yaml::Value, path: &mut Vec<PathSegment>) -> Option<usize> {
-    use serde_yaml::Value;
-    match value {
-        Value::String(s) if s.len() > MAX_VALUE_BYTES => Some(s.len()),
-        Value::Sequence(items) => items.iter().enumerate().find_map(|(i, item)| {
-            path.push(PathSegment::Index(i));
-            let found = long_value(item, path);
-            if found.is_none() {
-                path.pop();
-            }
-            found
-        }),
-        Value::Mapping(map) => map.iter().find_map(|(k, v)| {
-            // (Keys need no check: YAML itself refuses keys over 1024 characters.)
-            let key = k.as_str().unwrap_or("?");
-            path.push(PathSegment::Key(key.to_string()));
-            let found = long_value(v, path);
-            if found.is_none() {
-                path.pop();
-            }
-            found
-        }),
-        Value::Tagged(tagged) => long_value(&tagged.value, path),
-        _ => None,
-    }
-}
-
-/// A hint for a YAML syntax error, and for a list, mapping or quote never closed the
-/// place where it was opened (serde_yaml notices only at the end of the front matter).
-fn yaml_hint(yaml: &str, error: &serde_yaml::Error) -> (Option<Location>, Option<String>) {
-    if let Some(at) = error.location() {
-        let line = yaml.lines().nth(at.line().saturating_sub(1)).unwrap_or("");
-        let upto: String = line.chars().take(at.column()).collect();
-        if upto.contains('\t') {
-            let hint = "YAML is indented with spaces: replace the tab with spaces";
-            return (None, Some(hint.into()));
-        }
-    }
-    // "..., while parsing a flow sequence at line 1 column 8"
-    let text = error.to_string();
-    let opened = text.split_once(", while ").and_then(|(_, context)| {
-        let (what, place) = context.split_once(" at line ")?;
-        let (line, column) = place.split_once(" column ")?;
-        let at = Location::new(line.trim().parse().ok()?, column.trim().parse().ok()?);
-        Some((what.to_string(), at))
-    });
-    let unclosed = ["did not find expected", "found unexpected end of stream"];
-    if !unclosed.iter().any(|u| text.starts_with(u)) {
-        return (None, None);
-    }
-    match opened {
-        Some((what, at)) => {
-            let hint = match what.as_str() {
-                "parsing a flow sequence" => "the list opened here with `[` is not closed with `]`",
-                "parsing a flow mapping" => {
-                    "the mapping opened here with `{` is not closed with `}`"
-                }
-                "scanning a quoted scalar" | "parsing a quoted scalar" => {
-                    "the text quoted here is not closed with the same quote"
-                }
-                _ => return (None, None),
-            };
-            (Some(at), Some(hint.into()))
-        }
-        None => (None, None),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Location;
 
     #[test]
     fn the_walk_visits_each_folder_in_name_order() {
@@ -747,7 +610,7 @@ mod tests {
         }
         std::os::unix::fs::symlink("nowhere", root.join("content/d-link.md")).unwrap();
         let config = crate::config::test_config(root);
-        let (files, problems) = load_content(&config);
+        let (files, problems) = load_content(&config, &mut FileCache::default());
         assert!(files.is_empty());
         let messages: Vec<String> = problems.iter().map(|d| d.to_string()).collect();
         assert_eq!(messages.len(), 2, "{messages:?}");
@@ -762,56 +625,19 @@ mod tests {
     }
 
     #[test]
-    fn slugs() {
-        assert!(is_slug("han-dong"));
-        assert!(is_slug("2019-election"));
-        assert!(!is_slug("Han-Dong"));
-        assert!(!is_slug("han--dong"));
-        assert!(!is_slug("-x"));
-        assert!(!is_slug(".."));
-        assert_eq!(suggest_slug("Han Dong"), "han-dong");
-    }
-
-    #[test]
-    fn yaml_errors_point_into_the_file() {
-        let (err, at) = parse_yaml("title: [a\n", 2).unwrap_err();
-        assert!(matches!(err, LoadError::Yaml { .. }));
-        // Noticed at the end, located where the list was opened.
-        assert_eq!(at, Some(Location::new(2, 8)));
-        assert_eq!(
-            err.hint().as_deref(),
-            Some("the list opened here with `[` is not closed with `]`")
-        );
-        let (_, at) = parse_yaml("a: \"x\\q\"\n", 2).unwrap_err();
-        assert_eq!(
-            at,
-            Some(Location::new(2, 6)),
-            "a bad escape stays where it is"
-        );
-    }
-
-    #[test]
-    fn crlf_and_bom_are_normalised() {
-        assert_eq!(normalise("\u{feff}a\r\nb".to_string()), "a\nb");
-    }
-
-    #[test]
-    fn long_values_are_refused_where_they_are() {
-        let long = "x".repeat(MAX_VALUE_BYTES + 1);
-        let (err, at) = parse_yaml(&format!("title: A\ntags: [a, {long}]\n"), 2).unwrap_err();
-        assert_eq!(err, LoadError::ValueTooLong(MAX_VALUE_BYTES + 1));
-        assert_eq!(at, Some(Location::new(3, 11)));
-        assert_eq!(
-            err.to_string(),
-            "this value is 65 KiB long; front-matter values are limited to 64 KiB: put long text in the body"
-        );
-        let (err, _) = parse_yaml(&format!("title: A\n{long}: 1\n"), 2).unwrap_err();
+    fn long_keys_are_refused_by_yaml_itself() {
+        let long = "x".repeat(yaml::MAX_VALUE_BYTES + 1);
+        let (err, _) = yaml::parse(
+            &format!("title: A\n{long}: 1\n"),
+            Origin::file(),
+            Document::FrontMatter,
+        )
+        .unwrap_err()
+        .remove(0);
         assert!(
-            matches!(err, LoadError::Yaml { .. }),
-            "YAML refuses long keys itself"
+            err.to_string().starts_with("invalid YAML in front matter"),
+            "{err}"
         );
-        let ok = "x".repeat(MAX_VALUE_BYTES);
-        assert!(parse_yaml(&format!("title: {ok}\n"), 2).is_ok());
     }
 
     /// Found by the `front_matter` fuzz target: lone CRs counted as lines by YAML but
@@ -819,28 +645,23 @@ mod tests {
     #[test]
     fn lone_carriage_returns_are_line_ends_everywhere() {
         let bytes = b"\xef\xbb\xbf---\r\ntitle: BOM an\r\r\r\r\rd CRLF\r\n---  \r\nBody\r\n";
-        let text = normalise(String::from_utf8(bytes.to_vec()).unwrap());
+        let text = text_file::normalise(String::from_utf8(bytes.to_vec()).unwrap());
         assert_eq!(text, "---\ntitle: BOM an\n\n\n\n\nd CRLF\n---  \nBody\n");
         let lines = text.matches('\n').count();
         let parts = split(&text).unwrap();
-        let (_, at) = parse_yaml(parts.yaml, parts.yaml_line).unwrap_err();
-        let at = at.unwrap();
+        let origin = Origin {
+            line: parts.yaml_line,
+            byte: 4,
+        };
+        let (_, at) = yaml::parse(parts.yaml, origin, Document::FrontMatter)
+            .unwrap_err()
+            .remove(0);
+        let at = at.unwrap().location;
         assert!(at.line <= lines, "{at:?} in {lines} lines");
         assert_eq!(
             at,
             Location::new(8, 1),
             "where serde_yaml notices the missing `:`"
-        );
-    }
-
-    #[test]
-    fn line_breaks_that_editors_hide_are_refused_where_they_are() {
-        let (err, at) = parse_yaml("title: a\u{2028}b\nrole: \u{85}\n", 2).unwrap_err();
-        assert_eq!(err, LoadError::HiddenLineBreak('\u{2028}'));
-        assert_eq!(at, Some(Location::new(2, 9)));
-        assert_eq!(
-            err.to_string(),
-            "front matter contains U+2028, which YAML reads as a line break: remove it, or write it as `\\u2028` in double quotes"
         );
     }
 }

@@ -12,13 +12,16 @@ use std::ops::Range;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::diagnostic::Location;
+use crate::diagnostic::{Location, Span};
+use crate::routes::scheme::is_refused_link;
+use crate::routes::slug::text_slug;
+use crate::text_file::floor_char_boundary;
 
-pub use highlight::{highlight_block, CLASS_PREFIX};
+pub(crate) use highlight::{highlight_block, HighlightBudget};
 
 /// A link written in Markdown that points into the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum LinkTarget<'a> {
+pub(crate) enum LinkTarget<'a> {
     /// `[[people/han-dong#denial]]`: the target before `#`.
     Wiki(&'a str),
     /// `[x](../people/han-dong.md#denial)`: the path before `#`.
@@ -27,7 +30,7 @@ pub enum LinkTarget<'a> {
 
 /// What a resolver returns for a link it knows.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResolvedLink {
+pub(crate) struct ResolvedLink {
     /// The URL to write (without fragment).
     pub url: String,
     /// The target's title, used as text for `[[slug]]`.
@@ -38,7 +41,7 @@ pub struct ResolvedLink {
 
 /// Why a link could not be resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LinkProblem {
+pub(crate) struct LinkProblem {
     /// One line saying what is wrong.
     pub message: String,
     /// A suggestion.
@@ -46,7 +49,7 @@ pub struct LinkProblem {
 }
 
 /// Turns site links into URLs.
-pub trait LinkResolver {
+pub(crate) trait LinkResolver {
     /// Resolves a link; `Err` becomes a diagnostic at the link's position.
     fn resolve(&self, target: &LinkTarget<'_>) -> Result<ResolvedLink, LinkProblem>;
 }
@@ -64,20 +67,24 @@ pub struct Heading {
 
 /// A resolved site link found in the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FoundLink {
+pub(crate) struct FoundLink {
     /// The resolver's key for the target.
     pub key: usize,
     /// The `#fragment`, if any.
     pub fragment: Option<String>,
     /// Where the link starts in the text.
     pub at: Location,
+    /// The link's bytes in the text.
+    pub span: Span,
 }
 
 /// A problem at a position of the Markdown text.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MarkdownProblem {
+pub(crate) struct MarkdownProblem {
     /// Where, within the Markdown text given (1-based).
     pub at: Location,
+    /// The bytes of the text it is about.
+    pub span: Span,
     /// What is wrong.
     pub message: String,
     /// A suggestion.
@@ -86,7 +93,7 @@ pub struct MarkdownProblem {
 
 /// The result of rendering one Markdown text.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Rendered {
+pub(crate) struct Rendered {
     /// The HTML.
     pub html: String,
     /// Headings, in order, for a table of contents.
@@ -101,17 +108,20 @@ pub struct Rendered {
 /// link written once with a long address and used a million times, a thousand nested
 /// quotes per line); past this the text is refused with a problem, before the HTML is
 /// ever built, so that memory stays bounded by the site and not by a hostile file.
-pub const MAX_HTML_BYTES: usize = 64 * 1024 * 1024;
+pub(crate) const MAX_HTML_BYTES: usize = 64 * 1024 * 1024;
 
 /// How deeply blocks and inline elements may nest (quotes in quotes, lists in lists).
 /// Deeper nesting is refused: every later stage, and every browser, pays for each level.
-pub const MAX_NESTING: usize = 100;
+pub(crate) const MAX_NESTING: usize = 100;
 
 /// Rendering switches.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RenderOptions {
+pub(crate) struct RenderOptions<'a> {
     /// Pass raw HTML through instead of escaping it.
     pub unsafe_html: bool,
+    /// The highlighting budget of the file this text belongs to, shared by its body and
+    /// fields; `None` gives this text a budget of its own.
+    pub highlight: Option<&'a HighlightBudget>,
 }
 
 fn parser_options() -> Options {
@@ -124,17 +134,24 @@ fn parser_options() -> Options {
 }
 
 /// Renders a Markdown document.
-pub fn render(text: &str, resolver: &dyn LinkResolver, options: RenderOptions) -> Rendered {
-    let mut out = Rendered::default();
-    let events = transform(text, resolver, options, &mut out);
-    let events = assign_heading_ids(events, &mut out.toc);
-    out.html.reserve(text.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+pub(crate) fn render(text: &str, resolver: &dyn LinkResolver, options: RenderOptions) -> Rendered {
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    // Events stream from the parser through the transform into the HTML writer: only a
+    // heading's events are held at once (for its id). Collecting them all first cost
+    // 80 bytes per event, 100 MB for a 7 MB text.
+    let mut events = Transform::new(text, resolver, options);
+    pulldown_cmark::html::push_html(&mut html, &mut events);
+    let mut out = events.out;
+    out.html = html;
     out
 }
 
 /// Renders a short Markdown value (a field) without the wrapping paragraph.
-pub fn render_inline(text: &str, resolver: &dyn LinkResolver, options: RenderOptions) -> Rendered {
+pub(crate) fn render_inline(
+    text: &str,
+    resolver: &dyn LinkResolver,
+    options: RenderOptions,
+) -> Rendered {
     let mut out = render(text, resolver, options);
     let trimmed = out.html.trim_end();
     if let Some(inner) = trimmed
@@ -157,6 +174,7 @@ fn problem(
 ) -> MarkdownProblem {
     MarkdownProblem {
         at: locator.locate(range.start),
+        span: Span::new(range.start, range.end),
         message,
         hint,
     }
@@ -165,7 +183,7 @@ fn problem(
 /// How many problems one text reports; after that, one last problem says there are more
 /// and later links are not resolved (a file of a million broken links would otherwise
 /// cost a million did-you-mean searches over every slug of the site).
-pub const MAX_PROBLEMS: usize = 100;
+pub(crate) const MAX_PROBLEMS: usize = 100;
 
 fn push_problem(
     out: &mut Rendered,
@@ -222,49 +240,110 @@ impl<'a> Locator<'a> {
     }
 }
 
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
-    while offset > 0 && !text.is_char_boundary(offset) {
-        offset -= 1;
-    }
-    offset
+/// Resolves links, highlights code and escapes raw HTML, event by event, and gives each
+/// heading a unique id (recording it for the table of contents): an iterator over the
+/// events to write, pulled by the HTML writer as it goes.
+struct Transform<'a, 'r> {
+    parser: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
+    resolver: &'r dyn LinkResolver,
+    options: RenderOptions<'r>,
+    /// What was found besides the HTML: headings, links, problems.
+    out: Rendered,
+    /// The code block being gathered: its language and text.
+    code: Option<(String, String)>,
+    /// For `[[slug]]` without a label, the text event that follows is replaced by the title.
+    replace_label: Option<String>,
+    /// Refused links render as their text; their closing tag is dropped.
+    dropped_links: usize,
+    locator: Locator<'a>,
+    budget: Budget,
+    own_highlight: HighlightBudget,
+    ids: HeadingIds,
+    /// A heading's events, held until its end so that its id can be made from its text.
+    heading: std::collections::VecDeque<Event<'a>>,
+    /// The text ended, or a limit stopped it.
+    done: bool,
 }
 
-/// Resolves links, highlights code and escapes raw HTML, event by event.
-fn transform<'a>(
-    text: &'a str,
-    resolver: &dyn LinkResolver,
-    options: RenderOptions,
-    out: &mut Rendered,
-) -> Vec<Event<'a>> {
-    let mut events = Vec::new();
-    let mut code: Option<(String, String)> = None;
-    // For `[[slug]]` without a label, the text event that follows is replaced by the title.
-    let mut replace_label: Option<String> = None;
-    // Refused links render as their text; their closing tag is dropped.
-    let mut dropped_links = 0usize;
-    let mut locator = Locator::new(text);
-    let mut budget = Budget::default();
-    for (event, range) in Parser::new_ext(text, parser_options()).into_offset_iter() {
-        if let Some(message) = budget.spend(&event) {
-            out.problems
-                .push(problem(&mut locator, &range, message, None));
-            break;
+impl<'a, 'r> Transform<'a, 'r> {
+    fn new(text: &'a str, resolver: &'r dyn LinkResolver, options: RenderOptions<'r>) -> Self {
+        Transform {
+            parser: Parser::new_ext(text, parser_options()).into_offset_iter(),
+            resolver,
+            options,
+            out: Rendered::default(),
+            code: None,
+            replace_label: None,
+            dropped_links: 0,
+            locator: Locator::new(text),
+            budget: Budget::default(),
+            own_highlight: HighlightBudget::per_file(),
+            ids: HeadingIds::default(),
+            heading: std::collections::VecDeque::new(),
+            done: false,
         }
-        if let Some((_, buffer)) = code.as_mut() {
-            match event {
+    }
+
+    /// The next event to write, with headings' ids assigned.
+    fn next_event(&mut self) -> Option<Event<'a>> {
+        if let Some(event) = self.heading.pop_front() {
+            return Some(event);
+        }
+        let event = self.next_transformed()?;
+        if !matches!(event, Event::Start(Tag::Heading { .. })) {
+            return Some(event);
+        }
+        self.heading.push_back(event);
+        while let Some(inner) = self.next_transformed() {
+            let end = matches!(inner, Event::End(TagEnd::Heading(_)));
+            self.heading.push_back(inner);
+            if end {
+                break;
+            }
+        }
+        self.ids.assign(&mut self.heading, &mut self.out.toc);
+        self.heading.pop_front()
+    }
+
+    /// The next event of the text, transformed; `None` at its end or past a limit.
+    fn next_transformed(&mut self) -> Option<Event<'a>> {
+        while !self.done {
+            let Some((event, range)) = self.parser.next() else {
+                self.done = true;
+                break;
+            };
+            if let Some(message) = self.budget.spend(&event) {
+                self.out
+                    .problems
+                    .push(problem(&mut self.locator, &range, message, None));
+                self.done = true;
+                break;
+            }
+            if let Some(event) = self.transform(event, range) {
+                return Some(event);
+            }
+        }
+        None
+    }
+
+    /// What one event of the parser becomes: nothing (a code block's text, gathered; a
+    /// refused link's end) or one event.
+    fn transform(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
+        if let Some((_, buffer)) = self.code.as_mut() {
+            return match event {
                 Event::Text(t) => {
                     buffer.push_str(&t);
-                    continue;
+                    None
                 }
                 Event::End(TagEnd::CodeBlock) => {
-                    let (lang, buffer) = code.take().unwrap_or_default();
-                    let block = highlight_block(&buffer, &lang);
-                    budget.html += block.len();
-                    events.push(Event::Html(block.into()));
-                    continue;
+                    let (lang, buffer) = self.code.take().unwrap_or_default();
+                    let highlight = self.options.highlight.unwrap_or(&self.own_highlight);
+                    let block = highlight_block(&buffer, &lang, highlight);
+                    self.budget.html += block.len();
+                    Some(Event::Html(block.into()))
                 }
-                _ => continue,
-            }
+                _ => None,
+            };
         }
         match event {
             Event::Start(Tag::CodeBlock(kind)) => {
@@ -272,64 +351,78 @@ fn transform<'a>(
                     CodeBlockKind::Fenced(info) => info.to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                code = Some((lang, String::new()));
+                self.code = Some((lang, String::new()));
+                None
             }
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => match link(&mut locator, &range, link_type, &dest_url, resolver, out) {
-                LinkOutcome::Keep => events.push(Event::Start(Tag::Link {
+            }) => match link(
+                &mut self.locator,
+                &range,
+                link_type,
+                &dest_url,
+                self.resolver,
+                &mut self.out,
+            ) {
+                LinkOutcome::Keep => Some(Event::Start(Tag::Link {
                     link_type,
                     dest_url,
                     title,
                     id,
                 })),
                 LinkOutcome::Rewrite { url, label } => {
-                    budget.html += url.len();
+                    self.budget.html += url.len();
                     if let Some(label) = label {
-                        budget.html += label.len();
-                        replace_label = Some(label);
+                        self.budget.html += label.len();
+                        self.replace_label = Some(label);
                     }
-                    events.push(Event::Start(Tag::Link {
+                    Some(Event::Start(Tag::Link {
                         link_type: LinkType::Inline,
                         dest_url: url.into(),
                         title,
                         id,
-                    }));
+                    }))
                 }
-                LinkOutcome::Drop => dropped_links += 1,
+                LinkOutcome::Drop => {
+                    self.dropped_links += 1;
+                    None
+                }
             },
-            Event::End(TagEnd::Link) if dropped_links > 0 => dropped_links -= 1,
+            Event::End(TagEnd::Link) if self.dropped_links > 0 => {
+                self.dropped_links -= 1;
+                None
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => {
-                if is_refused_scheme(&dest_url) {
+                if is_refused_link(&dest_url) {
                     push_problem(
-                        out,
-                        &mut locator,
+                        &mut self.out,
+                        &mut self.locator,
                         &range,
                         format!("image source `{dest_url}` uses a scheme that is not allowed"),
                         Some("use an http(s) address or a path".into()),
                     );
                 }
-                events.push(Event::Start(Tag::Image {
+                Some(Event::Start(Tag::Image {
                     link_type,
                     dest_url,
                     title,
                     id,
-                }));
+                }))
             }
-            Event::Text(t) => match replace_label.take() {
-                Some(label) => events.push(Event::Text(label.into())),
-                None => events.push(Event::Text(t)),
+            Event::Text(t) => match self.replace_label.take() {
+                Some(label) => Some(Event::Text(label.into())),
+                None => Some(Event::Text(t)),
             },
-            Event::Html(html) | Event::InlineHtml(html) if !options.unsafe_html => {
-                events.push(Event::Text(html))
+            Event::Html(html) | Event::InlineHtml(html) if !self.options.unsafe_html => {
+                Some(Event::Text(html))
             }
             // `# Title {#id .class key=value}`: the id and classes are kept, but the
             // key=value pairs are raw HTML attributes (`onclick=...`) and are dropped.
@@ -338,18 +431,25 @@ fn transform<'a>(
                 id,
                 classes,
                 attrs,
-            }) if !options.unsafe_html && !attrs.is_empty() => {
-                events.push(Event::Start(Tag::Heading {
+            }) if !self.options.unsafe_html && !attrs.is_empty() => {
+                Some(Event::Start(Tag::Heading {
                     level,
                     id,
                     classes,
                     attrs: Vec::new(),
                 }))
             }
-            other => events.push(other),
+            other => Some(other),
         }
     }
-    events
+}
+
+impl<'a> Iterator for Transform<'a, '_> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        self.next_event()
+    }
 }
 
 /// What the HTML of a text will cost, counted event by event before it is built.
@@ -422,7 +522,7 @@ fn link(
     };
     let target = match link_type {
         LinkType::WikiLink { .. } => LinkTarget::Wiki(path.trim()),
-        _ if is_refused_scheme(dest) => {
+        _ if is_refused_link(dest) => {
             let message = format!("link `{dest}` uses a scheme that is not allowed");
             let hint = Some("links may use http, https, mailto or a path".into());
             push_problem(out, locator, range, message, hint);
@@ -442,6 +542,7 @@ fn link(
                 key: resolved.key,
                 fragment: fragment.filter(|f| !f.is_empty()).map(String::from),
                 at: locator.locate(range.start),
+                span: Span::new(range.start, range.end),
             });
             let url = match fragment {
                 Some(f) if !f.is_empty() => format!("{}#{f}", resolved.url),
@@ -463,80 +564,51 @@ fn is_content_file(path: &str) -> bool {
     path.ends_with(".md") && !path.contains("://") && !path.starts_with("mailto:")
 }
 
-/// True for `javascript:`, `data:`, `vbscript:` and any other scheme but http(s) and mailto.
-pub fn is_refused_scheme(url: &str) -> bool {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_whitespace() && !c.is_control())
-        .collect();
-    let lower = cleaned.to_ascii_lowercase();
-    match lower.find(':') {
-        Some(colon) => {
-            let scheme = &lower[..colon];
-            let before_path = !scheme.contains(['/', '?', '#']);
-            before_path && !matches!(scheme, "http" | "https" | "mailto")
-        }
-        None => false,
-    }
+/// The ids given to a text's headings so far: each unique, from an explicit `{#id}` or
+/// the heading's text.
+#[derive(Default)]
+struct HeadingIds {
+    used: HashSet<String>,
+    /// The next suffix to try for each base id, so that many equal headings take linear
+    /// time (every smaller suffix is known to be taken already).
+    next_suffix: HashMap<String, usize>,
 }
 
-/// Gives every heading a unique id (its explicit `{#id}` or a slug of its text).
-fn assign_heading_ids<'a>(mut events: Vec<Event<'a>>, toc: &mut Vec<Heading>) -> Vec<Event<'a>> {
-    let mut used: HashSet<String> = HashSet::new();
-    // The next suffix to try for each base id, so that many equal headings take linear
-    // time (every smaller suffix is known to be taken already).
-    let mut next_suffix: HashMap<String, usize> = HashMap::new();
-    let mut i = 0;
-    while i < events.len() {
-        if let Event::Start(Tag::Heading { level, id, .. }) = &events[i] {
-            let level = *level as u8;
-            let explicit = id.as_ref().map(|s| s.to_string());
-            let mut title = String::new();
-            let mut j = i + 1;
-            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
-                if let Event::Text(t) | Event::Code(t) = &events[j] {
-                    title.push_str(t);
-                }
-                j += 1;
+impl HeadingIds {
+    /// Gives the heading whose events are `events` (its start first) its unique id, and
+    /// records it in `toc`.
+    fn assign(
+        &mut self,
+        events: &mut std::collections::VecDeque<Event<'_>>,
+        toc: &mut Vec<Heading>,
+    ) {
+        let Some(Event::Start(Tag::Heading { level, id, .. })) = events.front() else {
+            return;
+        };
+        let level = *level as u8;
+        let explicit = id.as_ref().map(|s| s.to_string());
+        let mut title = String::new();
+        for event in events.iter().skip(1) {
+            if let Event::Text(t) | Event::Code(t) = event {
+                title.push_str(t);
             }
-            let base = explicit.unwrap_or_else(|| heading_slug(&title));
-            let mut unique = base.clone();
-            let mut n = next_suffix.get(&base).copied().unwrap_or(1);
-            while !used.insert(unique.clone()) {
-                unique = format!("{base}-{n}");
-                n += 1;
-            }
-            next_suffix.insert(base, n);
-            if let Event::Start(Tag::Heading { id, .. }) = &mut events[i] {
-                *id = Some(CowStr::from(unique.clone()));
-            }
-            toc.push(Heading {
-                level,
-                id: unique,
-                title,
-            });
-            i = j;
         }
-        i += 1;
-    }
-    events
-}
-
-/// `What Dong said` -> `what-dong-said`.
-pub fn heading_slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.chars() {
-        if c.is_alphanumeric() {
-            out.extend(c.to_lowercase());
-        } else if !out.ends_with('-') && !out.is_empty() {
-            out.push('-');
+        let base = explicit.unwrap_or_else(|| text_slug(&title));
+        let mut unique = base.clone();
+        let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
+        while !self.used.insert(unique.clone()) {
+            unique = format!("{base}-{n}");
+            n += 1;
         }
-    }
-    let trimmed = out.trim_end_matches('-');
-    if trimmed.is_empty() {
-        "section".to_string()
-    } else {
-        trimmed.to_string()
+        self.next_suffix.insert(base, n);
+        if let Some(Event::Start(Tag::Heading { id, .. })) = events.front_mut() {
+            *id = Some(CowStr::from(unique.clone()));
+        }
+        toc.push(Heading {
+            level,
+            id: unique,
+            title,
+        });
     }
 }
 
@@ -597,7 +669,8 @@ mod tests {
             vec![FoundLink {
                 key: 7,
                 fragment: Some("x".to_string()),
-                at: Location::new(1, 1)
+                at: Location::new(1, 1),
+                span: Span::new(0, 30),
             }]
         );
     }
@@ -627,9 +700,37 @@ mod tests {
         );
         assert_eq!(r.problems.len(), 2);
         assert!(!r.html.contains("javascript"), "{}", r.html);
-        assert!(!is_refused_scheme("https://a.org/x:y"));
-        assert!(!is_refused_scheme("/a/b:c"));
-        assert!(!is_refused_scheme("#x"));
+        assert!(!is_refused_link("https://a.org/x:y"));
+        assert!(!is_refused_link("/a/b:c"));
+        assert!(!is_refused_link("#x"));
+    }
+
+    /// What `render` gives for refused links (the build stops, but the HTML must still
+    /// hold no script URL, for `serve` and anything else that shows it).
+    #[test]
+    fn refused_links_render_as_text() {
+        struct Nothing;
+        impl LinkResolver for Nothing {
+            fn resolve(&self, _: &LinkTarget<'_>) -> Result<ResolvedLink, LinkProblem> {
+                Err(LinkProblem {
+                    message: "no".into(),
+                    hint: None,
+                })
+            }
+        }
+        let out = render(
+            "[a](javascript:alert(1)) <javascript:alert(1)> [b](vbscript:x)\n",
+            &Nothing,
+            RenderOptions::default(),
+        );
+        assert_eq!(out.problems.len(), 3);
+        assert!(!out.html.contains("href"), "{}", out.html);
+        assert_eq!(
+            out.html.matches('<').count(),
+            2,
+            "only <p> and </p>: {}",
+            out.html
+        );
     }
 
     #[test]
@@ -639,7 +740,14 @@ mod tests {
             "&lt;script&gt;alert(1)&lt;/script&gt;\n"
         );
         assert_eq!(html("a <b>b</b>"), "<p>a &lt;b&gt;b&lt;/b&gt;</p>\n");
-        let allowed = render("a <b>b</b>", &Fixed, RenderOptions { unsafe_html: true });
+        let allowed = render(
+            "a <b>b</b>",
+            &Fixed,
+            RenderOptions {
+                unsafe_html: true,
+                ..RenderOptions::default()
+            },
+        );
         assert_eq!(allowed.html, "<p>a <b>b</b></p>\n");
     }
 
@@ -734,7 +842,14 @@ mod tests {
     fn heading_attributes_cannot_add_event_handlers() {
         let text = "# A {#a .b onclick=alert(1) data-x=\"y\"}\n";
         assert_eq!(html(text), "<h1 id=\"a\" class=\"b\">A</h1>\n");
-        let allowed = render(text, &Fixed, RenderOptions { unsafe_html: true });
+        let allowed = render(
+            text,
+            &Fixed,
+            RenderOptions {
+                unsafe_html: true,
+                ..RenderOptions::default()
+            },
+        );
         assert!(allowed.html.contains("onclick"), "{}", allowed.html);
     }
 
@@ -765,8 +880,8 @@ mod tests {
     /// still refused.
     #[test]
     fn control_characters_before_a_scheme() {
-        assert!(is_refused_scheme("\u{7f}javascript:alert(1)"));
-        assert!(is_refused_scheme("\u{1}\u{7f} javascript:alert(1)"));
+        assert!(is_refused_link("\u{7f}javascript:alert(1)"));
+        assert!(is_refused_link("\u{1}\u{7f} javascript:alert(1)"));
         let r = render(
             "[x](\u{7f}https://example.org/)",
             &Fixed,

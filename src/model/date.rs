@@ -39,6 +39,9 @@ pub enum DateError {
     /// A month or day that does not exist.
     #[error("`{0}` is not a real date")]
     OutOfRange(String),
+    /// Year 0, which no calendar of the sources has.
+    #[error("`{0}` is not a real date: there is no year 0")]
+    YearZero(String),
 }
 
 impl PartialDate {
@@ -60,6 +63,9 @@ impl PartialDate {
             _ => return Err(shape()),
         };
         let out_of_range = || DateError::OutOfRange(raw.to_string());
+        if year == 0 {
+            return Err(DateError::YearZero(raw.to_string()));
+        }
         if let Some(m) = month {
             if !(1..=12).contains(&m) {
                 return Err(out_of_range());
@@ -146,6 +152,13 @@ mod tests {
             Err(DateError::OutOfRange(_))
         ));
         assert!(PartialDate::parse("2024-02-29").is_ok());
+        for zero in ["0000", "0000-03", "0000-03-22"] {
+            assert!(matches!(
+                PartialDate::parse(zero),
+                Err(DateError::YearZero(_))
+            ));
+        }
+        assert!(PartialDate::parse("0001").is_ok());
         assert!(matches!(
             PartialDate::parse("March 2023"),
             Err(DateError::Shape(_))

@@ -8,7 +8,6 @@
 mod date;
 
 use std::collections::BTreeMap;
-use std::fmt;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -16,30 +15,18 @@ use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 use thiserror::Error;
 
-use crate::config::{Collection, Config, FieldKind, FieldSpec, COMMON_KEYS};
-use crate::diagnostic::{did_you_mean, first_problems_of_file, Diagnostic, Diagnostics, Location};
-use crate::load::{is_slug, odd_character, suggest_slug, SourceFile, SourceKind};
-use crate::yaml_spans::{PathSegment, SpanIndex};
+use crate::config::{Config, FieldKind, FieldSpec, COMMON_KEYS};
+use crate::diagnostic::{
+    did_you_mean, first_problems_of_file, Diagnostic, Diagnostics, Place, Stage,
+};
+use crate::load::{SourceFile, SourceKind};
+use crate::routes::scheme::is_safe_url;
+use crate::routes::slug::{is_slug, odd_character, suggest_slug};
+pub(crate) use crate::routes::EntryId;
+use crate::routes::Route;
+use crate::yaml::{self, Fields, PathSegment, ShapeError, SpanIndex};
 
-pub use date::{DateError, PartialDate};
-
-/// Names a page may not take because the engine or a collection uses the URL.
-const RESERVED_PAGE_SLUGS: [&str; 5] = ["tags", "timeline", "static", "search", "map"];
-
-/// An entry's identity: its collection and slug.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct EntryId {
-    /// The collection's name.
-    pub collection: String,
-    /// The slug.
-    pub slug: String,
-}
-
-impl fmt::Display for EntryId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.collection, self.slug)
-    }
-}
+pub(crate) use date::{DateError, PartialDate};
 
 /// What a document is, and so where it is published.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -55,13 +42,13 @@ pub enum DocId {
 }
 
 impl DocId {
-    /// The output path of this document's page, relative to the base URL.
-    pub fn site_path(&self) -> String {
+    /// The route of the document's own page.
+    pub fn route(&self) -> Route {
         match self {
-            DocId::Home => String::new(),
-            DocId::Index(c) => format!("{c}/"),
-            DocId::Entry(id) => format!("{}/{}/", id.collection, id.slug),
-            DocId::Page(slug) => format!("{slug}/"),
+            DocId::Home => Route::Home,
+            DocId::Index(collection) => Route::CollectionIndex(collection.clone()),
+            DocId::Entry(entry) => Route::Entry(entry.clone()),
+            DocId::Page(slug) => Route::Page(slug.clone()),
         }
     }
 
@@ -80,7 +67,7 @@ pub struct Reference {
     /// The entry referred to (collection from the schema, slug from the text).
     pub target: EntryId,
     /// Where the slug was written.
-    pub at: Option<Location>,
+    pub at: Option<Place>,
 }
 
 /// A typed front-matter value.
@@ -92,8 +79,8 @@ pub enum FieldValue {
     Markdown {
         /// The Markdown.
         source: String,
-        /// Where the value starts.
-        at: Option<Location>,
+        /// Where the value is.
+        at: Option<Place>,
     },
     /// A partial date.
     Date(PartialDate),
@@ -116,7 +103,7 @@ pub enum FieldValue {
 }
 
 /// One content file with checked, typed front matter.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Document {
     /// The file, relative to the site root.
     pub path: PathBuf,
@@ -138,6 +125,8 @@ pub struct Document {
     pub body: String,
     /// The 1-based line on which the body starts.
     pub body_line: usize,
+    /// The byte of the file's text at which the body starts.
+    pub body_offset: usize,
 }
 
 impl Document {
@@ -149,7 +138,7 @@ impl Document {
 
 /// Every document of the site, and the drafts left out.
 #[derive(Debug, Clone, Default)]
-pub struct Model {
+pub(crate) struct Model {
     /// Published documents, sorted by id (shared: `casefile serve` keeps the documents
     /// of unchanged files between rebuilds).
     pub documents: Vec<Arc<Document>>,
@@ -160,28 +149,10 @@ pub struct Model {
 /// What can be wrong with a document's front matter.
 #[derive(Debug, Error, Clone, PartialEq)]
 #[non_exhaustive]
-pub enum ModelError {
-    /// A key not declared for the collection.
-    #[error("unknown key `{key}` for {what}")]
-    UnknownKey {
-        /// The key.
-        key: String,
-        /// "an entry of `people`", "a page".
-        what: String,
-    },
-    /// A required field is absent.
-    #[error("missing required field `{0}`")]
-    Missing(String),
-    /// The value has the wrong type.
-    #[error("`{field}` must be {expected}, found {found}")]
-    WrongType {
-        /// The field.
-        field: String,
-        /// What the schema wants.
-        expected: String,
-        /// What was written.
-        found: &'static str,
-    },
+pub(crate) enum ModelError {
+    /// An unknown key, a missing field, a value of the wrong type.
+    #[error(transparent)]
+    Shape(ShapeError),
     /// An enum value not in the list.
     #[error("`{value}` is not an allowed value of `{field}` (allowed: {allowed})")]
     BadEnum {
@@ -221,10 +192,16 @@ pub enum ModelError {
     NoFrontMatter,
 }
 
+impl From<ShapeError> for ModelError {
+    fn from(error: ShapeError) -> Self {
+        ModelError::Shape(error)
+    }
+}
+
 impl ModelError {
     fn hint(&self, candidates: &[&str]) -> Option<String> {
         match self {
-            ModelError::UnknownKey { key, .. } => did_you_mean(key, candidates.iter().copied()),
+            ModelError::Shape(error) => error.hint(),
             ModelError::BadEnum { value, .. } => did_you_mean(value, candidates.iter().copied()),
             ModelError::BadRefSlug(slug) => Some(match odd_character(slug) {
                 Some(note) => format!("{note}: retype the slug with ASCII letters"),
@@ -235,13 +212,41 @@ impl ModelError {
     }
 }
 
-/// Checks every loaded file against the schema.
-pub fn build_model(config: &Config, sources: Vec<SourceFile>) -> Result<Model, Diagnostics> {
-    let checked: Vec<CheckedFile> = sources
+/// Checks every loaded file against the schema, in parallel, into the model of the
+/// site. A file `cache` typed under the same configuration is not typed again (`casefile
+/// serve` keeps the cache; `build` and `check` pass an empty one).
+pub(crate) fn build_model(
+    config: &Config,
+    sources: &[Arc<SourceFile>],
+    cache: &mut TypeCache,
+) -> Result<Model, Diagnostics> {
+    let known = &cache.files;
+    let typed: Vec<Arc<TypedFile>> = sources
         .par_iter()
-        .map(|source| check_file(config, source))
+        .map(|source| match known.get(&address(source)) {
+            Some((_, typed)) => Arc::clone(typed),
+            None => Arc::new(type_file(config, source)),
+        })
         .collect();
-    assemble_model(config, &checked)
+    cache.files = sources
+        .iter()
+        .zip(&typed)
+        .map(|(source, typed)| (address(source), (Arc::clone(source), Arc::clone(typed))))
+        .collect();
+    assemble_model(config, typed.iter().map(Arc::as_ref))
+}
+
+/// The typed files of the last run, by the loaded file they were typed from. Each entry
+/// holds its file, so no other file can take that address while the entry lives. Valid
+/// for one configuration.
+#[derive(Debug, Default)]
+pub(crate) struct TypeCache {
+    files: std::collections::HashMap<usize, (Arc<SourceFile>, Arc<TypedFile>)>,
+}
+
+/// Where a shared file lives: its identity while it is shared.
+fn address(file: &Arc<SourceFile>) -> usize {
+    Arc::as_ptr(file) as usize
 }
 
 /// One content file checked on its own against the schema: its document (with whether
@@ -250,7 +255,7 @@ pub fn build_model(config: &Config, sources: Vec<SourceFile>) -> Result<Model, D
 /// What a file checks to depends only on the file and the configuration, so
 /// `casefile serve` keeps the result of an unchanged file until `site.yaml` changes.
 #[derive(Debug, Clone, Default)]
-pub struct CheckedFile {
+pub(crate) struct TypedFile {
     /// The document and whether it is marked `draft: true`.
     pub document: Option<(Arc<Document>, bool)>,
     /// The file's problems, in the order found.
@@ -258,18 +263,28 @@ pub struct CheckedFile {
 }
 
 /// Checks one loaded file against the schema.
-pub fn check_file(config: &Config, source: &SourceFile) -> CheckedFile {
-    let mut diagnostics = Diagnostics::new();
+pub(crate) fn type_file(config: &Config, source: &SourceFile) -> TypedFile {
     let mut checker = Checker {
         source,
-        diagnostics: &mut diagnostics,
+        fields: Fields::new(&source.spans, "field", true),
     };
     let document = checker
         .document(config)
         .map(|(doc, draft)| (Arc::new(doc), draft));
+    let diagnostics: Vec<(Diagnostic, ())> = checker
+        .fields
+        .into_problems()
+        .into_iter()
+        .map(|p| {
+            let diagnostic = Diagnostic::new(Stage::Model, source.path.clone(), p.error)
+                .at(Some(p.place.unwrap_or_else(Place::start)))
+                .with_hint(p.hint);
+            (diagnostic, ())
+        })
+        .collect();
     // Thousands of bad values in one file are a wall of errors, not help.
-    let listed = first_problems_of_file(diagnostics.into_iter().map(|d| (d, ())).collect());
-    CheckedFile {
+    let listed = first_problems_of_file(diagnostics);
+    TypedFile {
         document,
         diagnostics: listed.into_iter().map(|(d, ())| d).collect(),
     }
@@ -277,9 +292,9 @@ pub fn check_file(config: &Config, source: &SourceFile) -> CheckedFile {
 
 /// The model of checked files: drafts set aside (unless drafts are built), documents
 /// sorted by id, every file's problems together.
-pub fn assemble_model<'a>(
+fn assemble_model<'a>(
     config: &Config,
-    checked: impl IntoIterator<Item = &'a CheckedFile>,
+    checked: impl IntoIterator<Item = &'a TypedFile>,
 ) -> Result<Model, Diagnostics> {
     let mut diagnostics = Diagnostics::new();
     let mut model = Model::default();
@@ -300,22 +315,10 @@ pub fn assemble_model<'a>(
     diagnostics.into_result(model)
 }
 
+/// Checks one file's front matter; every problem goes to `fields`, in the order found.
 struct Checker<'a> {
     source: &'a SourceFile,
-    diagnostics: &'a mut Diagnostics,
-}
-
-fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "nothing",
-        Value::Bool(_) => "a boolean",
-        Value::Number(n) if n.is_i64() || n.is_u64() => "a number",
-        Value::Number(_) => "a decimal number",
-        Value::String(_) => "text",
-        Value::Sequence(_) => "a list",
-        Value::Mapping(_) => "a mapping",
-        Value::Tagged(_) => "a tagged value",
-    }
+    fields: Fields<'a, ModelError>,
 }
 
 impl Checker<'_> {
@@ -325,14 +328,12 @@ impl Checker<'_> {
 
     fn report(&mut self, path: &[PathSegment], error: ModelError, candidates: &[&str]) {
         let hint = error.hint(candidates);
-        let at = match &error {
-            ModelError::UnknownKey { .. } => self.spans().key(path),
-            _ => None,
-        }
-        .or_else(|| self.spans().best(path))
-        .or(Some(Location::start()));
-        self.diagnostics
-            .push(Diagnostic::content(self.source.path.clone(), at, error).with_hint(hint));
+        let place = self.spans().best(path);
+        self.fields.push(error, place, hint);
+    }
+
+    fn wrong(&mut self, path: &[PathSegment], field: &str, expected: &str, found: &Value) {
+        self.fields.wrong_type(path, field, expected, found);
     }
 
     fn document(&mut self, config: &Config) -> Option<(Document, bool)> {
@@ -341,9 +342,8 @@ impl Checker<'_> {
             SourceKind::Home => (DocId::Home, None),
             SourceKind::CollectionIndex { collection } => (DocId::Index(collection.clone()), None),
             SourceKind::Page { slug } => {
-                if RESERVED_PAGE_SLUGS.contains(&slug.as_str())
-                    || config.collections.iter().any(|c| &c.name == slug)
-                {
+                let collections = config.collections.iter().map(|c| c.name.as_str());
+                if crate::routes::is_reserved_page(slug, collections) {
                     self.report(&[], ModelError::ReservedSlug(slug.clone()), &[]);
                     return None;
                 }
@@ -362,11 +362,8 @@ impl Checker<'_> {
         };
         let is_index = matches!(id, DocId::Index(_));
         if !source.has_front_matter && !is_index {
-            self.diagnostics.push(Diagnostic::content(
-                source.path.clone(),
-                Some(Location::start()),
-                ModelError::NoFrontMatter,
-            ));
+            self.fields
+                .push(ModelError::NoFrontMatter, Some(Place::start()), None);
             return None;
         }
         let front = &source.front;
@@ -378,22 +375,7 @@ impl Checker<'_> {
             Some(c) => format!("an entry of `{}`", c.name),
             None => "a page".to_string(),
         };
-        for k in front.keys() {
-            let name = k
-                .as_str()
-                .map(String::from)
-                .unwrap_or_else(|| format!("{k:?}"));
-            if !allowed.contains(&name.as_str()) {
-                self.report(
-                    &[PathSegment::Key(name.clone())],
-                    ModelError::UnknownKey {
-                        key: name,
-                        what: what.clone(),
-                    },
-                    &allowed,
-                );
-            }
-        }
+        self.fields.unknown_keys(front, &[], &allowed, Some(&what));
         let fallback_title = match &id {
             DocId::Index(c) => config
                 .collections
@@ -406,19 +388,19 @@ impl Checker<'_> {
         let wrong_title = front
             .get("title")
             .is_some_and(|t| !matches!(t, Value::String(_) | Value::Number(_) | Value::Null));
-        let title = match self.text(front, "title") {
+        let title = match self.fields.string(front, &[], "title", false, "text") {
             Some(t) if !t.trim().is_empty() => t,
             _ => match fallback_title {
                 Some(t) => t,
                 None => {
                     if !wrong_title {
-                        self.report(&[], ModelError::Missing("title".into()), &[]);
+                        self.fields.missing(&[], "title");
                     }
                     String::new()
                 }
             },
         };
-        let summary = self.text(front, "summary");
+        let summary = self.fields.string(front, &[], "summary", false, "text");
         let date = self.date(front, "date");
         let updated = self.date(front, "updated");
         let tags = self.tags(front);
@@ -426,15 +408,7 @@ impl Checker<'_> {
             None => false,
             Some(Value::Bool(b)) => *b,
             Some(other) => {
-                self.report(
-                    &[key("draft")],
-                    ModelError::WrongType {
-                        field: "draft".into(),
-                        expected: "`true` or `false`".into(),
-                        found: kind_of(other),
-                    },
-                    &[],
-                );
+                self.wrong(&[key("draft")], "draft", "`true` or `false`", other);
                 false
             }
         };
@@ -454,38 +428,36 @@ impl Checker<'_> {
                 fields,
                 body: source.body.clone(),
                 body_line: source.body_line,
+                body_offset: source.body_offset,
             },
             draft,
         ))
     }
 
-    fn text(&mut self, front: &Mapping, name: &str) -> Option<String> {
-        match front.get(name)? {
-            Value::String(s) => Some(s.clone()),
-            Value::Number(n) => Some(n.to_string()),
-            Value::Null => None,
-            other => {
-                let found = kind_of(other);
-                self.report(
-                    &[key(name)],
-                    ModelError::WrongType {
-                        field: name.into(),
-                        expected: "text".into(),
-                        found,
-                    },
-                    &[],
-                );
-                None
-            }
-        }
-    }
-
     fn date(&mut self, front: &Mapping, name: &str) -> Option<PartialDate> {
         let value = front.get(name)?;
-        match parse_date(name, value) {
-            Ok(d) => Some(d),
-            Err(e) => {
-                self.report(&[key(name)], e, &[]);
+        let path = [key(name)];
+        self.parse_date(name, value, &path)
+    }
+
+    fn parse_date(
+        &mut self,
+        field: &str,
+        value: &Value,
+        path: &[PathSegment],
+    ) -> Option<PartialDate> {
+        let Some(raw) = self.fields.text(value, path) else {
+            self.wrong(path, field, "a date such as `2023-03-22`", value);
+            return None;
+        };
+        match PartialDate::parse(&raw) {
+            Ok(date) => Some(date),
+            Err(error) => {
+                let error = ModelError::BadDate {
+                    field: field.into(),
+                    error,
+                };
+                self.report(path, error, &[]);
                 None
             }
         }
@@ -499,29 +471,22 @@ impl Checker<'_> {
                 for (i, item) in items.iter().enumerate() {
                     match item.as_str() {
                         Some(t) if !t.trim().is_empty() => tags.push(t.trim().to_string()),
-                        _ => self.report(
+                        _ => self.wrong(
                             &[key("tags"), PathSegment::Index(i)],
-                            ModelError::WrongType {
-                                field: "tags".into(),
-                                expected: "a list of words".into(),
-                                found: kind_of(item),
-                            },
-                            &[],
+                            "tags",
+                            "a list of words",
+                            item,
                         ),
                     }
                 }
                 tags
             }
             Some(other) => {
-                let found = kind_of(other);
-                self.report(
+                self.wrong(
                     &[key("tags")],
-                    ModelError::WrongType {
-                        field: "tags".into(),
-                        expected: "a list such as `[elections, inquiry]`".into(),
-                        found,
-                    },
-                    &[],
+                    "tags",
+                    "a list such as `[elections, inquiry]`",
+                    other,
                 );
                 Vec::new()
             }
@@ -536,12 +501,11 @@ impl Checker<'_> {
     ) -> Vec<(String, FieldValue)> {
         let mut out = Vec::new();
         for spec in specs {
-            let mut path = prefix.to_vec();
-            path.push(key(&spec.name));
+            let path = yaml::child(prefix, spec.name.as_str());
             match map.get(spec.name.as_str()) {
                 None | Some(Value::Null) => {
                     if spec.required {
-                        self.report(prefix, ModelError::Missing(spec.name.clone()), &[]);
+                        self.fields.missing(prefix, &spec.name);
                     }
                 }
                 Some(value) => {
@@ -554,22 +518,14 @@ impl Checker<'_> {
         out
     }
 
-    fn wrong(
+    fn wrong_value(
         &mut self,
         spec: &FieldSpec,
         value: &Value,
         path: &[PathSegment],
         expected: &str,
     ) -> Option<FieldValue> {
-        self.report(
-            path,
-            ModelError::WrongType {
-                field: spec.name.clone(),
-                expected: expected.into(),
-                found: kind_of(value),
-            },
-            &[],
-        );
+        self.wrong(path, &spec.name, expected, value);
         None
     }
 
@@ -581,25 +537,20 @@ impl Checker<'_> {
     ) -> Option<FieldValue> {
         let at = self.spans().value(path);
         match &spec.kind {
-            FieldKind::String => match value {
-                Value::String(s) => Some(FieldValue::Text(s.clone())),
-                Value::Number(n) => Some(FieldValue::Text(n.to_string())),
-                _ => self.wrong(spec, value, path, "text"),
+            FieldKind::String => match self.fields.text(value, path) {
+                Some(text) => Some(FieldValue::Text(text)),
+                None => self.wrong_value(spec, value, path, "text"),
             },
             FieldKind::Markdown => match value {
                 Value::String(s) => Some(FieldValue::Markdown {
                     source: s.clone(),
                     at,
                 }),
-                _ => self.wrong(spec, value, path, "Markdown text"),
+                _ => self.wrong_value(spec, value, path, "Markdown text"),
             },
-            FieldKind::Date => match parse_date(&spec.name, value) {
-                Ok(d) => Some(FieldValue::Date(d)),
-                Err(e) => {
-                    self.report(path, e, &[]);
-                    None
-                }
-            },
+            FieldKind::Date => self
+                .parse_date(&spec.name, value, path)
+                .map(FieldValue::Date),
             FieldKind::Enum(values) => match value.as_str() {
                 Some(s) if values.iter().any(|v| v == s) => Some(FieldValue::Enum(s.to_string())),
                 Some(s) => {
@@ -616,7 +567,7 @@ impl Checker<'_> {
                     self.report(path, error, &allowed);
                     None
                 }
-                None => self.wrong(spec, value, path, "one of the allowed values"),
+                None => self.wrong_value(spec, value, path, "one of the allowed values"),
             },
             FieldKind::Url => match value.as_str() {
                 Some(s) if is_safe_url(s) => Some(FieldValue::Url(s.to_string())),
@@ -631,43 +582,33 @@ impl Checker<'_> {
                     );
                     None
                 }
-                None => self.wrong(spec, value, path, "a URL"),
+                None => self.wrong_value(spec, value, path, "a URL"),
             },
             FieldKind::Bool => match value {
                 Value::Bool(b) => Some(FieldValue::Bool(*b)),
-                _ => self.wrong(spec, value, path, "`true` or `false`"),
+                _ => self.wrong_value(spec, value, path, "`true` or `false`"),
             },
             FieldKind::Integer => match value.as_i64() {
                 Some(n) => Some(FieldValue::Integer(n)),
-                None => self.wrong(spec, value, path, "a whole number"),
+                None => self.wrong_value(spec, value, path, "a whole number"),
             },
             FieldKind::Strings => match value {
                 Value::Sequence(items) => {
                     let mut strings = Vec::new();
                     for (i, item) in items.iter().enumerate() {
-                        let mut p = path.to_vec();
-                        p.push(PathSegment::Index(i));
-                        match item {
-                            Value::String(s) => strings.push(s.clone()),
-                            Value::Number(n) => strings.push(n.to_string()),
-                            _ => self.report(
-                                &p,
-                                ModelError::WrongType {
-                                    field: format!("{}[{i}]", spec.name),
-                                    expected: "text".into(),
-                                    found: kind_of(item),
-                                },
-                                &[],
-                            ),
+                        let p = yaml::child(path, i);
+                        match self.fields.text(item, &p) {
+                            Some(text) => strings.push(text),
+                            None => self.wrong(&p, &format!("{}[{i}]", spec.name), "text", item),
                         }
                     }
                     Some(FieldValue::Strings(strings))
                 }
-                _ => self.wrong(spec, value, path, "a list of strings"),
+                _ => self.wrong_value(spec, value, path, "a list of strings"),
             },
             FieldKind::Ref(to) => match value.as_str() {
                 Some(s) => self.reference(to, s, path).map(FieldValue::Ref),
-                None => self.wrong(
+                None => self.wrong_value(
                     spec,
                     value,
                     path,
@@ -680,7 +621,7 @@ impl Checker<'_> {
                     // A single slug where a list is expected is what editors mean.
                     Value::String(_) => vec![value.clone()],
                     _ => {
-                        return self.wrong(
+                        return self.wrong_value(
                             spec,
                             value,
                             path,
@@ -691,14 +632,20 @@ impl Checker<'_> {
                 let single = !value.is_sequence();
                 let mut refs = Vec::new();
                 for (i, item) in items.iter().enumerate() {
-                    let mut p = path.to_vec();
-                    if !single {
-                        p.push(PathSegment::Index(i));
-                    }
+                    let p = if single {
+                        path.to_vec()
+                    } else {
+                        yaml::child(path, i)
+                    };
                     match item.as_str() {
                         Some(s) => refs.extend(self.reference(to, s, &p)),
                         None => {
-                            self.wrong(spec, item, &p, &format!("the slug of an entry of `{to}`"));
+                            self.wrong(
+                                &p,
+                                &spec.name,
+                                &format!("the slug of an entry of `{to}`"),
+                                item,
+                            );
                         }
                     }
                 }
@@ -706,29 +653,23 @@ impl Checker<'_> {
             }
             FieldKind::Records(inner) => {
                 let Value::Sequence(items) = value else {
-                    return self.wrong(spec, value, path, "a list of records");
+                    return self.wrong_value(spec, value, path, "a list of records");
                 };
                 let names: Vec<&str> = inner.iter().map(|f| f.name.as_str()).collect();
                 let mut records = Vec::new();
                 for (i, item) in items.iter().enumerate() {
-                    let mut p = path.to_vec();
-                    p.push(PathSegment::Index(i));
+                    let p = yaml::child(path, i);
                     let Value::Mapping(map) = item else {
-                        self.wrong(spec, item, &p, "a record (a mapping of keys to values)");
+                        self.wrong(
+                            &p,
+                            &spec.name,
+                            "a record (a mapping of keys to values)",
+                            item,
+                        );
                         continue;
                     };
-                    for k in map.keys() {
-                        let name = k
-                            .as_str()
-                            .map(String::from)
-                            .unwrap_or_else(|| format!("{k:?}"));
-                        if !names.contains(&name.as_str()) {
-                            let mut kp = p.clone();
-                            kp.push(key(&name));
-                            let what = format!("a record of `{}`", spec.name);
-                            self.report(&kp, ModelError::UnknownKey { key: name, what }, &names);
-                        }
-                    }
+                    let what = format!("a record of `{}`", spec.name);
+                    self.fields.unknown_keys(map, &p, &names, Some(&what));
                     records.push(self.fields(map, inner, &p));
                 }
                 Some(FieldValue::Records(records))
@@ -756,59 +697,4 @@ impl Checker<'_> {
 
 fn key(name: &str) -> PathSegment {
     PathSegment::Key(name.to_string())
-}
-
-fn parse_date(field: &str, value: &Value) -> Result<PartialDate, ModelError> {
-    let raw = match value {
-        Value::String(s) => s.clone(),
-        Value::Number(n) => n.to_string(),
-        other => {
-            return Err(ModelError::WrongType {
-                field: field.into(),
-                expected: "a date such as `2023-03-22`".into(),
-                found: kind_of(other),
-            })
-        }
-    };
-    PartialDate::parse(&raw).map_err(|error| ModelError::BadDate {
-        field: field.into(),
-        error,
-    })
-}
-
-/// http(s) and mailto only: `javascript:` and friends never reach an `href`.
-pub fn is_safe_url(url: &str) -> bool {
-    let lower = url.trim().to_ascii_lowercase();
-    (lower.starts_with("https://") || lower.starts_with("http://") || lower.starts_with("mailto:"))
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
-/// A collection's schema by name.
-pub fn collection<'a>(config: &'a Config, name: &str) -> Option<&'a Collection> {
-    config.collections.iter().find(|c| c.name == name)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_web_urls_are_safe() {
-        assert!(is_safe_url("https://example.org/a"));
-        assert!(is_safe_url("mailto:a@example.org"));
-        assert!(!is_safe_url("javascript:alert(1)"));
-        assert!(!is_safe_url("JaVaScRiPt:alert(1)"));
-        assert!(!is_safe_url("data:text/html,x"));
-        assert!(!is_safe_url("https://exa mple.org"));
-    }
-
-    #[test]
-    fn doc_ids_map_to_site_paths() {
-        let id = DocId::Entry(EntryId {
-            collection: "people".into(),
-            slug: "han-dong".into(),
-        });
-        assert_eq!(id.site_path(), "people/han-dong/");
-        assert_eq!(DocId::Home.site_path(), "");
-    }
 }

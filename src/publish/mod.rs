@@ -18,22 +18,24 @@ use rayon::prelude::*;
 use serde_json::json;
 
 use crate::config::Config;
-use crate::model::{DocId, PartialDate};
+use crate::model::{DocId, Document, PartialDate};
 use crate::render::structured::json_for_html;
 use crate::render::Output;
+use crate::render::{Aggregate, Dep};
 use crate::resolve::{DocIndex, Graph, Node};
+use crate::routes::{self, Route};
 
 /// How many of the most recent entries the Atom feed carries.
-pub const FEED_ENTRIES: usize = 50;
+pub(crate) const FEED_ENTRIES: usize = 50;
 
 /// The files of the search index, when the site has search.
 #[derive(Debug, Default)]
-pub struct SearchIndex {
+pub(crate) struct SearchIndex {
     files: Vec<(String, Vec<u8>)>,
 }
 
 /// Builds the search index from the graph (it needs no rendered page).
-pub fn search_index(config: &Config, graph: &Graph) -> SearchIndex {
+pub(crate) fn search_index(config: &Config, graph: &Graph) -> SearchIndex {
     let mut files = Vec::new();
     if config.site.search {
         search::add_search_index(config, graph, &mut files);
@@ -41,46 +43,49 @@ pub fn search_index(config: &Config, graph: &Graph) -> SearchIndex {
     SearchIndex { files }
 }
 
-/// Adds the sitemap, robots.txt, feed, timeline JSON and search index to `output`.
-pub fn publish(config: &Config, graph: &Graph, output: &mut Output) {
-    let index = search_index(config, graph);
-    publish_with(config, graph, output, index)
+/// What publishing keeps for the next run of the same site: each timeline event as JSON,
+/// by the document it was made from, so that after an edit only its events are made
+/// again.
+#[derive(Debug, Default)]
+pub(crate) struct PublishMemo {
+    events: std::collections::HashMap<usize, (Arc<Document>, String)>,
 }
 
-/// [`publish`], with a search index made beforehand.
-pub fn publish_with(config: &Config, graph: &Graph, output: &mut Output, index: SearchIndex) {
+/// Adds the sitemap, robots.txt, feed, timeline JSON and the search index made
+/// beforehand to `output`. `previous` is the graph of the memo's run, if any.
+pub(crate) fn publish(
+    config: &Config,
+    graph: &Graph,
+    previous: Option<&Graph>,
+    output: &mut Output,
+    index: SearchIndex,
+    memo: &mut PublishMemo,
+) {
     let pages: Vec<String> = output
-        .paths()
-        .into_iter()
-        .filter(|p| p.ends_with("index.html"))
-        .map(String::from)
+        .site_pages
+        .iter()
+        .filter(|p| routes::is_page_file(p))
+        .cloned()
         .collect();
     // A file of the same name in the site's or theme's `static/` wins: an editor who
     // writes their own robots.txt means it.
     for file in Generated::ALL {
-        if !output.contains(file.path()) {
-            let text = file.text(config, graph, &pages);
-            output
-                .files
-                .insert(file.path().to_string(), text.into_bytes());
+        let path = file.path();
+        if !output.contains(&path) && file.may_have_changed(graph, previous, output) {
+            let text = match file {
+                Generated::Timeline => timeline_json(config, graph, memo),
+                _ => file.text(config, graph, &pages),
+            };
+            output.files.insert(path, text.into_bytes());
         }
     }
     output.files.extend(index.files);
 }
 
-/// The pages among `paths` (sorted output paths), as the sitemap lists them.
-pub fn page_paths<'a>(paths: impl IntoIterator<Item = &'a String>) -> Vec<String> {
-    paths
-        .into_iter()
-        .filter(|p| p.ends_with("index.html"))
-        .cloned()
-        .collect()
-}
-
 /// A file made from a few parts of the graph (the search index, which reads every
 /// document, aside).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Generated {
+pub(crate) enum Generated {
     /// `sitemap.xml`: every page, with its last change.
     Sitemap,
     /// `robots.txt`: points at the sitemap.
@@ -93,87 +98,74 @@ pub enum Generated {
 
 impl Generated {
     /// Every generated file.
-    pub const ALL: [Generated; 4] = [
+    pub(crate) const ALL: [Generated; 4] = [
         Generated::Sitemap,
         Generated::Robots,
         Generated::Atom,
         Generated::Timeline,
     ];
 
-    /// Its output path.
-    pub fn path(self) -> &'static str {
+    /// Its route.
+    pub(crate) fn route(self) -> Route {
         match self {
-            Generated::Sitemap => "sitemap.xml",
-            Generated::Robots => "robots.txt",
-            Generated::Atom => "atom.xml",
-            Generated::Timeline => "timeline.json",
+            Generated::Sitemap => Route::Sitemap,
+            Generated::Robots => Route::Robots,
+            Generated::Atom => Route::Feed,
+            Generated::Timeline => Route::TimelineData,
         }
     }
 
-    /// Its text, for a site whose pages are `pages` (from [`page_paths`]).
-    pub fn text(self, config: &Config, graph: &Graph, pages: &[String]) -> String {
+    /// Its output path.
+    pub(crate) fn path(self) -> String {
+        self.route().output_file()
+    }
+
+    /// Whether what the file reads changed in the render of `output` (always, for a
+    /// render of every page): the file is made again only then.
+    fn may_have_changed(self, graph: &Graph, previous: Option<&Graph>, output: &Output) -> bool {
+        let (Some(changed), Some(previous)) = (&output.changed, previous) else {
+            return true;
+        };
+        let node = |i: DocIndex| changed.contains(&Dep::Node(i));
+        let timeline = changed.contains(&Dep::Site(Aggregate::Timeline));
+        match self {
+            Generated::Robots => false,
+            // Which pages there are, and when each document last changed.
+            Generated::Sitemap => {
+                output.pages_changed
+                    || graph.nodes.iter().zip(&previous.nodes).any(|(a, b)| {
+                        !Arc::ptr_eq(&a.doc, &b.doc)
+                            && a.doc.updated.or(a.doc.date) != b.doc.updated.or(b.doc.date)
+                    })
+            }
+            // The order of the timeline, and the most recent entries whole.
+            Generated::Atom => {
+                timeline
+                    || graph
+                        .timeline
+                        .iter()
+                        .rev()
+                        .take(FEED_ENTRIES)
+                        .any(|&i| node(i))
+            }
+            // The timeline's entries as their cards show them.
+            Generated::Timeline => timeline,
+        }
+    }
+
+    /// Its text, for a site whose pages are `pages`.
+    fn text(self, config: &Config, graph: &Graph, pages: &[String]) -> String {
         match self {
             Generated::Sitemap => sitemap(config, graph, pages),
             Generated::Robots => robots(config),
             Generated::Atom => atom(config, graph),
-            Generated::Timeline => timeline_json(config, graph),
-        }
-    }
-
-    /// Whether the file made from `new` can differ from the one made from `old`, two
-    /// graphs of the same documents in the same order under the same configuration;
-    /// `pages_changed` tells whether the set of pages differs. `casefile serve` skips
-    /// the files an edit cannot have changed.
-    ///
-    /// Each answer names what [`Generated::text`] reads of the graph; a node whose
-    /// document and body are shared with the old graph's is known to be the same.
-    pub fn may_differ(self, old: &Graph, new: &Graph, pages_changed: bool) -> bool {
-        let differing = |read: &dyn Fn(&Node, &Node) -> bool| {
-            old.nodes.iter().zip(&new.nodes).any(|(a, b)| {
-                let shared = Arc::ptr_eq(&a.doc, &b.doc) && Arc::ptr_eq(&a.content, &b.content);
-                !shared && read(a, b)
-            })
-        };
-        // Titles, summaries and dates of the entries on the timeline (the timeline lists
-        // only dated entries, and ids do not change).
-        let card = |a: &Node, b: &Node| {
-            (a.doc.date.is_some() || b.doc.date.is_some())
-                && (a.doc.title != b.doc.title
-                    || a.doc.summary != b.doc.summary
-                    || a.doc.date != b.doc.date
-                    || a.doc.updated != b.doc.updated)
-        };
-        match self {
-            Generated::Robots => false,
-            Generated::Sitemap => {
-                pages_changed
-                    || differing(&|a, b| {
-                        a.doc.updated.or(a.doc.date) != b.doc.updated.or(b.doc.date)
-                    })
-            }
-            Generated::Atom => {
-                let recent = |g: &Graph| -> Vec<DocIndex> {
-                    g.timeline
-                        .iter()
-                        .rev()
-                        .take(FEED_ENTRIES)
-                        .copied()
-                        .collect()
-                };
-                let recent_new = recent(new);
-                recent(old) != recent_new
-                    || recent_new.iter().any(|&i| {
-                        let (a, b) = (&old.nodes[i], &new.nodes[i]);
-                        card(a, b) || *a.content != *b.content
-                    })
-            }
-            Generated::Timeline => old.timeline != new.timeline || differing(&card),
+            Generated::Timeline => timeline_json(config, graph, &mut PublishMemo::default()),
         }
     }
 }
 
 /// Escapes text for XML element content and double-quoted attributes.
-pub fn xml_escape(text: &str) -> String {
+pub(crate) fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -195,12 +187,12 @@ fn sitemap(config: &Config, graph: &Graph, pages: &[String]) -> String {
     let mut lastmod_by_path = std::collections::HashMap::new();
     for node in &graph.nodes {
         if let Some(date) = node.doc.updated.or(node.doc.date) {
-            lastmod_by_path.insert(format!("{}index.html", node.site_path), date);
+            lastmod_by_path.insert(node.route.output_file(), date);
         }
     }
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
     for page in pages {
-        let site_path = page.trim_end_matches("index.html");
+        let site_path = routes::site_path_of_page(page);
         let _ = write!(
             xml,
             "  <url><loc>{}</loc>",
@@ -218,7 +210,7 @@ fn sitemap(config: &Config, graph: &Graph, pages: &[String]) -> String {
 fn robots(config: &Config) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
-        config.site.base_url.permalink("sitemap.xml")
+        Route::Sitemap.permalink(&config.site.base_url)
     )
 }
 
@@ -248,15 +240,15 @@ fn atom(config: &Config, graph: &Graph) -> String {
         xml_escape(&config.site.language),
         xml_escape(&config.site.title),
         xml_escape(&config.site.description),
-        xml_escape(&base.permalink("atom.xml")),
-        xml_escape(&base.permalink("")),
-        xml_escape(&base.permalink("")),
+        xml_escape(&Route::Feed.permalink(base)),
+        xml_escape(&Route::Home.permalink(base)),
+        xml_escape(&Route::Home.permalink(base)),
         updated.map(|d| rfc3339(&d)).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
         xml_escape(&config.site.title),
     );
     for node in dated {
         let Some(date) = node.doc.date else { continue };
-        let link = base.permalink(&node.site_path);
+        let link = node.route.permalink(base);
         let collection = node
             .doc
             .id
@@ -290,14 +282,32 @@ fn atom(config: &Config, graph: &Graph) -> String {
     xml
 }
 
-fn timeline_json(config: &Config, graph: &Graph) -> String {
-    // Thousands of events: each is made and escaped on its own, in parallel, then put in
-    // the frame's empty list. Escaping goes character by character, so the pieces escape
-    // as the whole would.
+fn timeline_json(config: &Config, graph: &Graph, memo: &mut PublishMemo) -> String {
+    // Thousands of events: each is made and escaped on its own, in parallel (or taken
+    // from the memo when its document is the one it was made from), then put in the
+    // frame's empty list. Escaping goes character by character, so the pieces escape as
+    // the whole would.
+    let address = |doc: &Arc<Document>| Arc::as_ptr(doc) as usize;
+    let known = &memo.events;
     let events: Vec<String> = graph
         .timeline
         .par_iter()
-        .map(|&i| json_for_html(&timeline_event(config, &graph.nodes[i])))
+        .map(|&i| {
+            let node = &graph.nodes[i];
+            match known.get(&address(&node.doc)) {
+                Some((_, json)) => json.clone(),
+                None => json_for_html(&timeline_event(config, node)),
+            }
+        })
+        .collect();
+    memo.events = graph
+        .timeline
+        .iter()
+        .zip(&events)
+        .map(|(&i, json)| {
+            let doc = &graph.nodes[i].doc;
+            (address(doc), (Arc::clone(doc), json.clone()))
+        })
         .collect();
     let frame = json_for_html(&json!({
         "title": { "text": { "headline": xml_escape(&config.site.title), "text": xml_escape(&config.site.description) } },
@@ -339,9 +349,12 @@ fn timeline_event(config: &Config, node: &Node) -> serde_json::Value {
                 .unwrap_or_default(),
             format!("{}-{}", id.collection, id.slug),
         ),
-        other => (
+        _ => (
             String::new(),
-            other.site_path().trim_end_matches('/').replace('/', "-"),
+            node.route
+                .site_path()
+                .trim_end_matches('/')
+                .replace('/', "-"),
         ),
     };
     let mut text = format!(
@@ -351,7 +364,7 @@ fn timeline_event(config: &Config, node: &Node) -> serde_json::Value {
     let _ = write!(
         text,
         "<p><a href=\"{}\">Read more</a></p>",
-        xml_escape(&config.site.base_url.permalink(&node.site_path))
+        xml_escape(&node.route.permalink(&config.site.base_url))
     );
     json!({
         "start_date": start,
@@ -389,10 +402,7 @@ mod tests {
             "---\ntitle: B\ndate: 2019\n---\nB.\n",
         );
         let config = crate::config::test_config(root);
-        let (sources, problems) = crate::load::load_content(&config);
-        assert!(problems.is_empty(), "{problems}");
-        let model = crate::model::build_model(&config, sources).unwrap();
-        let graph = crate::resolve::resolve_links(&config, model).unwrap();
+        let graph = crate::graph_of(&config);
         let events: Vec<serde_json::Value> = graph
             .timeline
             .iter()
@@ -402,7 +412,10 @@ mod tests {
             "title": { "text": { "headline": xml_escape(&config.site.title), "text": xml_escape(&config.site.description) } },
             "events": events,
         }));
-        assert_eq!(timeline_json(&config, &graph), whole);
+        assert_eq!(
+            timeline_json(&config, &graph, &mut PublishMemo::default()),
+            whole
+        );
         assert!(whole.contains("\\u2028"), "{whole}");
     }
 

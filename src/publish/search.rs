@@ -37,14 +37,13 @@ use crate::config::Config;
 use crate::model::DocId;
 use crate::render::structured::json_for_html;
 use crate::resolve::{DocIndex, Graph, Node, Resolved};
+use crate::routes::Route;
 
-/// The folder of the search index inside the output.
-pub const INDEX_DIR: &str = "search";
 /// Records per `docs/<n>.json` file. A query shows up to 20 hits from anywhere in the
 /// site, so it loads up to 20 chunks: small ones keep that close to the records it shows.
-pub const DOCS_PER_CHUNK: usize = 32;
+pub(crate) const DOCS_PER_CHUNK: usize = 32;
 /// The format of `manifest.json` and the shards (the client checks it).
-pub const FORMAT_VERSION: u32 = 2;
+pub(crate) const FORMAT_VERSION: u32 = 2;
 const MAX_TERM_CHARS: usize = 32;
 const SUMMARY_CHARS: usize = 180;
 const TITLE_WEIGHT: u32 = 10;
@@ -55,14 +54,14 @@ const TEXT_WEIGHT: u32 = 1;
 
 /// English words too common to be worth an index entry (the client drops them from
 /// queries too).
-pub const ENGLISH_STOP_WORDS: [&str; 40] = [
+pub(crate) const ENGLISH_STOP_WORDS: [&str; 40] = [
     "an", "and", "are", "as", "at", "be", "but", "by", "for", "from", "had", "has", "have", "he",
     "her", "his", "in", "is", "it", "its", "of", "on", "or", "she", "that", "the", "their", "them",
     "there", "they", "this", "to", "was", "were", "which", "who", "will", "with", "would", "not",
 ];
 
 /// French words too common to be worth an index entry.
-pub const FRENCH_STOP_WORDS: [&str; 60] = [
+pub(crate) const FRENCH_STOP_WORDS: [&str; 60] = [
     "au", "aux", "avec", "ce", "ces", "cet", "cette", "dans", "de", "des", "du", "elle", "elles",
     "en", "est", "et", "été", "était", "eux", "il", "ils", "je", "la", "le", "les", "leur",
     "leurs", "lui", "ma", "mais", "me", "mes", "moi", "mon", "ne", "nos", "notre", "nous", "on",
@@ -72,7 +71,7 @@ pub const FRENCH_STOP_WORDS: [&str; 60] = [
 
 /// A language whose words casefile stems, with the stemmer the search page loads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Language {
+pub(crate) enum Language {
     /// Snowball's English (Porter2) stemmer.
     English,
     /// Snowball's French stemmer.
@@ -81,7 +80,7 @@ pub enum Language {
 
 impl Language {
     /// The language of a BCP 47 tag (`en`, `en-CA`, `fr-CA`), if casefile stems it.
-    pub fn from_tag(tag: &str) -> Option<Language> {
+    pub(crate) fn from_tag(tag: &str) -> Option<Language> {
         let primary = tag.split(['-', '_']).next().unwrap_or("");
         match primary.to_ascii_lowercase().as_str() {
             "en" => Some(Language::English),
@@ -90,8 +89,8 @@ impl Language {
         }
     }
 
-    /// The file name of the search page's stemmer, inside [`INDEX_DIR`].
-    pub fn stemmer_file(self) -> &'static str {
+    /// The file name of the search page's stemmer, inside the search index's folder.
+    pub(crate) fn stemmer_file(self) -> &'static str {
         match self {
             Language::English => "stem-en.js",
             Language::French => "stem-fr.js",
@@ -100,7 +99,7 @@ impl Language {
 
     /// The stemmer compiled to JavaScript (an ES module whose default export is a class
     /// with `stem(word)`), from the same Snowball source as [`Language::algorithm`].
-    pub fn stemmer_js(self) -> &'static str {
+    pub(crate) fn stemmer_js(self) -> &'static str {
         match self {
             Language::English => include_str!("stemmers/english.js"),
             Language::French => include_str!("stemmers/french.js"),
@@ -124,7 +123,7 @@ impl Language {
 
 /// How text becomes index terms, for one language. A site in a language casefile has no
 /// stemmer for gets lowercasing and accent folding only, and no stop words.
-pub struct Analyzer {
+pub(crate) struct Analyzer {
     language: Option<Language>,
     stemmer: Option<Stemmer>,
     stop_words: &'static [&'static str],
@@ -135,7 +134,7 @@ pub struct Analyzer {
 
 impl Analyzer {
     /// The analyzer of a language, or of a language casefile does not stem (`None`).
-    pub fn new(language: Option<Language>) -> Analyzer {
+    pub(crate) fn new(language: Option<Language>) -> Analyzer {
         let stop_words = language.map(Language::stop_words).unwrap_or(&[]);
         Analyzer {
             language,
@@ -146,18 +145,18 @@ impl Analyzer {
     }
 
     /// The analyzer for a site's `language` tag.
-    pub fn for_tag(tag: &str) -> Analyzer {
+    pub(crate) fn for_tag(tag: &str) -> Analyzer {
         Analyzer::new(Language::from_tag(tag))
     }
 
     /// Its language, if it stems.
-    pub fn language(&self) -> Option<Language> {
+    pub(crate) fn language(&self) -> Option<Language> {
         self.language
     }
 
     /// Lowercased words of two or more letters or digits, cut to 32 characters, stop
     /// words removed: the surface forms [`Analyzer::terms`] turns into terms.
-    pub fn words<'a>(&'a self, text: &'a str) -> impl Iterator<Item = String> + 'a {
+    pub(crate) fn words<'a>(&'a self, text: &'a str) -> impl Iterator<Item = String> + 'a {
         // Letters, digits and combining marks, so that a decomposed "é" (e + U+0301)
         // stays inside its word; the client's pattern is [\p{Alphabetic}\p{N}\p{M}].
         text.split(|c: char| !(c.is_alphanumeric() || is_combining_mark(c)))
@@ -181,7 +180,7 @@ impl Analyzer {
     /// The terms of one lowercased word: its folded stem, and the stem of its folded
     /// form when that differs (French suffixes carry accents, so `fédérée` and a query
     /// typed `federee` stem differently; the index keeps both, the query uses either).
-    pub fn terms(&self, word: &str) -> Vec<String> {
+    pub(crate) fn terms(&self, word: &str) -> Vec<String> {
         let stemmed = fold(&self.stem(word)).into_owned();
         let folded = fold(word);
         if folded == word {
@@ -207,7 +206,7 @@ impl Analyzer {
 /// Latin letters that do not decompose spelt out, lowercased: `Œuvre` → `oeuvre`,
 /// `Ça` → `ca`, `Straße` → `strasse`. The client does the same with
 /// `normalize("NFKD")` and the same table.
-pub fn fold(word: &str) -> Cow<'_, str> {
+pub(crate) fn fold(word: &str) -> Cow<'_, str> {
     if word.is_ascii() {
         return if word.bytes().any(|b| b.is_ascii_uppercase()) {
             Cow::Owned(word.to_ascii_lowercase())
@@ -236,7 +235,7 @@ pub fn fold(word: &str) -> Cow<'_, str> {
 }
 
 /// A shard name: the hex of the UTF-8 bytes of a term's first `chars` characters.
-pub fn shard_key(term: &str, chars: usize) -> String {
+pub(crate) fn shard_key(term: &str, chars: usize) -> String {
     let prefix: String = term.chars().take(chars).collect();
     prefix.bytes().map(|b| format!("{b:02x}")).collect()
 }
@@ -244,9 +243,9 @@ pub fn shard_key(term: &str, chars: usize) -> String {
 /// Shards whose encoded postings would pass this size are split by one more character
 /// (up to [`MAX_SHARD_KEY_CHARS`]), so a common prefix ("re", "con") does not make a query
 /// download a large file. A single common term can still pass it on its own.
-pub const SPLIT_SHARD_BYTES: usize = 32 * 1024;
+pub(crate) const SPLIT_SHARD_BYTES: usize = 32 * 1024;
 /// The longest shard key, in characters.
-pub const MAX_SHARD_KEY_CHARS: usize = 8;
+pub(crate) const MAX_SHARD_KEY_CHARS: usize = 8;
 
 /// One document's use of a term: its number, its weight, and, when the term is in the
 /// document's title, how many words the title has (0 otherwise): the client ranks title
@@ -535,14 +534,18 @@ fn index_terms(
 }
 
 /// Adds the search index for the site's language (`site.yaml` `language`).
-pub fn add_search_index(config: &Config, graph: &Graph, output: &mut Vec<(String, Vec<u8>)>) {
+pub(crate) fn add_search_index(
+    config: &Config,
+    graph: &Graph,
+    output: &mut Vec<(String, Vec<u8>)>,
+) {
     let analyzer = Analyzer::for_tag(&config.site.language);
     add_search_index_with(&analyzer, config, graph, output)
 }
 
 /// Adds `search/manifest.json`, `search/index/<shard>.json`, `search/docs/<n>.json` and
 /// the query stemmer `search/stem-<language>.js`, with terms made by `analyzer`.
-pub fn add_search_index_with(
+pub(crate) fn add_search_index_with(
     analyzer: &Analyzer,
     config: &Config,
     graph: &Graph,
@@ -591,12 +594,12 @@ pub fn add_search_index_with(
         "stemmer": language.map(Language::stemmer_file),
     });
     output.push((
-        format!("{INDEX_DIR}/manifest.json"),
+        Route::SearchIndex("manifest.json".into()).output_file(),
         json_for_html(&manifest).into_bytes(),
     ));
     if let Some(language) = language {
         output.push((
-            format!("{INDEX_DIR}/{}", language.stemmer_file()),
+            Route::SearchIndex(language.stemmer_file().into()).output_file(),
             language.stemmer_js().as_bytes().to_vec(),
         ));
     }
@@ -608,7 +611,7 @@ pub fn add_search_index_with(
                 .map(|(term, postings)| (term.clone(), encode_postings(postings)))
                 .collect();
             (
-                format!("{INDEX_DIR}/index/{key}.json"),
+                Route::SearchIndex(format!("index/{key}.json")).output_file(),
                 json_for_html(&serde_json::Value::Object(encoded)).into_bytes(),
             )
         })
@@ -623,7 +626,7 @@ pub fn add_search_index_with(
             })
             .collect();
         output.push((
-            format!("{INDEX_DIR}/docs/{n}.json"),
+            Route::SearchIndex(format!("docs/{n}.json")).output_file(),
             json_for_html(&json!(records)).into_bytes(),
         ));
     }

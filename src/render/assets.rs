@@ -11,11 +11,22 @@ use sha2::{Digest, Sha256};
 
 use super::site_folder::{files_in, FolderKind};
 use crate::config::Config;
-use crate::diagnostic::{relative_to, Diagnostic};
+use crate::diagnostic::{relative_to, Diagnostic, Stage};
+
+/// A static file that cannot be published.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+pub(super) enum AssetError {
+    /// The system refused to read it.
+    #[error("cannot read static file: {0}")]
+    Unreadable(String),
+    /// It has the name of a page the site generates.
+    #[error("static file would overwrite the generated page `{0}`")]
+    OverGeneratedPage(String),
+}
 
 /// Static files ready for output, and the fingerprinted name of each asset.
 #[derive(Debug, Default)]
-pub struct Assets {
+pub(super) struct Assets {
     /// Output path to contents.
     pub files: BTreeMap<String, Vec<u8>>,
     /// Original path (`style.css`) to published path (`style.1a2b3c4d5e.css`).
@@ -39,7 +50,7 @@ fn hashed_name(path: &str, bytes: &[u8]) -> String {
 }
 
 /// Reads the theme's static files, then the site's over them, fingerprinting assets.
-pub fn load_assets(config: &Config) -> (Assets, Vec<Diagnostic>) {
+pub(super) fn load_assets(config: &Config) -> (Assets, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let kind = FolderKind {
         folder: "static",
@@ -72,10 +83,10 @@ pub fn load_assets(config: &Config) -> (Assets, Vec<Diagnostic>) {
                     .insert(published.clone(), relative_to(&source, &config.root));
                 assets.files.insert(published, bytes);
             }
-            Err(e) => problems.push(Diagnostic::content(
+            Err(e) => problems.push(Diagnostic::new(
+                Stage::Render,
                 relative_to(&source, &config.root),
-                None,
-                format!("cannot read static file: {e}"),
+                AssetError::Unreadable(e.to_string()),
             )),
         }
     }

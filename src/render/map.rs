@@ -24,7 +24,7 @@ fn shorten(title: &str) -> String {
 }
 
 /// The map as an `<svg>` element, or an empty string for a site without entries.
-pub fn relationship_map(config: &Config, graph: &Graph) -> String {
+pub(super) fn relationship_map(config: &Config, graph: &Graph) -> String {
     let columns: Vec<(&str, &[usize])> = config
         .collections
         .iter()

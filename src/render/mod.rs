@@ -5,13 +5,22 @@
 //! output folder), so `casefile check` can render a whole site in memory. A build can
 //! instead hand each page to a [`PageSink`] as soon as it is rendered, so that thousands
 //! of pages are not all held in memory at once; this module never learns where they go.
+//!
+//! While a page renders, what its context and template functions hand out is recorded
+//! ([`deps`]), narrowed to what its templates can read ([`reads`]). Given the memo of
+//! the last render and the graph it rendered ([`RenderMemo`], which `casefile serve`
+//! keeps), [`render`] renders only the pages that read something that changed
+//! ([`changes`]); without one it renders every page.
 
 mod assets;
+mod changes;
+mod deps;
 mod map;
+mod reads;
 mod site_folder;
-pub mod structured;
+pub(crate) mod structured;
 mod templates;
-pub mod view;
+pub(crate) mod view;
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, OnceLock};
@@ -20,11 +29,14 @@ use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Value};
 
 use crate::config::{humanise, Config};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, Stage};
 use crate::model::DocId;
 use crate::resolve::{DocIndex, Graph};
+use crate::routes::Route;
 
-pub use templates::{load_templates, TemplateError, Templates};
+pub(crate) use deps::Dep;
+pub(crate) use reads::Aggregate;
+pub(crate) use templates::{load_templates, TemplateError, Templates};
 use view::Views;
 
 /// A rendered site: the files held in memory, and the pages already handed to a
@@ -37,6 +49,16 @@ pub struct Output {
     pub streamed: BTreeMap<String, u64>,
     /// How many pages came from templates (the rest are static files).
     pub pages: usize,
+    /// Pages of the last render that this one no longer has (with a memo only).
+    pub removed: Vec<String>,
+    /// Every page of the site, rendered this time or not, sorted.
+    pub site_pages: Vec<String>,
+    /// Whether the site has other pages than the memo's render had.
+    pub pages_changed: bool,
+    /// What changed since the memo's render, as pages read it (`None`: everything).
+    pub(crate) changed: Option<deps::Changes>,
+    /// Whether every page was rendered.
+    pub full: bool,
 }
 
 impl Output {
@@ -70,7 +92,7 @@ impl Output {
 }
 
 /// Text escaped for HTML element content and quoted attributes (`&`, `<`, `>`, `"`, `'`).
-pub fn html_escape(text: &str) -> String {
+pub(crate) fn html_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // Writing into a String cannot fail.
     let _ = pulldown_cmark_escape::escape_html(&mut out, text);
@@ -79,7 +101,7 @@ pub fn html_escape(text: &str) -> String {
 
 /// Takes rendered pages as they are produced, from several threads at once (the build
 /// writes them to its temporary folder).
-pub trait PageSink: Sync {
+pub(crate) trait PageSink: Sync {
     /// Stores one page at its site-relative path.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
 }
@@ -118,29 +140,162 @@ struct PageJob {
     optional: bool,
 }
 
+/// What a render keeps for the next render of the same site under the same
+/// configuration: the renderer (views, templates, static files) and what each page
+/// read. Empty, the next render renders every page.
+#[derive(Default)]
+pub(crate) struct RenderMemo {
+    last: Option<LastRender>,
+}
+
+/// A page (by its place among the jobs) and what it read.
+type PageReads = (usize, Vec<deps::Dep>);
+
+struct LastRender {
+    renderer: Renderer,
+    /// Every page of the site, as last rendered.
+    pages: Pages,
+}
+
+/// The pages of a site: the jobs that render them, in a fixed order, and what each read
+/// when it was last rendered (`None` before it was).
+struct Pages {
+    jobs: Vec<PageJob>,
+    reads: Vec<Option<Vec<deps::Dep>>>,
+    /// The tags the pages were made for (a tag has a page).
+    tags: Vec<String>,
+}
+
+impl Pages {
+    /// The pages of `graph`, each not yet read.
+    fn of(config: &Config, graph: &Graph, templates: &Templates) -> Pages {
+        let jobs: Vec<PageJob> = page_jobs(config, graph)
+            .into_iter()
+            .filter(|job| !job.optional || templates.pick(&job.templates).is_some())
+            .collect();
+        Pages {
+            reads: vec![None; jobs.len()],
+            jobs,
+            tags: graph.tags.keys().cloned().collect(),
+        }
+    }
+
+    /// The pages of `graph`, a graph of the same documents as the one these were made
+    /// for: these same jobs when the site has the same tags, else new jobs that keep the
+    /// reads of the pages that were there before. Also the pages that are gone.
+    fn follow(self, config: &Config, graph: &Graph, templates: &Templates) -> (Pages, Vec<String>) {
+        if graph.tags.keys().eq(self.tags.iter()) {
+            return (self, Vec::new());
+        }
+        let mut pages = Pages::of(config, graph, templates);
+        let mut before: HashMap<String, Option<Vec<deps::Dep>>> = self
+            .jobs
+            .into_iter()
+            .zip(self.reads)
+            .map(|(job, reads)| (job.path, reads))
+            .collect();
+        for (job, reads) in pages.jobs.iter().zip(&mut pages.reads) {
+            *reads = before.remove(&job.path).flatten();
+        }
+        let mut gone: Vec<String> = before.into_keys().collect();
+        gone.sort();
+        (pages, gone)
+    }
+
+    /// Every page's output path, sorted.
+    fn paths(&self) -> Vec<String> {
+        let mut paths: Vec<String> = self.jobs.iter().map(|j| j.path.clone()).collect();
+        paths.sort();
+        paths
+    }
+}
+
+/// Renders the pages of `graph`: every page, or, with the `memo` of the render of
+/// `previous` (the last graph, under the same configuration), only the pages that read
+/// something that changed. Pages go to `sink` as soon as they are rendered when one is
+/// given; `on_page` is told of each. Static files are always in the returned [`Output`].
+pub(crate) fn render(
+    config: &Config,
+    graph: &Graph,
+    previous: Option<&Graph>,
+    memo: &mut RenderMemo,
+    sink: Option<&dyn PageSink>,
+    on_page: &(dyn Fn() + Sync),
+) -> Result<Output, Diagnostics> {
+    // Taken out: a render that fails leaves no memo, and the next renders everything.
+    let last = memo.last.take();
+    let followed = match (last, previous) {
+        (Some(mut last), Some(previous)) => {
+            changes::changed_reads(config, previous, graph, &mut last.renderer).map(|changed| {
+                let templates = &last.renderer.templates;
+                let (pages, removed) = last.pages.follow(config, graph, templates);
+                (last.renderer, pages, removed, changed)
+            })
+        }
+        _ => None,
+    };
+    let (renderer, mut pages, removed, changed) = match followed {
+        Some((renderer, pages, removed, changed)) => (renderer, pages, removed, Some(changed)),
+        None => {
+            let renderer = Renderer::new(config, graph)?;
+            let pages = Pages::of(config, graph, &renderer.templates);
+            (renderer, pages, Vec::new(), None)
+        }
+    };
+    let selected: Vec<usize> = (0..pages.jobs.len())
+        .filter(|&i| match (&changed, &pages.reads[i]) {
+            (Some(changed), Some(read)) => read.iter().any(|d| changed.contains(d)),
+            _ => true,
+        })
+        .collect();
+    let pages_changed =
+        changed.is_none() || !removed.is_empty() || pages.reads.iter().any(Option::is_none);
+    let (mut output, page_reads) =
+        renderer.render(config, graph, &pages.jobs, &selected, sink, on_page)?;
+    for (i, reads) in page_reads {
+        pages.reads[i] = Some(reads);
+    }
+    output.pages_changed = pages_changed;
+    output.removed = removed;
+    output.site_pages = pages.paths();
+    output.full = changed.is_none();
+    output.changed = changed;
+    memo.last = Some(LastRender { renderer, pages });
+    Ok(output)
+}
+
 /// What page rendering shares: every node's link and card, the collections, the static
 /// files and the templates with casefile's functions registered.
 ///
-/// A build makes one and renders every page with it. `serve` keeps it between
-/// rebuilds: after an edit that changes no card it is reused as it is (building the
-/// cards of 10,000 entries costs about 100 ms), and after one that does,
-/// [`Renderer::refresh_cards`] rebuilds just those cards.
-pub struct Renderer {
+/// A build makes one and renders every page with it. [`RenderMemo`] keeps it between
+/// renders: after an edit only the cards that read what changed are rebuilt (building
+/// the cards of 10,000 entries costs about 100 ms).
+pub(crate) struct Renderer {
     views: Views,
     collections: Vec<Value>,
     assets: assets::Assets,
     asset_problems: Vec<Diagnostic>,
     templates: Templates,
+    lookups: Lookups,
+    /// The relationship map of the graph the views are of, once drawn.
+    map: OnceLock<Value>,
 }
 
 impl Renderer {
     /// Builds the views of `graph`, loads static files and templates.
-    pub fn new(config: &Config, graph: &Graph) -> Result<Renderer, Diagnostics> {
+    pub(crate) fn new(config: &Config, graph: &Graph) -> Result<Renderer, Diagnostics> {
         let views = view::build_views(config, graph);
         let collections = view::collection_values(config, graph, &views);
         let (assets, asset_problems) = assets::load_assets(config);
+        let lookups = Lookups::new(config, graph);
         let mut tera = tera::Tera::new();
-        register_functions(&mut tera, config, graph, &views, &collections, &assets);
+        register_functions(&mut tera, config, &assets);
+        register_lookups(
+            &mut tera,
+            &lookups,
+            Arc::new(views.cards.clone()),
+            Arc::new(collections.clone()),
+        );
         tera.global_context().insert_value(
             "site",
             view::site_value(config, graph, &views, &collections),
@@ -158,25 +313,21 @@ impl Renderer {
             assets,
             asset_problems,
             templates,
+            lookups,
+            map: OnceLock::new(),
         })
     }
 
-    /// Brings the views up to date with `graph`, a newer version of the graph this was
-    /// built for with the same documents, in which only the cards of `changed` differ.
-    pub fn refresh_cards(&mut self, config: &Config, graph: &Graph, changed: &[DocIndex]) {
-        if changed.is_empty() {
-            return;
-        }
-        view::refresh_views(config, graph, &mut self.views, changed);
+    /// Rebuilds what is made from the cards (collections, `site`, the functions' tables)
+    /// after [`changes`] refreshed them for `graph`.
+    fn refresh_site(&mut self, config: &Config, graph: &Graph) {
         self.collections = view::collection_values(config, graph, &self.views);
         let tera = &mut self.templates.tera;
-        register_functions(
+        register_lookups(
             tera,
-            config,
-            graph,
-            &self.views,
-            &self.collections,
-            &self.assets,
+            &self.lookups,
+            Arc::new(self.views.cards.clone()),
+            Arc::new(self.collections.clone()),
         );
         tera.global_context().insert_value(
             "site",
@@ -184,37 +335,50 @@ impl Renderer {
         );
     }
 
-    /// Renders the pages whose output path `select` accepts, handing each to `sink`
-    /// (when given) as soon as it is rendered instead of keeping it in the returned
-    /// [`Output`]. Static files are always included, in memory.
-    pub fn render(
+    /// The relationship map of `graph` (the graph the views are of), drawn once.
+    fn map(&self, config: &Config, graph: &Graph) -> &Value {
+        self.map
+            .get_or_init(|| Value::safe_string(&map::relationship_map(config, graph)))
+    }
+
+    /// Renders `jobs`, handing each page to `sink` (when given) as soon as it is
+    /// rendered instead of keeping it in the returned [`Output`], and returns what each
+    /// page read. Static files are always included, in memory.
+    fn render(
         &self,
         config: &Config,
         graph: &Graph,
-        select: &(dyn Fn(&str) -> bool + Sync),
+        jobs: &[PageJob],
+        selected: &[usize],
         sink: Option<&dyn PageSink>,
-    ) -> Result<Output, Diagnostics> {
+        on_page: &(dyn Fn() + Sync),
+    ) -> Result<(Output, Vec<PageReads>), Diagnostics> {
         let shared = SharedValues::default();
         let templates = &self.templates;
         // A full disk is one problem, not one per page: the first failure to store a page
         // is kept, and the pages not rendered yet are skipped.
         let sink_failure: OnceLock<Diagnostic> = OnceLock::new();
-        let rendered: Vec<Result<(String, Page), Diagnostic>> = page_jobs(config, graph)
-            .into_par_iter()
-            .filter(|job| select(&job.path))
-            .filter(|job| !job.optional || templates.pick(&job.templates).is_some())
-            .filter_map(|job| {
+        type Rendered = Result<(usize, Page, Vec<deps::Dep>), Diagnostic>;
+        let rendered: Vec<Rendered> = selected
+            .par_iter()
+            .filter_map(|&i| {
+                let job = &jobs[i];
                 if sink_failure.get().is_some() {
                     return None;
                 }
-                let context = self.context(config, graph, &shared, &job.kind);
-                let (path, bytes) = match render_job(templates, job, &context) {
+                on_page();
+                let (page, reads) = deps::recording(|| {
+                    let context = self.context(config, graph, &shared, job);
+                    render_job(templates, job, &context)
+                });
+                let path = &job.path;
+                let bytes = match page {
                     Ok(page) => page,
                     Err(d) => return Some(Err(d)),
                 };
                 match sink {
-                    Some(sink) => match sink.put(&path, &bytes) {
-                        Ok(()) => Some(Ok((path, Page::Streamed(bytes.len() as u64)))),
+                    Some(sink) => match sink.put(path, &bytes) {
+                        Ok(()) => Some(Ok((i, Page::Streamed(bytes.len() as u64), reads))),
                         Err(d) => {
                             let _ = sink_failure.set(d);
                             None
@@ -226,7 +390,7 @@ impl Renderer {
                         // half). 40 MB less peak RSS at 10k pages.
                         let mut bytes = bytes;
                         bytes.shrink_to_fit();
-                        Some(Ok((path, Page::Held(bytes))))
+                        Some(Ok((i, Page::Held(bytes), reads)))
                     }
                 }
             })
@@ -235,15 +399,18 @@ impl Renderer {
         diagnostics.extend(sink_failure.into_inner());
         diagnostics.extend(self.asset_problems.iter().cloned());
         let mut output = Output::default();
+        let mut page_reads = Vec::with_capacity(rendered.len());
         for result in rendered {
             match result {
-                Ok((path, Page::Held(bytes))) => {
-                    output.files.insert(path, bytes);
+                Ok((i, Page::Held(bytes), reads)) => {
+                    output.files.insert(jobs[i].path.clone(), bytes);
                     output.pages += 1;
+                    page_reads.push((i, reads));
                 }
-                Ok((path, Page::Streamed(size))) => {
-                    output.streamed.insert(path, size);
+                Ok((i, Page::Streamed(size), reads)) => {
+                    output.streamed.insert(jobs[i].path.clone(), size);
                     output.pages += 1;
+                    page_reads.push((i, reads));
                 }
                 Err(d) => diagnostics.push(d),
             }
@@ -256,86 +423,124 @@ impl Renderer {
                     .get(dest)
                     .cloned()
                     .unwrap_or_else(|| "static".into());
-                diagnostics.push(Diagnostic::content(
+                diagnostics.push(Diagnostic::new(
+                    Stage::Render,
                     source,
-                    None,
-                    format!("static file would overwrite the generated page `{dest}`"),
+                    assets::AssetError::OverGeneratedPage(dest.clone()),
                 ));
                 continue;
             }
             output.files.insert(dest.clone(), bytes.clone());
         }
-        diagnostics.into_result(output)
+        diagnostics.into_result((output, page_reads))
     }
 
-    /// The template context of one page.
+    /// The template context of one page, recording the lists of entries it hands out
+    /// that the page's template can read.
     fn context(
         &self,
         config: &Config,
         graph: &Graph,
         shared: &SharedValues,
-        kind: &PageKind,
+        job: &PageJob,
     ) -> Context {
         let views = &self.views;
+        let reads: &[Aggregate] = match self.templates.pick(&job.templates) {
+            Some(name) => self.templates.reads(name),
+            None => &[],
+        };
+        let can_read = |a: Aggregate| reads.contains(&a);
+        for site_wide in [
+            Aggregate::SiteCollections,
+            Aggregate::SitePages,
+            Aggregate::SiteTags,
+        ] {
+            if can_read(site_wide) {
+                deps::read(Dep::Site(site_wide));
+            }
+        }
+        let hand_collection = |c: usize| {
+            if can_read(Aggregate::CollectionEntries) {
+                deps::read(Dep::Collection(c));
+            }
+            self.collections[c].clone()
+        };
+        let hand_timeline = || {
+            if can_read(Aggregate::Timeline) {
+                deps::read(Dep::Site(Aggregate::Timeline));
+            }
+            shared.timeline(graph, views)
+        };
+        let hand_map = || {
+            if can_read(Aggregate::Map) {
+                deps::read(Dep::Site(Aggregate::Map));
+            }
+            self.map(config, graph).clone()
+        };
+        let kind = &job.kind;
         let mut context = Context::new();
         let page = |i: DocIndex| view::page_value(config, graph, views, i);
-        let synthetic =
-            |title: &str, site_path: &str| view::synthetic_page(config, title, site_path);
+        let synthetic = |title: &str, route: Route| view::synthetic_page(config, title, &route);
         match kind {
             PageKind::Home => {
                 let page = match graph.home() {
                     Some(i) => page(i),
-                    None => synthetic(&config.site.title, ""),
+                    None => synthetic(&config.site.title, Route::Home),
                 };
                 context.insert_value("page", page);
-                let (timeline, years) = shared.timeline(graph, views);
+                let (timeline, years) = hand_timeline();
                 context.insert_value("timeline", timeline.clone());
                 context.insert_value("timeline_years", years.clone());
-                context.insert_value("relationship_map", shared.map(config, graph).clone());
+                context.insert_value("relationship_map", hand_map());
             }
             PageKind::CollectionIndex(c) => {
                 let collection = &config.collections[*c];
                 let page = match graph.find(&DocId::Index(collection.name.clone())) {
                     Some(i) => page(i),
-                    None => synthetic(&collection.title, &format!("{}/", collection.name)),
+                    None => synthetic(
+                        &collection.title,
+                        Route::CollectionIndex(collection.name.clone()),
+                    ),
                 };
                 context.insert_value("page", page);
-                context.insert_value("collection", self.collections[*c].clone());
+                context.insert_value("collection", hand_collection(*c));
             }
             PageKind::Entry(c, i) => {
                 context.insert_value("page", page(*i));
-                context.insert_value("collection", self.collections[*c].clone());
+                context.insert_value("collection", hand_collection(*c));
             }
             PageKind::Standalone(i) => context.insert_value("page", page(*i)),
             PageKind::Timeline => {
-                context.insert_value("page", synthetic("Timeline", "timeline/"));
-                let (timeline, years) = shared.timeline(graph, views);
+                context.insert_value("page", synthetic("Timeline", Route::Timeline));
+                let (timeline, years) = hand_timeline();
                 context.insert_value("timeline", timeline.clone());
                 context.insert_value("timeline_years", years.clone());
             }
             PageKind::Map => {
-                context.insert_value("page", synthetic("Relationship map", "map/"));
-                context.insert_value("relationship_map", shared.map(config, graph).clone());
+                context.insert_value("page", synthetic("Relationship map", Route::Map));
+                context.insert_value("relationship_map", hand_map());
             }
-            PageKind::Search => context.insert_value("page", synthetic("Search", "search/")),
-            PageKind::TagIndex => context.insert_value("page", synthetic("Tags", "tags/")),
+            PageKind::Search => context.insert_value("page", synthetic("Search", Route::Search)),
+            PageKind::TagIndex => context.insert_value("page", synthetic("Tags", Route::TagIndex)),
             PageKind::Tag(slug) => {
-                let site_path = format!("tags/{slug}/");
+                let route = Route::Tag(slug.clone());
                 let tag = &graph.tags[slug];
-                context.insert_value("page", synthetic(&tag.name, &site_path));
+                if can_read(Aggregate::TagEntries) {
+                    deps::read(Dep::Tag(slug.clone()));
+                }
+                context.insert_value("page", synthetic(&tag.name, route.clone()));
                 let entries: Vec<Value> =
                     tag.docs.iter().map(|&d| views.cards[d].clone()).collect();
                 let mut tag_value = tera::Map::new();
                 tag_value.insert("name".into(), Value::from(tag.name.as_str()));
                 tag_value.insert("slug".into(), Value::from(tag.slug.as_str()));
-                let url = config.site.base_url.url(&site_path);
-                tag_value.insert("url".into(), Value::from(url));
+                tag_value.insert("url".into(), Value::from(route.url(&config.site.base_url)));
                 tag_value.insert("count".into(), Value::from(entries.len()));
                 tag_value.insert("entries".into(), Value::from(entries));
                 context.insert_value("tag", Value::from(tag_value));
             }
             PageKind::NotFound => {
-                context.insert_value("page", synthetic("Page not found", "404.html"));
+                context.insert_value("page", synthetic("Page not found", Route::NotFound));
             }
         }
         context
@@ -346,7 +551,6 @@ impl Renderer {
 #[derive(Default)]
 struct SharedValues {
     timeline: OnceLock<(Value, Value)>,
-    map: OnceLock<Value>,
 }
 
 impl SharedValues {
@@ -354,18 +558,13 @@ impl SharedValues {
         self.timeline
             .get_or_init(|| view::timeline_value(graph, views))
     }
-
-    fn map(&self, config: &Config, graph: &Graph) -> &Value {
-        self.map
-            .get_or_init(|| Value::safe_string(&map::relationship_map(config, graph)))
-    }
 }
 
 fn render_job(
     templates: &Templates,
-    job: PageJob,
+    job: &PageJob,
     context: &Context,
-) -> Result<(String, Vec<u8>), Diagnostic> {
+) -> Result<Vec<u8>, Diagnostic> {
     let Some(name) = templates.pick(&job.templates) else {
         let names = job
             .templates
@@ -375,11 +574,11 @@ fn render_job(
             .join(" or ");
         let theme_hint =
             "templates are looked up in `templates/`, then in the theme's `templates/`";
-        return Err(Diagnostic::content(
+        return Err(Diagnostic::new(
+            Stage::Render,
             "templates",
-            None,
             TemplateError::Missing {
-                what: job.what,
+                what: job.what.clone(),
                 names,
             },
         )
@@ -390,47 +589,40 @@ fn render_job(
         .tera
         .render_to(name, context, &mut bytes)
         .map_err(|e| templates.diagnostic(&e, name, Some(&job.url)))?;
-    Ok((job.path, bytes))
+    Ok(bytes)
 }
 
 /// Every page of the site, in a fixed order; cheap, since no context is built here.
 fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
     let base = &config.site.base_url;
-    let fixed = |site_path: &str, what: &str, template: &str, kind, optional| {
-        let path = match site_path.is_empty() || site_path.ends_with('/') {
-            true => format!("{site_path}index.html"),
-            false => site_path.to_string(),
-        };
-        PageJob {
-            path,
-            url: base.url(site_path),
-            what: what.to_string(),
-            templates: vec![template.to_string()],
-            kind,
-            optional,
-        }
+    let job = |route: Route, what: &str, templates: Vec<String>, kind, optional| PageJob {
+        path: route.output_file(),
+        url: route.url(base),
+        what: what.to_string(),
+        templates,
+        kind,
+        optional,
     };
-    let mut jobs = vec![fixed(
-        "",
+    let one = |name: &str| vec![name.to_string()];
+    let mut jobs = vec![job(
+        Route::Home,
         "the home page",
-        "index.html",
+        one("index.html"),
         PageKind::Home,
         false,
     )];
 
     for (c, collection) in config.collections.iter().enumerate() {
-        let site_path = format!("{}/", collection.name);
-        jobs.push(PageJob {
-            path: format!("{site_path}index.html"),
-            url: base.url(&site_path),
-            what: format!("the `{}` index", collection.name),
-            templates: vec![
+        jobs.push(job(
+            Route::CollectionIndex(collection.name.clone()),
+            &format!("the `{}` index", collection.name),
+            vec![
                 format!("{}/collection.html", collection.name),
                 "collection.html".into(),
             ],
-            kind: PageKind::CollectionIndex(c),
-            optional: false,
-        });
+            PageKind::CollectionIndex(c),
+            false,
+        ));
         let members = graph
             .collections
             .iter()
@@ -445,7 +637,7 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
         for &i in members {
             let node = &graph.nodes[i];
             jobs.push(PageJob {
-                path: format!("{}index.html", node.site_path),
+                path: node.route.output_file(),
                 url: node.url.clone(),
                 what: what.clone(),
                 templates: templates.clone(),
@@ -458,7 +650,7 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
     for (i, node) in graph.nodes.iter().enumerate() {
         if let DocId::Page(slug) = &node.doc.id {
             jobs.push(PageJob {
-                path: format!("{}index.html", node.site_path),
+                path: node.route.output_file(),
                 url: node.url.clone(),
                 what: "standalone pages".into(),
                 templates: vec![format!("pages/{slug}.html"), "page.html".into()],
@@ -468,81 +660,101 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
         }
     }
 
-    jobs.push(fixed(
-        "timeline/",
+    jobs.push(job(
+        Route::Timeline,
         "the timeline",
-        "timeline.html",
+        one("timeline.html"),
         PageKind::Timeline,
         false,
     ));
-    jobs.push(fixed(
-        "map/",
+    jobs.push(job(
+        Route::Map,
         "the relationship map",
-        "map.html",
+        one("map.html"),
         PageKind::Map,
         true,
     ));
-    jobs.push(fixed(
-        "search/",
+    jobs.push(job(
+        Route::Search,
         "the search page",
-        "search.html",
+        one("search.html"),
         PageKind::Search,
         true,
     ));
-    jobs.push(fixed(
-        "tags/",
+    jobs.push(job(
+        Route::TagIndex,
         "the tag index",
-        "tags.html",
+        one("tags.html"),
         PageKind::TagIndex,
         true,
     ));
     for tag in graph.tags.values() {
-        jobs.push(fixed(
-            &format!("tags/{}/", tag.slug),
+        jobs.push(job(
+            Route::Tag(tag.slug.clone()),
             "tag pages",
-            "tag.html",
+            one("tag.html"),
             PageKind::Tag(tag.slug.clone()),
             true,
         ));
     }
-    jobs.push(fixed(
-        "404.html",
+    jobs.push(job(
+        Route::NotFound,
         "the not-found page",
-        "404.html",
+        one("404.html"),
         PageKind::NotFound,
         true,
     ));
     jobs
 }
 
-fn register_functions(
-    tera: &mut tera::Tera,
-    config: &Config,
-    graph: &Graph,
-    views: &Views,
-    collection_values: &[Value],
-    assets: &assets::Assets,
-) {
-    let by_id: Arc<HashMap<String, Value>> = Arc::new(
-        graph
+/// The names templates look entries and collections up by: `people/han-dong` to its
+/// node, `people` to its position. They follow from the documents and the
+/// configuration, so a renderer builds them once.
+struct Lookups {
+    entries: Arc<HashMap<String, DocIndex>>,
+    collections: Arc<HashMap<String, usize>>,
+}
+
+impl Lookups {
+    fn new(config: &Config, graph: &Graph) -> Self {
+        let entries = graph
             .nodes
             .iter()
             .enumerate()
-            .filter_map(|(i, n)| {
-                n.doc
-                    .id
-                    .entry()
-                    .map(|id| (id.to_string(), views.cards[i].clone()))
-            })
-            .collect(),
-    );
-    let lookup = Arc::clone(&by_id);
+            .filter_map(|(i, n)| n.doc.id.entry().map(|id| (id.to_string(), i)))
+            .collect();
+        let collections = config
+            .collections
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.name.clone(), i))
+            .collect();
+        Lookups {
+            entries: Arc::new(entries),
+            collections: Arc::new(collections),
+        }
+    }
+}
+
+/// `get_entry` and `get_collection`, handing out `cards` and `collections` (and
+/// recording what they hand out). Registered again whenever the cards change.
+fn register_lookups(
+    tera: &mut tera::Tera,
+    lookups: &Lookups,
+    cards: Arc<Vec<Value>>,
+    collections: Arc<Vec<Value>>,
+) {
+    let entries = Arc::clone(&lookups.entries);
     tera.register_function(
         "get_entry",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let id: &str = kwargs.must_get("id")?;
-            lookup.get(id).cloned().ok_or_else(|| {
-                let hint = crate::diagnostic::did_you_mean(id, lookup.keys().map(String::as_str))
+            let found = entries.get(id).map(|&i| {
+                deps::read(Dep::Card(i));
+                cards[i].clone()
+            });
+            found.ok_or_else(|| {
+                let hint = crate::diagnostic::did_you_mean(id, entries.keys().map(String::as_str))
                     .map(|h| format!("; {h}"))
                     .unwrap_or_default();
                 tera::Error::message(format!(
@@ -551,6 +763,25 @@ fn register_functions(
             })
         },
     );
+    let names = Arc::clone(&lookups.collections);
+    tera.register_function(
+        "get_collection",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let name: &str = kwargs.must_get("name")?;
+            let found = names.get(name).map(|&i| {
+                deps::read(Dep::Collection(i));
+                collections[i].clone()
+            });
+            found.ok_or_else(|| {
+                tera::Error::message(format!("get_collection: no collection `{name}`"))
+            })
+        },
+    );
+}
+
+/// The functions and filters that do not change with the content: `url_for` (over the
+/// fingerprinted static files), `human_date`, `humanize` and an ordered `group_by`.
+fn register_functions(tera: &mut tera::Tera, config: &Config, assets: &assets::Assets) {
     let base = config.site.base_url.clone();
     let renamed = assets.renamed.clone();
     tera.register_function(
@@ -567,23 +798,6 @@ fn register_functions(
                 .map(String::as_str)
                 .unwrap_or(path);
             Ok(Value::from(base.url(published)))
-        },
-    );
-    let collections: Arc<HashMap<String, Value>> = Arc::new(
-        config
-            .collections
-            .iter()
-            .zip(collection_values)
-            .map(|(c, value)| (c.name.clone(), value.clone()))
-            .collect(),
-    );
-    tera.register_function(
-        "get_collection",
-        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
-            let name: &str = kwargs.must_get("name")?;
-            collections.get(name).cloned().ok_or_else(|| {
-                tera::Error::message(format!("get_collection: no collection `{name}`"))
-            })
         },
     );
     tera.register_filter(
@@ -640,10 +854,7 @@ mod tests {
     fn fixture_graph() -> (Config, Graph) {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid");
         let config = crate::config::test_config(&root);
-        let (sources, problems) = crate::load::load_content(&config);
-        assert!(problems.is_empty(), "{problems}");
-        let model = crate::model::build_model(&config, sources).unwrap();
-        let graph = crate::resolve::resolve_links(&config, model).unwrap();
+        let graph = crate::graph_of(&config);
         (config, graph)
     }
 
@@ -657,10 +868,10 @@ mod tests {
         fn put(&self, path: &str, _: &[u8]) -> Result<(), Diagnostic> {
             match self.seen.fetch_add(1, Ordering::SeqCst) < self.ok {
                 true => Ok(()),
-                false => Err(Diagnostic::config(
+                false => Err(Diagnostic::new(
+                    Stage::Write,
                     "public",
-                    None,
-                    format!("disk full at {path}"),
+                    std::io::Error::other(format!("disk full at {path}")),
                 )),
             }
         }
@@ -669,14 +880,12 @@ mod tests {
     #[test]
     fn pages_handed_to_a_sink_are_not_kept() {
         let (config, graph) = fixture_graph();
-        let renderer = Renderer::new(&config, &graph).unwrap();
         let sink = CountingSink {
             ok: usize::MAX,
             seen: AtomicUsize::new(0),
         };
-        let output = renderer
-            .render(&config, &graph, &|_| true, Some(&sink))
-            .unwrap();
+        let mut memo = RenderMemo::default();
+        let output = render(&config, &graph, None, &mut memo, Some(&sink), &|| {}).unwrap();
         assert!(output.pages > 10);
         assert_eq!(sink.seen.load(Ordering::SeqCst), output.pages);
         assert_eq!(output.streamed.len(), output.pages);
@@ -686,14 +895,12 @@ mod tests {
     #[test]
     fn a_failing_sink_is_one_problem_not_one_per_page() {
         let (config, graph) = fixture_graph();
-        let renderer = Renderer::new(&config, &graph).unwrap();
         let sink = CountingSink {
             ok: 2,
             seen: AtomicUsize::new(0),
         };
-        let problems = renderer
-            .render(&config, &graph, &|_| true, Some(&sink))
-            .unwrap_err();
+        let mut memo = RenderMemo::default();
+        let problems = render(&config, &graph, None, &mut memo, Some(&sink), &|| {}).unwrap_err();
         assert_eq!(problems.len(), 1, "{problems}");
         assert!(problems.to_string().contains("disk full at"), "{problems}");
     }

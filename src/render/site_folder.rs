@@ -10,11 +10,11 @@ use std::path::{Path, PathBuf};
 use thiserror::Error;
 use walkdir::WalkDir;
 
-use crate::diagnostic::{relative_to, Diagnostic};
+use crate::diagnostic::{relative_to, Diagnostic, Stage};
 
 /// Which folder is walked, in the words its problems use.
 #[derive(Debug, Clone, Copy)]
-pub struct FolderKind {
+pub(super) struct FolderKind {
     /// The folder, as in "the static folder".
     pub folder: &'static str,
     /// Its files, as in "in static files".
@@ -23,7 +23,7 @@ pub struct FolderKind {
 
 /// Symbolic links in a walked folder.
 #[derive(Debug, Clone, Error, PartialEq, Eq)]
-pub enum LinkError {
+pub(super) enum LinkError {
     /// The folder itself is a link.
     #[error("the {0} folder is a symbolic link, and casefile does not follow symbolic links: make it a folder")]
     Folder(&'static str),
@@ -35,7 +35,7 @@ pub enum LinkError {
 /// Every file below `dir` as (`/`-separated name inside `dir`, path), in name order;
 /// nothing when `dir` does not exist. Symbolic links go to `problems`, located relative
 /// to `root`.
-pub fn files_in(
+pub(super) fn files_in(
     dir: &Path,
     root: &Path,
     kind: FolderKind,
@@ -66,7 +66,7 @@ pub fn files_in(
                 _ => LinkError::Inside(kind.files),
             };
             problems.push(
-                Diagnostic::content(relative_to(item.path(), root), None, error)
+                Diagnostic::new(Stage::Render, relative_to(item.path(), root), error)
                     .with_hint(crate::load::symlink_hint(item.path(), root)),
             );
             continue;

@@ -9,9 +9,10 @@ use serde_json::{json, Map, Value as Json};
 
 use crate::config::Config;
 use crate::resolve::Node;
+use crate::routes::Route;
 
 /// Serialises `value` as JSON with `<`, `>` and `&` escaped for embedding in HTML.
-pub fn json_for_html(value: &Json) -> String {
+pub(crate) fn json_for_html(value: &Json) -> String {
     let text = value.to_string();
     let mut out = String::with_capacity(text.len() + 16);
     for c in text.chars() {
@@ -36,7 +37,7 @@ fn is_article(schema_type: &str) -> bool {
 
 /// The JSON-LD object of one page, typed by its collection's `schema_org` (or the site's
 /// `schema_org` for the home page and standalone pages).
-pub fn json_ld(config: &Config, node: &Node, schema_type: &str) -> Json {
+pub(crate) fn json_ld(config: &Config, node: &Node, schema_type: &str) -> Json {
     let base = &config.site.base_url;
     let mut object = Map::new();
     object.insert("@context".into(), json!("https://schema.org"));
@@ -48,7 +49,7 @@ pub fn json_ld(config: &Config, node: &Node, schema_type: &str) -> Json {
     if let Some(summary) = &node.doc.summary {
         object.insert("description".into(), json!(summary));
     }
-    object.insert("url".into(), json!(base.permalink(&node.site_path)));
+    object.insert("url".into(), json!(node.route.permalink(base)));
     if let Some(date) = node.doc.date {
         let key = match schema_type {
             "Event" => "startDate",
@@ -65,7 +66,7 @@ pub fn json_ld(config: &Config, node: &Node, schema_type: &str) -> Json {
     }
     object.insert(
         "isPartOf".into(),
-        json!({ "@type": "WebSite", "name": config.site.title, "url": base.permalink("") }),
+        json!({ "@type": "WebSite", "name": config.site.title, "url": Route::Home.permalink(base) }),
     );
     Json::Object(object)
 }

@@ -10,17 +10,36 @@ use std::path::PathBuf;
 use tera::{ErrorKind, Tera};
 use thiserror::Error;
 
+use super::reads::{Aggregate, Reads, ReadsOf};
 use super::site_folder::{files_in, FolderKind};
 use crate::config::Config;
-use crate::diagnostic::{relative_to, Diagnostic, Diagnostics, Location};
+use crate::diagnostic::{relative_to, Diagnostic, Diagnostics, Location, Place, Span, Stage};
+use crate::text_file::{self, FileError};
+
+/// Templates larger than this are refused.
+pub(super) const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
 
 /// Problems with templates.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum TemplateError {
+pub(crate) enum TemplateError {
     /// A file that could not be read.
     #[error("cannot read template: {0}")]
     Unreadable(String),
+    /// A named pipe, a socket or a device where a template should be.
+    #[error("this is {0}, not a file: templates must be regular files")]
+    NotAFile(&'static str),
+    /// Larger than [`MAX_TEMPLATE_BYTES`].
+    #[error("template is {size} bytes; templates are limited to {limit} bytes")]
+    TooLarge {
+        /// Its size.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// Not UTF-8.
+    #[error("template is not valid UTF-8 text")]
+    NotUtf8,
     /// A syntax or rendering error reported by tera.
     #[error("{0}")]
     Tera(String),
@@ -35,15 +54,25 @@ pub enum TemplateError {
 }
 
 /// The loaded templates and the file each name came from.
-pub struct Templates {
+pub(crate) struct Templates {
     /// The tera instance, functions registered by the caller.
     pub tera: Tera,
     files: HashMap<String, PathBuf>,
+    /// What each template (with its parents and includes) can read of the site.
+    reads: HashMap<String, Reads>,
 }
 
 impl Templates {
+    /// The lists of entries the template `name` can read.
+    pub(crate) fn reads(&self, name: &str) -> &[Aggregate] {
+        self.reads
+            .get(name)
+            .map(Vec::as_slice)
+            .unwrap_or(&Aggregate::ALL)
+    }
+
     /// The first of `names` that exists.
-    pub fn pick<'n>(&self, names: &'n [String]) -> Option<&'n str> {
+    pub(crate) fn pick<'n>(&self, names: &'n [String]) -> Option<&'n str> {
         names
             .iter()
             .map(String::as_str)
@@ -51,7 +80,7 @@ impl Templates {
     }
 
     /// The site-relative file of a template name.
-    pub fn file(&self, name: &str) -> PathBuf {
+    pub(crate) fn file(&self, name: &str) -> PathBuf {
         self.files
             .get(name)
             .cloned()
@@ -59,18 +88,19 @@ impl Templates {
     }
 
     /// Diagnostics for a load-time error: one per report when tera joined several.
-    pub fn diagnostics(&self, error: &tera::Error, template: &str) -> Vec<Diagnostic> {
+    pub(crate) fn diagnostics(&self, error: &tera::Error, template: &str) -> Vec<Diagnostic> {
         if let ErrorKind::Msg(text) = error.kind() {
             let reports = parse_reports(text);
             if !reports.is_empty() {
                 return reports
                     .into_iter()
                     .map(|(name, message, at)| {
-                        Diagnostic::content(
+                        Diagnostic::new(
+                            Stage::Render,
                             self.file(&name),
-                            Some(at),
                             TemplateError::Tera(message),
                         )
+                        .at(Some(at))
                     })
                     .collect();
             }
@@ -79,7 +109,7 @@ impl Templates {
     }
 
     /// A diagnostic for a tera error, located in the template file that caused it.
-    pub fn diagnostic(
+    pub(crate) fn diagnostic(
         &self,
         error: &tera::Error,
         template: &str,
@@ -100,20 +130,25 @@ impl Templates {
                 if let Some(source) = std::error::Error::source(error) {
                     message.push_str(&format!(": {source}"));
                 }
-                Diagnostic::content(
+                let place = Place {
+                    location: Location::new(span.start_line.max(1), span.start_col + 1),
+                    span: Some(Span::new(span.range.start, span.range.end)),
+                };
+                Diagnostic::new(
+                    Stage::Render,
                     self.file(file),
-                    Some(Location::new(span.start_line.max(1), span.start_col + 1)),
                     TemplateError::Tera(format!("{message}{context}")),
                 )
+                .at(Some(place))
             }
             _ => {
                 let mut message = error.to_string();
                 if let Some(source) = std::error::Error::source(error) {
                     message.push_str(&format!(": {source}"));
                 }
-                Diagnostic::content(
+                Diagnostic::new(
+                    Stage::Render,
                     self.file(template),
-                    None,
                     TemplateError::Tera(format!("{message}{context}")),
                 )
             }
@@ -123,7 +158,7 @@ impl Templates {
 
 /// Loads the theme's templates, then the site's over them, into `tera` (which must
 /// already have the site's functions and filters: tera checks every name at load time).
-pub fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnostics> {
+pub(crate) fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnostics> {
     let mut problems = Vec::new();
     let kind = FolderKind {
         folder: "templates",
@@ -149,19 +184,29 @@ pub fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnost
     let mut sources: Vec<(String, String)> = Vec::new();
     let mut files = HashMap::new();
     for (name, (abs, rel)) in found {
-        match std::fs::read_to_string(&abs) {
+        match text_file::read_text(&abs, MAX_TEMPLATE_BYTES) {
             Ok(text) => {
                 sources.push((name.clone(), text));
                 files.insert(name, rel);
             }
-            Err(e) => diagnostics.push(Diagnostic::content(
-                rel,
-                None,
-                TemplateError::Unreadable(e.to_string()),
-            )),
+            Err(e) => {
+                let (error, at) = match e {
+                    FileError::Unreadable(message) => (TemplateError::Unreadable(message), None),
+                    FileError::NotAFile(what) => (TemplateError::NotAFile(what), None),
+                    FileError::TooLarge { size, limit } => {
+                        (TemplateError::TooLarge { size, limit }, None)
+                    }
+                    FileError::NotUtf8(at) => (TemplateError::NotUtf8, Some(at)),
+                };
+                diagnostics.push(Diagnostic::new(Stage::Render, rel, error).at(at));
+            }
         }
     }
-    let mut templates = Templates { tera, files };
+    let mut templates = Templates {
+        tera,
+        files,
+        reads: HashMap::new(),
+    };
     // tera stops at the first bad template of a batch; parse each alone first so that
     // every syntax error is reported in one run.
     for (name, text) in &sources {
@@ -189,6 +234,12 @@ pub fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnost
         diagnostics.extend(templates.diagnostics(&e, &name));
         return Err(diagnostics.sorted());
     }
+    let sources: BTreeMap<String, String> = sources.into_iter().collect();
+    let mut analysis = ReadsOf::new(&sources);
+    templates.reads = sources
+        .keys()
+        .map(|name| (name.clone(), analysis.of(name)))
+        .collect();
     Ok(templates)
 }
 

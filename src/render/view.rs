@@ -11,6 +11,9 @@ use tera::{Map, Value};
 use crate::config::{Collection, Config, FieldKind, FieldSpec};
 use crate::model::{DocId, PartialDate};
 use crate::resolve::{DocIndex, Graph, Node, Resolved};
+use crate::routes::Route;
+
+use super::deps::{self, Dep};
 
 /// Builds a tera map from `key => value` pairs, keeping their order.
 macro_rules! map {
@@ -22,15 +25,18 @@ macro_rules! map {
 }
 
 /// Prebuilt values for every node.
-pub struct Views {
+#[derive(Clone)]
+pub(crate) struct Views {
     /// `{ id, collection, slug, title, url }` per node.
     pub links: Vec<Value>,
     /// Cards per node.
     pub cards: Vec<Value>,
+    /// Per node, the nodes whose links its card shows (read while it was built).
+    pub card_reads: Vec<Vec<DocIndex>>,
 }
 
 /// A date for templates: ISO form, words, parts, precision.
-pub fn date_value(date: &PartialDate) -> Value {
+pub(crate) fn date_value(date: &PartialDate) -> Value {
     map! {
         "iso" => date.to_string(),
         "human" => date.human(),
@@ -73,14 +79,17 @@ fn link_value(config: &Config, node: &Node) -> Value {
         "slug" => slug,
         "title" => node.doc.title.clone(),
         "url" => node.url.clone(),
-        "permalink" => config.site.base_url.permalink(&node.site_path),
+        "permalink" => node.route.permalink(&config.site.base_url),
     }
 }
 
 /// Tag values `{ name, slug, url }`.
-pub fn tag_value(config: &Config, name: &str) -> Value {
-    let slug = crate::markdown::heading_slug(name);
-    let url = config.site.base_url.url(&format!("tags/{slug}/"));
+pub(crate) fn tag_value(config: &Config, name: &str) -> Value {
+    let route = Route::tag(name);
+    let url = route.url(&config.site.base_url);
+    let Route::Tag(slug) = route else {
+        unreachable!("Route::tag makes a tag route")
+    };
     map! { "name" => name, "slug" => slug, "url" => url }
 }
 
@@ -112,37 +121,88 @@ fn base_fields(config: &Config, node: &Node, link: &Value, m: &mut Map) {
 }
 
 /// Values for every node: links first, then cards (which contain links).
-pub fn build_views(config: &Config, graph: &Graph) -> Views {
+pub(crate) fn build_views(config: &Config, graph: &Graph) -> Views {
     let links: Vec<Value> = graph
         .nodes
         .par_iter()
         .map(|n| link_value(config, n))
         .collect();
-    let cards = (0..graph.nodes.len())
+    let (cards, card_reads) = (0..graph.nodes.len())
         .into_par_iter()
         .map(|i| card_value(config, graph, &links, i))
+        .unzip();
+    Views {
+        links,
+        cards,
+        card_reads,
+    }
+}
+
+/// Brings `views`, built for an earlier graph of the same documents, up to date with
+/// `graph`, where the nodes marked in `nodes_changed` differ and those marked in
+/// `referrers_changed` are referred to through other fields than before. Rebuilds the
+/// links of changed nodes, then the cards that read a changed node or a changed link,
+/// and returns the nodes whose link, and those whose card, is not what it was.
+pub(crate) fn refresh(
+    config: &Config,
+    graph: &Graph,
+    views: &mut Views,
+    nodes_changed: &[bool],
+    referrers_changed: &[bool],
+) -> (Vec<DocIndex>, Vec<DocIndex>) {
+    let mut links_changed = Vec::new();
+    for (i, _) in nodes_changed.iter().enumerate().filter(|(_, c)| **c) {
+        let link = link_value(config, &graph.nodes[i]);
+        if link != views.links[i] {
+            views.links[i] = link;
+            links_changed.push(i);
+        }
+    }
+    let mut stale: Vec<bool> = nodes_changed
+        .iter()
+        .zip(referrers_changed)
+        .map(|(a, b)| *a || *b)
         .collect();
-    Views { links, cards }
+    if !links_changed.is_empty() {
+        let mut link_changed = vec![false; stale.len()];
+        for &j in &links_changed {
+            link_changed[j] = true;
+        }
+        for (i, reads) in views.card_reads.iter().enumerate() {
+            if reads.iter().any(|&j| link_changed[j]) {
+                stale[i] = true;
+            }
+        }
+    }
+    let mut cards_changed = Vec::new();
+    for (i, _) in stale.iter().enumerate().filter(|(_, s)| **s) {
+        let (card, reads) = card_value(config, graph, &views.links, i);
+        views.card_reads[i] = reads;
+        if card != views.cards[i] {
+            views.cards[i] = card;
+            cards_changed.push(i);
+        }
+    }
+    (links_changed, cards_changed)
 }
 
-/// Rebuilds the links and cards of `changed` from `graph` (links first: a changed card
-/// may show another changed node's link).
-pub fn refresh_views(config: &Config, graph: &Graph, views: &mut Views, changed: &[DocIndex]) {
-    for &i in changed {
-        views.links[i] = link_value(config, &graph.nodes[i]);
-    }
-    for &i in changed {
-        views.cards[i] = card_value(config, graph, &views.links, i);
-    }
-}
-
-fn card_value(config: &Config, graph: &Graph, links: &[Value], i: DocIndex) -> Value {
+/// Node `i`'s card, and the nodes whose links it shows.
+fn card_value(
+    config: &Config,
+    graph: &Graph,
+    links: &[Value],
+    i: DocIndex,
+) -> (Value, Vec<DocIndex>) {
     let node = &graph.nodes[i];
     let mut m = Map::new();
     base_fields(config, node, &links[i], &mut m);
+    let shown = std::cell::RefCell::new(Vec::new());
     m.insert(
         "fields".into(),
-        fields_value(&node.fields, &|i| links[i].clone()),
+        fields_value(&node.fields, &|t| {
+            shown.borrow_mut().push(t);
+            links[t].clone()
+        }),
     );
     // `allegations.investigated_by`: the fields through which others refer to it, so
     // templates can pick, say, the bodies that investigate something.
@@ -152,11 +212,17 @@ fn card_value(config: &Config, graph: &Graph, links: &[Value], i: DocIndex) -> V
         .map(Value::from)
         .collect();
     m.insert("referenced_by".into(), Value::from(referenced_by));
-    Value::from(m)
+    let mut shown = shown.into_inner();
+    shown.sort_unstable();
+    shown.dedup();
+    (Value::from(m), shown)
 }
 
 /// Resolved fields as a map; `target` turns a referenced node into a value.
-pub fn fields_value(fields: &[(String, Resolved)], target: &dyn Fn(DocIndex) -> Value) -> Value {
+pub(crate) fn fields_value(
+    fields: &[(String, Resolved)],
+    target: &dyn Fn(DocIndex) -> Value,
+) -> Value {
     let mut m = Map::new();
     for (name, value) in fields {
         m.insert(name.clone().into(), resolved_value(value, target));
@@ -188,14 +254,16 @@ fn resolved_value(value: &Resolved, target: &dyn Fn(DocIndex) -> Value) -> Value
 }
 
 /// The full view of one node for its own page.
-pub fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) -> Value {
+pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) -> Value {
     let node = &graph.nodes[i];
     let mut m = Map::new();
     base_fields(config, node, &views.links[i], &mut m);
-    m.insert(
-        "fields".into(),
-        fields_value(&node.fields, &|t| views.cards[t].clone()),
-    );
+    deps::read(Dep::Node(i));
+    let card = |t: DocIndex| {
+        deps::read(Dep::Card(t));
+        views.cards[t].clone()
+    };
+    m.insert("fields".into(), fields_value(&node.fields, &card));
     m.insert("content".into(), Value::safe_string(&node.content));
     let toc: Vec<Value> = node
         .toc
@@ -206,7 +274,7 @@ pub fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) ->
     let backlinks: Vec<Value> = graph.backlinks[i]
         .iter()
         .map(|g| {
-            let entries: Vec<Value> = g.docs.iter().map(|&d| views.cards[d].clone()).collect();
+            let entries: Vec<Value> = g.docs.iter().map(|&d| card(d)).collect();
             map! {
                 "label" => g.label.replace("{title}", &node.doc.title),
                 "collection" => g.collection.clone(),
@@ -243,14 +311,15 @@ pub fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIndex) ->
 }
 
 /// A page that has no content file (a collection without `_index.md`, the timeline).
-pub fn synthetic_page(config: &Config, title: &str, site_path: &str) -> Value {
+pub(crate) fn synthetic_page(config: &Config, title: &str, route: &Route) -> Value {
+    let base = &config.site.base_url;
     map! {
         "id" => "",
         "kind" => "generated",
         "title" => title,
         "summary" => Value::none(),
-        "url" => config.site.base_url.url(site_path),
-        "permalink" => config.site.base_url.permalink(site_path),
+        "url" => route.url(base),
+        "permalink" => route.permalink(base),
         "content" => Value::safe_string(""),
         "toc" => Vec::<Value>::new(),
         "backlinks" => Vec::<Value>::new(),
@@ -263,7 +332,7 @@ pub fn synthetic_page(config: &Config, title: &str, site_path: &str) -> Value {
             "@context": "https://schema.org",
             "@type": "WebPage",
             "name": title,
-            "url": config.site.base_url.permalink(site_path),
+            "url": route.permalink(base),
         }))),
     }
 }
@@ -289,7 +358,7 @@ fn field_schema(spec: &FieldSpec) -> Value {
 }
 
 /// A collection's schema and entries.
-pub fn collection_value(
+pub(crate) fn collection_value(
     config: &Config,
     graph: &Graph,
     views: &Views,
@@ -302,13 +371,13 @@ pub fn collection_value(
         .map(|(_, m)| m.as_slice())
         .unwrap_or(&[]);
     let entries: Vec<Value> = members.iter().map(|&i| views.cards[i].clone()).collect();
-    let site_path = format!("{}/", collection.name);
+    let route = Route::CollectionIndex(collection.name.clone());
     map! {
         "name" => collection.name.clone(),
         "title" => collection.title.clone(),
         "singular" => collection.singular.clone(),
         "schema_org" => collection.schema_org.clone(),
-        "url" => config.site.base_url.url(&site_path),
+        "url" => route.url(&config.site.base_url),
         "count" => entries.len(),
         "fields" => collection.fields.iter().map(field_schema).collect::<Vec<_>>(),
         "entries" => entries,
@@ -316,7 +385,7 @@ pub fn collection_value(
 }
 
 /// Every collection's value, in `site.yaml` order.
-pub fn collection_values(config: &Config, graph: &Graph, views: &Views) -> Vec<Value> {
+pub(crate) fn collection_values(config: &Config, graph: &Graph, views: &Views) -> Vec<Value> {
     config
         .collections
         .iter()
@@ -325,7 +394,12 @@ pub fn collection_values(config: &Config, graph: &Graph, views: &Views) -> Vec<V
 }
 
 /// The `site` value every template sees; `collections` from [`collection_values`].
-pub fn site_value(config: &Config, graph: &Graph, views: &Views, collections: &[Value]) -> Value {
+pub(crate) fn site_value(
+    config: &Config,
+    graph: &Graph,
+    views: &Views,
+    collections: &[Value],
+) -> Value {
     let collections = collections.to_vec();
     let pages: Vec<Value> = graph
         .nodes
@@ -341,7 +415,7 @@ pub fn site_value(config: &Config, graph: &Graph, views: &Views, collections: &[
             map! {
                 "name" => t.name.clone(),
                 "slug" => t.slug.clone(),
-                "url" => config.site.base_url.url(&format!("tags/{}/", t.slug)),
+                "url" => Route::Tag(t.slug.clone()).url(&config.site.base_url),
                 "count" => t.docs.len(),
             }
         })
@@ -352,11 +426,11 @@ pub fn site_value(config: &Config, graph: &Graph, views: &Views, collections: &[
         "title" => config.site.title.clone(),
         "description" => config.site.description.clone(),
         "language" => config.site.language.clone(),
-        "base_url" => base.permalink(""),
+        "base_url" => Route::Home.permalink(base),
         "base_path" => base.path(),
-        "home_url" => base.url(""),
-        "timeline_url" => base.url("timeline/"),
-        "tags_url" => base.url("tags/"),
+        "home_url" => Route::Home.url(base),
+        "timeline_url" => Route::Timeline.url(base),
+        "tags_url" => Route::TagIndex.url(base),
         "collections" => collections,
         "search" => config.site.search,
         "schema_org" => config.site.schema_org.clone(),
@@ -368,7 +442,7 @@ pub fn site_value(config: &Config, graph: &Graph, views: &Views, collections: &[
 }
 
 /// The timeline: every dated entry, and the same grouped by year.
-pub fn timeline_value(graph: &Graph, views: &Views) -> (Value, Value) {
+pub(crate) fn timeline_value(graph: &Graph, views: &Views) -> (Value, Value) {
     let entries: Vec<Value> = graph
         .timeline
         .iter()
@@ -389,4 +463,47 @@ pub fn timeline_value(graph: &Graph, views: &Views) -> (Value, Value) {
         .map(|(year, entries)| map! { "year" => year, "entries" => entries })
         .collect();
     (Value::from(entries), Value::from(years))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Cards hold these keys, as docs/templates.md lists them; `serve` compares whole
+    /// cards, so a key added here needs no other change to stay fresh.
+    #[test]
+    fn cards_hold_the_documented_keys() {
+        let root =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/serve-site");
+        let config = crate::config::test_config(&root);
+        let graph = crate::graph_of(&config);
+        let views = build_views(&config, &graph);
+        for card in &views.cards {
+            let mut keys: Vec<String> = card
+                .as_map()
+                .expect("a card is a map")
+                .keys()
+                .map(|k| k.to_string())
+                .collect();
+            keys.sort();
+            assert_eq!(
+                keys,
+                [
+                    "collection",
+                    "date",
+                    "fields",
+                    "id",
+                    "kind",
+                    "permalink",
+                    "referenced_by",
+                    "slug",
+                    "summary",
+                    "tags",
+                    "title",
+                    "updated",
+                    "url"
+                ],
+            );
+        }
+    }
 }

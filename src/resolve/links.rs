@@ -1,4 +1,5 @@
-//! Finding the document a reference or link names, with did-you-mean hints.
+//! Finding the document a reference or link names, with did-you-mean hints, and checking
+//! that every `#fragment` a link names is a heading of its target.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
@@ -8,12 +9,13 @@ use crate::diagnostic::{closest, did_you_mean};
 use crate::markdown::{LinkProblem, LinkResolver, LinkTarget, ResolvedLink};
 use crate::model::{DocId, Document, EntryId};
 
-use super::{DocIndex, ResolveError};
+use super::{diagnostic, DocIndex, Edge, Node, ResolveError};
+use crate::diagnostic::Diagnostic;
 
 /// Where each document is found by id, slug and file path. They depend only on the
 /// documents' ids and paths, so a graph of the same documents shares them with the last.
 #[derive(Debug)]
-pub struct LinkTables {
+pub(crate) struct LinkTables {
     pub(super) by_id: HashMap<DocId, DocIndex>,
     by_slug: HashMap<String, Vec<DocIndex>>,
     by_path: HashMap<PathBuf, DocIndex>,
@@ -21,7 +23,7 @@ pub struct LinkTables {
 
 impl LinkTables {
     /// Tables over `docs`.
-    pub fn new(docs: &[Arc<Document>]) -> Self {
+    pub(crate) fn new(docs: &[Arc<Document>]) -> Self {
         let mut by_slug: HashMap<String, Vec<DocIndex>> = HashMap::new();
         for (i, d) in docs.iter().enumerate() {
             let slug = match &d.id {
@@ -48,19 +50,19 @@ impl LinkTables {
 }
 
 /// Lookup tables over every published document, with their titles, URLs and the drafts.
-pub struct LinkIndex<'a> {
+pub(crate) struct LinkIndex<'a> {
     tables: &'a LinkTables,
     docs: &'a [Arc<Document>],
-    urls: &'a [(String, String)],
+    urls: &'a [(crate::routes::Route, String)],
     drafts: &'a BTreeMap<EntryId, PathBuf>,
 }
 
 impl<'a> LinkIndex<'a> {
     /// Indexes `docs` (whose `tables` these are), whose URLs are `urls` (same order).
-    pub fn new(
+    pub(crate) fn new(
         tables: &'a LinkTables,
         docs: &'a [Arc<Document>],
-        urls: &'a [(String, String)],
+        urls: &'a [(crate::routes::Route, String)],
         drafts: &'a BTreeMap<EntryId, PathBuf>,
     ) -> Self {
         LinkIndex {
@@ -72,7 +74,7 @@ impl<'a> LinkIndex<'a> {
     }
 
     /// The node of an entry named by a ref field.
-    pub fn entry(&self, id: &EntryId) -> Result<DocIndex, ResolveError> {
+    pub(crate) fn entry(&self, id: &EntryId) -> Result<DocIndex, ResolveError> {
         if let Some(&i) = self.tables.by_id.get(&DocId::Entry(id.clone())) {
             return Ok(i);
         }
@@ -83,7 +85,7 @@ impl<'a> LinkIndex<'a> {
     }
 
     /// A hint for a failed [`LinkIndex::entry`].
-    pub fn entry_hint(&self, id: &EntryId, error: &ResolveError) -> Option<String> {
+    pub(crate) fn entry_hint(&self, id: &EntryId, error: &ResolveError) -> Option<String> {
         match error {
             ResolveError::Draft(_) => {
                 Some("build with `--drafts`, or remove `draft: true` from that entry".into())
@@ -93,7 +95,7 @@ impl<'a> LinkIndex<'a> {
     }
 
     /// "did you mean" the closest slug of the same collection.
-    pub fn unknown_entry_hint(&self, id: &EntryId) -> Option<String> {
+    pub(crate) fn unknown_entry_hint(&self, id: &EntryId) -> Option<String> {
         let same_collection = self.docs.iter().filter_map(|d| match &d.id {
             DocId::Entry(e) if e.collection == id.collection => Some(e.slug.as_str()),
             _ => None,
@@ -162,14 +164,14 @@ fn qualified(id: &DocId) -> String {
 }
 
 /// Resolves the links of one document (relative file links depend on where it is).
-pub struct SiteResolver<'a> {
+pub(crate) struct SiteResolver<'a> {
     index: &'a LinkIndex<'a>,
     from: &'a Path,
 }
 
 impl<'a> SiteResolver<'a> {
     /// A resolver for links written in the file at `from` (relative to the site root).
-    pub fn new(index: &'a LinkIndex<'a>, from: &'a Path) -> Self {
+    pub(crate) fn new(index: &'a LinkIndex<'a>, from: &'a Path) -> Self {
         SiteResolver { index, from }
     }
 }
@@ -179,7 +181,8 @@ impl LinkResolver for SiteResolver<'_> {
         match target {
             LinkTarget::Wiki(name) => self.index.wiki(name).map(|i| self.index.resolved(i)),
             LinkTarget::File(path) => {
-                let joined = normalise(&self.from.parent().unwrap_or(Path::new("")).join(path));
+                let joined =
+                    lexically_normal(&self.from.parent().unwrap_or(Path::new("")).join(path));
                 match self.index.tables.by_path.get(joined.as_path()) {
                     Some(&i) => Ok(self.index.resolved(i)),
                     None => {
@@ -204,7 +207,7 @@ impl LinkResolver for SiteResolver<'_> {
 }
 
 /// Resolves `.` and `..` without touching the file system.
-fn normalise(path: &Path) -> PathBuf {
+fn lexically_normal(path: &Path) -> PathBuf {
     let mut out = PathBuf::new();
     for part in path.components() {
         match part {
@@ -213,6 +216,47 @@ fn normalise(path: &Path) -> PathBuf {
             }
             Component::CurDir => {}
             other => out.push(other),
+        }
+    }
+    out
+}
+
+/// A problem for each link whose `#fragment` is not a heading of its target.
+pub(super) fn check_fragments<'a>(
+    nodes: &[Node],
+    edges: impl Iterator<Item = &'a Edge>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for edge in edges {
+        let Some(fragment) = &edge.fragment else {
+            continue;
+        };
+        let target = &nodes[edge.to];
+        if !target.toc.iter().any(|h| &h.id == fragment) {
+            let ids: Vec<&str> = target.toc.iter().map(|h| h.id.as_str()).collect();
+            let hint =
+                crate::diagnostic::did_you_mean(fragment, ids.iter().copied()).or_else(|| {
+                    (!ids.is_empty()).then(|| {
+                        format!(
+                            "its headings are: {}",
+                            ids.iter()
+                                .map(|i| format!("`{i}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })
+                });
+            out.push(
+                diagnostic(
+                    &nodes[edge.from].doc.path,
+                    ResolveError::UnknownFragment {
+                        target: target.doc.path.display().to_string(),
+                        fragment: fragment.clone(),
+                    },
+                )
+                .at(edge.at)
+                .with_hint(hint),
+            );
         }
     }
     out

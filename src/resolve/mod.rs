@@ -1,29 +1,47 @@
-//! The site graph: URLs, references resolved both ways, rendered Markdown, timeline, tags.
+//! The site graph: references resolved both ways, rendered Markdown, orders, tags.
 //!
 //! Takes the checked [`Model`] and answers every "what links to what" question before
-//! any template runs, so templates see backlinks as data. Every ref field value and
-//! every Markdown link is checked here; a broken one becomes a diagnostic at its line.
-//! Editorial checks declared in `site.yaml` run here too. It must not run templates or
-//! touch the output folder.
+//! any template runs, so templates see backlinks as data. [`resolve`] runs the jobs in
+//! order, each in its own module:
+//!
+//! - [`text`]: each document's body and fields rendered, references and links as edges
+//!   (through [`links`], which finds what a slug or path names);
+//! - [`links`]: every `#fragment` checked against its target's headings;
+//! - [`rules`]: the editorial rules of `site.yaml`;
+//! - [`backlinks`]: the groups of nodes that refer to each node;
+//! - [`order`]: each collection's order and the timeline;
+//! - [`tags`]: the documents of each tag.
+//!
+//! Given the previous graph of the same site ([`reuse`]), it keeps what no change
+//! touched. It must not run templates or touch the output folder.
 
+mod backlinks;
+mod fields;
 mod links;
+mod order;
+mod reuse;
+mod rules;
+mod tags;
+mod text;
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use rayon::prelude::*;
 use thiserror::Error;
 
-use crate::config::{Check, Collection, Config, FieldKind, FieldSpec, SortOrder};
-use crate::diagnostic::{first_problems_of_file, Diagnostic, Diagnostics, Location};
-use crate::markdown::{self, heading_slug, Heading, RenderOptions};
-use crate::model::{DocId, Document, EntryId, FieldValue, Model, PartialDate, Reference};
+use crate::config::{Config, SortOrder};
+use crate::diagnostic::{Diagnostic, Diagnostics, Place, Stage};
+use crate::markdown::Heading;
+use crate::model::{DocId, Document, EntryId, Model, PartialDate};
+use crate::routes::Route;
 
-pub use links::SiteResolver;
+use order::{Changed, MAX_REORDERED};
+use reuse::Reuse;
 
 /// Index of a node in [`Graph::nodes`].
-pub type DocIndex = usize;
+pub(crate) type DocIndex = usize;
 
 /// A field value with references resolved and Markdown rendered.
 #[derive(Debug, Clone, PartialEq)]
@@ -54,16 +72,16 @@ pub enum Resolved {
 
 /// One document with its address, rendered body and resolved fields.
 ///
-/// The document and what was rendered from it are shared, not owned: a graph built by
-/// [`resolve_links_reusing`] shares them with the previous graph for every document
-/// that did not change, so an unchanged node costs a few reference counts, and
+/// The document and what was rendered from it are shared, not owned: a graph built from
+/// a previous one ([`resolve`]) shares them with it for every document that did not
+/// change, so an unchanged node costs a few reference counts, and
 /// [`Arc::ptr_eq`] tells that a part is the same without comparing it.
 #[derive(Debug, Clone)]
 pub struct Node {
     /// The checked document.
     pub doc: Arc<Document>,
-    /// Path below the base URL: `people/han-dong/`.
-    pub site_path: String,
+    /// Where its page is published.
+    pub route: Route,
     /// Site-absolute URL, including the base path: `/explainer/people/han-dong/`.
     pub url: String,
     /// Body HTML.
@@ -104,7 +122,7 @@ pub struct Graph {
     /// Every published document, sorted by id.
     pub nodes: Vec<Node>,
     /// For each node, the groups of nodes referring to it.
-    pub backlinks: Vec<Vec<BacklinkGroup>>,
+    pub backlinks: Arc<Vec<Vec<BacklinkGroup>>>,
     /// For each collection (declaration order), its entries in the collection's order.
     pub collections: Vec<(String, Vec<DocIndex>)>,
     /// Every dated entry, oldest first.
@@ -113,8 +131,8 @@ pub struct Graph {
     pub tags: BTreeMap<String, Tag>,
     /// Documents by id, slug and path.
     tables: Arc<links::LinkTables>,
-    /// Each node's outgoing edges, and the drafts left out: what a later
-    /// [`resolve_links_reusing`] needs to reuse this graph's rendering.
+    /// Each node's outgoing edges, and the drafts left out: what a later [`resolve`]
+    /// needs to reuse this graph's rendering.
     edges: Vec<Arc<[Edge]>>,
     drafts: Vec<EntryId>,
 }
@@ -142,7 +160,7 @@ impl Graph {
 /// Problems found while linking documents.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 #[non_exhaustive]
-pub enum ResolveError {
+pub(crate) enum ResolveError {
     /// A ref to an entry that does not exist.
     #[error("`{0}` does not exist")]
     UnknownEntry(EntryId),
@@ -170,191 +188,84 @@ pub enum ResolveError {
     Link(String),
 }
 
-/// Resolves references, renders Markdown and builds the timeline and tags.
-pub fn resolve_links(config: &Config, model: Model) -> Result<Graph, Diagnostics> {
-    resolve_links_reusing(config, model, None)
-}
-
-/// [`resolve_links`], reusing `previous` (a graph of the same site built with the same
-/// configuration) when the documents and drafts are the same: the rendered Markdown of
-/// every document whose body and fields are unchanged and that links to no document
-/// whose title changed, and the lookup tables, backlinks, collection orders, timeline
-/// and tags when no changed document alters them. Documents shared with `previous`
-/// (the same [`Arc`]) are known to be unchanged without comparing them. `casefile
-/// serve` uses this after an edit.
-pub fn resolve_links_reusing(
+/// Resolves references, renders Markdown and builds the orders and tags of `model`.
+///
+/// With `previous`, a graph of the same site under the same configuration (`casefile
+/// serve` passes the last one), it keeps what no change touched: the rendering of every
+/// unchanged document that links to no retitled one, the lookup tables, backlinks,
+/// orders and tags when no changed document alters them.
+pub(crate) fn resolve(
     config: &Config,
     model: Model,
     previous: Option<&Graph>,
 ) -> Result<Graph, Diagnostics> {
     let Model { documents, drafts } = model;
     let draft_ids: Vec<EntryId> = drafts.keys().cloned().collect();
-    let previous = previous.filter(|p| {
-        p.drafts == draft_ids
-            && p.nodes.len() == documents.len()
-            && p.nodes
-                .iter()
-                .zip(&documents)
-                .all(|(n, d)| n.doc.id == d.id)
-    });
-    // Documents not shared with the previous graph: all of them when there is none.
-    let changed: Vec<DocIndex> = match previous {
-        Some(p) => p
-            .nodes
-            .iter()
-            .zip(&documents)
-            .enumerate()
-            .filter(|(_, (n, d))| !Arc::ptr_eq(&n.doc, d))
-            .map(|(i, _)| i)
-            .collect(),
-        None => (0..documents.len()).collect(),
-    };
-    let mut retitled = vec![false; documents.len()];
-    let mut shared = vec![previous.is_some(); documents.len()];
-    for &i in &changed {
-        shared[i] = false;
-        retitled[i] = previous.is_some_and(|p| p.nodes[i].doc.title != documents[i].title);
-    }
-    // Whether `same` holds between every changed document and its previous version.
-    let kept = |same: &dyn Fn(&Document, &Document) -> bool| -> Option<&Graph> {
-        let p = previous?;
-        changed
-            .iter()
-            .all(|&i| same(&p.nodes[i].doc, &documents[i]))
-            .then_some(p)
-    };
-    let reusable = |i: DocIndex, doc: &Arc<Document>| -> Option<(&Node, &Arc<[Edge]>)> {
-        let p = previous?;
-        let (node, edges) = (&p.nodes[i], &p.edges[i]);
-        let same_source = shared[i]
-            || (node.doc.body == doc.body
-                && node.doc.body_line == doc.body_line
-                && node.doc.path == doc.path
-                && node.doc.fields == doc.fields);
-        let same = same_source && !edges.iter().any(|e| retitled[e.to]);
-        same.then_some((node, edges))
-    };
-    let tables = match kept(&|a, b| a.path == b.path) {
+    let reuse = Reuse::new(previous, &documents, &draft_ids);
+    let tables = match reuse.kept_if(&documents, |a, b| a.path == b.path) {
         Some(p) => Arc::clone(&p.tables),
         None => Arc::new(links::LinkTables::new(&documents)),
     };
     // Addresses follow from the ids and the configuration, both the same as before.
-    let urls: Vec<(String, String)> = match previous {
+    let urls: Vec<(Route, String)> = match reuse.previous() {
         Some(p) => p
             .nodes
             .iter()
-            .map(|n| (n.site_path.clone(), n.url.clone()))
+            .map(|n| (n.route.clone(), n.url.clone()))
             .collect(),
         None => documents
             .iter()
             .map(|d| {
-                let site_path = d.id.site_path();
-                let url = config.site.base_url.url(&site_path);
-                (site_path, url)
+                let route = d.id.route();
+                let url = route.url(&config.site.base_url);
+                (route, url)
             })
             .collect(),
     };
-    let resolver_base = links::LinkIndex::new(&tables, &documents, &urls, &drafts);
-    let options = RenderOptions {
-        unsafe_html: config.site.unsafe_html,
-    };
+    let index = links::LinkIndex::new(&tables, &documents, &urls, &drafts);
 
-    // Bodies and Markdown fields are rendered in parallel; each yields its own problems.
-    let rendered: Vec<(Node, Vec<Diagnostic>, Arc<[Edge]>)> = documents
+    // Documents are rendered in parallel; each yields its own problems.
+    let rendered: Vec<text::RenderedDocument> = documents
         .par_iter()
         .enumerate()
         .map(|(i, doc)| {
             let doc = Arc::clone(doc);
-            if let Some((node, edges)) = reusable(i, &doc) {
-                let (site_path, url) = urls[i].clone();
-                let node = Node {
-                    doc,
-                    site_path,
-                    url,
-                    content: Arc::clone(&node.content),
-                    toc: Arc::clone(&node.toc),
-                    fields: Arc::clone(&node.fields),
-                };
-                return (node, Vec::new(), Arc::clone(edges));
+            match reuse.rendering(i, &doc) {
+                Some((node, edges)) => text::RenderedDocument {
+                    node: Node {
+                        doc,
+                        route: urls[i].0.clone(),
+                        url: urls[i].1.clone(),
+                        content: Arc::clone(&node.content),
+                        toc: Arc::clone(&node.toc),
+                        fields: Arc::clone(&node.fields),
+                    },
+                    problems: Vec::new(),
+                    edges: Arc::clone(edges),
+                },
+                None => text::render_document(config, &index, i, doc, urls[i].clone()),
             }
-            let resolver = SiteResolver::new(&resolver_base, &doc.path);
-            let mut problems = Vec::new();
-            let mut edges = Vec::new();
-            let body = markdown::render(&doc.body, &resolver, options);
-            let shift = doc.body_line - 1;
-            for p in body.problems {
-                problems.push((
-                    Diagnostic::content(
-                        doc.path.clone(),
-                        Some(p.at.shifted(shift)),
-                        ResolveError::Link(p.message),
-                    )
-                    .with_hint(p.hint),
-                    None,
-                ));
-            }
-            for link in &body.links {
-                edges.push(Edge {
-                    from: i,
-                    to: link.key,
-                    field: None,
-                    fragment: link.fragment.clone(),
-                    at: Some(link.at.shifted(shift)),
-                });
-            }
-            let schema = doc
-                .id
-                .entry()
-                .and_then(|id| config.collections.iter().find(|c| c.name == id.collection));
-            let specs: &[FieldSpec] = schema.map(|c| c.fields.as_slice()).unwrap_or(&[]);
-            let fields = resolve_fields(
-                &doc.fields,
-                specs,
-                "",
-                &resolver_base,
-                &resolver,
-                options,
-                i,
-                &doc.path,
-                &mut edges,
-                &mut problems,
-            );
-            let (site_path, url) = urls[i].clone();
-            let node = Node {
-                doc,
-                site_path,
-                url,
-                content: body.html.into(),
-                toc: body.toc.into(),
-                fields: fields.into(),
-            };
-            // The did-you-mean search over every slug, for the problems listed only.
-            let problems: Vec<Diagnostic> = first_problems_of_file(problems)
-                .into_iter()
-                .map(|(d, unknown)| match unknown {
-                    Some(id) => d.with_hint(resolver_base.unknown_entry_hint(&id)),
-                    None => d,
-                })
-                .collect();
-            (node, problems, edges.into())
         })
         .collect();
 
     let mut diagnostics = Diagnostics::new();
     let mut nodes = Vec::with_capacity(rendered.len());
     let mut edges_by_node = Vec::with_capacity(rendered.len());
-    for (node, problems, node_edges) in rendered {
-        diagnostics.extend(problems);
-        edges_by_node.push(node_edges);
-        nodes.push(node);
+    for document in rendered {
+        diagnostics.extend(document.problems);
+        edges_by_node.push(document.edges);
+        nodes.push(document.node);
     }
     let edges = || edges_by_node.iter().flat_map(|e| e.iter());
-    diagnostics.extend(check_fragments(&nodes, edges()));
-    // A document shared with the previous graph passed its editorial checks there.
-    let unshared = nodes.iter().zip(&shared).filter(|(_, s)| !**s);
-    diagnostics.extend(editorial_checks(config, unshared.map(|(n, _)| n)));
+    diagnostics.extend(links::check_fragments(&nodes, edges()));
+    // A document shared with the previous graph passed its editorial rules there.
+    let unshared = nodes
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !reuse.is_shared(*i));
+    diagnostics.extend(rules::editorial_rules(config, unshared.map(|(_, n)| n)));
 
-    let same_edges = previous.filter(|p| {
+    let same_edges = reuse.previous().filter(|p| {
         p.edges.iter().zip(&edges_by_node).all(|(a, b)| {
             Arc::ptr_eq(a, b)
                 || (a.len() == b.len()
@@ -364,45 +275,13 @@ pub fn resolve_links_reusing(
         })
     });
     let backlinks = match same_edges {
-        Some(p) => p.backlinks.clone(),
-        None => backlinks(config, &nodes, edges()),
+        Some(p) => Arc::clone(&p.backlinks),
+        None => Arc::new(backlinks::backlinks(config, &nodes, edges())),
     };
-    // Orders read titles and dates; tags read tags.
-    let (collections, timeline) = match kept(&|a, b| a.title == b.title && a.date == b.date) {
-        Some(p) => (p.collections.clone(), p.timeline.clone()),
-        None => match previous.filter(|_| changed.len() <= MAX_REORDERED) {
-            Some(p) => {
-                let changed = Changed::new(&changed, nodes.len());
-                let collections = config
-                    .collections
-                    .iter()
-                    .zip(&p.collections)
-                    .map(|(c, (name, order))| {
-                        let member = |i| in_collection(&nodes[i], c);
-                        let order = match c.sort {
-                            SortOrder::Title => {
-                                changed.reorder(order, member, |i| (title_key(&nodes[i]), i))
-                            }
-                            SortOrder::Date => {
-                                changed.reorder(order, member, |i| (date_key(&nodes[i]), i))
-                            }
-                        };
-                        (name.clone(), order)
-                    })
-                    .collect();
-                let timeline = changed.reorder(
-                    &p.timeline,
-                    |i| on_timeline(&nodes[i]),
-                    |i| timeline_key(config, &nodes, i),
-                );
-                (collections, timeline)
-            }
-            None => (collection_orders(config, &nodes), timeline(config, &nodes)),
-        },
-    };
-    let tags = match kept(&|a, b| a.tags == b.tags) {
+    let (collections, timeline) = orders(config, &reuse, &documents, &nodes);
+    let tags = match reuse.kept_if(&documents, |a, b| a.tags == b.tags) {
         Some(p) => p.tags.clone(),
-        None => tags(&nodes),
+        None => tags::tags(&nodes),
     };
     diagnostics.into_result(Graph {
         nodes,
@@ -416,6 +295,54 @@ pub fn resolve_links_reusing(
     })
 }
 
+/// Each collection's order and the timeline: the previous ones when no changed document
+/// has a new title or date, the previous ones with the changed documents moved when few
+/// changed, else sorted anew.
+fn orders(
+    config: &Config,
+    reuse: &Reuse<'_>,
+    documents: &[Arc<Document>],
+    nodes: &[Node],
+) -> (Vec<(String, Vec<DocIndex>)>, Vec<DocIndex>) {
+    // Orders read titles and dates only.
+    if let Some(p) = reuse.kept_if(documents, |a, b| a.title == b.title && a.date == b.date) {
+        return (p.collections.clone(), p.timeline.clone());
+    }
+    let Some(p) = reuse
+        .previous()
+        .filter(|_| reuse.changed().len() <= MAX_REORDERED)
+    else {
+        return (
+            order::collection_orders(config, nodes),
+            order::timeline(config, nodes),
+        );
+    };
+    let changed = Changed::new(reuse.changed(), nodes.len());
+    let collections = config
+        .collections
+        .iter()
+        .zip(&p.collections)
+        .map(|(c, (name, old))| {
+            let member = |i| order::in_collection(&nodes[i], c);
+            let order = match c.sort {
+                SortOrder::Title => {
+                    changed.reorder(old, member, |i| (order::title_key(&nodes[i]), i))
+                }
+                SortOrder::Date => {
+                    changed.reorder(old, member, |i| (order::date_key(&nodes[i]), i))
+                }
+            };
+            (name.clone(), order)
+        })
+        .collect();
+    let timeline = changed.reorder(
+        &p.timeline,
+        |i| order::on_timeline(&nodes[i]),
+        |i| order::timeline_key(config, nodes, i),
+    );
+    (collections, timeline)
+}
+
 /// A reference from one node to another, through a field or a link in text.
 #[derive(Debug, Clone)]
 struct Edge {
@@ -424,454 +351,20 @@ struct Edge {
     /// `subjects`, `responses.by`; `None` for links in Markdown.
     field: Option<String>,
     fragment: Option<String>,
-    at: Option<Location>,
+    at: Option<Place>,
 }
 
 /// A problem of one file, with the entry to look for near misses of when it is an
 /// unknown reference.
 type FileProblem = (Diagnostic, Option<EntryId>);
 
-#[allow(clippy::too_many_arguments)]
-fn resolve_fields(
-    fields: &[(String, FieldValue)],
-    specs: &[FieldSpec],
-    prefix: &str,
-    index: &links::LinkIndex,
-    resolver: &SiteResolver<'_>,
-    options: RenderOptions,
-    from: DocIndex,
-    path: &Path,
-    edges: &mut Vec<Edge>,
-    problems: &mut Vec<FileProblem>,
-) -> Vec<(String, Resolved)> {
-    let mut out = Vec::with_capacity(fields.len());
-    for (name, value) in fields {
-        let field_path = format!("{prefix}{name}");
-        let reference = |r: &Reference,
-                         edges: &mut Vec<Edge>,
-                         problems: &mut Vec<FileProblem>|
-         -> Option<DocIndex> {
-            match index.entry(&r.target) {
-                Ok(to) => {
-                    edges.push(Edge {
-                        from,
-                        to,
-                        field: Some(field_path.clone()),
-                        fragment: None,
-                        at: r.at,
-                    });
-                    Some(to)
-                }
-                Err(error) => {
-                    // An unknown entry's hint is worked out later, if it is listed.
-                    let (hint, unknown) = match &error {
-                        ResolveError::UnknownEntry(id) => (None, Some(id.clone())),
-                        _ => (index.entry_hint(&r.target, &error), None),
-                    };
-                    problems.push((
-                        Diagnostic::content(path.to_path_buf(), r.at, error).with_hint(hint),
-                        unknown,
-                    ));
-                    None
-                }
-            }
-        };
-        let resolved = match value {
-            FieldValue::Text(s) => Resolved::Text(s.clone()),
-            FieldValue::Markdown { source, at } => {
-                let r = markdown::render_inline(source, resolver, options);
-                for p in r.problems {
-                    // Positions inside a YAML string are approximate; point at the value.
-                    problems.push((
-                        Diagnostic::content(path.to_path_buf(), *at, ResolveError::Link(p.message))
-                            .with_hint(p.hint),
-                        None,
-                    ));
-                }
-                for link in r.links {
-                    edges.push(Edge {
-                        from,
-                        to: link.key,
-                        field: None,
-                        fragment: link.fragment,
-                        at: *at,
-                    });
-                }
-                Resolved::Html(r.html)
-            }
-            FieldValue::Date(d) => Resolved::Date(*d),
-            FieldValue::Enum(s) => Resolved::Enum(s.clone()),
-            FieldValue::Url(s) => Resolved::Url(s.clone()),
-            FieldValue::Bool(b) => Resolved::Bool(*b),
-            FieldValue::Integer(n) => Resolved::Integer(*n),
-            FieldValue::Strings(v) => Resolved::Strings(v.clone()),
-            FieldValue::Ref(r) => match reference(r, edges, problems) {
-                Some(to) => Resolved::Ref(to),
-                None => continue,
-            },
-            FieldValue::Refs(refs) => {
-                let mut targets = Vec::with_capacity(refs.len());
-                for r in refs {
-                    targets.extend(reference(r, edges, problems));
-                }
-                Resolved::Refs(targets)
-            }
-            FieldValue::Records(records) => {
-                let inner: &[FieldSpec] = specs
-                    .iter()
-                    .find(|s| &s.name == name)
-                    .and_then(|s| match &s.kind {
-                        FieldKind::Records(inner) => Some(inner.as_slice()),
-                        _ => None,
-                    })
-                    .unwrap_or(&[]);
-                let record_prefix = format!("{field_path}.");
-                Resolved::Records(
-                    records
-                        .iter()
-                        .map(|record| {
-                            resolve_fields(
-                                record,
-                                inner,
-                                &record_prefix,
-                                index,
-                                resolver,
-                                options,
-                                from,
-                                path,
-                                edges,
-                                problems,
-                            )
-                        })
-                        .collect(),
-                )
-            }
-        };
-        out.push((name.clone(), resolved));
-    }
-    out
+fn diagnostic(path: &Path, error: ResolveError) -> Diagnostic {
+    Diagnostic::new(Stage::Resolve, path, error)
 }
-
-fn check_fragments<'a>(nodes: &[Node], edges: impl Iterator<Item = &'a Edge>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for edge in edges {
-        let Some(fragment) = &edge.fragment else {
-            continue;
-        };
-        let target = &nodes[edge.to];
-        if !target.toc.iter().any(|h| &h.id == fragment) {
-            let ids: Vec<&str> = target.toc.iter().map(|h| h.id.as_str()).collect();
-            let hint =
-                crate::diagnostic::did_you_mean(fragment, ids.iter().copied()).or_else(|| {
-                    (!ids.is_empty()).then(|| {
-                        format!(
-                            "its headings are: {}",
-                            ids.iter()
-                                .map(|i| format!("`{i}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    })
-                });
-            out.push(
-                Diagnostic::content(
-                    nodes[edge.from].doc.path.clone(),
-                    edge.at,
-                    ResolveError::UnknownFragment {
-                        target: target.doc.path.display().to_string(),
-                        fragment: fragment.clone(),
-                    },
-                )
-                .with_hint(hint),
-            );
-        }
-    }
-    out
-}
-
-fn editorial_checks<'a>(config: &Config, nodes: impl Iterator<Item = &'a Node>) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for node in nodes {
-        let Some(id) = node.doc.id.entry() else {
-            continue;
-        };
-        let Some(collection) = config.collections.iter().find(|c| c.name == id.collection) else {
-            continue;
-        };
-        for check in &collection.checks {
-            let Check::EachHasRecord {
-                field,
-                records,
-                key,
-                message,
-            } = check;
-            let refs: Vec<&Reference> = match node.doc.field(field) {
-                Some(FieldValue::Refs(refs)) => refs.iter().collect(),
-                Some(FieldValue::Ref(r)) => vec![r],
-                _ => continue,
-            };
-            let covered: Vec<&EntryId> = match node.doc.field(records) {
-                Some(FieldValue::Records(list)) => list
-                    .iter()
-                    .filter_map(|rec| rec.iter().find(|(n, _)| n == key))
-                    .filter_map(|(_, v)| match v {
-                        FieldValue::Ref(r) => Some(&r.target),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => Vec::new(),
-            };
-            for r in refs {
-                if !covered.contains(&&r.target) {
-                    out.push(
-                        Diagnostic::content(
-                            node.doc.path.clone(),
-                            r.at,
-                            ResolveError::Editorial {
-                                message: message.clone(),
-                                missing: r.target.slug.clone(),
-                            },
-                        )
-                        .with_hint(Some(format!(
-                            "add to `{records}`: `- {{ {key}: {}, ... }}`",
-                            r.target.slug
-                        ))),
-                    );
-                }
-            }
-        }
-    }
-    out
-}
-
-fn backlinks<'a>(
-    config: &Config,
-    nodes: &'a [Node],
-    edges: impl Iterator<Item = &'a Edge>,
-) -> Vec<Vec<BacklinkGroup>> {
-    // Group key: (collection order, field order, collection, field); text mentions sort last.
-    type Key<'k> = (usize, usize, Option<&'k str>, Option<&'k str>);
-    let mut groups: Vec<BTreeMap<Key<'a>, Vec<DocIndex>>> = vec![BTreeMap::new(); nodes.len()];
-    for edge in edges {
-        if edge.from == edge.to {
-            continue;
-        }
-        let collection = nodes[edge.from]
-            .doc
-            .id
-            .entry()
-            .map(|id| id.collection.as_str());
-        let col_order = collection
-            .and_then(|c| config.collections.iter().position(|x| x.name == c))
-            .unwrap_or(usize::MAX - 1);
-        let field = edge.field.as_deref();
-        let field_order = match (field, collection) {
-            (Some(f), Some(c)) => field_position(config, c, f).unwrap_or(usize::MAX - 1),
-            _ => usize::MAX,
-        };
-        let (col_order, collection) = if field.is_none() {
-            (usize::MAX, None)
-        } else {
-            (col_order, collection)
-        };
-        groups[edge.to]
-            .entry((col_order, field_order, collection, field))
-            .or_default()
-            .push(edge.from);
-    }
-    // A label depends on the collection and field only.
-    let mut labels: HashMap<(Option<&str>, Option<&str>), String> = HashMap::new();
-    groups
-        .into_iter()
-        .map(|by_key| {
-            by_key
-                .into_iter()
-                .map(|((_, _, collection, field), mut docs)| {
-                    docs.sort_unstable();
-                    docs.dedup();
-                    let label = labels
-                        .entry((collection, field))
-                        .or_insert_with(|| backlink_label(config, collection, field))
-                        .clone();
-                    BacklinkGroup {
-                        collection: collection.map(String::from),
-                        field: field.map(String::from),
-                        label,
-                        docs,
-                    }
-                })
-                .collect()
-        })
-        .collect()
-}
-
-fn field_spec<'a>(collection: &'a Collection, field: &str) -> Option<&'a FieldSpec> {
-    let mut parts = field.split('.');
-    let mut spec = collection.field(parts.next()?)?;
-    for part in parts {
-        spec = match &spec.kind {
-            FieldKind::Records(inner) => inner.iter().find(|f| f.name == part)?,
-            _ => return None,
-        };
-    }
-    Some(spec)
-}
-
-fn field_position(config: &Config, collection: &str, field: &str) -> Option<usize> {
-    let c = config.collections.iter().find(|c| c.name == collection)?;
-    let top = field.split('.').next()?;
-    c.fields.iter().position(|f| f.name == top)
-}
-
-fn backlink_label(config: &Config, collection: Option<&str>, field: Option<&str>) -> String {
-    let (Some(collection), Some(field)) = (collection, field) else {
-        return "Mentioned in".to_string();
-    };
-    let Some(c) = config.collections.iter().find(|c| c.name == collection) else {
-        return "Mentioned in".to_string();
-    };
-    match field_spec(c, field) {
-        Some(FieldSpec {
-            backlink: Some(label),
-            ..
-        }) => label.clone(),
-        Some(spec) => format!("{} ({})", c.title, spec.label.to_lowercase()),
-        None => c.title.clone(),
-    }
-}
-
-/// At most this many changed documents are moved within the last graph's orders; more,
-/// and the orders are sorted anew.
-const MAX_REORDERED: usize = 64;
-
-fn collection_orders(config: &Config, nodes: &[Node]) -> Vec<(String, Vec<DocIndex>)> {
-    config
-        .collections
-        .iter()
-        .map(|c| {
-            let mut members: Vec<DocIndex> = (0..nodes.len())
-                .filter(|&i| in_collection(&nodes[i], c))
-                .collect();
-            match c.sort {
-                SortOrder::Title => members.sort_by_cached_key(|&a| (title_key(&nodes[a]), a)),
-                SortOrder::Date => members.sort_by_key(|&a| (date_key(&nodes[a]), a)),
-            }
-            (c.name.clone(), members)
-        })
-        .collect()
-}
-
-fn in_collection(node: &Node, collection: &Collection) -> bool {
-    node.doc
-        .id
-        .entry()
-        .is_some_and(|id| id.collection == collection.name)
-}
-
-fn title_key(node: &Node) -> String {
-    node.doc.title.to_lowercase()
-}
-
-/// Dated entries first, by date; undated ones after.
-fn date_key(node: &Node) -> (bool, Option<PartialDate>) {
-    (node.doc.date.is_none(), node.doc.date)
-}
-
-fn on_timeline(node: &Node) -> bool {
-    node.doc.date.is_some() && node.doc.id.entry().is_some()
-}
-
-/// Where node `i` sorts on the timeline: by date, collection (in declaration order),
-/// title, then site order.
-fn timeline_key(
-    config: &Config,
-    nodes: &[Node],
-    i: DocIndex,
-) -> (Option<PartialDate>, usize, String, DocIndex) {
-    let collection = nodes[i]
-        .doc
-        .id
-        .entry()
-        .map(|id| id.collection.as_str())
-        .unwrap_or("");
-    let order = config
-        .collections
-        .iter()
-        .position(|x| x.name == collection)
-        .unwrap_or(usize::MAX);
-    (nodes[i].doc.date, order, title_key(&nodes[i]), i)
-}
-
-fn timeline(config: &Config, nodes: &[Node]) -> Vec<DocIndex> {
-    let mut dated: Vec<DocIndex> = (0..nodes.len())
-        .filter(|&i| on_timeline(&nodes[i]))
-        .collect();
-    dated.sort_by_cached_key(|&i| timeline_key(config, nodes, i));
-    dated
-}
-
-/// The documents that changed since the last graph, for moving them within its orders.
-struct Changed<'a> {
-    list: &'a [DocIndex],
-    marked: Vec<bool>,
-}
-
-impl<'a> Changed<'a> {
-    fn new(list: &'a [DocIndex], nodes: usize) -> Self {
-        let mut marked = vec![false; nodes];
-        for &i in list {
-            marked[i] = true;
-        }
-        Changed { list, marked }
-    }
-
-    /// `order`, sorted by `key` (unique per document) before the change, with each
-    /// changed document taken out and, if it is still a `member`, put back where its
-    /// key now sorts it. The other documents' keys did not change, so they keep their
-    /// order, and the result is what sorting the members anew gives.
-    fn reorder<K: Ord>(
-        &self,
-        order: &[DocIndex],
-        member: impl Fn(DocIndex) -> bool,
-        key: impl Fn(DocIndex) -> K,
-    ) -> Vec<DocIndex> {
-        let mut out: Vec<DocIndex> = order.iter().copied().filter(|&i| !self.marked[i]).collect();
-        for &i in self.list {
-            if member(i) {
-                let own = key(i);
-                let at = out.partition_point(|&j| key(j) < own);
-                out.insert(at, i);
-            }
-        }
-        out
-    }
-}
-
-fn tags(nodes: &[Node]) -> BTreeMap<String, Tag> {
-    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-    for (i, node) in nodes.iter().enumerate() {
-        for name in &node.doc.tags {
-            let slug = heading_slug(name);
-            let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
-                name: name.clone(),
-                slug,
-                docs: Vec::new(),
-            });
-            if tag.docs.last() != Some(&i) {
-                tag.docs.push(i);
-            }
-        }
-    }
-    tags
-}
-
-/// The drafts a build leaves out, for messages.
-pub type Drafts = BTreeMap<EntryId, PathBuf>;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{load, model};
 
     fn site() -> (tempfile::TempDir, Config) {
         let tmp = tempfile::tempdir().unwrap();
@@ -920,10 +413,8 @@ mod tests {
     #[test]
     fn a_graph_reusing_the_last_equals_a_fresh_one() {
         let (_tmp, config) = site();
-        let (sources, problems) = load::load_content(&config);
-        assert!(problems.is_empty(), "{problems}");
-        let model = model::build_model(&config, sources).unwrap();
-        let before = resolve_links(&config, model.clone()).unwrap();
+        let model = crate::model_of(&config);
+        let before = resolve(&config, model.clone(), None).unwrap();
         let title = |t: &'static str| move |d: &mut Document| d.title = t.into();
         type Edit = Box<dyn Fn(&mut Document)>;
         let edits: Vec<(&str, Edit)> = vec![
@@ -960,8 +451,8 @@ mod tests {
         ];
         for (path, edit) in &edits {
             let model = edited(&model, path, edit);
-            let fresh = resolve_links(&config, model.clone());
-            let reused = resolve_links_reusing(&config, model, Some(&before));
+            let fresh = resolve(&config, model.clone(), None);
+            let reused = resolve(&config, model, Some(&before));
             match (fresh, reused) {
                 (Ok(fresh), Ok(reused)) => {
                     assert_eq!(public_parts(&fresh), public_parts(&reused), "{path}");
@@ -977,9 +468,8 @@ mod tests {
     #[test]
     fn unchanged_documents_share_their_rendering_and_changed_ones_are_checked() {
         let (_tmp, config) = site();
-        let (sources, _) = load::load_content(&config);
-        let model = model::build_model(&config, sources).unwrap();
-        let before = resolve_links(&config, model.clone()).unwrap();
+        let model = crate::model_of(&config);
+        let before = resolve(&config, model.clone(), None).unwrap();
         let ada = before
             .find(&DocId::Entry(EntryId {
                 collection: "people".into(),
@@ -988,7 +478,7 @@ mod tests {
             .unwrap();
         let bob = ada + 1;
 
-        let again = resolve_links_reusing(&config, model.clone(), Some(&before)).unwrap();
+        let again = resolve(&config, model.clone(), Some(&before)).unwrap();
         for (a, b) in before.nodes.iter().zip(&again.nodes) {
             assert!(Arc::ptr_eq(&a.content, &b.content), "{:?}", a.doc.path);
         }
@@ -998,7 +488,7 @@ mod tests {
         let retitled = edited(&model, "content/people/ada.md", |d| {
             d.title = "Ada L".into()
         });
-        let after = resolve_links_reusing(&config, retitled, Some(&before)).unwrap();
+        let after = resolve(&config, retitled, Some(&before)).unwrap();
         assert!(!Arc::ptr_eq(
             &before.nodes[bob].content,
             &after.nodes[bob].content
@@ -1009,7 +499,7 @@ mod tests {
         let unnoted = edited(&model, "content/groups/chess.md", |d| {
             d.fields.retain(|(name, _)| name != "notes")
         });
-        let errors = resolve_links_reusing(&config, unnoted, Some(&before)).unwrap_err();
+        let errors = resolve(&config, unnoted, Some(&before)).unwrap_err();
         assert!(
             errors.to_string().contains("every member needs a note"),
             "{errors}"
@@ -1019,7 +509,7 @@ mod tests {
         let renamed = edited(&model, "content/people/ada.md", |d| {
             d.body = "## Childhood\n".into()
         });
-        let errors = resolve_links_reusing(&config, renamed, Some(&before)).unwrap_err();
+        let errors = resolve(&config, renamed, Some(&before)).unwrap_err();
         assert!(errors.to_string().contains("early-life"), "{errors}");
     }
 }

@@ -1,33 +1,43 @@
-//! The preview server: files from memory, pretty URLs, the not-found page, and a
-//! server-sent event stream that tells open pages to reload or to show build errors.
+//! The preview server's answers: files from memory, pretty URLs, the not-found page,
+//! and a server-sent event stream that tells open pages to reload or to show build
+//! errors. Connections, timeouts and limits are [`super::connections`]' job; which hosts
+//! may ask is [`super::hosts`]'.
 //!
-//! Only files of the rendered site are served: request paths are decoded, checked segment
-//! by segment (no `..`, `.`, empty segments, backslashes or NUL bytes) and then looked up
-//! in the in-memory site, so nothing outside it can be reached, symbolic links included.
+//! Only files of the rendered site are served: request paths are checked before they are
+//! decoded (no encoded `/`), then segment by segment (no `..`, `.`, empty segments,
+//! backslashes or NUL bytes), then looked up in the in-memory site, so nothing outside
+//! it can be reached, symbolic links included.
 
-use std::io::Write;
-use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::Duration;
 
+use bytes::Bytes;
+use http_body_util::{Channel, Either, Full};
+use hyper::header::{
+    HeaderName, HeaderValue, ALLOW, CACHE_CONTROL, CONTENT_TYPE, HOST, LOCATION, ORIGIN,
+    X_CONTENT_TYPE_OPTIONS,
+};
+use hyper::{Method, Request, Response};
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
-use tiny_http::{Header, Method, Request, Response, StatusCode};
+use tokio::sync::watch;
 
-use super::incremental::Files;
+use super::hosts::HostPolicy;
+use super::preview::Files;
 use crate::render::html_escape;
 
 /// Where pages subscribe to rebuild events.
-pub const EVENTS_PATH: &str = "/__casefile/events";
+pub(crate) const EVENTS_PATH: &str = "/__casefile/events";
 /// The script injected into every served HTML page.
-pub const SCRIPT_PATH: &str = "/__casefile/live.js";
+pub(crate) const SCRIPT_PATH: &str = "/__casefile/live.js";
 
 const LIVE_JS: &str = include_str!("live.js");
+/// How often an idle event stream gets a comment.
 const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 /// One build problem, as the browser overlay shows it.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct ErrorView {
+pub(crate) struct ErrorView {
     /// File, relative to the site root.
     pub path: String,
     /// 1-based line, when known.
@@ -62,10 +72,11 @@ struct State {
     errors: Arc<Vec<ErrorView>>,
 }
 
-/// The shared state of the server: the site being served and the open event streams.
-pub struct Hub {
+/// The shared state of the server: the site being served, and the latest event, which
+/// every open event stream watches.
+pub(crate) struct Hub {
     state: RwLock<State>,
-    subscribers: Mutex<Vec<Sender<String>>>,
+    events: watch::Sender<String>,
     session: String,
     generation: Mutex<u64>,
 }
@@ -78,13 +89,13 @@ impl Default for Hub {
 
 impl Hub {
     /// A hub serving nothing yet.
-    pub fn new() -> Self {
+    pub(crate) fn new() -> Self {
         let session = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map(|d| d.as_nanos() % 1_000_000_000_000)
             .unwrap_or(0);
         let session = format!("{session:x}");
-        Hub {
+        let hub = Hub {
             state: RwLock::new(State {
                 files: Arc::new(Files::new()),
                 has_site: false,
@@ -92,14 +103,16 @@ impl Hub {
                 rendered: 0,
                 errors: Arc::new(Vec::new()),
             }),
-            subscribers: Mutex::new(Vec::new()),
+            events: watch::Sender::new(String::new()),
             session,
             generation: Mutex::new(0),
-        }
+        };
+        hub.events.send_replace(hub.event());
+        hub
     }
 
     /// Serves `files` from now on and tells open pages to reload.
-    pub fn site_changed(&self, files: Arc<Files>, rendered: usize) {
+    pub(crate) fn site_changed(&self, files: Arc<Files>, rendered: usize) {
         let build = {
             let mut generation = self.generation.lock().expect("not poisoned");
             *generation += 1;
@@ -117,7 +130,7 @@ impl Hub {
     }
 
     /// Shows `errors` on open pages (or hides the overlay when empty), keeping the site.
-    pub fn errors_changed(&self, errors: Vec<ErrorView>) {
+    pub(crate) fn errors_changed(&self, errors: Vec<ErrorView>) {
         {
             let mut state = self.state.write().expect("not poisoned");
             if *state.errors == errors {
@@ -142,26 +155,17 @@ impl Hub {
     }
 
     fn broadcast(&self) {
-        let event = self.event();
-        let mut subscribers = self.subscribers.lock().expect("not poisoned");
-        subscribers.retain(|s| s.send(event.clone()).is_ok());
+        self.events.send_replace(self.event());
     }
 
-    fn subscribe(&self) -> Receiver<String> {
-        let (tx, rx) = mpsc::channel();
-        self.subscribers.lock().expect("not poisoned").push(tx);
-        rx
-    }
-
-    /// How many event streams are open.
-    pub fn subscribers(&self) -> usize {
-        self.subscribers.lock().expect("not poisoned").len()
+    fn subscribe(&self) -> watch::Receiver<String> {
+        self.events.subscribe()
     }
 }
 
 /// What a request path names in the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Lookup {
+pub(crate) enum Lookup {
     /// This file of the site.
     File(String),
     /// A folder without its trailing slash: redirect to this location.
@@ -171,7 +175,7 @@ pub enum Lookup {
 }
 
 /// Resolves a request target (`/people/han-dong/?x=1`) to a file of the site.
-pub fn lookup(files: &Files, target: &str) -> Lookup {
+pub(crate) fn lookup(files: &Files, target: &str) -> Lookup {
     let target = target.split('#').next().unwrap_or("");
     let (raw, query) = match target.split_once('?') {
         Some((path, query)) => (path, Some(query)),
@@ -180,6 +184,11 @@ pub fn lookup(files: &Files, target: &str) -> Lookup {
     let Some(rest) = raw.strip_prefix('/') else {
         return Lookup::NotFound;
     };
+    // `people%2Fada` is one segment to a web server and two once decoded; static hosts
+    // differ on it, so the preview serves neither reading.
+    if rest.to_ascii_lowercase().contains("%2f") {
+        return Lookup::NotFound;
+    }
     let Ok(decoded) = percent_decode_str(rest).decode_utf8() else {
         return Lookup::NotFound;
     };
@@ -212,7 +221,7 @@ pub fn lookup(files: &Files, target: &str) -> Lookup {
 }
 
 /// The `Content-Type` of a file, by extension.
-pub fn content_type(path: &str) -> &'static str {
+pub(crate) fn content_type(path: &str) -> &'static str {
     let ext = path
         .rsplit('/')
         .next()
@@ -250,7 +259,7 @@ pub fn content_type(path: &str) -> &'static str {
 }
 
 /// `html` with the live-reload script before its last `</body>` (or at the end).
-pub fn inject_script(html: &[u8], build: &str) -> Vec<u8> {
+pub(crate) fn inject_script(html: &[u8], build: &str) -> Vec<u8> {
     let tag = format!(
         "<script src=\"{SCRIPT_PATH}\" data-build=\"{}\" defer></script>",
         html_escape(build)
@@ -267,44 +276,68 @@ pub fn inject_script(html: &[u8], build: &str) -> Vec<u8> {
     out
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
+/// A response body: a whole file in memory, or an event stream fed by a task.
+pub(crate) type Body = Either<Full<Bytes>, Channel<Bytes>>;
+
+fn respond(status: u16, content_type: &str, body: Vec<u8>) -> Response<Body> {
+    Response::builder()
+        .status(status)
+        .header(CONTENT_TYPE, content_type)
+        .header(CACHE_CONTROL, "no-store")
+        .header(X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .body(Either::Left(Full::new(Bytes::from(body))))
+        .expect("valid response")
 }
 
-fn respond(request: Request, status: u16, content_type: &str, body: Vec<u8>) {
-    let response = Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_header(header("Content-Type", content_type))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    // A client that went away is not the server's problem.
-    let _ = request.respond(response);
+fn header<B>(request: &Request<B>, name: HeaderName) -> Option<&str> {
+    // A header that is not text cannot name an allowed host; it is refused as sent.
+    request
+        .headers()
+        .get(name)
+        .map(|v| v.to_str().unwrap_or("(not text)"))
 }
 
-/// Answers one request.
-pub fn handle(hub: &Arc<Hub>, request: Request) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let response = Response::from_string("only GET and HEAD are supported\n")
-            .with_status_code(StatusCode(405))
-            .with_header(header("Allow", "GET, HEAD"));
-        let _ = request.respond(response);
-        return;
+/// Answers one request. The event stream is fed by a task on the current Tokio runtime.
+pub(crate) fn handle<B>(
+    hub: &Arc<Hub>,
+    hosts: &HostPolicy,
+    request: &Request<B>,
+) -> Response<Body> {
+    let refusal = hosts.refusal(
+        header(request, HOST),
+        header(request, ORIGIN),
+        request.uri().authority().map(|a| a.as_str()),
+    );
+    if let Some(refusal) = refusal {
+        let text = hosts.explain(&refusal);
+        return respond(403, "text/plain; charset=utf-8", text.into_bytes());
     }
-    let url = request.url().to_string();
-    let path = url.split(['?', '#']).next().unwrap_or("");
+    if !matches!(*request.method(), Method::GET | Method::HEAD) {
+        let mut response = respond(
+            405,
+            "text/plain; charset=utf-8",
+            b"only GET and HEAD are supported\n".to_vec(),
+        );
+        response
+            .headers_mut()
+            .insert(ALLOW, HeaderValue::from_static("GET, HEAD"));
+        return response;
+    }
+    let target = request
+        .uri()
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let path = target.split(['?', '#']).next().unwrap_or("");
     if path == EVENTS_PATH {
-        let hub = Arc::clone(hub);
-        std::thread::spawn(move || stream_events(&hub, request));
-        return;
+        return event_stream(hub);
     }
     if path == SCRIPT_PATH {
-        respond(
-            request,
+        return respond(
             200,
             "text/javascript; charset=utf-8",
             LIVE_JS.as_bytes().to_vec(),
         );
-        return;
     }
     let (files, has_site, build, errors) = {
         let state = hub.state.read().expect("not poisoned");
@@ -317,15 +350,13 @@ pub fn handle(hub: &Arc<Hub>, request: Request) {
     };
     if !has_site {
         let page = error_page(&errors);
-        respond(
-            request,
+        return respond(
             500,
             "text/html; charset=utf-8",
             inject_script(page.as_bytes(), &build),
         );
-        return;
     }
-    match lookup(&files, &url) {
+    match lookup(&files, target) {
         Lookup::File(key) => {
             let kind = content_type(&key);
             let bytes = &files[&key];
@@ -334,24 +365,22 @@ pub fn handle(hub: &Arc<Hub>, request: Request) {
             } else {
                 bytes.to_vec()
             };
-            respond(request, 200, kind, body);
+            respond(200, kind, body)
         }
         Lookup::Redirect(location) => {
-            let response = Response::from_string(format!("moved to {location}\n"))
-                .with_status_code(StatusCode(301))
-                .with_header(header("Location", &location))
-                .with_header(header("Cache-Control", "no-store"));
-            let _ = request.respond(response);
+            let mut response = respond(
+                301,
+                "text/plain; charset=utf-8",
+                format!("moved to {location}\n").into_bytes(),
+            );
+            if let Ok(value) = HeaderValue::from_str(&location) {
+                response.headers_mut().insert(LOCATION, value);
+            }
+            response
         }
         Lookup::NotFound => match files.get("404.html") {
-            Some(page) => respond(
-                request,
-                404,
-                "text/html; charset=utf-8",
-                inject_script(page, &build),
-            ),
+            Some(page) => respond(404, "text/html; charset=utf-8", inject_script(page, &build)),
             None => respond(
-                request,
                 404,
                 "text/plain; charset=utf-8",
                 b"404 Not Found\n".to_vec(),
@@ -373,27 +402,34 @@ fn error_page(errors: &[ErrorView]) -> String {
     )
 }
 
-fn stream_events(hub: &Hub, request: Request) {
-    let rx = hub.subscribe();
-    let first = hub.event();
-    let mut writer = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\nX-Accel-Buffering: no\r\n\r\nretry: 1000\n\n";
-    if writer.write_all(head.as_bytes()).is_err()
-        || writer.write_all(first.as_bytes()).is_err()
-        || writer.flush().is_err()
-    {
-        return;
-    }
-    loop {
-        let chunk = match rx.recv_timeout(KEEP_ALIVE) {
-            Ok(event) => event,
-            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(RecvTimeoutError::Disconnected) => return,
-        };
-        if writer.write_all(chunk.as_bytes()).is_err() || writer.flush().is_err() {
-            return;
+/// `/__casefile/events`: the current state at once, then the state after each change,
+/// and a comment every [`KEEP_ALIVE`] so that proxies and browsers keep the stream open.
+/// Only the latest state is kept for a slow reader, so a stalled page costs no memory.
+fn event_stream(hub: &Hub) -> Response<Body> {
+    let mut events = hub.subscribe();
+    let first = format!("retry: 1000\n\n{}", *events.borrow_and_update());
+    let (mut tx, body) = Channel::new(1);
+    tokio::spawn(async move {
+        let mut chunk = first;
+        loop {
+            if tx.send_data(Bytes::from(chunk)).await.is_err() {
+                return; // The page went away.
+            }
+            chunk = match tokio::time::timeout(KEEP_ALIVE, events.changed()).await {
+                Ok(Ok(())) => events.borrow_and_update().to_string(),
+                Ok(Err(_)) => return, // The server is stopping.
+                Err(_) => ": keep-alive\n\n".to_string(),
+            };
         }
-    }
+    });
+    Response::builder()
+        .status(200)
+        .header(CONTENT_TYPE, "text/event-stream")
+        .header(CACHE_CONTROL, "no-store")
+        .header(X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header("X-Accel-Buffering", "no")
+        .body(Either::Right(body))
+        .expect("valid response")
 }
 
 #[cfg(test)]
@@ -447,6 +483,8 @@ mod tests {
             "etc/passwd",
             "http://example.org/style.css",
             "/%ff",
+            "/people%2fhan-dong%2findex.html",
+            "/people%2Fhan-dong/",
         ] {
             assert_eq!(lookup(&files, bad), Lookup::NotFound, "{bad}");
         }

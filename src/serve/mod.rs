@@ -1,17 +1,21 @@
 //! `casefile serve`: build in memory, serve on localhost, watch the site, rebuild what an
 //! edit changed, and reload open pages.
 //!
-//! - [`incremental`] keeps the last good site and graph, and re-renders only the pages an
-//!   edit can change;
+//! - [`preview`] keeps the last good site and the memo of its run, and rebuilds with the
+//!   same stages as a build, rendering only the pages that read what an edit changed;
 //! - [`http`] serves the site from memory, with the live-reload script injected into
 //!   HTML pages and an event stream at `/__casefile/events`;
+//! - [`hosts`] decides which `Host` and `Origin` may ask (DNS rebinding);
+//! - [`connections`] accepts connections, with timeouts and a cap;
 //! - this module ties them to a file watcher (debounced, so an editor's
 //!   write-then-rename is one rebuild) and prints one line per rebuild.
 //!
 //! Nothing is written to disk: the output folder is left alone.
 
-pub mod http;
-pub mod incremental;
+pub(crate) mod connections;
+pub(crate) mod hosts;
+pub(crate) mod http;
+pub(crate) mod preview;
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -25,18 +29,24 @@ use notify::{RecursiveMode, Watcher};
 use thiserror::Error;
 
 use crate::config::BuildOptions;
-use crate::diagnostic::{Diagnostics, Renderer};
-pub use http::{ErrorView, Hub};
-pub use incremental::{Change, Files, Incremental, Rebuild};
+use crate::diagnostic::{Diagnostics, Printer};
+pub use connections::MAX_CONNECTIONS;
+pub use hosts::parse_allowed_name as allowed_host_name;
+pub(crate) use http::{ErrorView, Hub};
+pub use preview::{Change, Files, Preview, Rebuild};
 
 /// Folders below the site root that are watched, recursively.
-pub const WATCHED_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];
+pub(crate) const WATCHED_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];
 
 /// How long the watcher waits for more events before a rebuild.
-pub const DEBOUNCE: Duration = Duration::from_millis(100);
+///
+/// An editor's save (a temporary file written, then renamed over the original) arrives
+/// within a few milliseconds; 25 ms gathers it into one rebuild without delaying the
+/// reload much (see the test below).
+pub(crate) const DEBOUNCE: Duration = Duration::from_millis(25);
 
 /// The longest a batch of events is gathered while events keep coming.
-pub const MAX_BATCH: Duration = Duration::from_secs(1);
+pub(crate) const MAX_BATCH: Duration = Duration::from_secs(1);
 
 /// What `casefile serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -55,6 +65,10 @@ pub struct ServeOptions {
     pub color: bool,
     /// Print only problems.
     pub quiet: bool,
+    /// Host names answered besides localhost and IP addresses (`--allow-host`).
+    pub allow_hosts: Vec<String>,
+    /// Open connections answered before new ones get 503.
+    pub max_connections: usize,
 }
 
 /// Why the server could not start.
@@ -78,7 +92,7 @@ pub enum ServeError {
 }
 
 /// The `base_url` a site served at `addr` is built with.
-pub fn base_url(addr: SocketAddr) -> String {
+pub(crate) fn base_url(addr: SocketAddr) -> String {
     match addr.ip() {
         IpAddr::V4(ip) => format!("http://{ip}:{}/", addr.port()),
         IpAddr::V6(ip) => format!("http://[{ip}]:{}/", addr.port()),
@@ -87,7 +101,7 @@ pub fn base_url(addr: SocketAddr) -> String {
 
 /// What a batch of changed paths asks for: nothing (editor temp files, the output
 /// folder), a content rebuild, or everything.
-pub fn classify(root: &Path, paths: &[PathBuf]) -> Option<Change> {
+pub(crate) fn classify(root: &Path, paths: &[PathBuf]) -> Option<Change> {
     let mut change = None;
     for path in paths {
         let rel = path.strip_prefix(root).unwrap_or(path);
@@ -130,17 +144,17 @@ fn is_editor_noise(name: &str) -> bool {
 }
 
 /// Diagnostics as the browser overlay shows them.
-pub fn error_views(root: &Path, diagnostics: &Diagnostics) -> Vec<ErrorView> {
-    let plain = Renderer::new(root, false);
+pub(crate) fn error_views(root: &Path, diagnostics: &Diagnostics) -> Vec<ErrorView> {
+    let plain = Printer::new(root, false);
     diagnostics
         .iter()
         .map(|d| ErrorView {
-            path: d.path.display().to_string(),
-            line: d.location.map(|l| l.line),
-            column: d.location.map(|l| l.col),
-            message: d.message.clone(),
-            hint: d.hint.clone(),
-            text: plain.render(d),
+            path: d.path().display().to_string(),
+            line: d.location().map(|l| l.line),
+            column: d.location().map(|l| l.col),
+            message: d.message().to_string(),
+            hint: d.hint().map(String::from),
+            text: plain.format(d),
         })
         .collect()
 }
@@ -154,16 +168,16 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         .map_err(|error| ServeError::Bind { addr, error })?;
     let url = base_url(addr);
     let root = options.root.clone();
-    let renderer = Renderer::new(&root, options.color);
+    let printer = Printer::new(&root, options.color);
     let hub = Arc::new(Hub::new());
-    let mut site = Incremental::new(BuildOptions {
+    let mut site = Preview::new(BuildOptions {
         root: root.clone(),
         output: None,
         base_url: Some(url.clone()),
         drafts: options.drafts,
     });
 
-    let report = |result: &Result<Rebuild, Diagnostics>, site: &Incremental| match result {
+    let report = |result: &Result<Rebuild, Diagnostics>, site: &Preview| match result {
         Ok(rebuild) => {
             if rebuild.changed {
                 hub.site_changed(site.files(), rebuild.rendered.len());
@@ -176,7 +190,7 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         }
         Err(diagnostics) => {
             hub.errors_changed(error_views(&root, diagnostics));
-            eprint!("{}", renderer.render_all(diagnostics));
+            eprint!("{}", printer.format_all(diagnostics));
             if site.has_site() {
                 eprintln!("rebuild failed: still serving the last good site");
             }
@@ -195,20 +209,19 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
     let first = site.rebuild(Change::Everything);
     report(&first, &site);
 
-    let server = tiny_http::Server::from_listener(listener, None)
-        .map_err(|e| ServeError::Server(e.to_string()))?;
-    let server = Arc::new(server);
-    {
-        let hub = Arc::clone(&hub);
-        let server = Arc::clone(&server);
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                let hub = Arc::clone(&hub);
-                std::thread::spawn(move || http::handle(&hub, request));
-            }
-        });
-    }
+    connections::spawn(
+        listener,
+        Arc::clone(&hub),
+        hosts::HostPolicy::new(addr.port(), &options.allow_hosts),
+        connections::Limits {
+            max_connections: options.max_connections,
+            ..connections::Limits::default()
+        },
+    )?;
     println!("serving {url}");
+    if !addr.ip().is_loopback() {
+        eprintln!("{}", network_warning(addr.ip()));
+    }
     if !options.quiet {
         println!(
             "watching content/, themes/, templates/, static/ and site.yaml in {}; press Ctrl-C to stop",
@@ -313,6 +326,17 @@ fn rebuild_line(rebuild: &Rebuild) -> String {
     )
 }
 
+/// What `--bind` with an address other machines can reach exposes.
+fn network_warning(ip: IpAddr) -> String {
+    let which = match ip.is_unspecified() {
+        true => "every address of this machine".to_string(),
+        false => "an address other machines can reach".to_string(),
+    };
+    format!(
+        "warning: serving on {ip} ({which}): anyone who can reach this machine can read the site, with its drafts when --drafts is given, and every build error, which quotes a line of the file it is in, drafts included; serve on 127.0.0.1 unless you mean that"
+    )
+}
+
 fn open_browser(url: &str) {
     let mut command = if cfg!(target_os = "macos") {
         std::process::Command::new("open")
@@ -371,5 +395,46 @@ mod tests {
             "http://127.0.0.1:8080/"
         );
         assert_eq!(base_url("[::1]:80".parse().unwrap()), "http://[::1]:80/");
+    }
+
+    /// Editors save in several steps (a temporary file written and renamed over the
+    /// original; vim's backup-and-rename): each save must reach the rebuild loop as one
+    /// batch within the debounce window.
+    #[test]
+    fn an_editors_save_is_one_batch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().canonicalize().unwrap();
+        let file = dir.join("entry.md");
+        std::fs::write(&file, "one").unwrap();
+        let (tx, rx) = mpsc::channel();
+        let mut watcher = notify::recommended_watcher(tx).unwrap();
+        watcher.watch(&dir, RecursiveMode::Recursive).unwrap();
+        // Let the watch settle before the first save.
+        std::thread::sleep(Duration::from_millis(100));
+        let saves: [&dyn Fn(usize); 2] = [
+            // Write a temporary file, then rename it over the original.
+            &|i| {
+                let temp = dir.join(".entry.md.tmp");
+                std::fs::write(&temp, format!("save {i}")).unwrap();
+                std::fs::rename(&temp, &file).unwrap();
+            },
+            // vim: move the original aside, write anew, remove the backup.
+            &|i| {
+                let backup = dir.join("entry.md~");
+                std::fs::rename(&file, &backup).unwrap();
+                std::fs::write(&file, format!("save {i}")).unwrap();
+                std::fs::remove_file(&backup).unwrap();
+            },
+        ];
+        for (i, save) in saves.iter().enumerate() {
+            save(i);
+            let batch = next_batch(&rx).expect("the watcher runs");
+            assert!(batch.iter().any(|p| p == &file), "{batch:?}");
+            // Nothing of the same save is left for a second rebuild.
+            match rx.recv_timeout(Duration::from_millis(300)) {
+                Err(mpsc::RecvTimeoutError::Timeout) => {}
+                other => panic!("save {i} gave a second batch: {other:?}"),
+            }
+        }
     }
 }

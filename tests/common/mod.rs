@@ -34,6 +34,21 @@ impl Site {
         Site { tmp, root }
     }
 
+    /// Copies the bundled explainer at the repository root (`site.yaml` and the folders
+    /// a build reads) to `<tmp>/site`.
+    pub fn bundled() -> Site {
+        let tmp = tempfile::tempdir().expect("temporary folder");
+        let root = tmp.path().join("site");
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for folder in ["content", "themes", "templates", "static"] {
+            if repo.join(folder).is_dir() {
+                copy_dir(&repo.join(folder), &root.join(folder));
+            }
+        }
+        fs::copy(repo.join("site.yaml"), root.join("site.yaml")).unwrap();
+        Site { tmp, root }
+    }
+
     /// A folder next to the site (inside the same temporary folder), not created.
     pub fn out(&self, name: &str) -> PathBuf {
         self.tmp.path().join(name)

@@ -1,0 +1,360 @@
+//! The audit of a rendered site (what `casefile check` adds to a build's checks): it
+//! reads the pages as a reader's browser would see them: every internal link,
+//! `#fragment` and asset resolves, every page has a title and a description.
+//!
+//! Works on the in-memory [`Output`] (so `casefile check` needs no earlier build and
+//! writes nothing). It lists external URLs but cannot test them: this tool runs with no
+//! network, and says so rather than pretend.
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+use lol_html::{element, rewrite_str, text, RewriteStrSettings};
+use rayon::prelude::*;
+use thiserror::Error;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Diagnostics, Stage};
+use crate::render::Output;
+
+/// What is wrong with a rendered page.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub(crate) enum AuditError {
+    /// A link to a page or file that is not in the output.
+    #[error("link to `{0}` does not resolve to a page or file of the site")]
+    Missing(String),
+    /// A link to an `#id` that the target page does not have.
+    #[error("link to `{url}`: the page has no element with id `{fragment}`")]
+    Fragment {
+        /// The link.
+        url: String,
+        /// The missing id.
+        fragment: String,
+    },
+    /// No `<title>`.
+    #[error("page has no <title>")]
+    NoTitle,
+    /// No description meta tag.
+    #[error("page has no <meta name=\"description\"> with content")]
+    NoDescription,
+    /// HTML that could not be parsed.
+    #[error("cannot parse the page: {0}")]
+    Parse(String),
+}
+
+/// What the check found.
+#[derive(Debug, Clone, Default)]
+pub struct AuditReport {
+    /// HTML pages checked.
+    pub pages: usize,
+    /// Internal links and assets checked.
+    pub links: usize,
+    /// External URL to the pages that use it (not fetched: there is no network here).
+    pub external: BTreeMap<String, BTreeSet<String>>,
+}
+
+#[derive(Default)]
+struct PageScan {
+    ids: HashSet<String>,
+    urls: Vec<String>,
+    title: bool,
+    description: bool,
+}
+
+fn scan(html: &str) -> Result<PageScan, String> {
+    let found = RefCell::new(PageScan::default());
+    let settings = RewriteStrSettings::new()
+        .append_element_content_handler(element!("[id]", |el| {
+            if let Some(id) = el.get_attribute("id") {
+                found.borrow_mut().ids.insert(id);
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("a[href], link[href]", |el| {
+            if let Some(href) = el.get_attribute("href") {
+                found.borrow_mut().urls.push(href);
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!(
+            "script[src], img[src], source[src], iframe[src], video[src], audio[src]",
+            |el| {
+                if let Some(src) = el.get_attribute("src") {
+                    found.borrow_mut().urls.push(src);
+                }
+                Ok(())
+            }
+        ))
+        .append_element_content_handler(element!("meta[name=description]", |el| {
+            if el
+                .get_attribute("content")
+                .is_some_and(|c| !c.trim().is_empty())
+            {
+                found.borrow_mut().description = true;
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(text!("title", |t| {
+            if !t.as_str().trim().is_empty() {
+                found.borrow_mut().title = true;
+            }
+            Ok(())
+        }));
+    rewrite_str(html, settings).map_err(|e| e.to_string())?;
+    Ok(found.into_inner())
+}
+
+/// Where a URL points, relative to the output root, if it is internal.
+enum Target {
+    Internal {
+        path: String,
+        fragment: Option<String>,
+    },
+    External(String),
+    Ignored,
+}
+
+fn classify(url: &str, page: &str, config: &Config) -> Target {
+    let base = &config.site.base_url;
+    let url = url.trim();
+    if url.is_empty()
+        || url.starts_with("mailto:")
+        || url.starts_with("tel:")
+        || url.starts_with("data:")
+    {
+        return Target::Ignored;
+    }
+    let (without_fragment, fragment) = match url.split_once('#') {
+        Some((u, f)) => (u, Some(f.to_string())),
+        None => (url, None),
+    };
+    let without_query = without_fragment.split('?').next().unwrap_or("");
+    let site_relative = if let Some(rest) = without_query.strip_prefix(base.origin()) {
+        if !rest.is_empty() && !rest.starts_with('/') {
+            return Target::External(url.to_string());
+        }
+        rest.to_string()
+    } else if without_query.contains("://") || without_query.starts_with("//") {
+        return Target::External(url.to_string());
+    } else if without_query.is_empty() {
+        // `#id` on the same page.
+        return Target::Internal {
+            path: page.to_string(),
+            fragment,
+        };
+    } else if without_query.starts_with('/') {
+        without_query.to_string()
+    } else {
+        let dir = page
+            .rsplit_once('/')
+            .map(|(d, _)| format!("/{d}/"))
+            .unwrap_or_else(|| "/".into());
+        format!("{}{}", base.url(&dir), without_query)
+    };
+    let Some(inside) = site_relative
+        .strip_prefix(base.path())
+        .or_else(|| (site_relative == base.path().trim_end_matches('/')).then_some(""))
+    else {
+        return Target::Internal {
+            path: site_relative,
+            fragment,
+        };
+    };
+    let mut parts: Vec<&str> = Vec::new();
+    for part in inside.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut site_path = parts.join("/");
+    if (inside.is_empty() || inside.ends_with('/')) && !site_path.is_empty() {
+        site_path.push('/');
+    }
+    Target::Internal {
+        path: crate::routes::output_file(&site_path),
+        fragment,
+    }
+}
+
+/// Checks every HTML page of `output`.
+pub(crate) fn audit_output(config: &Config, output: &Output) -> Result<AuditReport, Diagnostics> {
+    let output_name = config
+        .output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let pages: Vec<(&String, &Vec<u8>)> = output
+        .files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .collect();
+    let scans: Vec<(&String, Result<PageScan, String>)> = pages
+        .par_iter()
+        .map(|(path, bytes)| (*path, scan(&String::from_utf8_lossy(bytes))))
+        .collect();
+    let mut diagnostics = Diagnostics::new();
+    let mut ids: HashMap<&str, &HashSet<String>> = HashMap::new();
+    for (path, result) in &scans {
+        if let Ok(found) = result {
+            ids.insert(path.as_str(), &found.ids);
+        }
+    }
+    let mut report = AuditReport {
+        pages: scans.len(),
+        ..AuditReport::default()
+    };
+    for (path, result) in &scans {
+        let location = format!("{output_name}/{path}");
+        let found = match result {
+            Ok(found) => found,
+            Err(e) => {
+                diagnostics.push(Diagnostic::new(
+                    Stage::Audit,
+                    &location,
+                    AuditError::Parse(e.clone()),
+                ));
+                continue;
+            }
+        };
+        // A not-found page is served at any address, so it has no canonical place to check from.
+        let is_not_found = path.as_str() == "404.html";
+        if !found.title {
+            diagnostics.push(Diagnostic::new(
+                Stage::Audit,
+                &location,
+                AuditError::NoTitle,
+            ));
+        }
+        if !found.description && !is_not_found {
+            diagnostics.push(Diagnostic::new(
+                Stage::Audit,
+                &location,
+                AuditError::NoDescription,
+            ));
+        }
+        for url in &found.urls {
+            match classify(url, path, config) {
+                Target::Ignored => {}
+                Target::External(u) => {
+                    report
+                        .external
+                        .entry(u)
+                        .or_default()
+                        .insert(path.to_string());
+                }
+                Target::Internal {
+                    path: target,
+                    fragment,
+                } => {
+                    report.links += 1;
+                    if !output.contains(&target) {
+                        diagnostics.push(Diagnostic::new(
+                            Stage::Audit,
+                            &location,
+                            AuditError::Missing(url.clone()),
+                        ));
+                        continue;
+                    }
+                    if let Some(fragment) = fragment.filter(|f| !f.is_empty() && f != "top") {
+                        let has = ids
+                            .get(target.as_str())
+                            .is_some_and(|set| set.contains(&fragment));
+                        if target.ends_with(".html") && !has {
+                            diagnostics.push(Diagnostic::new(
+                                Stage::Audit,
+                                &location,
+                                AuditError::Fragment {
+                                    url: url.clone(),
+                                    fragment,
+                                },
+                            ));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    diagnostics.into_result(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{BaseUrl, BuildOptions};
+
+    fn config(base: &str) -> Config {
+        let mut c = crate::config::Config {
+            root: ".".into(),
+            output: "public".into(),
+            drafts: false,
+            site: crate::config::SiteSettings {
+                title: "t".into(),
+                description: "d".into(),
+                base_url: BaseUrl::parse(base).unwrap(),
+                language: "en".into(),
+                theme: "default".into(),
+                unsafe_html: false,
+                extra: serde_json::Value::Null,
+                keep: Vec::new(),
+                schema_org: "WebPage".into(),
+                search: false,
+            },
+            collections: Vec::new(),
+        };
+        c.drafts = BuildOptions::default().drafts;
+        c
+    }
+
+    fn site(pages: &[(&str, &str)]) -> Output {
+        Output {
+            files: pages
+                .iter()
+                .map(|(p, h)| (p.to_string(), h.as_bytes().to_vec()))
+                .collect(),
+            pages: pages.len(),
+            ..Output::default()
+        }
+    }
+
+    const HEAD: &str = "<title>T</title><meta name=\"description\" content=\"D\">";
+
+    #[test]
+    fn finds_broken_links_and_fragments_under_a_base_path() {
+        let c = config("https://example.org/x/");
+        let out = site(&[
+            ("index.html", &format!("{HEAD}<a href=\"/x/a/\">a</a><a href=\"/x/a/#here\">h</a><a href=\"/x/a/#gone\">g</a><a href=\"/x/nope/\">n</a><a href=\"https://other.org/\">o</a><a href=\"a/\">r</a>")),
+            ("a/index.html", &format!("{HEAD}<h2 id=\"here\">x</h2><a href=\"../\">up</a><a href=\"https://example.org/x/\">abs</a>")),
+        ]);
+        let err = audit_output(&c, &out).unwrap_err();
+        let text: Vec<String> = err.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "public/index.html: error: link to `/x/a/#gone`: the page has no element with id `gone`",
+                "public/index.html: error: link to `/x/nope/` does not resolve to a page or file of the site",
+            ]
+        );
+    }
+
+    #[test]
+    fn lists_external_urls_and_requires_titles() {
+        let c = config("https://example.org/");
+        let out = site(&[("index.html", "<a href=\"https://other.org/a\">o</a>")]);
+        let err = audit_output(&c, &out).unwrap_err();
+        assert_eq!(err.len(), 2);
+        let ok = site(&[(
+            "index.html",
+            &format!("{HEAD}<a href=\"https://other.org/a\">o</a>"),
+        )]);
+        let report = audit_output(&c, &ok).unwrap();
+        assert_eq!(
+            report.external.keys().collect::<Vec<_>>(),
+            ["https://other.org/a"]
+        );
+    }
+}

@@ -1,0 +1,99 @@
+//! One document rendered: its Markdown body to HTML with a table of contents, its fields
+//! resolved, every reference and link as an edge, every broken one as a problem at its
+//! place. Documents are rendered independently of each other, in parallel.
+
+use std::sync::Arc;
+
+use super::fields::resolve_fields;
+use super::links::{LinkIndex, SiteResolver};
+use super::{diagnostic, DocIndex, Edge, Node, ResolveError};
+use crate::config::{Config, FieldSpec};
+use crate::diagnostic::{first_problems_of_file, Diagnostic, Location, Place, Span};
+use crate::markdown::{self, RenderOptions};
+use crate::model::Document;
+use crate::routes::Route;
+
+/// A document rendered: its node, its problems and its outgoing edges.
+pub(super) struct RenderedDocument {
+    pub(super) node: Node,
+    pub(super) problems: Vec<Diagnostic>,
+    pub(super) edges: Arc<[Edge]>,
+}
+
+/// Renders document `i`, published at `route` and `url`.
+pub(super) fn render_document(
+    config: &Config,
+    index: &LinkIndex<'_>,
+    i: DocIndex,
+    doc: Arc<Document>,
+    (route, url): (Route, String),
+) -> RenderedDocument {
+    // One highlighting budget for the file: its body and its Markdown fields.
+    let highlight = markdown::HighlightBudget::per_file();
+    let options = RenderOptions {
+        unsafe_html: config.site.unsafe_html,
+        highlight: Some(&highlight),
+    };
+    let resolver = SiteResolver::new(index, &doc.path);
+    let mut problems = Vec::new();
+    let mut edges = Vec::new();
+    let body = markdown::render(&doc.body, &resolver, options);
+    let in_body = |at: Location, span: Span| Place {
+        location: at.shifted(doc.body_line - 1),
+        span: Some(span.shifted(doc.body_offset)),
+    };
+    for p in body.problems {
+        problems.push((
+            diagnostic(&doc.path, ResolveError::Link(p.message))
+                .at(Some(in_body(p.at, p.span)))
+                .with_hint(p.hint),
+            None,
+        ));
+    }
+    for link in &body.links {
+        edges.push(Edge {
+            from: i,
+            to: link.key,
+            field: None,
+            fragment: link.fragment.clone(),
+            at: Some(in_body(link.at, link.span)),
+        });
+    }
+    let schema = doc
+        .id
+        .entry()
+        .and_then(|id| config.collections.iter().find(|c| c.name == id.collection));
+    let specs: &[FieldSpec] = schema.map(|c| c.fields.as_slice()).unwrap_or(&[]);
+    let fields = resolve_fields(
+        &doc.fields,
+        specs,
+        "",
+        index,
+        &resolver,
+        options,
+        i,
+        &doc.path,
+        &mut edges,
+        &mut problems,
+    );
+    // The did-you-mean search over every slug, for the problems listed only.
+    let problems: Vec<Diagnostic> = first_problems_of_file(problems)
+        .into_iter()
+        .map(|(d, unknown)| match unknown {
+            Some(id) => d.with_hint(index.unknown_entry_hint(&id)),
+            None => d,
+        })
+        .collect();
+    RenderedDocument {
+        node: Node {
+            doc,
+            route,
+            url,
+            content: body.html.into(),
+            toc: body.toc.into(),
+            fields: fields.into(),
+        },
+        problems,
+        edges: edges.into(),
+    }
+}

@@ -1,0 +1,357 @@
+//! Every address the site publishes: the kinds of page and generated file ([`Route`]),
+//! where each lives below the base URL and in the output folder, the names the engine
+//! keeps for its own pages, the slug rules ([`slug`]) and the one policy for URL schemes
+//! ([`scheme`]).
+//!
+//! Nothing else in casefile builds a site path, an output file name or a URL: the other
+//! stages ask a [`Route`] or the [`BaseUrl`] for them. This module is pure: it reads no
+//! file and knows nothing of templates, documents' contents or the output folder.
+
+pub(crate) mod scheme;
+pub(crate) mod slug;
+
+use std::fmt;
+
+use thiserror::Error;
+
+/// The deployment address, split into origin and path so links can honour a base path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseUrl {
+    origin: String,
+    path: String,
+}
+
+/// A `base_url` that cannot be used.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[error("`base_url` must be an absolute http(s) URL such as `https://example.org/explainer/`, not `{0}`")]
+pub struct BadBaseUrl(pub String);
+
+impl BaseUrl {
+    /// Parses `https://host[:port][/path/]`; the path always ends with `/`.
+    pub fn parse(raw: &str) -> Result<BaseUrl, BadBaseUrl> {
+        let bad = || BadBaseUrl(raw.to_string());
+        let (scheme, rest) = raw.split_once("://").ok_or_else(bad)?;
+        if !matches!(scheme, "http" | "https") || rest.is_empty() {
+            return Err(bad());
+        }
+        let (host, path) = match rest.find('/') {
+            Some(i) => (&rest[..i], &rest[i..]),
+            None => (rest, "/"),
+        };
+        if host.is_empty() || host.contains(['?', '#', ' ', '@']) || path.contains(['?', '#', ' '])
+        {
+            return Err(bad());
+        }
+        let mut path = path.to_string();
+        if !path.ends_with('/') {
+            path.push('/');
+        }
+        Ok(BaseUrl {
+            origin: format!("{scheme}://{host}"),
+            path,
+        })
+    }
+
+    /// `https://example.org`
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    /// The base path, `/` or `/explainer/`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// The site-absolute URL of a site path: `people/han-dong/` -> `/explainer/people/han-dong/`.
+    pub fn url(&self, site_path: &str) -> String {
+        format!("{}{}", self.path, site_path.trim_start_matches('/'))
+    }
+
+    /// The full URL of a site path, for canonical links and feeds.
+    pub fn permalink(&self, site_path: &str) -> String {
+        format!("{}{}", self.origin, self.url(site_path))
+    }
+}
+
+/// An entry's identity: its collection and slug, which are also its address.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct EntryId {
+    /// The collection's name.
+    pub collection: String,
+    /// The slug.
+    pub slug: String,
+}
+
+impl fmt::Display for EntryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.collection, self.slug)
+    }
+}
+
+/// A page or generated file of the site.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Route {
+    /// `/`
+    Home,
+    /// `/<collection>/`
+    CollectionIndex(String),
+    /// `/<collection>/<slug>/`
+    Entry(EntryId),
+    /// `/<slug>/`, a standalone page.
+    Page(String),
+    /// `/timeline/`
+    Timeline,
+    /// `/map/`
+    Map,
+    /// `/search/`
+    Search,
+    /// `/tags/`
+    TagIndex,
+    /// `/tags/<slug>/`
+    Tag(String),
+    /// `/404.html`, served by static hosts for every missing address.
+    NotFound,
+    /// `/sitemap.xml`
+    Sitemap,
+    /// `/robots.txt`
+    Robots,
+    /// `/atom.xml`
+    Feed,
+    /// `/timeline.json`, the timeline in TimelineJS's format.
+    TimelineData,
+    /// `/search/<file>`: a file of the search index (`manifest.json`, `index/<shard>.json`).
+    SearchIndex(String),
+}
+
+/// The folder of the search index inside the output (beside the search page).
+pub(crate) const SEARCH_INDEX_DIR: &str = "search";
+
+impl Route {
+    /// The route of a tag's page, by the tag as written.
+    pub fn tag(name: &str) -> Route {
+        Route::Tag(slug::tag_slug(name))
+    }
+
+    /// The path below the base URL: `people/han-dong/`, `tags/`, `atom.xml`; empty for the
+    /// home page. Pages end with `/` and are published as `index.html` in that folder.
+    pub fn site_path(&self) -> String {
+        match self {
+            Route::Home => String::new(),
+            Route::CollectionIndex(c) => format!("{c}/"),
+            Route::Entry(id) => format!("{}/{}/", id.collection, id.slug),
+            Route::Page(slug) => format!("{slug}/"),
+            Route::Timeline => "timeline/".into(),
+            Route::Map => "map/".into(),
+            Route::Search => "search/".into(),
+            Route::TagIndex => "tags/".into(),
+            Route::Tag(slug) => format!("tags/{slug}/"),
+            Route::NotFound => "404.html".into(),
+            Route::Sitemap => "sitemap.xml".into(),
+            Route::Robots => "robots.txt".into(),
+            Route::Feed => "atom.xml".into(),
+            Route::TimelineData => "timeline.json".into(),
+            Route::SearchIndex(file) => format!("{SEARCH_INDEX_DIR}/{file}"),
+        }
+    }
+
+    /// The file in the output folder: `people/han-dong/index.html`, `atom.xml`.
+    pub fn output_file(&self) -> String {
+        output_file(&self.site_path())
+    }
+
+    /// The site-absolute URL, with the base path: `/explainer/people/han-dong/`.
+    pub fn url(&self, base: &BaseUrl) -> String {
+        base.url(&self.site_path())
+    }
+
+    /// The full URL, for canonical links, feeds and the sitemap.
+    pub fn permalink(&self, base: &BaseUrl) -> String {
+        base.permalink(&self.site_path())
+    }
+
+    /// Whether this is an HTML page that readers visit (and the sitemap lists): every
+    /// page but the not-found page, which has no address of its own.
+    pub fn is_listed_page(&self) -> bool {
+        !matches!(
+            self,
+            Route::NotFound
+                | Route::Sitemap
+                | Route::Robots
+                | Route::Feed
+                | Route::TimelineData
+                | Route::SearchIndex(_)
+        )
+    }
+}
+
+impl fmt::Display for Route {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "/{}", self.site_path())
+    }
+}
+
+/// The output file that serves a site path: a folder path (`people/`, or empty for the
+/// root) is served by its `index.html`, any other path by the file of that name.
+pub(crate) fn output_file(site_path: &str) -> String {
+    if site_path.is_empty() || site_path.ends_with('/') {
+        format!("{site_path}index.html")
+    } else {
+        site_path.to_string()
+    }
+}
+
+/// Whether an output file is a page, as the sitemap lists pages: a folder's `index.html`.
+pub(crate) fn is_page_file(output_file: &str) -> bool {
+    output_file == "index.html" || output_file.ends_with("/index.html")
+}
+
+/// The site path of a page's output file: `people/index.html` -> `people/`.
+pub(crate) fn site_path_of_page(output_file: &str) -> &str {
+    output_file.trim_end_matches("index.html")
+}
+
+/// Top-level folders of the engine's own pages (and `static`, so that a site's `static/`
+/// folder is never mistaken for content published under that name).
+const ENGINE_FOLDERS: [&str; 5] = ["tags", "timeline", "static", "search", "map"];
+
+/// The name under which the search index and the search filter group standalone pages;
+/// a collection of that name would be indistinguishable from them.
+const PAGES_GROUP: &str = "pages";
+
+/// Whether a collection may not take `name`: its index would be published where an
+/// engine page is.
+pub(crate) fn is_reserved_collection(name: &str) -> bool {
+    ENGINE_FOLDERS.contains(&name) || name == PAGES_GROUP
+}
+
+/// Whether a standalone page may not take `slug`: an engine page or a collection index
+/// is published at that address.
+pub(crate) fn is_reserved_page<'a>(
+    slug: &str,
+    mut collections: impl Iterator<Item = &'a str>,
+) -> bool {
+    ENGINE_FOLDERS.contains(&slug) || collections.any(|c| c == slug)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_keeps_its_path() {
+        let url = BaseUrl::parse("https://example.org/explainer").unwrap();
+        assert_eq!(url.url("people/han-dong/"), "/explainer/people/han-dong/");
+        assert_eq!(url.permalink("/"), "https://example.org/explainer/");
+        assert!(BaseUrl::parse("example.org").is_err());
+        assert!(BaseUrl::parse("javascript://x").is_err());
+    }
+
+    #[test]
+    fn routes_have_a_site_path_and_an_output_file() {
+        let entry = Route::Entry(EntryId {
+            collection: "people".into(),
+            slug: "han-dong".into(),
+        });
+        assert_eq!(entry.site_path(), "people/han-dong/");
+        assert_eq!(entry.output_file(), "people/han-dong/index.html");
+        assert_eq!(Route::Home.output_file(), "index.html");
+        assert_eq!(Route::NotFound.output_file(), "404.html");
+        assert_eq!(
+            Route::tag("Foreign interference").site_path(),
+            "tags/foreign-interference/"
+        );
+        assert_eq!(
+            Route::SearchIndex("manifest.json".into()).output_file(),
+            "search/manifest.json"
+        );
+        let base = BaseUrl::parse("https://example.org/x/").unwrap();
+        assert_eq!(entry.url(&base), "/x/people/han-dong/");
+        assert_eq!(
+            Route::Feed.permalink(&base),
+            "https://example.org/x/atom.xml"
+        );
+    }
+
+    /// One route of each kind, named by the engine or by an editor (a collection or
+    /// page slug that is not reserved).
+    fn one_of_each() -> Vec<Route> {
+        let every = [
+            Route::Home,
+            Route::CollectionIndex("people".into()),
+            Route::Entry(EntryId {
+                collection: "people".into(),
+                slug: "timeline".into(),
+            }),
+            Route::Page("about".into()),
+            Route::Timeline,
+            Route::Map,
+            Route::Search,
+            Route::TagIndex,
+            Route::Tag("search".into()),
+            Route::NotFound,
+            Route::Sitemap,
+            Route::Robots,
+            Route::Feed,
+            Route::TimelineData,
+            Route::SearchIndex("manifest.json".into()),
+        ];
+        // A new kind of route must be added above: this match does not compile until it is.
+        for route in &every {
+            match route {
+                Route::Home
+                | Route::CollectionIndex(_)
+                | Route::Entry(_)
+                | Route::Page(_)
+                | Route::Timeline
+                | Route::Map
+                | Route::Search
+                | Route::TagIndex
+                | Route::Tag(_)
+                | Route::NotFound
+                | Route::Sitemap
+                | Route::Robots
+                | Route::Feed
+                | Route::TimelineData
+                | Route::SearchIndex(_) => {}
+            }
+        }
+        every.into()
+    }
+
+    #[test]
+    fn no_two_kinds_of_route_share_an_output_file() {
+        let routes = one_of_each();
+        let mut files = std::collections::HashSet::new();
+        for route in &routes {
+            let file = route.output_file();
+            assert!(files.insert(file.clone()), "{route:?} writes {file} again");
+            assert!(!file.starts_with('/') && !file.contains(".."), "{file}");
+        }
+        // What an editor names cannot take an engine's address: the engine's folders are
+        // reserved, and its files (`atom.xml`, `404.html`) are not slugs.
+        for route in &routes {
+            if matches!(
+                route,
+                Route::Home | Route::CollectionIndex(_) | Route::Entry(_) | Route::Page(_)
+            ) {
+                continue;
+            }
+            let first = route.output_file();
+            let first = first.split('/').next().unwrap_or_default();
+            assert!(
+                is_reserved_page(first, std::iter::empty()) || !slug::is_slug(first),
+                "{route:?} is at {first}, which a page could take"
+            );
+        }
+    }
+
+    #[test]
+    fn engine_names_are_reserved() {
+        assert!(is_reserved_collection("tags"));
+        assert!(is_reserved_collection("pages"));
+        assert!(!is_reserved_collection("people"));
+        assert!(is_reserved_page("map", std::iter::empty()));
+        assert!(is_reserved_page("people", ["people"].into_iter()));
+        assert!(!is_reserved_page("pages", ["people"].into_iter()));
+    }
+}
