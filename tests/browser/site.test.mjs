@@ -705,6 +705,67 @@ test('search: a query finds entries under the base path, the collection filter n
   check(unique.length === 0, `problems on the search page:\n${unique.join('\n')}`);
 });
 
+test('search: forms of a word, a misspelt name and linked titles are found, title matches first, matches highlighted', { timeout: TEST_TIMEOUT_MS }, async () => {
+  const problems = [];
+  const context = await newContext(1280, problems);
+  try {
+    const page = await openPage(context, problems, 'light');
+    /** The results of a query typed into the address, as a reader shares a search. */
+    const results = async (q, section = '') => {
+      const params = new URLSearchParams({ q, ...(section ? { section } : {}) });
+      await visit(page, { url: `${BASE_URL}search/?${params}`, notFound: false });
+      await page.waitForFunction(() => /result|unavailable/.test(document.getElementById('search-status').textContent), null, { timeout: 15_000 });
+      const status = await page.locator('#search-status').textContent();
+      const cards = await page.locator('#search-results li').evaluateAll((lis) => lis.map((li) => {
+        const a = li.querySelector('a.card-title');
+        const p = li.querySelector('p');
+        return {
+          path: new URL(a.href).pathname,
+          title: a.textContent,
+          titleMarks: [...a.querySelectorAll('mark')].map((m) => m.textContent),
+          textMarks: p ? [...p.querySelectorAll('mark')].map((m) => m.textContent) : [],
+        };
+      }));
+      return { count: Number((status.match(/^(\d+) results?/) || [0, -1])[1]), status, cards };
+    };
+    const paths = (r) => r.cards.map((c) => c.path.slice(PREFIX.length)).join(', ');
+
+    // "released", "release", "releasing" are one word: 17 pages have Spavor and a form
+    // of release (8 of them with "released" itself).
+    const spavor = await results('Spavor released');
+    check(spavor.count >= 17, `"Spavor released" found ${spavor.count} pages, expected at least 17 (${spavor.status}): ${paths(spavor)}`);
+    check(spavor.cards.some((c) => c.path.endsWith('/people/han-tao/')),
+      `"Spavor released" misses Han Tao's page, which says "releasing": ${paths(spavor)}`);
+    const first = spavor.cards[0];
+    check(first.path.endsWith('/events/two-michaels-released/'),
+      `the entry whose title matches should come first, got ${first.path}: ${paths(spavor)}`);
+    check(first.titleMarks.includes('Spavor') && first.titleMarks.includes('released'),
+      `the title's matches are not marked: ${JSON.stringify(first)}`);
+    check(spavor.cards.some((c) => c.textMarks.some((m) => /^releas(e|ing)$/i.test(m))),
+      `no excerpt marks a form of "released": ${JSON.stringify(spavor.cards.map((c) => c.textMarks))}`);
+
+    // A misspelt name: one letter off finds Michael Kovrig, marked as he is spelt.
+    const kovrik = await results('Kovrik');
+    check(kovrik.count > 0 && kovrik.cards[0].path.endsWith('/people/michael-kovrig/'),
+      `"Kovrik" should find Michael Kovrig first, found ${kovrik.status}: ${paths(kovrik)}`);
+    check(kovrik.cards[0].titleMarks.join() === 'Kovrig', `"Kovrig" is not marked: ${JSON.stringify(kovrik.cards[0])}`);
+
+    // "Canada arrests Meng Wanzhou" shows Han Dong only as the title of its source.
+    const dong = await results('Dong', 'events');
+    check(dong.cards.some((c) => c.path.endsWith('/events/meng-wanzhou-arrested/')),
+      `"Dong" in Events misses the page that links him only through its sources field: ${paths(dong)}`);
+
+    // Marks are elements made from the text, never markup parsed from the index.
+    const marksOnly = await page.locator('#search-results').evaluate((ol) =>
+      [...ol.querySelectorAll('*')].every((el) => ['LI', 'A', 'SPAN', 'P', 'MARK'].includes(el.tagName)));
+    check(marksOnly, 'the results hold elements other than the cards and their marks');
+  } finally {
+    await context.close();
+  }
+  const unique = [...new Set(problems.map((p) => `  ${p.where}: ${p.what}`))];
+  check(unique.length === 0, `problems on the search page:\n${unique.join('\n')}`);
+});
+
 test('screenshots of key pages at 375 and 1280 px, light and dark', { timeout: TEST_TIMEOUT_MS }, async () => {
   await fsp.mkdir(SCREENSHOT_DIR, { recursive: true });
   // Find the first allegation linked from Han Dong's page.
