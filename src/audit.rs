@@ -297,6 +297,9 @@ mod tests {
                 description: "d".into(),
                 base_url: BaseUrl::parse(base).unwrap(),
                 language: "en".into(),
+                default_language: "en".into(),
+                languages: vec!["en".into()],
+                locales: Default::default(),
                 theme: "default".into(),
                 unsafe_html: false,
                 extra: serde_json::Value::Null,
@@ -309,6 +312,9 @@ mod tests {
                 },
             },
             collections: Vec::new(),
+            edition: None,
+            translations: Vec::new(),
+            strings: Default::default(),
         };
         c.drafts = BuildOptions::default().drafts;
         c

@@ -5,7 +5,7 @@
 //! `site.yaml` and the command-line overrides; it must not read content or templates.
 //! Every problem is a config diagnostic (exit code 2), located in `site.yaml`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 
 use serde_yaml::{Mapping, Value};
@@ -30,6 +30,28 @@ pub(crate) fn test_config(root: &std::path::Path) -> Config {
     })
     .unwrap_or_else(|e| panic!("{e}"))
 }
+
+/// The words the engine writes outside templates (the timeline data's link, the search
+/// index's group of pages, the mark on a link to a page in another language), for a
+/// theme whose strings file does not give them: `(language, key, word)`.
+pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 16] = [
+    ("en", "read_more", "Read more"),
+    ("en", "pages", "Pages"),
+    ("en", "in_this_language", "(in English)"),
+    ("en", "timeline", "Timeline"),
+    ("en", "relationship_map", "Relationship map"),
+    ("en", "search", "Search"),
+    ("en", "tags", "Tags"),
+    ("en", "page_not_found", "Page not found"),
+    ("fr", "read_more", "Lire la suite"),
+    ("fr", "pages", "Pages"),
+    ("fr", "in_this_language", "(en français)"),
+    ("fr", "timeline", "Chronologie"),
+    ("fr", "relationship_map", "Carte des liens"),
+    ("fr", "search", "Recherche"),
+    ("fr", "tags", "Mots-clés"),
+    ("fr", "page_not_found", "Page introuvable"),
+];
 
 /// `site.yaml` files larger than this are refused.
 pub(crate) const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
@@ -60,6 +82,64 @@ pub struct Config {
     pub site: SiteSettings,
     /// The declared collections, in declaration order.
     pub collections: Vec<Collection>,
+    /// The edition this configuration builds: `None` for the site's own language,
+    /// `Some("fr")` for the pages of another language of `languages:` (see
+    /// [`Config::editions`]).
+    pub edition: Option<String>,
+    /// This configuration in each other language of `languages:`, in their order: the
+    /// same schemas, with that language's title, description, `extra` and display
+    /// strings. Empty inside an edition.
+    pub translations: Vec<Config>,
+    /// The theme's own words (`themes/<theme>/strings/<language>.yaml`) for each language
+    /// of the site; a word a language's file leaves out is the site language's.
+    pub strings: BTreeMap<String, BTreeMap<String, String>>,
+}
+
+impl Config {
+    /// The configuration of every edition the site builds: the site's own language
+    /// first, then each other language of `languages:`.
+    pub fn editions(&self) -> impl Iterator<Item = &Config> {
+        std::iter::once(self).chain(&self.translations)
+    }
+
+    /// The theme's word for `key` in this configuration's language (the key itself when
+    /// no strings file has it, so that a missing word shows rather than breaks a page).
+    pub fn word(&self, key: &str) -> String {
+        self.word_in(&self.site.language, key)
+    }
+
+    /// The theme's word for `key` in `language`: its strings file's, else the engine's own
+    /// for the few words the engine writes outside templates ([`ENGINE_WORDS`]), else the
+    /// key itself.
+    pub fn word_in(&self, language: &str, key: &str) -> String {
+        if let Some(word) = self.words_of(language).and_then(|w| w.get(key)) {
+            return word.clone();
+        }
+        let primary = language.split('-').next().unwrap_or_default();
+        ENGINE_WORDS
+            .iter()
+            .find(|(l, k, _)| *l == primary && *k == key)
+            .or_else(|| ENGINE_WORDS.iter().find(|(l, k, _)| *l == "en" && *k == key))
+            .map(|(_, _, word)| word.to_string())
+            .unwrap_or_else(|| key.to_string())
+    }
+
+    /// The edition that publishes pages in `language`, as routes name it: `None` for the
+    /// site's own language.
+    pub fn edition_of<'a>(&self, language: &'a str) -> Option<&'a str> {
+        (language != self.site.default_language).then_some(language)
+    }
+
+    /// Whether a document in `language` has its own page in this edition (an original
+    /// left untranslated in another language's edition does not).
+    pub fn publishes(&self, language: &str) -> bool {
+        language == self.site.language
+    }
+
+    /// Every theme word of `language`.
+    pub fn words_of(&self, language: &str) -> Option<&BTreeMap<String, String>> {
+        self.strings.get(language)
+    }
 }
 
 /// Site-wide settings from `site.yaml`.
@@ -71,8 +151,16 @@ pub struct SiteSettings {
     pub description: String,
     /// Where the site is deployed.
     pub base_url: BaseUrl,
-    /// BCP 47 language tag, e.g. `en`.
+    /// BCP 47 language tag of this configuration's pages, e.g. `en` (`fr` in the French
+    /// edition).
     pub language: String,
+    /// The site's own language (`language:` in `site.yaml`): the language of `slug.md`,
+    /// which translations fall back to.
+    pub default_language: String,
+    /// Every language of the site, its own first, then `languages:` in order.
+    pub languages: Vec<String>,
+    /// Each language's locale for `og:locale`, e.g. `fr_CA` (default: the tag with `_`).
+    pub locales: BTreeMap<String, String>,
     /// Theme folder name under `themes/`.
     pub theme: String,
     /// Raw HTML inside Markdown is passed through only when this is on.
@@ -194,6 +282,16 @@ impl FieldKind {
         }
     }
 
+    /// Whether a translation writes this field in its own words: text, Markdown, lists
+    /// of strings and records (which hold text). The others (refs, dates, enums, URLs,
+    /// flags, numbers) are the original's in every language.
+    pub fn is_text(&self) -> bool {
+        matches!(
+            self,
+            FieldKind::String | FieldKind::Markdown | FieldKind::Strings | FieldKind::Records(_)
+        )
+    }
+
     /// The target collection of a ref or refs field.
     pub fn target(&self) -> Option<&str> {
         match self {
@@ -276,6 +374,14 @@ pub(crate) enum ConfigError {
     /// A missing theme.
     #[error("theme `{0}` not found in `themes/`")]
     MissingTheme(String),
+    /// A display string's text in a language the site does not declare.
+    #[error("`{key}` has text in `{language}`, which is not a language of the site (add it to `languages:`)")]
+    UnknownLanguage {
+        /// The display string's key.
+        key: String,
+        /// The language named.
+        language: String,
+    },
 }
 
 impl From<ShapeError> for ConfigError {
@@ -327,8 +433,10 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, Diagnostics> {
     let mut reader = ConfigReader {
         fields: Fields::new(&yaml.spans, "key", false),
         diagnostics: Diagnostics::new(),
+        display_language: None,
+        languages: Vec::new(),
     };
-    let config = reader.read(&yaml.root, options);
+    let mut config = reader.read(&yaml.root, options);
     let mut diagnostics = reader.diagnostics;
     for problem in reader.fields.into_problems() {
         diagnostics.push(
@@ -337,7 +445,113 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, Diagnostics> {
                 .with_hint(problem.hint),
         );
     }
+    if !diagnostics.is_empty() {
+        return Err(diagnostics.sorted());
+    }
+    // Each other language reads the same file again with its display strings; every
+    // problem was found by the first read, so the others' are the same and dropped.
+    for language in config.site.languages.iter().skip(1) {
+        let mut reader = ConfigReader {
+            fields: Fields::new(&yaml.spans, "key", false),
+            diagnostics: Diagnostics::new(),
+            display_language: Some(language.clone()),
+            languages: Vec::new(),
+        };
+        let edition = reader.read(&yaml.root, options);
+        config.translations.push(edition);
+    }
+    let (strings, problems) = theme_strings(&config);
+    diagnostics.extend(problems);
+    for edition in &mut config.translations {
+        edition.strings = strings.clone();
+    }
+    config.strings = strings;
     diagnostics.into_result(config)
+}
+
+/// The theme's strings files, `themes/<theme>/strings/<language>.yaml`, for each
+/// language of the site: flat mappings of a name to its text. A language without a file,
+/// or a name its file leaves out, takes the site language's text (then English's).
+fn theme_strings(config: &Config) -> (BTreeMap<String, BTreeMap<String, String>>, Diagnostics) {
+    let folder = config
+        .root
+        .join("themes")
+        .join(&config.site.theme)
+        .join("strings");
+    let mut diagnostics = Diagnostics::new();
+    let mut read = |language: &str| -> BTreeMap<String, String> {
+        let path = folder.join(format!("{language}.yaml"));
+        let shown = format!("themes/{}/strings/{language}.yaml", config.site.theme);
+        if !path.is_file() {
+            return BTreeMap::new();
+        }
+        let text = match text_file::read_text(&path, MAX_CONFIG_BYTES) {
+            Ok(text) => text,
+            Err(e) => {
+                let why = match e {
+                    FileError::Unreadable(message) => message,
+                    FileError::NotAFile(kind) => format!("it is {kind}, not a file"),
+                    FileError::TooLarge { size, .. } => format!("it is {size} bytes"),
+                    FileError::NotUtf8(_) => "it is not UTF-8 text".into(),
+                };
+                let error = ConfigError::Unreadable(format!("{shown}: {why}"));
+                diagnostics.push(Diagnostic::new(Stage::Config, &shown, error));
+                return BTreeMap::new();
+            }
+        };
+        let yaml = match yaml::parse(&text, Origin::file(), Document::ThemeStrings) {
+            Ok(yaml) => yaml,
+            Err(problems) => {
+                for (error, place) in problems {
+                    let d = Diagnostic::new(Stage::Config, &shown, ConfigError::Yaml(error));
+                    diagnostics.push(d.at(place));
+                }
+                return BTreeMap::new();
+            }
+        };
+        let mut fields: Fields<'_, ConfigError> = Fields::new(&yaml.spans, "key", false);
+        let mut words = BTreeMap::new();
+        for name in yaml.root.keys().filter_map(Value::as_str) {
+            if let Some(text) = fields.string(&yaml.root, &[], name, true, "text") {
+                words.insert(name.to_string(), text);
+            }
+        }
+        for problem in fields.into_problems() {
+            diagnostics.push(
+                Diagnostic::new(Stage::Config, &shown, problem.error)
+                    .at(problem.place)
+                    .with_hint(problem.hint),
+            );
+        }
+        words
+    };
+    let english = read("en");
+    let own = match config.site.default_language.as_str() {
+        "en" => english.clone(),
+        other => {
+            let mut own = english.clone();
+            own.extend(read(other));
+            own
+        }
+    };
+    let mut strings = BTreeMap::new();
+    for language in &config.site.languages {
+        let words = match language.as_str() {
+            l if l == config.site.default_language => own.clone(),
+            "en" => {
+                let mut words = own.clone();
+                words.extend(english.clone());
+                words
+            }
+            other => {
+                let mut words = own.clone();
+                words.extend(read(other));
+                words
+            }
+        };
+        strings.insert(language.clone(), words);
+    }
+    (strings, diagnostics)
 }
 
 /// The text of `site.yaml`: a regular file of at most [`MAX_CONFIG_BYTES`], UTF-8, read
@@ -360,6 +574,10 @@ struct ConfigReader<'y> {
     fields: Fields<'y, ConfigError>,
     /// Problems outside `site.yaml` (a `--base-url` given on the command line).
     diagnostics: Diagnostics,
+    /// The language whose text display strings take (`None`: the site's own).
+    display_language: Option<String>,
+    /// The site's own language, then the others of `languages:`, once read.
+    languages: Vec<String>,
 }
 
 impl ConfigReader<'_> {
@@ -389,12 +607,14 @@ impl ConfigReader<'_> {
     }
 
     fn read(&mut self, map: &Mapping, options: &BuildOptions) -> Config {
-        const TOP: [&str; 12] = [
+        const TOP: [&str; 14] = [
             "publisher",
             "title",
             "description",
             "base_url",
             "language",
+            "locale",
+            "languages",
             "theme",
             "extra",
             "markdown",
@@ -412,6 +632,18 @@ impl ConfigReader<'_> {
         let language = self
             .string(map, &[], "language", false)
             .unwrap_or_else(|| "en".into());
+        let mut locales = BTreeMap::new();
+        let locale = self
+            .string(map, &[], "locale", false)
+            .unwrap_or_else(|| default_locale(&language));
+        locales.insert(language.clone(), locale);
+        let others = self.languages(map, &language);
+        self.languages = std::iter::once(language.clone())
+            .chain(others.iter().map(|l| l.code.clone()))
+            .collect();
+        for other in &others {
+            locales.insert(other.code.clone(), other.locale.clone());
+        }
         let theme = self
             .string(map, &[], "theme", false)
             .unwrap_or_else(|| "default".into());
@@ -473,19 +705,51 @@ impl ConfigReader<'_> {
         let search = self.fields.boolean(map, &[], "search").unwrap_or(true);
         let publisher = self.publisher(map, &title);
         let collections = self.collections(map);
+        for c in &collections {
+            if self.languages.contains(&c.name) {
+                let path = [key("collections"), key(&c.name)];
+                self.error(&path, ConfigError::ReservedName(c.name.clone()), &[]);
+            }
+        }
         let output = options
             .output
             .clone()
             .unwrap_or_else(|| options.root.join("public"));
+        let languages = self.languages.clone();
+        // An edition takes its language's title, description and `extra` keys.
+        let (edition, title, description, extra) = match &self.display_language {
+            None => (None, title, description, extra),
+            Some(code) => {
+                let own = others.iter().find(|l| &l.code == code);
+                let mut extra = extra;
+                if let (Some(own), serde_json::Value::Object(all)) = (own, &mut extra) {
+                    for (k, v) in own.extra.clone() {
+                        all.insert(k, v);
+                    }
+                }
+                (
+                    Some(code.clone()),
+                    own.map(|l| l.title.clone()).unwrap_or(title),
+                    own.map(|l| l.description.clone()).unwrap_or(description),
+                    extra,
+                )
+            }
+        };
         Config {
             root: options.root.clone(),
             output,
             drafts: options.drafts,
+            edition: edition.clone(),
+            translations: Vec::new(),
+            strings: BTreeMap::new(),
             site: SiteSettings {
                 title,
                 description,
                 base_url,
-                language,
+                language: edition.unwrap_or_else(|| language.clone()),
+                default_language: language,
+                languages,
+                locales,
                 theme,
                 unsafe_html,
                 extra,
@@ -496,6 +760,116 @@ impl ConfigReader<'_> {
             },
             collections,
         }
+    }
+
+    /// `languages: { fr: { title: ..., description: ..., locale: fr_CA, extra: {...} } }`:
+    /// the site's other languages, in order.
+    fn languages(&mut self, map: &Mapping, own: &str) -> Vec<OtherLanguage> {
+        let Some(value) = map.get("languages") else {
+            return Vec::new();
+        };
+        let path = [key("languages")];
+        let Some(languages) = value.as_mapping() else {
+            self.wrong(&path, "languages", "a mapping of language tags to settings", value);
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for (code, settings) in languages {
+            let Some(code) = code.as_str() else { continue };
+            let lpath = vec![key("languages"), key(code)];
+            if !is_language_tag(code) || code == own {
+                let found = Value::String(code.to_string());
+                let expected = if code == own {
+                    "another language than `language:` (the site's own needs no entry)"
+                } else {
+                    LANGUAGE_TAG
+                };
+                self.wrong(&lpath, code, expected, &found);
+                continue;
+            }
+            let Some(settings) = settings.as_mapping() else {
+                self.wrong(&lpath, code, "a mapping with `title`", settings);
+                continue;
+            };
+            self.fields.unknown_keys(
+                settings,
+                &lpath,
+                &["title", "description", "locale", "extra"],
+                None,
+            );
+            let title = self.string(settings, &lpath, "title", true).unwrap_or_default();
+            let description = self
+                .string(settings, &lpath, "description", false)
+                .unwrap_or_default();
+            let locale = self
+                .string(settings, &lpath, "locale", false)
+                .unwrap_or_else(|| default_locale(code));
+            let extra = match settings.get("extra") {
+                None => serde_json::Map::new(),
+                Some(Value::Mapping(m)) => {
+                    serde_json::to_value(m).ok().and_then(|v| v.as_object().cloned()).unwrap_or_default()
+                }
+                Some(other) => {
+                    let epath = yaml::child(&lpath, "extra");
+                    self.wrong(&epath, "extra", "a mapping", other);
+                    serde_json::Map::new()
+                }
+            };
+            out.push(OtherLanguage {
+                code: code.to_string(),
+                title,
+                description,
+                locale,
+                extra,
+            });
+        }
+        out
+    }
+
+    /// A display string: text, or a mapping of languages to text (`{ en: People, fr:
+    /// Personnes }`), which must give the site's own language and names no language the
+    /// site does not have. The text is this reader's language's, else the site's own.
+    fn display(
+        &mut self,
+        map: &Mapping,
+        path: &[PathSegment],
+        name: &str,
+    ) -> Option<String> {
+        let Some(Value::Mapping(texts)) = map.get(name) else {
+            return self.string(map, path, name, false);
+        };
+        let dpath = yaml::child(path, name);
+        let mut chosen = None;
+        let mut own = None;
+        for (language, text) in texts {
+            let Some(language) = language.as_str() else { continue };
+            let tpath = yaml::child(&dpath, language);
+            if !self.languages.iter().any(|l| l == language) {
+                let known = self.languages.clone();
+                let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                let error = ConfigError::UnknownLanguage {
+                    key: name.to_string(),
+                    language: language.to_string(),
+                };
+                self.error(&tpath, error, &known);
+                continue;
+            }
+            let Some(text) = self.fields.text(text, &tpath) else {
+                self.wrong(&tpath, language, "text", text);
+                continue;
+            };
+            if Some(language) == self.languages.first().map(String::as_str) {
+                own = Some(text.clone());
+            }
+            if self.display_language.as_deref() == Some(language) {
+                chosen = Some(text);
+            }
+        }
+        if own.is_none() {
+            let language = self.languages.first().cloned().unwrap_or_default();
+            self.fields.missing(&dpath, &language);
+        }
+        chosen.or(own)
     }
 
     /// `publisher: { name: ..., url: ... }`, or the site's title when there is none.
@@ -576,10 +950,10 @@ impl ConfigReader<'_> {
                 None,
             );
             let title = self
-                .string(spec, &path, "title", false)
+                .display(spec, &path, "title")
                 .unwrap_or_else(|| humanise(name));
             let singular = self
-                .string(spec, &path, "singular", false)
+                .display(spec, &path, "singular")
                 .unwrap_or_else(|| title.clone());
             let schema_org = self.string(spec, &path, "schema_org", false);
             let sort = match self.string(spec, &path, "sort", false).as_deref() {
@@ -713,9 +1087,9 @@ impl ConfigReader<'_> {
                 .boolean(spec, &fpath, "required")
                 .unwrap_or(false);
             let label = self
-                .string(spec, &fpath, "label", false)
+                .display(spec, &fpath, "label")
                 .unwrap_or_else(|| humanise(name));
-            let backlink = self.string(spec, &fpath, "backlink", false);
+            let backlink = self.display(spec, &fpath, "backlink");
             fields.push(FieldSpec {
                 name: name.to_string(),
                 kind,
@@ -764,7 +1138,7 @@ impl ConfigReader<'_> {
                 continue;
             };
             let message = self
-                .string(map, &cpath, "message", false)
+                .display(map, &cpath, "message")
                 .unwrap_or_else(|| format!("every value of `{field}` needs a record in `{records}` with a matching `{rkey}`"));
             let field_ok = fields.iter().any(|f| {
                 f.name == field && matches!(f.kind, FieldKind::Refs(_) | FieldKind::Ref(_))
@@ -806,6 +1180,36 @@ fn key(name: &str) -> PathSegment {
     PathSegment::Key(name.to_string())
 }
 
+/// One entry of `languages:`.
+struct OtherLanguage {
+    code: String,
+    title: String,
+    description: String,
+    locale: String,
+    extra: serde_json::Map<String, serde_json::Value>,
+}
+
+const LANGUAGE_TAG: &str = "a lowercase language tag such as `en`, `fr` or `fr-ca`";
+
+/// Whether `tag` can name a language: it is also the folder of that language's pages,
+/// so lowercase ASCII letters, digits and `-` only, starting with two or three letters.
+fn is_language_tag(tag: &str) -> bool {
+    let primary = tag.split('-').next().unwrap_or_default();
+    (2..=3).contains(&primary.len())
+        && primary.bytes().all(|b| b.is_ascii_lowercase())
+        && tag
+            .split('-')
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+}
+
+/// `fr-ca` -> `fr_CA`, `fr` -> `fr`: the locale form Open Graph reads.
+fn default_locale(tag: &str) -> String {
+    match tag.split_once('-') {
+        Some((language, region)) => format!("{language}_{}", region.to_ascii_uppercase()),
+        None => tag.to_string(),
+    }
+}
+
 /// `reported_by` -> `Reported by`.
 pub(crate) fn humanise(name: &str) -> String {
     let spaced = name.replace(['_', '-'], " ");
@@ -823,5 +1227,17 @@ mod tests {
     #[test]
     fn humanises_field_names() {
         assert_eq!(humanise("reported_by"), "Reported by");
+    }
+
+    #[test]
+    fn language_tags_are_folder_names() {
+        assert!(is_language_tag("fr"));
+        assert!(is_language_tag("fr-ca"));
+        assert!(!is_language_tag("FR"));
+        assert!(!is_language_tag("f"));
+        assert!(!is_language_tag("fr/.."));
+        assert!(!is_language_tag("fr-"));
+        assert_eq!(default_locale("fr-ca"), "fr_CA");
+        assert_eq!(default_locale("fr"), "fr");
     }
 }

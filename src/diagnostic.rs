@@ -168,6 +168,12 @@ impl Diagnostic {
         self
     }
 
+    /// The same problem as a warning: printed, and the run goes on.
+    pub(crate) fn warning(mut self) -> Self {
+        self.0.severity = Severity::Warning;
+        self
+    }
+
     /// The same diagnostic with a hint.
     pub(crate) fn with_hint(mut self, hint: Option<String>) -> Self {
         self.0.hint = hint;
@@ -447,6 +453,16 @@ impl Printer {
             root: root.into(),
             color,
         }
+    }
+
+    /// Every warning of a run that went on, each line ending in `\n` (nothing for none).
+    pub fn format_warnings(&self, warnings: &Diagnostics) -> String {
+        let mut files = std::collections::HashMap::new();
+        let mut out = String::new();
+        for d in warnings.iter() {
+            self.format_into(d, &mut files, &mut out);
+        }
+        out
     }
 
     /// Every diagnostic, then the `error: N problems found` line, each line ending in `\n`.

@@ -89,6 +89,7 @@ impl LinkResolver for Resolver {
             url: ["/people/han-dong/", "/x/"][key].into(),
             title: ["Han Dong", "<script>alert(1)</script>\"'&"][key].into(),
             key,
+            other_language: None,
         })
     }
 }

@@ -76,6 +76,8 @@ pub struct Report {
     /// Why the output folder was updated file by file rather than swapped atomically
     /// (`None` when it was swapped, or nothing was written).
     pub in_place: Option<String>,
+    /// Problems that did not stop the run (an entry without a translation), sorted.
+    pub warnings: Diagnostics,
 }
 
 /// What a run reports to a progress display while it works.
@@ -91,7 +93,8 @@ pub enum Progress {
 }
 
 /// What a run keeps for the next run of the same site under the same configuration:
-/// the files read and typed, the graph, and what each page read while it rendered.
+/// the files read and typed, and for each edition (language) its graph and what each
+/// page read while it rendered.
 /// `casefile serve` keeps one between rebuilds ([`Memo::kept`]); `build` and `check` run
 /// with one that keeps nothing ([`Memo::default`]), so every stage does all its work and
 /// each stage's working data is freed as soon as the next stage has what it needs.
@@ -101,8 +104,17 @@ pub(crate) struct Memo {
     keep: bool,
     files: load::FileCache,
     types: model::TypeCache,
-    /// The last graph, and the files it was built from.
-    graph: Option<(resolve::Graph, Vec<std::sync::Arc<load::SourceFile>>)>,
+    /// The files the last graphs were built from.
+    built_from: Option<Vec<std::sync::Arc<load::SourceFile>>>,
+    /// Per edition, in [`Config::editions`] order.
+    editions: Vec<EditionMemo>,
+}
+
+/// What a run keeps of one edition: its last graph, and what its pages and generated
+/// files were made from.
+#[derive(Default)]
+struct EditionMemo {
+    graph: Option<resolve::Graph>,
     render: render::RenderMemo,
     publish: publish::PublishMemo,
 }
@@ -122,9 +134,10 @@ impl Memo {
 /// run.
 pub(crate) type Run = Option<(Output, Report)>;
 
-/// Runs every stage, in the one order they run in: load, model, resolve, index, render,
-/// publish. The output is handed to `sink` page by page when one is given (the build's
-/// folder); writing it is the caller's job.
+/// Runs every stage, in the one order they run in: load, model, then for each edition
+/// (the site's own language, then each other one of `languages:`) resolve, index,
+/// render and publish. The output is handed to `sink` page by page when one is given
+/// (the build's folder); writing it is the caller's job.
 pub(crate) fn run(
     config: &Config,
     memo: &mut Memo,
@@ -134,7 +147,7 @@ pub(crate) fn run(
     let started = Instant::now();
     progress(Progress::Stage("loading"));
     let (sources, mut diagnostics) = load::load_content(config, &mut memo.files);
-    if let Some((_, built_from)) = &memo.graph {
+    if let Some(built_from) = &memo.built_from {
         let same = sources.len() == built_from.len()
             && sources
                 .iter()
@@ -163,49 +176,84 @@ pub(crate) fn run(
         drop(sources);
         None
     };
-    progress(Progress::Stage("linking"));
-    let previous = memo.graph.as_ref().map(|(graph, _)| graph);
-    let graph = resolve::resolve(config, model, previous)?;
-    // Before rendering: the index's working memory is gone before the pages pile up.
-    // After an edit in `serve` the last index stands (see the README).
-    progress(Progress::Stage("indexing"));
-    let search = match previous {
-        None => publish::search_index(config, &graph),
-        Some(_) => publish::SearchIndex::default(),
-    };
-    progress(Progress::Stage("rendering"));
-    progress(Progress::Pages(estimated_pages(config, &graph)));
-    let on_page = || progress(Progress::Page);
-    let rendered = render::render(config, &graph, previous, &mut memo.render, sink, &on_page);
-    let mut output = match rendered {
-        Ok(output) => output,
-        Err(problems) => {
-            // The graph stays the one the memo's pages were rendered from.
-            return Err(problems);
+    let editions: Vec<&Config> = config.editions().collect();
+    let mut models = Vec::with_capacity(editions.len());
+    let mut warnings = Diagnostics::new();
+    let mut problems = Diagnostics::new();
+    for edition in &editions {
+        match model::edition(edition, &model) {
+            Ok((model, more)) => {
+                warnings.extend(more);
+                models.push(model);
+            }
+            Err(more) => problems.extend(more),
         }
-    };
-    if !memo.keep {
-        memo.render = render::RenderMemo::default();
     }
-    progress(Progress::Stage("publishing"));
-    publish::publish(
-        config,
-        &graph,
-        previous,
-        &mut output,
-        search,
-        &mut memo.publish,
-    );
-    let report = report(config, &graph, &output, started);
+    if !problems.is_empty() {
+        return Err(problems.sorted());
+    }
+    drop(model);
+    memo.editions.resize_with(editions.len(), EditionMemo::default);
+    let mut graphs = Vec::with_capacity(editions.len());
+    let mut output: Option<Output> = None;
+    for ((edition, model), kept) in editions.iter().zip(models).zip(&mut memo.editions) {
+        progress(Progress::Stage("linking"));
+        let previous = kept.graph.as_ref();
+        let graph = resolve::resolve(edition, model, previous)?;
+        // Before rendering: the index's working memory is gone before the pages pile up.
+        // After an edit in `serve` the last index stands (see the README).
+        progress(Progress::Stage("indexing"));
+        let search = match previous {
+            None => publish::search_index(edition, &graph),
+            Some(_) => publish::SearchIndex::default(),
+        };
+        progress(Progress::Stage("rendering"));
+        progress(Progress::Pages(estimated_pages(edition, &graph)));
+        let on_page = || progress(Progress::Page);
+        // On failure the memo's graph stays the one its pages were rendered from.
+        let mut rendered =
+            render::render(edition, &graph, previous, &mut kept.render, sink, &on_page)?;
+        if !memo.keep {
+            kept.render = render::RenderMemo::default();
+        }
+        progress(Progress::Stage("publishing"));
+        publish::publish(
+            edition,
+            &graph,
+            previous,
+            &mut rendered,
+            search,
+            &mut kept.publish,
+        );
+        match &mut output {
+            None => output = Some(rendered),
+            Some(all) => all.absorb(rendered),
+        }
+        graphs.push(graph);
+    }
+    let mut output = output.expect("a site has at least its own language's edition");
+    if editions.len() > 1 {
+        let pairs: Vec<(&Config, &resolve::Graph)> =
+            editions.iter().copied().zip(&graphs).collect();
+        publish::sitemap_of_editions(&pairs, &mut output);
+    }
+    let mut report = report(config, &graphs[0], &output, started);
+    report.warnings = warnings.sorted();
     if let Some(sources) = sources {
-        // The last graph is let go of on another thread: freeing 10,000 nodes takes a few
-        // milliseconds that nothing waits for.
-        let last = memo.graph.replace((graph, sources));
-        if last.is_some() {
+        // The last graphs are let go of on another thread: freeing 10,000 nodes takes a
+        // few milliseconds that nothing waits for.
+        let mut last = Vec::new();
+        for (kept, graph) in memo.editions.iter_mut().zip(graphs) {
+            last.extend(kept.graph.replace(graph));
+        }
+        memo.built_from = Some(sources);
+        if !last.is_empty() {
             rayon::spawn(move || drop(last));
         }
     } else {
-        memo.publish = publish::PublishMemo::default();
+        for kept in &mut memo.editions {
+            kept.publish = publish::PublishMemo::default();
+        }
     }
     Ok(Some((output, report)))
 }
@@ -266,6 +314,7 @@ fn report(config: &Config, graph: &resolve::Graph, output: &Output, started: Ins
         bytes: output.byte_count(),
         elapsed: started.elapsed(),
         in_place: None,
+        warnings: Diagnostics::new(),
     }
 }
 

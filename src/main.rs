@@ -162,6 +162,10 @@ fn run(cli: Cli) -> ExitCode {
             progress.finish();
             match result {
                 Ok(report) => {
+                    eprint!(
+                        "{}",
+                        Printer::new(&root, color).format_warnings(&report.warnings)
+                    );
                     if !quiet {
                         println!("{}", summary("built", &report, Some(&config.output)));
                     }
@@ -190,6 +194,10 @@ fn run(cli: Cli) -> ExitCode {
             progress.finish();
             match result {
                 Ok((report, links)) => {
+                    eprint!(
+                        "{}",
+                        Printer::new(&root, color).format_warnings(&report.warnings)
+                    );
                     println!("{}", summary("checked", &report, None));
                     println!(
                         "checked {} internal links and assets on {} pages: all resolve",

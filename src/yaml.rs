@@ -47,6 +47,8 @@ pub(crate) enum Document {
     SiteYaml,
     /// The front matter of a content file.
     FrontMatter,
+    /// A theme's strings file (`themes/<theme>/strings/<language>.yaml`).
+    ThemeStrings,
 }
 
 /// A document that passes one of the limits.
@@ -140,6 +142,7 @@ impl fmt::Display for YamlError {
         let (inside, subject) = match self.document {
             Document::SiteYaml => ("", "`site.yaml`"),
             Document::FrontMatter => (" in front matter", "front matter"),
+            Document::ThemeStrings => (" in the theme's strings", "the strings file"),
         };
         match &self.problem {
             YamlProblem::Syntax(message) => write!(f, "invalid YAML{inside}: {message}"),
@@ -167,11 +170,15 @@ impl fmt::Display for YamlError {
                 match self.document {
                     Document::SiteYaml => "`site.yaml`",
                     Document::FrontMatter => "front-matter",
+                    Document::ThemeStrings => "strings-file",
                 },
                 kib(MAX_VALUE_BYTES as u64)
             ),
             YamlProblem::NotMapping => match self.document {
                 Document::SiteYaml => write!(f, "`site.yaml` must be a mapping"),
+                Document::ThemeStrings => {
+                    write!(f, "a strings file must be a mapping of names to text")
+                }
                 Document::FrontMatter => {
                     write!(f, "front matter must be a mapping of keys to values")
                 }
@@ -221,7 +228,7 @@ pub(crate) fn parse(
     let locate = Locator::new(text, origin);
     if text.trim().is_empty() {
         return match document {
-            Document::FrontMatter => Ok(Yaml::default()),
+            Document::FrontMatter | Document::ThemeStrings => Ok(Yaml::default()),
             Document::SiteYaml => Err(vec![(error(YamlProblem::NotMapping), None)]),
         };
     }
@@ -297,7 +304,7 @@ pub(crate) fn parse(
         _ => {
             let place = match document {
                 Document::FrontMatter => Some(Place::at(Location::new(origin.line, 1))),
-                Document::SiteYaml => None,
+                Document::SiteYaml | Document::ThemeStrings => None,
             };
             Err(vec![(error(YamlProblem::NotMapping), place)])
         }

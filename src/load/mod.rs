@@ -71,6 +71,9 @@ pub(crate) struct SourceFile {
     pub path: PathBuf,
     /// What the file is.
     pub kind: SourceKind,
+    /// The language of a translation (`han-dong.fr.md`: `fr`); `None` for a file in the
+    /// site's own language.
+    pub language: Option<String>,
     /// The front matter (empty when there was none).
     pub front: Mapping,
     /// Positions of the front matter's keys and values, as lines of the whole file.
@@ -245,6 +248,7 @@ fn load_files(config: &Config, cache: &FileCache) -> Loaded {
         };
     }
     let collections: Vec<&str> = config.collections.iter().map(|c| c.name.as_str()).collect();
+    let languages: Vec<&str> = config.site.languages.iter().skip(1).map(String::as_str).collect();
     // Each file as loaded (or its problems), and whether it was read rather than reused.
     let results: Vec<(Loading, bool)> = walk
         .paths
@@ -254,7 +258,8 @@ fn load_files(config: &Config, cache: &FileCache) -> Loaded {
             if let Some(file) = metadata.as_ref().and_then(|m| cache.get(path, m)) {
                 return (Ok(file), false);
             }
-            let read = read_source(path, &content, &config.root, &collections).map(Arc::new);
+            let read = read_source(path, &content, &config.root, &collections, &languages)
+                .map(Arc::new);
             (read, true)
         })
         .collect();
@@ -410,14 +415,35 @@ fn relative(path: &Path, root: &Path) -> PathBuf {
     crate::diagnostic::relative_to(path, root)
 }
 
-fn classify(path: &Path, content: &Path, collections: &[&str]) -> Result<SourceKind, LoadError> {
+/// What a file is, and the language of a translation: `han-dong.fr.md` is the entry
+/// `han-dong` in `fr` when `fr` is one of the site's other `languages`.
+fn classify(
+    path: &Path,
+    content: &Path,
+    collections: &[&str],
+    languages: &[&str],
+) -> Result<(SourceKind, Option<String>), LoadError> {
     let rel = path.strip_prefix(content).unwrap_or(path);
-    let parts: Vec<String> = rel
+    let mut parts: Vec<String> = rel
         .iter()
         .map(|p| p.to_string_lossy().into_owned())
         .collect();
+    let mut language = None;
+    if let Some(file) = parts.last_mut() {
+        let stem = file.trim_end_matches(".md");
+        if let Some((original, suffix)) = stem.rsplit_once('.') {
+            if languages.contains(&suffix) {
+                language = Some(suffix.to_string());
+                *file = format!("{original}.md");
+            }
+        }
+    }
+    classify_original(&parts, collections).map(|kind| (kind, language))
+}
+
+fn classify_original(parts: &[String], collections: &[&str]) -> Result<SourceKind, LoadError> {
     let stem = |file: &str| file.trim_end_matches(".md").to_string();
-    match parts.as_slice() {
+    match parts {
         [file] if file == "_index.md" => Ok(SourceKind::Home),
         [file] => {
             let slug = checked_slug(&stem(file))?;
@@ -456,13 +482,14 @@ fn read_source(
     content: &Path,
     root: &Path,
     collections: &[&str],
+    languages: &[&str],
 ) -> Result<SourceFile, Vec<Diagnostic>> {
     let rel = relative(path, root);
     let fail = |e: LoadError, at: Option<Place>| {
         let hint = e.hint();
         vec![diagnostic(rel.clone(), e).at(at).with_hint(hint)]
     };
-    let kind = classify(path, content, collections).map_err(|e| {
+    let (kind, language) = classify(path, content, collections, languages).map_err(|e| {
         let hint = match &e {
             LoadError::BadSlug(stem) => slug_hint(stem, path),
             LoadError::UnknownCollection(folder) => {
@@ -517,6 +544,7 @@ fn read_source(
     Ok(SourceFile {
         path: rel.clone(),
         kind,
+        language,
         front: yaml.root,
         spans: yaml.spans,
         has_front_matter: parts.has_front_matter,

@@ -37,6 +37,9 @@ pub(crate) struct ResolvedLink {
     pub title: String,
     /// The resolver's own key for the target, handed back in [`Rendered::links`].
     pub key: usize,
+    /// For a target in another language than the text's: its language tag and the words
+    /// that say so after the link (`en`, `(in English)`).
+    pub other_language: Option<(String, String)>,
 }
 
 /// Why a link could not be resolved.
@@ -255,6 +258,9 @@ struct Transform<'a, 'r> {
     replace_label: Option<String>,
     /// Refused links render as their text; their closing tag is dropped.
     dropped_links: usize,
+    /// The words to write after the open link, which goes to a page in another language
+    /// (links do not nest, so one is enough).
+    language_note: Option<(String, String)>,
     locator: Locator<'a>,
     budget: Budget,
     own_highlight: HighlightBudget,
@@ -275,6 +281,7 @@ impl<'a, 'r> Transform<'a, 'r> {
             code: None,
             replace_label: None,
             dropped_links: 0,
+            language_note: None,
             locator: Locator::new(text),
             budget: Budget::default(),
             own_highlight: HighlightBudget::per_file(),
@@ -373,11 +380,31 @@ impl<'a, 'r> Transform<'a, 'r> {
                     title,
                     id,
                 })),
-                LinkOutcome::Rewrite { url, label } => {
+                LinkOutcome::Rewrite {
+                    url,
+                    label,
+                    other_language,
+                } => {
                     self.budget.html += url.len();
                     if let Some(label) = label {
                         self.budget.html += label.len();
                         self.replace_label = Some(label);
+                    }
+                    if let Some((language, note)) = other_language {
+                        // The writer has no attribute for `hreflang`: the opening tag is
+                        // written here, escaped as the writer escapes its own.
+                        let mut tag = String::from("<a href=\"");
+                        let _ = pulldown_cmark_escape::escape_href(&mut tag, &url);
+                        tag.push_str("\" hreflang=\"");
+                        let _ = pulldown_cmark_escape::escape_html(&mut tag, &language);
+                        if !title.is_empty() {
+                            tag.push_str("\" title=\"");
+                            let _ = pulldown_cmark_escape::escape_html(&mut tag, &title);
+                        }
+                        tag.push_str("\">");
+                        self.budget.html += tag.len() + note.len() + language.len() + 40;
+                        self.language_note = Some((language, note));
+                        return Some(Event::Html(tag.into()));
                     }
                     Some(Event::Start(Tag::Link {
                         link_type: LinkType::Inline,
@@ -391,6 +418,15 @@ impl<'a, 'r> Transform<'a, 'r> {
                     None
                 }
             },
+            Event::End(TagEnd::Link) if self.language_note.is_some() => {
+                let (language, note) = self.language_note.take().unwrap_or_default();
+                let mut html = String::from("</a> <span class=\"in-language\" lang=\"");
+                let _ = pulldown_cmark_escape::escape_html(&mut html, &language);
+                html.push_str("\">");
+                let _ = pulldown_cmark_escape::escape_html(&mut html, &note);
+                html.push_str("</span>");
+                Some(Event::Html(html.into()))
+            }
             Event::End(TagEnd::Link) if self.dropped_links > 0 => {
                 self.dropped_links -= 1;
                 None
@@ -504,7 +540,11 @@ impl Budget {
 
 enum LinkOutcome {
     Keep,
-    Rewrite { url: String, label: Option<String> },
+    Rewrite {
+        url: String,
+        label: Option<String>,
+        other_language: Option<(String, String)>,
+    },
     Drop,
 }
 
@@ -550,7 +590,11 @@ fn link(
             };
             let label = matches!(link_type, LinkType::WikiLink { has_pothole: false })
                 .then_some(resolved.title);
-            LinkOutcome::Rewrite { url, label }
+            LinkOutcome::Rewrite {
+                url,
+                label,
+                other_language: resolved.other_language,
+            }
         }
         Err(LinkProblem { message, hint }) => {
             push_problem(out, locator, range, message, hint);
@@ -627,6 +671,7 @@ mod tests {
                     url: "/people/han-dong/".into(),
                     title: "Han Dong".into(),
                     key: 7,
+                    other_language: None,
                 }),
                 other => Err(LinkProblem {
                     message: format!("unknown entry {other:?}"),

@@ -19,6 +19,22 @@ const MONTHS: [&str; 12] = [
     "December",
 ];
 
+/// French month names: written in lowercase, as French writes them ("22 mars 2023").
+const MOIS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
 /// A date known to the year, the month or the day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PartialDate {
@@ -97,6 +113,24 @@ impl PartialDate {
         }
     }
 
+    /// The date in words of `language` (a BCP 47 tag): "22 mars 2023", "1er mars 2023",
+    /// "février 2021" in French; English ([`PartialDate::human`]) for a language casefile
+    /// has no month names for. Month names are two tables of twelve words: a locale crate
+    /// (chrono's `unstable-locales`) would bring every locale's data for them and still
+    /// not know a date without its day.
+    pub fn human_in(&self, language: &str) -> String {
+        let primary = language.split(['-', '_']).next().unwrap_or_default();
+        if primary != "fr" {
+            return self.human();
+        }
+        match (self.month, self.day) {
+            (Some(m), Some(1)) => format!("1er {} {}", MOIS[m as usize - 1], self.year),
+            (Some(m), Some(d)) => format!("{d} {} {}", MOIS[m as usize - 1], self.year),
+            (Some(m), None) => format!("{} {}", MOIS[m as usize - 1], self.year),
+            _ => self.year.to_string(),
+        }
+    }
+
     /// `day`, `month` or `year`.
     pub fn precision(&self) -> &'static str {
         match (self.month, self.day) {
@@ -133,6 +167,17 @@ impl fmt::Display for PartialDate {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_read_naturally_in_french() {
+        let date = |s: &str| PartialDate::parse(s).unwrap();
+        assert_eq!(date("2023-03-22").human_in("fr"), "22 mars 2023");
+        assert_eq!(date("2021-02").human_in("fr-CA"), "février 2021");
+        assert_eq!(date("2021-09-01").human_in("fr"), "1er septembre 2021");
+        assert_eq!(date("2019").human_in("fr"), "2019");
+        assert_eq!(date("2023-03-22").human_in("en"), "22 March 2023");
+        assert_eq!(date("2023-03-22").human_in("de"), "22 March 2023");
+    }
 
     #[test]
     fn parses_partial_dates() {

@@ -127,6 +127,11 @@ pub struct Document {
     pub body_line: usize,
     /// The byte of the file's text at which the body starts.
     pub body_offset: usize,
+    /// The language its text is in: the site's own, or a translation's.
+    pub lang: String,
+    /// Every language the document is published in, the site's own first (set for each
+    /// edition by [`edition`]).
+    pub versions: Vec<String>,
 }
 
 impl Document {
@@ -144,6 +149,8 @@ pub(crate) struct Model {
     pub documents: Vec<Arc<Document>>,
     /// Entries marked `draft: true` and not built, so references to them get a clear error.
     pub drafts: BTreeMap<EntryId, PathBuf>,
+    /// Translations (`slug.fr.md`), by language and then by the id of their original.
+    pub translations: BTreeMap<String, BTreeMap<DocId, Arc<Document>>>,
 }
 
 /// What can be wrong with a document's front matter.
@@ -190,6 +197,28 @@ pub(crate) enum ModelError {
     /// No front matter in an entry.
     #[error("missing front matter: start the file with `---`, a `title:` line and `---`")]
     NoFrontMatter,
+    /// A translation whose original does not exist.
+    #[error("this is a `{language}` translation of `{original}`, which does not exist")]
+    Orphan {
+        /// The translation's language.
+        language: String,
+        /// The original file it names.
+        original: String,
+    },
+    /// A translation that gives a field other than the original's, where every language
+    /// shares the original's value.
+    #[error("`{0}` is taken from the original in every language; a translation may repeat it but not change it")]
+    NotTheOriginal(String),
+    /// An original without a translation in an edition's language (a warning).
+    #[error("no `{language}` translation (`{translation}`): the `{language}` pages link to this page in `{original}`, marked as such")]
+    Untranslated {
+        /// The edition's language.
+        language: String,
+        /// The translation file that is missing.
+        translation: String,
+        /// The original's language.
+        original: String,
+    },
 }
 
 impl From<ShapeError> for ModelError {
@@ -303,6 +332,16 @@ fn assemble_model<'a>(
         let Some((doc, draft)) = &file.document else {
             continue;
         };
+        if doc.lang != config.site.default_language {
+            if !*draft || config.drafts {
+                model
+                    .translations
+                    .entry(doc.lang.clone())
+                    .or_default()
+                    .insert(doc.id.clone(), Arc::clone(doc));
+            }
+            continue;
+        }
         if *draft && !config.drafts {
             if let DocId::Entry(id) = &doc.id {
                 model.drafts.insert(id.clone(), doc.path.clone());
@@ -312,7 +351,192 @@ fn assemble_model<'a>(
         model.documents.push(Arc::clone(doc));
     }
     model.documents.sort_by(|a, b| a.id.cmp(&b.id));
+    for (language, translations) in &model.translations {
+        for (id, translation) in translations {
+            if model.documents.binary_search_by(|d| d.id.cmp(id)).is_err() {
+                let original = original_path(&translation.path, language);
+                let error = ModelError::Orphan {
+                    language: language.clone(),
+                    original: original.to_string_lossy().replace('\\', "/"),
+                };
+                diagnostics.push(Diagnostic::new(
+                    Stage::Model,
+                    translation.path.clone(),
+                    error,
+                ));
+            }
+        }
+    }
     diagnostics.into_result(model)
+}
+
+/// `content/people/han-dong.fr.md` -> `content/people/han-dong.md`.
+fn original_path(translation: &std::path::Path, language: &str) -> PathBuf {
+    let name = translation
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let original = name.replace(&format!(".{language}.md"), ".md");
+    translation.with_file_name(original)
+}
+
+/// `content/people/han-dong.md` -> `content/people/han-dong.fr.md`.
+fn translation_path(original: &std::path::Path, language: &str) -> PathBuf {
+    original.with_extension(format!("{language}.md"))
+}
+
+/// The documents of one edition of the site (`config.edition`): for the site's own
+/// language its documents; for another, each original's translation where there is one,
+/// holding the original's refs, dates, enums and other values that are not text, and
+/// the original itself where there is none (its pages are not published in that
+/// language; links to them are marked). Every document learns which languages it is
+/// published in. The warnings name each original left untranslated.
+pub(crate) fn edition(config: &Config, model: &Model) -> Result<(Model, Diagnostics), Diagnostics> {
+    let own = &config.site.default_language;
+    let mut warnings = Diagnostics::new();
+    let mut errors = Diagnostics::new();
+    let mut documents = Vec::with_capacity(model.documents.len());
+    for original in &model.documents {
+        let versions: Vec<String> = config
+            .site
+            .languages
+            .iter()
+            .filter(|l| {
+                *l == own
+                    || model
+                        .translations
+                        .get(*l)
+                        .is_some_and(|t| t.contains_key(&original.id))
+            })
+            .cloned()
+            .collect();
+        let with_versions = |doc: &Arc<Document>| {
+            if doc.versions == versions {
+                Arc::clone(doc)
+            } else {
+                let mut doc = Document::clone(doc);
+                doc.versions = versions.clone();
+                Arc::new(doc)
+            }
+        };
+        let Some(language) = &config.edition else {
+            documents.push(with_versions(original));
+            continue;
+        };
+        match model
+            .translations
+            .get(language)
+            .and_then(|t| t.get(&original.id))
+        {
+            Some(translation) => {
+                let schema = original.id.entry().and_then(|id| {
+                    config.collections.iter().find(|c| c.name == id.collection)
+                });
+                let fields = match schema {
+                    Some(schema) => merged_fields(schema, original, translation, &mut errors),
+                    None => translation.fields.clone(),
+                };
+                if translation.date.is_some() && translation.date != original.date {
+                    errors.push(
+                        Diagnostic::new(
+                            Stage::Model,
+                            translation.path.clone(),
+                            ModelError::NotTheOriginal("date".into()),
+                        )
+                        .at(Some(Place::start())),
+                    );
+                }
+                documents.push(Arc::new(Document {
+                    date: original.date,
+                    updated: translation.updated.or(original.updated),
+                    fields,
+                    versions: versions.clone(),
+                    ..Document::clone(translation)
+                }));
+            }
+            None => {
+                warnings.push(
+                    Diagnostic::new(
+                        Stage::Model,
+                        original.path.clone(),
+                        ModelError::Untranslated {
+                            language: language.clone(),
+                            translation: translation_path(&original.path, language)
+                                .to_string_lossy()
+                                .replace('\\', "/"),
+                            original: own.clone(),
+                        },
+                    )
+                    .warning(),
+                );
+                // The home page and collection indexes exist in every language: without a
+                // translation the edition makes its own, as a site without the file does.
+                if matches!(original.id, DocId::Entry(_) | DocId::Page(_)) {
+                    documents.push(with_versions(original));
+                }
+            }
+        }
+    }
+    let edition = Model {
+        documents,
+        drafts: model.drafts.clone(),
+        translations: BTreeMap::new(),
+    };
+    errors.into_result((edition, warnings))
+}
+
+/// A translation's fields: its own text, and every other value the original's. A value
+/// that is not text and differs from the original's is an error at the translation.
+fn merged_fields(
+    schema: &crate::config::Collection,
+    original: &Document,
+    translation: &Document,
+    errors: &mut Diagnostics,
+) -> Vec<(String, FieldValue)> {
+    let mut fields = Vec::new();
+    for spec in &schema.fields {
+        let value = if spec.kind.is_text() {
+            translation.field(&spec.name)
+        } else {
+            if let Some(given) = translation.field(&spec.name) {
+                if !same_value(Some(given), original.field(&spec.name)) {
+                    let at = match given {
+                        FieldValue::Ref(r) => r.at,
+                        FieldValue::Refs(refs) => refs.first().and_then(|r| r.at),
+                        _ => None,
+                    };
+                    errors.push(
+                        Diagnostic::new(
+                            Stage::Model,
+                            translation.path.clone(),
+                            ModelError::NotTheOriginal(spec.name.clone()),
+                        )
+                        .at(Some(at.unwrap_or_else(Place::start)))
+                        .with_hint(Some(format!(
+                            "change `{}` in `{}`, or leave it out here",
+                            spec.name,
+                            original.path.display()
+                        ))),
+                    );
+                }
+            }
+            original.field(&spec.name)
+        };
+        if let Some(value) = value {
+            fields.push((spec.name.clone(), value.clone()));
+        }
+    }
+    fields
+}
+
+/// Whether two values are the same, wherever they were written.
+fn same_value(a: Option<&FieldValue>, b: Option<&FieldValue>) -> bool {
+    let targets = |refs: &[Reference]| refs.iter().map(|r| r.target.clone()).collect::<Vec<_>>();
+    match (a, b) {
+        (Some(FieldValue::Ref(a)), Some(FieldValue::Ref(b))) => a.target == b.target,
+        (Some(FieldValue::Refs(a)), Some(FieldValue::Refs(b))) => targets(a) == targets(b),
+        (a, b) => a == b,
+    }
 }
 
 /// Checks one file's front matter; every problem goes to `fields`, in the order found.
@@ -343,7 +567,8 @@ impl Checker<'_> {
             SourceKind::CollectionIndex { collection } => (DocId::Index(collection.clone()), None),
             SourceKind::Page { slug } => {
                 let collections = config.collections.iter().map(|c| c.name.as_str());
-                if crate::routes::is_reserved_page(slug, collections) {
+                let language = config.site.languages.iter().any(|l| l == slug);
+                if language || crate::routes::is_reserved_page(slug, collections) {
                     self.report(&[], ModelError::ReservedSlug(slug.clone()), &[]);
                     return None;
                 }
@@ -416,6 +641,10 @@ impl Checker<'_> {
             Some(c) => self.fields(front, &c.fields, &[]),
             None => Vec::new(),
         };
+        let lang = source
+            .language
+            .clone()
+            .unwrap_or_else(|| config.site.default_language.clone());
         Some((
             Document {
                 path: source.path.clone(),
@@ -429,6 +658,8 @@ impl Checker<'_> {
                 body: source.body.clone(),
                 body_line: source.body_line,
                 body_offset: source.body_offset,
+                versions: vec![lang.clone()],
+                lang,
             },
             draft,
         ))
@@ -504,7 +735,9 @@ impl Checker<'_> {
             let path = yaml::child(prefix, spec.name.as_str());
             match map.get(spec.name.as_str()) {
                 None | Some(Value::Null) => {
-                    if spec.required {
+                    // A translation takes what is not text from its original.
+                    let from_original = self.source.language.is_some() && !spec.kind.is_text();
+                    if spec.required && !from_original {
                         self.fields.missing(prefix, &spec.name);
                     }
                 }

@@ -70,7 +70,15 @@ pub(crate) fn publish(
     // A file of the same name in the site's or theme's `static/` wins: an editor who
     // writes their own robots.txt means it.
     for file in Generated::ALL {
-        let path = file.path();
+        // One sitemap and one robots.txt serve every edition: the site's own language's
+        // run makes them (with the pages of every language, see [`sitemap_of_editions`]).
+        if config.edition.is_some() && matches!(file, Generated::Sitemap | Generated::Robots) {
+            continue;
+        }
+        if file == Generated::Sitemap && config.site.languages.len() > 1 {
+            continue;
+        }
+        let path = file.path(config);
         if !output.contains(&path) && file.may_have_changed(graph, previous, output) {
             let text = match file {
                 Generated::Timeline => timeline_json(config, graph, memo),
@@ -105,19 +113,21 @@ impl Generated {
         Generated::Timeline,
     ];
 
-    /// Its route.
-    pub(crate) fn route(self) -> Route {
-        match self {
+    /// Its route in the edition of `config` (each language has its own feed and
+    /// timeline).
+    pub(crate) fn route(self, config: &Config) -> Route {
+        let route = match self {
             Generated::Sitemap => Route::Sitemap,
             Generated::Robots => Route::Robots,
             Generated::Atom => Route::Feed,
             Generated::Timeline => Route::TimelineData,
-        }
+        };
+        route.in_edition(config.edition.as_deref())
     }
 
     /// Its output path.
-    pub(crate) fn path(self) -> String {
-        self.route().output_file()
+    pub(crate) fn path(self, config: &Config) -> String {
+        self.route(config).output_file()
     }
 
     /// Whether what the file reads changed in the render of `output` (always, for a
@@ -204,6 +214,86 @@ fn sitemap(config: &Config, graph: &Graph, pages: &[String]) -> String {
     xml
 }
 
+/// The one sitemap of a site in several languages, made once every edition has
+/// rendered: each page with an `xhtml:link` to every version of it (itself included) and
+/// `x-default` at the site language's. Versions are the pages at the same path below
+/// each language's folder (`people/han-dong/`, `fr/people/han-dong/`).
+pub(crate) fn sitemap_of_editions(editions: &[(&Config, &Graph)], output: &mut Output) {
+    let Some((config, _)) = editions.first() else {
+        return;
+    };
+    let path = Generated::Sitemap.path(config);
+    if output.contains(&path) {
+        return;
+    }
+    let base = &config.site.base_url;
+    let languages = &config.site.languages;
+    let mut lastmod_by_path = std::collections::HashMap::new();
+    for (_, graph) in editions {
+        for node in &graph.nodes {
+            if let Some(date) = node.doc.updated.filter(PartialDate::is_full) {
+                lastmod_by_path.insert(node.route.output_file(), date);
+            }
+        }
+    }
+    // Each page's path in the site's own language, and the language it is in.
+    let original = |page: &str| -> (String, String) {
+        for language in languages.iter().skip(1) {
+            let prefix = routes::in_edition_path(Some(language), "");
+            if let Some(rest) = page.strip_prefix(&prefix) {
+                return (rest.to_string(), language.clone());
+            }
+        }
+        (page.to_string(), config.site.default_language.clone())
+    };
+    let pages: Vec<&String> = output
+        .site_pages
+        .iter()
+        .filter(|p| routes::is_page_file(p))
+        .collect();
+    let mut versions: std::collections::BTreeMap<String, Vec<(String, String)>> =
+        Default::default();
+    for page in &pages {
+        let (path, language) = original(page);
+        versions
+            .entry(path)
+            .or_default()
+            .push((language, page.to_string()));
+    }
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
+    let permalink = |page: &str| xml_escape(&base.permalink(routes::site_path_of_page(page)));
+    for page in pages {
+        let _ = write!(xml, "  <url><loc>{}</loc>", permalink(page));
+        if let Some(date) = lastmod_by_path.get(page.as_str()) {
+            let _ = write!(xml, "<lastmod>{date}</lastmod>");
+        }
+        let group = &versions[&original(page).0];
+        if group.len() > 1 {
+            for (language, version) in group {
+                let _ = write!(
+                    xml,
+                    "<xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                    xml_escape(language),
+                    permalink(version)
+                );
+            }
+            if let Some((_, own)) = group
+                .iter()
+                .find(|(l, _)| *l == config.site.default_language)
+            {
+                let _ = write!(
+                    xml,
+                    "<xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{}\"/>",
+                    permalink(own)
+                );
+            }
+        }
+        xml.push_str("</url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    output.files.insert(path, xml.into_bytes());
+}
+
 fn robots(config: &Config) -> String {
     format!(
         "User-agent: *\nAllow: /\n\nSitemap: {}\n",
@@ -233,12 +323,13 @@ fn feed_date(node: &Node) -> Option<PartialDate> {
 
 /// The entries of the feed: the dated entries with a full date, most recently updated
 /// first (ties in timeline order, newest first), at most [`FEED_ENTRIES`].
-fn feed_entries(graph: &Graph) -> Vec<(&Node, PartialDate)> {
+fn feed_entries<'g>(config: &Config, graph: &'g Graph) -> Vec<(&'g Node, PartialDate)> {
     let mut entries: Vec<(&Node, PartialDate)> = graph
         .timeline
         .iter()
         .rev()
         .map(|&i| &graph.nodes[i])
+        .filter(|n| config.publishes(&n.doc.lang))
         .filter_map(|n| feed_date(n).map(|d| (n, d)))
         .collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.1));
@@ -278,10 +369,11 @@ fn absolute_links(html: &str, base: &BaseUrl, page_url: &str) -> String {
 
 fn atom(config: &Config, graph: &Graph) -> String {
     let base = &config.site.base_url;
-    let entries = feed_entries(graph);
+    let entries = feed_entries(config, graph);
     let updated = entries.iter().map(|(_, d)| *d).max();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    let home = Route::Home.permalink(base);
+    let edition = config.edition.as_deref();
+    let home = Route::Home.in_edition(edition).permalink(base);
     let _ = write!(
         xml,
         "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n  <author><name>{}</name>{}</author>\n  <generator>casefile</generator>\n",
@@ -289,7 +381,7 @@ fn atom(config: &Config, graph: &Graph) -> String {
         xml_escape(&home),
         xml_escape(&config.site.title),
         xml_escape(&config.site.description),
-        xml_escape(&Route::Feed.permalink(base)),
+        xml_escape(&Route::Feed.in_edition(edition).permalink(base)),
         xml_escape(&home),
         xml_escape(&home),
         updated.map(|d| rfc3339(&d)).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
@@ -424,12 +516,13 @@ fn timeline_event(config: &Config, node: &Node) -> serde_json::Value {
     );
     let _ = write!(
         text,
-        "<p><a href=\"{}\">Read more</a></p>",
-        xml_escape(&node.route.permalink(&config.site.base_url))
+        "<p><a href=\"{}\">{}</a></p>",
+        xml_escape(&node.route.permalink(&config.site.base_url)),
+        xml_escape(&config.word("read_more")),
     );
     json!({
         "start_date": start,
-        "display_date": date.human(),
+        "display_date": date.human_in(&config.site.language),
         "text": { "headline": xml_escape(&node.doc.title), "text": text },
         "group": group,
         "unique_id": unique_id,

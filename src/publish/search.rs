@@ -399,6 +399,8 @@ fn excerpt(node: &Node) -> String {
 /// distinct word is stemmed once per build, not once per document.
 struct DocWords<'a> {
     analyzer: &'a Analyzer,
+    /// The document's language, for its dates in words.
+    language: &'a str,
     words: HashMap<String, (u32, u32)>,
 }
 
@@ -428,7 +430,7 @@ impl<'a> DocWords<'a> {
                     self.add(text, TEXT_WEIGHT);
                 }
             }
-            Resolved::Date(date) => self.add(&date.human(), TEXT_WEIGHT),
+            Resolved::Date(date) => self.add(&date.human_in(self.language), TEXT_WEIGHT),
             Resolved::Integer(n) => self.add(&n.to_string(), TEXT_WEIGHT),
             Resolved::Ref(target) => self.add(&graph.nodes[*target].doc.title, LINK_WEIGHT),
             Resolved::Refs(targets) => {
@@ -449,9 +451,10 @@ impl<'a> DocWords<'a> {
     }
 }
 
-fn doc_words<'a>(analyzer: &'a Analyzer, graph: &Graph, node: &Node) -> DocWords<'a> {
+fn doc_words<'a>(analyzer: &'a Analyzer, graph: &Graph, node: &'a Node) -> DocWords<'a> {
     let mut words = DocWords {
         analyzer,
+        language: &node.doc.lang,
         words: HashMap::new(),
     };
     words.add_title(&node.doc.title);
@@ -459,7 +462,7 @@ fn doc_words<'a>(analyzer: &'a Analyzer, graph: &Graph, node: &Node) -> DocWords
         words.add(summary, SUMMARY_WEIGHT);
     }
     if let Some(date) = &node.doc.date {
-        words.add(&date.human(), TEXT_WEIGHT);
+        words.add(&date.human_in(&node.doc.lang), TEXT_WEIGHT);
     }
     for tag in &node.doc.tags {
         words.add(tag, TEXT_WEIGHT);
@@ -555,9 +558,12 @@ pub(crate) fn add_search_index_with(
     // collection filter is a range of numbers and needs no per-document data.
     let mut order: Vec<DocIndex> = Vec::new();
     let mut groups = Vec::new();
+    // An edition indexes its own pages only: an original left untranslated is found in
+    // its own language's search.
+    let own = |i: &DocIndex| config.publishes(&graph.nodes[*i].doc.lang);
     for (name, members) in &graph.collections {
         let start = order.len();
-        order.extend(members);
+        order.extend(members.iter().filter(|i| own(i)));
         let title = config
             .collections
             .iter()
@@ -572,10 +578,10 @@ pub(crate) fn add_search_index_with(
             .nodes
             .iter()
             .enumerate()
-            .filter(|(_, n)| matches!(n.doc.id, DocId::Page(_)))
+            .filter(|(_, n)| matches!(n.doc.id, DocId::Page(_)) && config.publishes(&n.doc.lang))
             .map(|(i, _)| i),
     );
-    groups.push(json!({ "name": "pages", "title": "Pages", "start": start, "end": order.len() }));
+    groups.push(json!({ "name": "pages", "title": config.word("pages"), "start": start, "end": order.len() }));
 
     let per_doc: Vec<HashMap<String, (u32, u32)>> = order
         .par_iter()
@@ -594,12 +600,16 @@ pub(crate) fn add_search_index_with(
         "stemmer": language.map(Language::stemmer_file),
     });
     output.push((
-        Route::SearchIndex("manifest.json".into()).output_file(),
+        Route::SearchIndex("manifest.json".into())
+                .in_edition(config.edition.as_deref())
+                .output_file(),
         json_for_html(&manifest).into_bytes(),
     ));
     if let Some(language) = language {
         output.push((
-            Route::SearchIndex(language.stemmer_file().into()).output_file(),
+            Route::SearchIndex(language.stemmer_file().into())
+                .in_edition(config.edition.as_deref())
+                .output_file(),
             language.stemmer_js().as_bytes().to_vec(),
         ));
     }
@@ -611,7 +621,9 @@ pub(crate) fn add_search_index_with(
                 .map(|(term, postings)| (term.clone(), encode_postings(postings)))
                 .collect();
             (
-                Route::SearchIndex(format!("index/{key}.json")).output_file(),
+                Route::SearchIndex(format!("index/{key}.json"))
+                .in_edition(config.edition.as_deref())
+                .output_file(),
                 json_for_html(&serde_json::Value::Object(encoded)).into_bytes(),
             )
         })
@@ -626,7 +638,9 @@ pub(crate) fn add_search_index_with(
             })
             .collect();
         output.push((
-            Route::SearchIndex(format!("docs/{n}.json")).output_file(),
+            Route::SearchIndex(format!("docs/{n}.json"))
+                .in_edition(config.edition.as_deref())
+                .output_file(),
             json_for_html(&json!(records)).into_bytes(),
         ));
     }

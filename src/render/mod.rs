@@ -89,6 +89,21 @@ impl Output {
         let held: u64 = self.files.values().map(|b| b.len() as u64).sum();
         held + self.streamed.values().sum::<u64>()
     }
+
+    /// Adds the output of another edition of the site (whose files are all in its
+    /// language's folder, so none is another's).
+    pub(crate) fn absorb(&mut self, other: Output) {
+        self.files.extend(other.files);
+        self.streamed.extend(other.streamed);
+        self.pages += other.pages;
+        self.removed.extend(other.removed);
+        self.site_pages.extend(other.site_pages);
+        self.site_pages.sort_unstable();
+        self.pages_changed |= other.pages_changed;
+        // What changed is per edition; its publishing has used it already.
+        self.changed = None;
+        self.full &= other.full;
+    }
 }
 
 /// Text escaped for HTML element content and quoted attributes (`&`, `<`, `>`, `"`, `'`).
@@ -415,7 +430,14 @@ impl Renderer {
                 Err(d) => diagnostics.push(d),
             }
         }
-        for (dest, bytes) in &self.assets.files {
+        // Static files are shared by every edition: the site's own language's run
+        // publishes them.
+        let none = BTreeMap::new();
+        let assets = match config.edition {
+            None => &self.assets.files,
+            Some(_) => &none,
+        };
+        for (dest, bytes) in assets {
             if output.contains(dest) {
                 let source = self
                     .assets
@@ -511,19 +533,19 @@ impl Renderer {
             }
             PageKind::Standalone(i) => context.insert_value("page", page(*i)),
             PageKind::Timeline => {
-                context.insert_value("page", synthetic("Timeline", Route::Timeline));
+                context.insert_value("page", synthetic(&config.word("timeline"), Route::Timeline));
                 let (timeline, years) = hand_timeline();
                 context.insert_value("timeline", timeline.clone());
                 context.insert_value("timeline_years", years.clone());
             }
             PageKind::Map => {
-                context.insert_value("page", synthetic("Relationship map", Route::Map));
+                context.insert_value("page", synthetic(&config.word("relationship_map"), Route::Map));
                 context.insert_value("relationship_map", hand_map());
             }
-            PageKind::Search => context.insert_value("page", synthetic("Search", Route::Search)),
-            PageKind::TagIndex => context.insert_value("page", synthetic("Tags", Route::TagIndex)),
+            PageKind::Search => context.insert_value("page", synthetic(&config.word("search"), Route::Search)),
+            PageKind::TagIndex => context.insert_value("page", synthetic(&config.word("tags"), Route::TagIndex)),
             PageKind::Tag(slug) => {
-                let route = Route::Tag(slug.clone());
+                let route = Route::Tag(slug.clone()).in_edition(config.edition.as_deref());
                 let tag = &graph.tags[slug];
                 if can_read(Aggregate::TagEntries) {
                     deps::read(Dep::Tag(slug.clone()));
@@ -540,7 +562,7 @@ impl Renderer {
                 context.insert_value("tag", Value::from(tag_value));
             }
             PageKind::NotFound => {
-                context.insert_value("page", synthetic("Page not found", Route::NotFound));
+                context.insert_value("page", synthetic(&config.word("page_not_found"), Route::NotFound));
             }
         }
         context
@@ -595,13 +617,17 @@ fn render_job(
 /// Every page of the site, in a fixed order; cheap, since no context is built here.
 fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
     let base = &config.site.base_url;
-    let job = |route: Route, what: &str, templates: Vec<String>, kind, optional| PageJob {
-        path: route.output_file(),
-        url: route.url(base),
-        what: what.to_string(),
-        templates,
-        kind,
-        optional,
+    let edition = config.edition.as_deref();
+    let job = |route: Route, what: &str, templates: Vec<String>, kind, optional| {
+        let route = route.in_edition(edition);
+        PageJob {
+            path: route.output_file(),
+            url: route.url(base),
+            what: what.to_string(),
+            templates,
+            kind,
+            optional,
+        }
     };
     let one = |name: &str| vec![name.to_string()];
     let mut jobs = vec![job(
@@ -636,6 +662,10 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
         ];
         for &i in members {
             let node = &graph.nodes[i];
+            // An original left untranslated has its page in its own language only.
+            if !config.publishes(&node.doc.lang) {
+                continue;
+            }
             jobs.push(PageJob {
                 path: node.route.output_file(),
                 url: node.url.clone(),
@@ -649,6 +679,9 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
 
     for (i, node) in graph.nodes.iter().enumerate() {
         if let DocId::Page(slug) = &node.doc.id {
+            if !config.publishes(&node.doc.lang) {
+                continue;
+            }
             jobs.push(PageJob {
                 path: node.route.output_file(),
                 url: node.url.clone(),
@@ -697,13 +730,16 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
             true,
         ));
     }
-    jobs.push(job(
-        Route::NotFound,
-        "the not-found page",
-        one("404.html"),
-        PageKind::NotFound,
-        true,
-    ));
+    // Static hosts serve one `404.html` for every missing address, in every language.
+    if edition.is_none() {
+        jobs.push(job(
+            Route::NotFound,
+            "the not-found page",
+            one("404.html"),
+            PageKind::NotFound,
+            true,
+        ));
+    }
     jobs
 }
 
@@ -784,6 +820,9 @@ fn register_lookups(
 fn register_functions(tera: &mut tera::Tera, config: &Config, assets: &assets::Assets) {
     let base = config.site.base_url.clone();
     let renamed = assets.renamed.clone();
+    let statics: std::collections::HashSet<String> =
+        assets.files.keys().cloned().collect();
+    let edition = config.edition.clone();
     tera.register_function(
         "url_for",
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
@@ -797,19 +836,52 @@ fn register_functions(tera: &mut tera::Tera, config: &Config, assets: &assets::A
                 .get(path.trim_start_matches('/'))
                 .map(String::as_str)
                 .unwrap_or(path);
-            Ok(Value::from(base.url(published)))
+            // A static file is shared by every edition; any other path is a page or file
+            // of this edition's language.
+            if statics.contains(published.trim_start_matches('/')) {
+                return Ok(Value::from(base.url(published)));
+            }
+            let path = crate::routes::in_edition_path(edition.as_deref(), published);
+            Ok(Value::from(base.url(&path)))
         },
     );
+    let language = config.site.language.clone();
     tera.register_filter(
         "human_date",
-        |value: &str, _: Kwargs, _: &State| -> tera::TeraResult<String> {
+        move |value: &str, _: Kwargs, _: &State| -> tera::TeraResult<String> {
             crate::model::PartialDate::parse(value)
-                .map(|d| d.human())
+                .map(|d| d.human_in(&language))
                 .map_err(|e| tera::Error::message(format!("human_date: {e}")))
         },
     );
-    tera.register_filter("humanize", |value: &str, _: Kwargs, _: &State| {
-        humanise(value)
+    // `word(key="yes")`: the theme's word in this edition's language, for components,
+    // which see only their arguments.
+    let words = config
+        .words_of(&config.site.language)
+        .cloned()
+        .unwrap_or_default();
+    tera.register_function(
+        "word",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let key: &str = kwargs.must_get("key")?;
+            Ok(Value::from(
+                words.get(key).map(String::as_str).unwrap_or(key),
+            ))
+        },
+    );
+    // An enum value in words: the strings file's `value.<value>` for this language,
+    // else the value humanised.
+    let values: HashMap<String, String> = config
+        .words_of(&config.site.language)
+        .into_iter()
+        .flatten()
+        .filter_map(|(k, v)| Some((k.strip_prefix("value.")?.to_string(), v.clone())))
+        .collect();
+    tera.register_filter("humanize", move |value: &str, _: Kwargs, _: &State| {
+        values
+            .get(value)
+            .cloned()
+            .unwrap_or_else(|| humanise(value))
     });
     // tera's own `group_by` returns its groups in hash order, which would make output
     // differ between builds; this one keeps the order in which groups first appear.

@@ -92,7 +92,7 @@ pub(crate) fn json_ld(config: &Config, node: &Node, schema_type: &str) -> Json {
         }
         object.insert(
             "isPartOf".into(),
-            json!({ "@type": "WebSite", "name": config.site.title, "url": Route::Home.permalink(base) }),
+            json!({ "@type": "WebSite", "name": config.site.title, "url": Route::Home.in_edition(config.edition.as_deref()).permalink(base) }),
         );
     } else if schema_type == "Event" {
         if let Some(date) = node.doc.date {
@@ -107,7 +107,7 @@ pub(crate) fn json_ld(config: &Config, node: &Node, schema_type: &str) -> Json {
         // A person, body or event is the main subject of its page, which is the work.
         object.insert(
             "mainEntityOfPage".into(),
-            json!({ "@type": "WebPage", "url": node.route.permalink(base), "isPartOf": { "@type": "WebSite", "name": config.site.title, "url": Route::Home.permalink(base) } }),
+            json!({ "@type": "WebPage", "url": node.route.permalink(base), "isPartOf": { "@type": "WebSite", "name": config.site.title, "url": Route::Home.in_edition(config.edition.as_deref()).permalink(base) } }),
         );
     }
     Json::Object(object)

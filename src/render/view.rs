@@ -36,10 +36,10 @@ pub(crate) struct Views {
 }
 
 /// A date for templates: ISO form, words, parts, precision.
-pub(crate) fn date_value(date: &PartialDate) -> Value {
+pub(crate) fn date_value(date: &PartialDate, language: &str) -> Value {
     map! {
         "iso" => date.to_string(),
-        "human" => date.human(),
+        "human" => date.human_in(language),
         "year" => date.year,
         "month" => date.month,
         "day" => date.day,
@@ -80,13 +80,54 @@ fn link_value(config: &Config, node: &Node) -> Value {
         "title" => node.doc.title.clone(),
         "url" => node.url.clone(),
         "permalink" => node.route.permalink(&config.site.base_url),
+        "lang" => node.doc.lang.clone(),
+        // The words that mark a link to a page in another language than this edition's.
+        "lang_note" => (!config.publishes(&node.doc.lang))
+            .then(|| config.word_in(&node.doc.lang, "in_this_language")),
+    }
+}
+
+/// Every version of a page, this one included, in the site's language order: `{ lang,
+/// name, url, permalink, locale, current }`. `route` is the page's route in the site's
+/// own language; `languages` those it is published in.
+pub(crate) fn alternates_value(config: &Config, route: &Route, languages: &[String]) -> Value {
+    let base = &config.site.base_url;
+    let (own, _) = route.split_edition();
+    let versions: Vec<Value> = languages
+        .iter()
+        .map(|language| {
+            let route = own.clone().in_edition(config.edition_of(language));
+            map! {
+                "lang" => language.clone(),
+                "name" => config.word_in(language, "language_name"),
+                "url" => route.url(base),
+                "permalink" => route.permalink(base),
+                "locale" => config.site.locales.get(language).cloned().unwrap_or_else(|| language.clone()),
+                "in_this_language" => config.word_in(language, "in_this_language"),
+                "current" => *language == config.site.language,
+            }
+        })
+        .collect();
+    Value::from(versions)
+}
+
+/// The languages a node's page is published in: every language for the home page and
+/// collection indexes (an edition makes its own when one has no translation), else the
+/// document's versions.
+fn node_languages<'a>(config: &'a Config, node: &'a Node) -> &'a [String] {
+    match node.doc.id {
+        DocId::Home | DocId::Index(_) => &config.site.languages,
+        _ => &node.doc.versions,
     }
 }
 
 /// Tag values `{ name, slug, url }`.
 pub(crate) fn tag_value(config: &Config, name: &str) -> Value {
     let route = Route::tag(name);
-    let url = route.url(&config.site.base_url);
+    let url = route
+        .clone()
+        .in_edition(config.edition.as_deref())
+        .url(&config.site.base_url);
     let Route::Tag(slug) = route else {
         unreachable!("Route::tag makes a tag route")
     };
@@ -105,7 +146,7 @@ fn base_fields(config: &Config, node: &Node, link: &Value, m: &mut Map) {
         node.doc
             .date
             .as_ref()
-            .map(date_value)
+            .map(|d| date_value(d, &config.site.language))
             .unwrap_or_else(Value::none),
     );
     m.insert(
@@ -113,7 +154,7 @@ fn base_fields(config: &Config, node: &Node, link: &Value, m: &mut Map) {
         node.doc
             .updated
             .as_ref()
-            .map(date_value)
+            .map(|d| date_value(d, &config.site.language))
             .unwrap_or_else(Value::none),
     );
     let tags: Vec<Value> = node.doc.tags.iter().map(|t| tag_value(config, t)).collect();
@@ -199,7 +240,7 @@ fn card_value(
     let shown = std::cell::RefCell::new(Vec::new());
     m.insert(
         "fields".into(),
-        fields_value(&node.fields, &|t| {
+        fields_value(&config.site.language, &node.fields, &|t| {
             shown.borrow_mut().push(t);
             links[t].clone()
         }),
@@ -220,21 +261,22 @@ fn card_value(
 
 /// Resolved fields as a map; `target` turns a referenced node into a value.
 pub(crate) fn fields_value(
+    language: &str,
     fields: &[(String, Resolved)],
     target: &dyn Fn(DocIndex) -> Value,
 ) -> Value {
     let mut m = Map::new();
     for (name, value) in fields {
-        m.insert(name.clone().into(), resolved_value(value, target));
+        m.insert(name.clone().into(), resolved_value(language, value, target));
     }
     Value::from(m)
 }
 
-fn resolved_value(value: &Resolved, target: &dyn Fn(DocIndex) -> Value) -> Value {
+fn resolved_value(language: &str, value: &Resolved, target: &dyn Fn(DocIndex) -> Value) -> Value {
     match value {
         Resolved::Text(s) | Resolved::Enum(s) | Resolved::Url(s) => Value::from(s.as_str()),
         Resolved::Html(html) => Value::safe_string(html),
-        Resolved::Date(d) => date_value(d),
+        Resolved::Date(d) => date_value(d, language),
         Resolved::Bool(b) => Value::from(*b),
         Resolved::Integer(n) => Value::from(*n),
         Resolved::Strings(v) => Value::from(
@@ -247,7 +289,7 @@ fn resolved_value(value: &Resolved, target: &dyn Fn(DocIndex) -> Value) -> Value
         Resolved::Records(records) => Value::from(
             records
                 .iter()
-                .map(|r| fields_value(r, target))
+                .map(|r| fields_value(language, r, target))
                 .collect::<Vec<_>>(),
         ),
     }
@@ -263,7 +305,10 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
         deps::read(Dep::Card(t));
         views.cards[t].clone()
     };
-    m.insert("fields".into(), fields_value(&node.fields, &card));
+    m.insert(
+        "fields".into(),
+        fields_value(&config.site.language, &node.fields, &card),
+    );
     m.insert("content".into(), Value::safe_string(&node.content));
     let toc: Vec<Value> = node
         .toc
@@ -291,6 +336,10 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
         "source_path".into(),
         Value::from(node.doc.path.to_string_lossy().replace('\\', "/")),
     );
+    m.insert(
+        "alternates".into(),
+        alternates_value(config, &node.route, node_languages(config, node)),
+    );
     let schema_type = match &node.doc.id {
         DocId::Entry(id) => config
             .collections
@@ -313,6 +362,7 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
 /// A page that has no content file (a collection without `_index.md`, the timeline).
 pub(crate) fn synthetic_page(config: &Config, title: &str, route: &Route) -> Value {
     let base = &config.site.base_url;
+    let route = &route.clone().in_edition(config.edition.as_deref());
     map! {
         "id" => "",
         "kind" => "generated",
@@ -328,6 +378,7 @@ pub(crate) fn synthetic_page(config: &Config, title: &str, route: &Route) -> Val
         "date" => Value::none(),
         "updated" => Value::none(),
         "schema_org" => "WebPage",
+        "alternates" => alternates_value(config, route, &config.site.languages),
         "json_ld" => Value::safe_string(&super::structured::json_for_html(&serde_json::json!({
             "@context": "https://schema.org",
             "@type": "WebPage",
@@ -371,7 +422,8 @@ pub(crate) fn collection_value(
         .map(|(_, m)| m.as_slice())
         .unwrap_or(&[]);
     let entries: Vec<Value> = members.iter().map(|&i| views.cards[i].clone()).collect();
-    let route = Route::CollectionIndex(collection.name.clone());
+    let route =
+        Route::CollectionIndex(collection.name.clone()).in_edition(config.edition.as_deref());
     map! {
         "name" => collection.name.clone(),
         "title" => collection.title.clone(),
@@ -415,22 +467,38 @@ pub(crate) fn site_value(
             map! {
                 "name" => t.name.clone(),
                 "slug" => t.slug.clone(),
-                "url" => Route::Tag(t.slug.clone()).url(&config.site.base_url),
+                "url" => Route::Tag(t.slug.clone()).in_edition(config.edition.as_deref()).url(&config.site.base_url),
                 "count" => t.docs.len(),
             }
         })
         .collect();
     let extra = Value::from_serializable(&config.site.extra);
     let base = &config.site.base_url;
+    let edition = config.edition.as_deref();
+    let here = |route: Route| route.in_edition(edition).url(base);
+    let language = &config.site.language;
+    let strings: Map = config
+        .words_of(language)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone().into(), Value::from(v.as_str())))
+        .collect();
     map! {
         "title" => config.site.title.clone(),
         "description" => config.site.description.clone(),
-        "language" => config.site.language.clone(),
-        "base_url" => Route::Home.permalink(base),
+        "language" => language.clone(),
+        "default_language" => config.site.default_language.clone(),
+        "locale" => config.site.locales.get(language).cloned().unwrap_or_else(|| language.clone()),
+        "languages" => alternates_value(config, &Route::Home, &config.site.languages),
+        "strings" => Value::from(strings),
+        "base_url" => Route::Home.in_edition(edition).permalink(base),
         "base_path" => base.path(),
-        "home_url" => Route::Home.url(base),
-        "timeline_url" => Route::Timeline.url(base),
-        "tags_url" => Route::TagIndex.url(base),
+        "home_url" => here(Route::Home),
+        "timeline_url" => here(Route::Timeline),
+        "tags_url" => here(Route::TagIndex),
+        "search_url" => here(Route::Search),
+        "map_url" => here(Route::Map),
+        "feed_url" => here(Route::Feed),
         "collections" => collections,
         "search" => config.site.search,
         "schema_org" => config.site.schema_org.clone(),
@@ -494,6 +562,8 @@ mod tests {
                     "fields",
                     "id",
                     "kind",
+                    "lang",
+                    "lang_note",
                     "permalink",
                     "referenced_by",
                     "slug",

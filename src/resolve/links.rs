@@ -54,6 +54,9 @@ pub(crate) struct LinkIndex<'a> {
     tables: &'a LinkTables,
     docs: &'a [Arc<Document>],
     urls: &'a [(crate::routes::Route, String)],
+    /// Per document, its language and the words that mark a link to it when it is not
+    /// in the edition's language.
+    marks: &'a [Option<(String, String)>],
     drafts: &'a BTreeMap<EntryId, PathBuf>,
 }
 
@@ -63,12 +66,14 @@ impl<'a> LinkIndex<'a> {
         tables: &'a LinkTables,
         docs: &'a [Arc<Document>],
         urls: &'a [(crate::routes::Route, String)],
+        marks: &'a [Option<(String, String)>],
         drafts: &'a BTreeMap<EntryId, PathBuf>,
     ) -> Self {
         LinkIndex {
             tables,
             docs,
             urls,
+            marks,
             drafts,
         }
     }
@@ -108,6 +113,7 @@ impl<'a> LinkIndex<'a> {
             url: self.urls[i].1.clone(),
             title: self.docs[i].title.clone(),
             key: i,
+            other_language: self.marks.get(i).cloned().flatten(),
         }
     }
 

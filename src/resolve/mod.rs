@@ -199,30 +199,34 @@ pub(crate) fn resolve(
     model: Model,
     previous: Option<&Graph>,
 ) -> Result<Graph, Diagnostics> {
-    let Model { documents, drafts } = model;
+    let Model {
+        documents, drafts, ..
+    } = model;
     let draft_ids: Vec<EntryId> = drafts.keys().cloned().collect();
     let reuse = Reuse::new(previous, &documents, &draft_ids);
     let tables = match reuse.kept_if(&documents, |a, b| a.path == b.path) {
         Some(p) => Arc::clone(&p.tables),
         None => Arc::new(links::LinkTables::new(&documents)),
     };
-    // Addresses follow from the ids and the configuration, both the same as before.
-    let urls: Vec<(Route, String)> = match reuse.previous() {
-        Some(p) => p
-            .nodes
-            .iter()
-            .map(|n| (n.route.clone(), n.url.clone()))
-            .collect(),
-        None => documents
-            .iter()
-            .map(|d| {
-                let route = d.id.route();
-                let url = route.url(&config.site.base_url);
-                (route, url)
-            })
-            .collect(),
-    };
-    let index = links::LinkIndex::new(&tables, &documents, &urls, &drafts);
+    // Addresses follow from the ids, the configuration and each document's language
+    // (a page left untranslated in an edition is the original's page).
+    let urls: Vec<(Route, String)> = documents
+        .iter()
+        .map(|d| {
+            let route = d.id.route().in_edition(config.edition_of(&d.lang));
+            let url = route.url(&config.site.base_url);
+            (route, url)
+        })
+        .collect();
+    // A link to a page that is not in this edition's language says so.
+    let marks: Vec<Option<(String, String)>> = documents
+        .iter()
+        .map(|d| {
+            (!config.publishes(&d.lang))
+                .then(|| (d.lang.clone(), config.word_in(&d.lang, "in_this_language")))
+        })
+        .collect();
+    let index = links::LinkIndex::new(&tables, &documents, &urls, &marks, &drafts);
 
     // Documents are rendered in parallel; each yields its own problems.
     let rendered: Vec<text::RenderedDocument> = documents

@@ -48,7 +48,12 @@ impl<'p> Reuse<'p> {
         let mut shared = vec![previous.is_some(); documents.len()];
         for &i in &changed {
             shared[i] = false;
-            retitled[i] = previous.is_some_and(|p| p.nodes[i].doc.title != documents[i].title);
+            // A document in another language than before is at another address (a
+            // translation added or removed in an edition): its linkers are made again.
+            retitled[i] = previous.is_some_and(|p| {
+                let old = &p.nodes[i].doc;
+                old.title != documents[i].title || old.lang != documents[i].lang
+            });
         }
         Reuse {
             previous,

@@ -121,6 +121,9 @@ pub enum Route {
     TimelineData,
     /// `/search/<file>`: a file of the search index (`manifest.json`, `index/<shard>.json`).
     SearchIndex(String),
+    /// `/<language>/<page>`: a page or file of the edition in another language than the
+    /// site's own (`/fr/personnes/han-dong/`, `/fr/atom.xml`). Made by [`Route::in_edition`].
+    In(String, Box<Route>),
 }
 
 /// The folder of the search index inside the output (beside the search page).
@@ -132,10 +135,30 @@ impl Route {
         Route::Tag(slug::tag_slug(name))
     }
 
+    /// This route in the edition of `language`: the route itself for the site's own
+    /// language (`None`), else the same page under `<language>/`.
+    pub fn in_edition(self, language: Option<&str>) -> Route {
+        match (language, self) {
+            (None, route) => route,
+            (Some(_), route @ Route::In(..)) => route,
+            (Some(l), route) => Route::In(l.to_string(), Box::new(route)),
+        }
+    }
+
+    /// The route as the site's own language publishes it, and the edition it is in
+    /// (`None` for the site's own language).
+    pub fn split_edition(&self) -> (&Route, Option<&str>) {
+        match self {
+            Route::In(language, route) => (route, Some(language)),
+            route => (route, None),
+        }
+    }
+
     /// The path below the base URL: `people/han-dong/`, `tags/`, `atom.xml`; empty for the
     /// home page. Pages end with `/` and are published as `index.html` in that folder.
     pub fn site_path(&self) -> String {
         match self {
+            Route::In(language, route) => in_edition_path(Some(language), &route.site_path()),
             Route::Home => String::new(),
             Route::CollectionIndex(c) => format!("{c}/"),
             Route::Entry(id) => format!("{}/{}/", id.collection, id.slug),
@@ -172,6 +195,9 @@ impl Route {
     /// Whether this is an HTML page that readers visit (and the sitemap lists): every
     /// page but the not-found page, which has no address of its own.
     pub fn is_listed_page(&self) -> bool {
+        if let Route::In(_, route) = self {
+            return route.is_listed_page();
+        }
         !matches!(
             self,
             Route::NotFound
@@ -187,6 +213,16 @@ impl Route {
 impl fmt::Display for Route {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "/{}", self.site_path())
+    }
+}
+
+/// A site path of the site's own language as the edition of `language` publishes it:
+/// `people/` -> `fr/people/` (`None`: the site's own language, unchanged). Templates'
+/// `url_for` uses it for pages; static files are shared by every edition and keep their path.
+pub(crate) fn in_edition_path(language: Option<&str>, site_path: &str) -> String {
+    match language {
+        None => site_path.to_string(),
+        Some(l) => format!("{l}/{}", site_path.trim_start_matches('/')),
     }
 }
 
@@ -294,6 +330,7 @@ mod tests {
             Route::Feed,
             Route::TimelineData,
             Route::SearchIndex("manifest.json".into()),
+            Route::In("fr".into(), Box::new(Route::Home)),
         ];
         // A new kind of route must be added above: this match does not compile until it is.
         for route in &every {
@@ -312,7 +349,8 @@ mod tests {
                 | Route::Robots
                 | Route::Feed
                 | Route::TimelineData
-                | Route::SearchIndex(_) => {}
+                | Route::SearchIndex(_)
+                | Route::In(..) => {}
             }
         }
         every.into()
@@ -332,7 +370,11 @@ mod tests {
         for route in &routes {
             if matches!(
                 route,
-                Route::Home | Route::CollectionIndex(_) | Route::Entry(_) | Route::Page(_)
+                Route::Home
+                    | Route::CollectionIndex(_)
+                    | Route::Entry(_)
+                    | Route::Page(_)
+                    | Route::In(..)
             ) {
                 continue;
             }
@@ -343,6 +385,24 @@ mod tests {
                 "{route:?} is at {first}, which a page could take"
             );
         }
+    }
+
+    #[test]
+    fn an_edition_is_a_folder_of_its_language() {
+        let base = BaseUrl::parse("https://example.org/x/").unwrap();
+        let entry = Route::Entry(EntryId {
+            collection: "people".into(),
+            slug: "han-dong".into(),
+        });
+        let french = entry.clone().in_edition(Some("fr"));
+        assert_eq!(french.url(&base), "/x/fr/people/han-dong/");
+        assert_eq!(french.output_file(), "fr/people/han-dong/index.html");
+        assert_eq!(Route::Home.in_edition(Some("fr")).output_file(), "fr/index.html");
+        assert_eq!(Route::Feed.in_edition(Some("fr")).site_path(), "fr/atom.xml");
+        assert_eq!(entry.clone().in_edition(None), entry);
+        assert_eq!(french.split_edition(), (&entry, Some("fr")));
+        assert_eq!(french.clone().in_edition(Some("fr")), french);
+        assert!(!Route::Sitemap.in_edition(Some("fr")).is_listed_page());
     }
 
     #[test]

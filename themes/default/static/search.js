@@ -10,6 +10,13 @@
   var form = document.getElementById("search-form");
   if (!form || !window.fetch || !window.TextEncoder || !String.prototype.normalize) return;
   var base = form.getAttribute("data-index");
+  // The page's own words (its language's), with English where a theme gives none.
+  var words = {
+    one: form.getAttribute("data-one-result") || "1 result",
+    many: form.getAttribute("data-results") || "{n} results",
+    best: form.getAttribute("data-showing-best") || " (showing the best {n})",
+    unavailable: form.getAttribute("data-unavailable") || "Search is unavailable right now. Every entry is listed below."
+  };
   var input = form.querySelector("input[name=q]");
   var select = form.querySelector("select[name=section]");
   var list = document.getElementById("search-results");
@@ -261,7 +268,7 @@
         list.textContent = "";
         if (result === null) { status.textContent = ""; return; }
         var hits = result.hits;
-        status.textContent = hits.length === 1 ? "1 result" : hits.length + " results";
+        status.textContent = hits.length === 1 ? words.one : words.many.replace("{n}", hits.length);
         return Promise.all(hits.slice(0, PAGE).map(function (h) { return record(m, h[0]); })).then(function (records) {
           if (ticket !== current) return;
           records.forEach(function (r, i) {
@@ -286,11 +293,11 @@
             }
             list.appendChild(li);
           });
-          if (hits.length > PAGE) status.textContent += " (showing the best " + PAGE + ")";
+          if (hits.length > PAGE) status.textContent += words.best.replace("{n}", PAGE);
         });
       });
     }).catch(function (e) {
-      status.textContent = "Search is unavailable right now. Every entry is listed below.";
+      status.textContent = words.unavailable;
       if (window.console) console.warn(e);
     });
   }
