@@ -525,6 +525,15 @@ fn theme_strings(config: &Config) -> (BTreeMap<String, BTreeMap<String, String>>
         }
         words
     };
+    // `fr-ca` takes `fr.yaml`, then what `fr-ca.yaml` says differently.
+    let mut read = |language: &str| -> BTreeMap<String, String> {
+        let primary = language.split('-').next().unwrap_or(language).to_ascii_lowercase();
+        let mut words = read(&primary);
+        if primary != language {
+            words.extend(read(language));
+        }
+        words
+    };
     let english = read("en");
     let own = match config.site.default_language.as_str() {
         "en" => english.clone(),

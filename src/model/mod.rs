@@ -351,22 +351,6 @@ fn assemble_model<'a>(
         model.documents.push(Arc::clone(doc));
     }
     model.documents.sort_by(|a, b| a.id.cmp(&b.id));
-    for (language, translations) in &model.translations {
-        for (id, translation) in translations {
-            if model.documents.binary_search_by(|d| d.id.cmp(id)).is_err() {
-                let original = original_path(&translation.path, language);
-                let error = ModelError::Orphan {
-                    language: language.clone(),
-                    original: original.to_string_lossy().replace('\\', "/"),
-                };
-                diagnostics.push(Diagnostic::new(
-                    Stage::Model,
-                    translation.path.clone(),
-                    error,
-                ));
-            }
-        }
-    }
     diagnostics.into_result(model)
 }
 
@@ -474,6 +458,24 @@ pub(crate) fn edition(config: &Config, model: &Model) -> Result<(Model, Diagnost
                 if matches!(original.id, DocId::Entry(_) | DocId::Page(_)) {
                     documents.push(with_versions(original));
                 }
+            }
+        }
+    }
+    if let Some(language) = &config.edition {
+        for (id, translation) in model.translations.get(language).into_iter().flatten() {
+            if model.documents.binary_search_by(|d| d.id.cmp(id)).is_err() {
+                let original = original_path(&translation.path, language);
+                let error = ModelError::Orphan {
+                    language: language.clone(),
+                    original: original.to_string_lossy().replace('\\', "/"),
+                };
+                errors.push(
+                    Diagnostic::new(Stage::Model, translation.path.clone(), error)
+                        .with_hint(Some(format!(
+                            "a translation is named after its original: `{}`",
+                            original.display()
+                        ))),
+                );
             }
         }
     }

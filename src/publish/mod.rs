@@ -260,6 +260,10 @@ pub(crate) fn sitemap_of_editions(editions: &[(&Config, &Graph)], output: &mut O
             .or_default()
             .push((language, page.to_string()));
     }
+    // Versions in the site's order of languages, its own first.
+    for group in versions.values_mut() {
+        group.sort_by_key(|(language, _)| languages.iter().position(|l| l == language));
+    }
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
     let permalink = |page: &str| xml_escape(&base.permalink(routes::site_path_of_page(page)));
     for page in pages {
