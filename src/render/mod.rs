@@ -550,7 +550,9 @@ impl Renderer {
                 if can_read(Aggregate::TagEntries) {
                     deps::read(Dep::Tag(slug.clone()));
                 }
-                context.insert_value("page", synthetic(&tag.name, route.clone()));
+                let own = [config.site.language.clone()];
+                let page = view::synthetic_page_in(config, &tag.name, &route, &own);
+                context.insert_value("page", page);
                 let entries: Vec<Value> =
                     tag.docs.iter().map(|&d| views.cards[d].clone()).collect();
                 let mut tag_value = tera::Map::new();
@@ -562,7 +564,11 @@ impl Renderer {
                 context.insert_value("tag", Value::from(tag_value));
             }
             PageKind::NotFound => {
-                context.insert_value("page", synthetic(&config.word("page_not_found"), Route::NotFound));
+                // One not-found page serves every language.
+                let own = [config.site.language.clone()];
+                let title = config.word("page_not_found");
+                let page = view::synthetic_page_in(config, &title, &Route::NotFound, &own);
+                context.insert_value("page", page);
             }
         }
         context

@@ -361,6 +361,17 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
 
 /// A page that has no content file (a collection without `_index.md`, the timeline).
 pub(crate) fn synthetic_page(config: &Config, title: &str, route: &Route) -> Value {
+    synthetic_page_in(config, title, route, &config.site.languages)
+}
+
+/// [`synthetic_page`] for a page that exists in `languages` only (a tag's page: each
+/// language has its own tags).
+pub(crate) fn synthetic_page_in(
+    config: &Config,
+    title: &str,
+    route: &Route,
+    languages: &[String],
+) -> Value {
     let base = &config.site.base_url;
     let route = &route.clone().in_edition(config.edition.as_deref());
     map! {
@@ -378,7 +389,7 @@ pub(crate) fn synthetic_page(config: &Config, title: &str, route: &Route) -> Val
         "date" => Value::none(),
         "updated" => Value::none(),
         "schema_org" => "WebPage",
-        "alternates" => alternates_value(config, route, &config.site.languages),
+        "alternates" => alternates_value(config, route, languages),
         "json_ld" => Value::safe_string(&super::structured::json_for_html(&serde_json::json!({
             "@context": "https://schema.org",
             "@type": "WebPage",
