@@ -307,6 +307,8 @@ mod tests {
                     name: "t".into(),
                     url: None,
                 },
+                images: crate::config::ImageSettings::default(),
+                embed_hosts: Vec::new(),
             },
             collections: Vec::new(),
         };

@@ -88,6 +88,30 @@ pub struct SiteSettings {
     /// Who publishes the site: the author and publisher of its articles in JSON-LD and
     /// the author of its feed (default: an organisation named after the site).
     pub publisher: Publisher,
+    /// How images are published (`images:`).
+    pub images: ImageSettings,
+    /// The hosts whose pages the `embed` component may show (`embeds: { hosts: [...] }`);
+    /// nothing is embedded from any other.
+    pub embed_hosts: Vec<String>,
+}
+
+/// How images are resized and encoded (`images:` in `site.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImageSettings {
+    /// The widths each image is published at (those narrower than the original, and the
+    /// original's own), in pixels.
+    pub widths: Vec<u32>,
+    /// Lossy quality for WebP and JPEG, 1 to 100.
+    pub quality: u8,
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings {
+            widths: vec![480, 960, 1440],
+            quality: 80,
+        }
+    }
 }
 
 /// The organisation that publishes a site (`publisher:` in `site.yaml`).
@@ -174,6 +198,9 @@ pub enum FieldKind {
     Refs(String),
     /// A list of records whose fields are typed the same way.
     Records(Vec<FieldSpec>),
+    /// A photo or picture: `src` (beside the entry file, or `/path` under `static/`),
+    /// `alt`, `credit` and an optional `caption`.
+    Image,
 }
 
 impl FieldKind {
@@ -191,6 +218,7 @@ impl FieldKind {
             FieldKind::Ref(_) => "ref",
             FieldKind::Refs(_) => "refs",
             FieldKind::Records(_) => "records",
+            FieldKind::Image => "image",
         }
     }
 
@@ -203,9 +231,9 @@ impl FieldKind {
     }
 }
 
-const TYPE_NAMES: [&str; 11] = [
+const TYPE_NAMES: [&str; 12] = [
     "string", "markdown", "date", "enum", "url", "bool", "integer", "strings", "ref", "refs",
-    "records",
+    "records", "image",
 ];
 
 /// An editorial rule declared on a collection (under `checks:` in `site.yaml`).
@@ -389,7 +417,9 @@ impl ConfigReader<'_> {
     }
 
     fn read(&mut self, map: &Mapping, options: &BuildOptions) -> Config {
-        const TOP: [&str; 12] = [
+        const TOP: [&str; 14] = [
+            "images",
+            "embeds",
             "publisher",
             "title",
             "description",
@@ -472,6 +502,8 @@ impl ConfigReader<'_> {
             .unwrap_or_else(|| "WebPage".into());
         let search = self.fields.boolean(map, &[], "search").unwrap_or(true);
         let publisher = self.publisher(map, &title);
+        let images = self.images(map);
+        let embed_hosts = self.embed_hosts(map);
         let collections = self.collections(map);
         let output = options
             .output
@@ -493,6 +525,8 @@ impl ConfigReader<'_> {
                 schema_org,
                 search,
                 publisher,
+                images,
+                embed_hosts,
             },
             collections,
         }
@@ -527,6 +561,87 @@ impl ConfigReader<'_> {
             }
         }
         Publisher { name, url }
+    }
+
+    /// `images: { widths: [480, 960], quality: 80 }`, each part optional.
+    fn images(&mut self, map: &Mapping) -> ImageSettings {
+        let mut settings = ImageSettings::default();
+        let Some(value) = map.get("images") else {
+            return settings;
+        };
+        let path = [key("images")];
+        let Some(m) = value.as_mapping() else {
+            self.wrong(
+                &path,
+                "images",
+                "a mapping with `widths` and `quality`",
+                value,
+            );
+            return settings;
+        };
+        self.fields
+            .unknown_keys(m, &path, &["widths", "quality"], None);
+        const WIDTHS: &str = "a list of widths in pixels, from 16 to 8192";
+        if let Some(widths) = m.get("widths") {
+            let at = [key("images"), key("widths")];
+            let read: Option<Vec<u32>> = widths.as_sequence().and_then(|items| {
+                items
+                    .iter()
+                    .map(|v| {
+                        v.as_u64()
+                            .filter(|w| (16..=8192).contains(w))
+                            .map(|w| w as u32)
+                    })
+                    .collect()
+            });
+            match read {
+                Some(mut widths) if !widths.is_empty() => {
+                    widths.sort_unstable();
+                    widths.dedup();
+                    settings.widths = widths;
+                }
+                _ => self.wrong(&at, "widths", WIDTHS, widths),
+            }
+        }
+        if let Some(quality) = m.get("quality") {
+            let at = [key("images"), key("quality")];
+            match quality.as_u64().filter(|q| (1..=100).contains(q)) {
+                Some(q) => settings.quality = q as u8,
+                None => self.wrong(&at, "quality", "a whole number from 1 to 100", quality),
+            }
+        }
+        settings
+    }
+
+    /// `embeds: { hosts: [www.youtube-nocookie.com] }`: host names, nothing else.
+    fn embed_hosts(&mut self, map: &Mapping) -> Vec<String> {
+        let Some(value) = map.get("embeds") else {
+            return Vec::new();
+        };
+        let path = [key("embeds")];
+        let Some(m) = value.as_mapping() else {
+            self.wrong(&path, "embeds", "a mapping with `hosts`", value);
+            return Vec::new();
+        };
+        self.fields.unknown_keys(m, &path, &["hosts"], None);
+        const HOSTS: &str = "a list of host names such as `www.youtube-nocookie.com`";
+        let hosts = self.fields.string_list(m, &path, "hosts", HOSTS);
+        let mut good = Vec::new();
+        for (i, host) in hosts.into_iter().enumerate() {
+            let plain = !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+                && !host.starts_with('.')
+                && !host.ends_with('.');
+            if plain {
+                good.push(host.to_ascii_lowercase());
+            } else {
+                let at = [key("embeds"), key("hosts"), PathSegment::Index(i)];
+                self.wrong(&at, "hosts", HOSTS, &Value::String(host));
+            }
+        }
+        good
     }
 
     fn collections(&mut self, map: &Mapping) -> Vec<Collection> {
@@ -662,6 +777,7 @@ impl ConfigReader<'_> {
                 "bool" => FieldKind::Bool,
                 "integer" => FieldKind::Integer,
                 "strings" => FieldKind::Strings,
+                "image" => FieldKind::Image,
                 "enum" => {
                     let values =
                         self.fields

@@ -26,6 +26,7 @@ mod diagnostic;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod images;
 mod load;
 mod markdown;
 mod model;
@@ -44,8 +45,8 @@ use std::time::{Duration, Instant};
 
 pub use audit::AuditReport;
 pub use config::{
-    load_config, BaseUrl, BuildOptions, Collection, Config, FieldKind, FieldSpec, Publisher, Rule,
-    SiteSettings, SortOrder,
+    load_config, BaseUrl, BuildOptions, Collection, Config, FieldKind, FieldSpec, ImageSettings,
+    Publisher, Rule, SiteSettings, SortOrder,
 };
 pub use diagnostic::{
     Category, Diagnostic, Diagnostics, Location, Place, Printer, Severity, Span, Stage,
@@ -76,13 +77,17 @@ pub struct Report {
     /// Why the output folder was updated file by file rather than swapped atomically
     /// (`None` when it was swapped, or nothing was written).
     pub in_place: Option<String>,
+    /// Image files and share cards encoded by this run (not found in the cache).
+    pub encoded: usize,
+    /// Image files and share cards read back from the cache.
+    pub reused: usize,
 }
 
 /// What a run reports to a progress display while it works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
     /// A stage starts: `loading`, `checking`, `linking`, `indexing`, `rendering`,
-    /// `publishing`, `writing`.
+    /// `images`, `publishing`, `writing`.
     Stage(&'static str),
     /// Rendering starts; about this many pages will be rendered.
     Pages(usize),
@@ -104,6 +109,7 @@ pub(crate) struct Memo {
     /// The last graph, and the files it was built from.
     graph: Option<(resolve::Graph, Vec<std::sync::Arc<load::SourceFile>>)>,
     render: render::RenderMemo,
+    images: images::process::ImageMemo,
     publish: publish::PublishMemo,
 }
 
@@ -187,6 +193,22 @@ pub(crate) fn run(
     if !memo.keep {
         memo.render = render::RenderMemo::default();
     }
+    progress(Progress::Stage("images"));
+    let counts = images::process::Counts::default();
+    if let Err(problems) = images::process::publish(
+        config,
+        graph.pictures(),
+        &mut output,
+        sink,
+        &mut memo.images,
+        &counts,
+    ) {
+        // The render memo is of this graph, which the memo does not keep: the next run
+        // renders everything.
+        memo.render = render::RenderMemo::default();
+        memo.images = images::process::ImageMemo::default();
+        return Err(problems);
+    }
     progress(Progress::Stage("publishing"));
     publish::publish(
         config,
@@ -196,7 +218,9 @@ pub(crate) fn run(
         search,
         &mut memo.publish,
     );
-    let report = report(config, &graph, &output, started);
+    let mut report = report(config, &graph, &output, started);
+    report.encoded = counts.encoded.into_inner();
+    report.reused = counts.reused.into_inner();
     if let Some(sources) = sources {
         // The last graph is let go of on another thread: freeing 10,000 nodes takes a few
         // milliseconds that nothing waits for.
@@ -266,6 +290,8 @@ fn report(config: &Config, graph: &resolve::Graph, output: &Output, started: Ins
         bytes: output.byte_count(),
         elapsed: started.elapsed(),
         in_place: None,
+        encoded: 0,
+        reused: 0,
     }
 }
 

@@ -394,8 +394,15 @@ fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {
         .as_ref()
         .map(|why| format!(" (updated in place, file by file, not atomically: {why})"))
         .unwrap_or_default();
+    let media = match report.encoded + report.reused {
+        0 => String::new(),
+        n => format!(
+            " ({n} images and share cards: {} encoded, {} from the cache)",
+            report.encoded, report.reused
+        ),
+    };
     format!(
-        "{verb} {} pages from {total} entries ({}) and {} standalone page{}, {} files, {:.1} KB{place} in {:.2} s{how}",
+        "{verb} {} pages from {total} entries ({}) and {} standalone page{}, {} files{media}, {:.1} KB{place} in {:.2} s{how}",
         report.rendered,
         entries.join(", "),
         report.pages,

@@ -257,7 +257,7 @@ fn javascript_links_are_refused() {
         &site,
         &[
             "content/about.md:4:8: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
-            "content/about.md:6:1: error: image source `data:text/html,hi` uses a scheme that is not allowed\n  = help: use an http(s) address or a path",
+            "content/about.md:6:1: error: image source `data:text/html,hi` uses a scheme that is not allowed\n  = help: use a file beside the entry, or `/path` for a file under `static/`",
         ],
     );
 }

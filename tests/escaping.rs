@@ -386,7 +386,7 @@ fn javascript_urls_are_refused_in_markdown_links() {
             "content/about.md:4:26: error: link `JAVA\tSCRIPT:alert(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
             "content/about.md:4:55: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
             "content/about.md:5:1: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
-            "content/about.md:5:23: error: image source `data:text/html,<script>alert(1)</script>` uses a scheme that is not allowed\n  = help: use an http(s) address or a path",
+            "content/about.md:5:23: error: image source `data:text/html,<script>alert(1)</script>` uses a scheme that is not allowed\n  = help: use a file beside the entry, or `/path` for a file under `static/`",
             "content/about.md:6:1: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
             "content/about.md:6:10: error: link `vbscript:msgbox(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
         ]

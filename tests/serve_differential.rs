@@ -412,8 +412,12 @@ impl<'a> World<'a> {
             }
             for rel in common::files(&site.root.join(folder)) {
                 let path = format!("{folder}/{rel}");
+                // Only templates are edited (a theme also holds fonts).
+                if !path.ends_with(".html") {
+                    continue;
+                }
                 let text = site.read(&path);
-                if path.ends_with(".html") && marker_place(&text).is_some() {
+                if marker_place(&text).is_some() {
                     templates.push(path.clone());
                     texts.insert(path, text);
                 }

@@ -9,10 +9,12 @@ mod highlight;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Location, Span};
+use crate::images::{check_words, Picture, Source};
 use crate::routes::scheme::is_refused_link;
 use crate::routes::slug::text_slug;
 use crate::text_file::floor_char_boundary;
@@ -48,10 +50,24 @@ pub(crate) struct LinkProblem {
     pub hint: Option<String>,
 }
 
-/// Turns site links into URLs.
+/// Turns site links into URLs, and image sources into checked files.
 pub(crate) trait LinkResolver {
     /// Resolves a link; `Err` becomes a diagnostic at the link's position.
     fn resolve(&self, target: &LinkTarget<'_>) -> Result<ResolvedLink, LinkProblem>;
+
+    /// Finds and checks the image file `src`; `Err` becomes a diagnostic at the image.
+    fn image(&self, src: &str) -> Result<Arc<Source>, LinkProblem> {
+        Err(LinkProblem {
+            message: format!("image `{src}`: images are not published from this text"),
+            hint: None,
+        })
+    }
+
+    /// The markup of a checked picture standing on its own.
+    fn figure(&self, picture: &Picture) -> String {
+        let _ = picture;
+        String::new()
+    }
 }
 
 /// A heading of the rendered text.
@@ -78,6 +94,17 @@ pub(crate) struct FoundLink {
     pub span: Span,
 }
 
+/// An image found in the text, standing in a paragraph of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FoundImage {
+    /// The checked picture (its `at` is left for the caller to set).
+    pub picture: Picture,
+    /// Where the image starts in the text.
+    pub at: Location,
+    /// The image's bytes in the text.
+    pub span: Span,
+}
+
 /// A problem at a position of the Markdown text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MarkdownProblem {
@@ -92,7 +119,7 @@ pub(crate) struct MarkdownProblem {
 }
 
 /// The result of rendering one Markdown text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Rendered {
     /// The HTML.
     pub html: String,
@@ -100,6 +127,8 @@ pub(crate) struct Rendered {
     pub toc: Vec<Heading>,
     /// The site links found, in order.
     pub links: Vec<FoundLink>,
+    /// The images found, in order.
+    pub images: Vec<FoundImage>,
     /// Links that could not be resolved or were refused.
     pub problems: Vec<MarkdownProblem>,
 }
@@ -245,6 +274,9 @@ impl<'a> Locator<'a> {
 /// events to write, pulled by the HTML writer as it goes.
 struct Transform<'a, 'r> {
     parser: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
+    /// Events read ahead of the parser (to see whether a paragraph is one image), to be
+    /// transformed before the parser's next.
+    lookahead: std::collections::VecDeque<(Event<'a>, Range<usize>)>,
     resolver: &'r dyn LinkResolver,
     options: RenderOptions<'r>,
     /// What was found besides the HTML: headings, links, problems.
@@ -269,6 +301,7 @@ impl<'a, 'r> Transform<'a, 'r> {
     fn new(text: &'a str, resolver: &'r dyn LinkResolver, options: RenderOptions<'r>) -> Self {
         Transform {
             parser: Parser::new_ext(text, parser_options()).into_offset_iter(),
+            lookahead: std::collections::VecDeque::new(),
             resolver,
             options,
             out: Rendered::default(),
@@ -308,7 +341,7 @@ impl<'a, 'r> Transform<'a, 'r> {
     /// The next event of the text, transformed; `None` at its end or past a limit.
     fn next_transformed(&mut self) -> Option<Event<'a>> {
         while !self.done {
-            let Some((event, range)) = self.parser.next() else {
+            let Some((event, range)) = self.pull() else {
                 self.done = true;
                 break;
             };
@@ -324,6 +357,130 @@ impl<'a, 'r> Transform<'a, 'r> {
             }
         }
         None
+    }
+
+    /// The next event of the parser, read ahead or not.
+    fn pull(&mut self) -> Option<(Event<'a>, Range<usize>)> {
+        self.lookahead.pop_front().or_else(|| self.parser.next())
+    }
+
+    /// An image's events from its start (given) through its end.
+    fn image_events(&mut self, start: (Event<'a>, Range<usize>)) -> Vec<(Event<'a>, Range<usize>)> {
+        let mut events = vec![start];
+        let mut depth = 0usize;
+        while let Some(next) = self.pull() {
+            let end = match &next.0 {
+                Event::Start(Tag::Image { .. }) => {
+                    depth += 1;
+                    false
+                }
+                Event::End(TagEnd::Image) if depth == 0 => true,
+                Event::End(TagEnd::Image) => {
+                    depth -= 1;
+                    false
+                }
+                _ => false,
+            };
+            events.push(next);
+            if end {
+                break;
+            }
+        }
+        events
+    }
+
+    /// A paragraph's start: a paragraph that is one image becomes that image's figure;
+    /// any other is left as it is.
+    fn paragraph(&mut self, range: Range<usize>) -> Option<Event<'a>> {
+        let paragraph = Event::Start(Tag::Paragraph);
+        let Some(first) = self.pull() else {
+            return Some(paragraph);
+        };
+        if !matches!(first.0, Event::Start(Tag::Image { .. })) {
+            self.lookahead.push_front(first);
+            return Some(paragraph);
+        }
+        let image = self.image_events(first);
+        let after = self.pull();
+        if matches!(after, Some((Event::End(TagEnd::Paragraph), _))) {
+            return self.figure(&image, &range);
+        }
+        for event in after.into_iter().chain(image.into_iter().rev()) {
+            self.lookahead.push_front(event);
+        }
+        Some(paragraph)
+    }
+
+    /// The figure of an image standing alone, or nothing (and a problem) when its file or
+    /// words are not right.
+    fn figure(
+        &mut self,
+        events: &[(Event<'a>, Range<usize>)],
+        paragraph: &Range<usize>,
+    ) -> Option<Event<'a>> {
+        let (
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }),
+            range,
+        ) = &events[0]
+        else {
+            return None;
+        };
+        let range = if range.is_empty() { paragraph } else { range };
+        let alt: String = events[1..events.len().saturating_sub(1)]
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                Event::SoftBreak | Event::HardBreak => Some(" "),
+                _ => None,
+            })
+            .collect();
+        if is_refused_link(dest_url) {
+            let message = format!("image source `{dest_url}` uses a scheme that is not allowed");
+            let hint = Some(REFUSED_IMAGE_HINT.into());
+            push_problem(&mut self.out, &mut self.locator, range, message, hint);
+            return None;
+        }
+        let (caption, credit, decorative) = image_title(title);
+        let source = match self.resolver.image(dest_url) {
+            Ok(source) => source,
+            Err(LinkProblem { message, hint }) => {
+                push_problem(&mut self.out, &mut self.locator, range, message, hint);
+                return None;
+            }
+        };
+        if let Err(error) = check_words(&source, &alt, credit.as_deref(), decorative) {
+            let hint = error.hint(true);
+            push_problem(
+                &mut self.out,
+                &mut self.locator,
+                range,
+                error.to_string(),
+                hint,
+            );
+            return None;
+        }
+        let picture = Picture {
+            source,
+            alt: if decorative {
+                String::new()
+            } else {
+                alt.trim().to_string()
+            },
+            credit,
+            caption,
+            decorative,
+            at: None,
+        };
+        let html = self.resolver.figure(&picture);
+        self.budget.html += html.len();
+        self.out.images.push(FoundImage {
+            picture,
+            at: self.locator.locate(range.start),
+            span: Span::new(range.start, range.end),
+        });
+        Some(Event::Html(html.into()))
     }
 
     /// What one event of the parser becomes: nothing (a code block's text, gathered; a
@@ -395,27 +552,30 @@ impl<'a, 'r> Transform<'a, 'r> {
                 self.dropped_links -= 1;
                 None
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                if is_refused_link(&dest_url) {
-                    push_problem(
-                        &mut self.out,
-                        &mut self.locator,
-                        &range,
+            Event::Start(Tag::Paragraph) => self.paragraph(range),
+            // An image inside text, a list item, a link or a table: it could not have its
+            // caption and credit beside it.
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                let (message, hint) = if is_refused_link(dest_url) {
+                    (
                         format!("image source `{dest_url}` uses a scheme that is not allowed"),
-                        Some("use an http(s) address or a path".into()),
-                    );
-                }
-                Some(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }))
+                        REFUSED_IMAGE_HINT,
+                    )
+                } else {
+                    (
+                        "an image must stand in a paragraph of its own".to_string(),
+                        "put a blank line before and after `![...](...)`, so it is shown as a figure with its caption and credit",
+                    )
+                };
+                let _ = self.image_events((event, range.clone()));
+                push_problem(
+                    &mut self.out,
+                    &mut self.locator,
+                    &range,
+                    message,
+                    Some(hint.into()),
+                );
+                None
             }
             Event::Text(t) => match self.replace_label.take() {
                 Some(label) => Some(Event::Text(label.into())),
@@ -556,6 +716,34 @@ fn link(
             push_problem(out, locator, range, message, hint);
             LinkOutcome::Drop
         }
+    }
+}
+
+/// What an image with a refused scheme is told.
+const REFUSED_IMAGE_HINT: &str =
+    "use a file beside the entry, or `/path` for a file under `static/`";
+
+/// The caption, credit and whether decorative, from an image's title:
+/// `"Caption. Credit: Name"`, `"Credit: Name"`, or `"decorative"`.
+fn image_title(title: &str) -> (Option<String>, Option<String>, bool) {
+    let title = title.trim();
+    if title.eq_ignore_ascii_case("decorative") {
+        return (None, None, true);
+    }
+    let lower = title.to_ascii_lowercase();
+    let at = lower
+        .match_indices("credit:")
+        .map(|(i, _)| i)
+        .filter(|&i| i == 0 || title[..i].ends_with(char::is_whitespace))
+        .last();
+    let nonempty = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    match at {
+        Some(i) => (
+            nonempty(&title[..i]),
+            nonempty(&title[i + "credit:".len()..]),
+            false,
+        ),
+        None => (nonempty(title), None, false),
     }
 }
 

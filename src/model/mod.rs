@@ -19,6 +19,7 @@ use crate::config::{Config, FieldKind, FieldSpec, COMMON_KEYS};
 use crate::diagnostic::{
     did_you_mean, first_problems_of_file, Diagnostic, Diagnostics, Place, Stage,
 };
+use crate::images::{ImageError, Picture};
 use crate::load::{SourceFile, SourceKind};
 use crate::routes::scheme::is_safe_url;
 use crate::routes::slug::{is_slug, odd_character, suggest_slug};
@@ -100,6 +101,8 @@ pub enum FieldValue {
     Refs(Vec<Reference>),
     /// A list of records, each its fields in declaration order.
     Records(Vec<Vec<(String, FieldValue)>>),
+    /// A checked image file and its words.
+    Image(Picture),
 }
 
 /// One content file with checked, typed front matter.
@@ -190,6 +193,9 @@ pub(crate) enum ModelError {
     /// No front matter in an entry.
     #[error("missing front matter: start the file with `---`, a `title:` line and `---`")]
     NoFrontMatter,
+    /// An image field whose file or words are not right.
+    #[error(transparent)]
+    Image(ImageError),
 }
 
 impl From<ShapeError> for ModelError {
@@ -203,6 +209,7 @@ impl ModelError {
         match self {
             ModelError::Shape(error) => error.hint(),
             ModelError::BadEnum { value, .. } => did_you_mean(value, candidates.iter().copied()),
+            ModelError::Image(error) => error.hint(false),
             ModelError::BadRefSlug(slug) => Some(match odd_character(slug) {
                 Some(note) => format!("{note}: retype the slug with ASCII letters"),
                 None => format!("slugs look like `{}`", suggest_slug(slug)),
@@ -265,6 +272,7 @@ pub(crate) struct TypedFile {
 /// Checks one loaded file against the schema.
 pub(crate) fn type_file(config: &Config, source: &SourceFile) -> TypedFile {
     let mut checker = Checker {
+        config,
         source,
         fields: Fields::new(&source.spans, "field", true),
     };
@@ -317,6 +325,7 @@ fn assemble_model<'a>(
 
 /// Checks one file's front matter; every problem goes to `fields`, in the order found.
 struct Checker<'a> {
+    config: &'a Config,
     source: &'a SourceFile,
     fields: Fields<'a, ModelError>,
 }
@@ -674,7 +683,92 @@ impl Checker<'_> {
                 }
                 Some(FieldValue::Records(records))
             }
+            FieldKind::Image => self.image(spec, value, path).map(FieldValue::Image),
         }
+    }
+
+    /// `{ src, alt, credit, caption }` (or `decorative: true` instead of `alt`), with its
+    /// file found and its header read.
+    fn image(&mut self, spec: &FieldSpec, value: &Value, path: &[PathSegment]) -> Option<Picture> {
+        let Value::Mapping(map) = value else {
+            self.wrong(
+                path,
+                &spec.name,
+                "a mapping with `src`, `alt` and `credit`",
+                value,
+            );
+            return None;
+        };
+        let what = format!("the image `{}`", spec.name);
+        self.fields.unknown_keys(
+            map,
+            path,
+            &["src", "alt", "credit", "caption", "decorative"],
+            Some(&what),
+        );
+        let src = self.fields.string(map, path, "src", true, "a file name");
+        let decorative = self
+            .fields
+            .boolean(map, path, "decorative")
+            .unwrap_or(false);
+        let alt = self.fields.string(map, path, "alt", false, "text");
+        let credit = self.fields.string(map, path, "credit", false, "text");
+        let caption = self
+            .fields
+            .string(map, path, "caption", false, "text")
+            .filter(|c| !c.trim().is_empty());
+        let src = src?;
+        let src_path = yaml::child(path, "src");
+        let source = match crate::images::probe(self.config, &self.source.path, &src) {
+            Ok(source) => source,
+            Err(error) => {
+                self.report(&src_path, ModelError::Image(error), &[]);
+                return None;
+            }
+        };
+        let at = self.spans().best(&src_path);
+        if decorative && alt.as_deref().is_some_and(|a| !a.trim().is_empty()) {
+            let error = ModelError::Shape(ShapeError::WrongType {
+                key: "alt".into(),
+                expected: "left out on a decorative image (its alt text is empty)".into(),
+                found: None,
+            });
+            self.report(&yaml::child(path, "alt"), error, &[]);
+            return None;
+        }
+        if let Err(error) = crate::images::check_words(
+            &source,
+            alt.as_deref().unwrap_or(""),
+            credit.as_deref(),
+            decorative,
+        ) {
+            let key = if matches!(error, ImageError::NoAlt(_)) {
+                "alt"
+            } else {
+                "credit"
+            };
+            let at_key = yaml::child(path, key);
+            let place = self
+                .spans()
+                .value(&at_key)
+                .or_else(|| self.spans().key(path))
+                .or_else(|| self.spans().mapping(path));
+            let hint = error.hint(false);
+            self.fields.push(ModelError::Image(error), place, hint);
+            return None;
+        }
+        Some(Picture {
+            source,
+            alt: if decorative {
+                String::new()
+            } else {
+                alt.unwrap_or_default()
+            },
+            credit: credit.filter(|c| !c.trim().is_empty()),
+            caption,
+            decorative,
+            at,
+        })
     }
 
     fn reference(&mut self, to: &str, slug: &str, path: &[PathSegment]) -> Option<Reference> {

@@ -444,6 +444,12 @@ impl<'a> DocWords<'a> {
                 }
             }
             // An address and a flag show no words of the page's own.
+            Resolved::Image(picture) => {
+                self.add(&picture.alt, TEXT_WEIGHT);
+                if let Some(caption) = &picture.caption {
+                    self.add(caption, TEXT_WEIGHT);
+                }
+            }
             Resolved::Url(_) | Resolved::Bool(_) => {}
         }
     }

@@ -118,6 +118,12 @@ fn base_fields(config: &Config, node: &Node, link: &Value, m: &mut Map) {
     );
     let tags: Vec<Value> = node.doc.tags.iter().map(|t| tag_value(config, t)).collect();
     m.insert("tags".into(), Value::from(tags));
+    // An entry's picture, for cards and the page's header: its first image field.
+    let image = node
+        .share_picture()
+        .map(|p| crate::images::picture_value(p, config))
+        .unwrap_or_else(Value::none);
+    m.insert("image".into(), image);
 }
 
 /// Values for every node: links first, then cards (which contain links).
@@ -199,7 +205,7 @@ fn card_value(
     let shown = std::cell::RefCell::new(Vec::new());
     m.insert(
         "fields".into(),
-        fields_value(&node.fields, &|t| {
+        fields_value(config, &node.fields, &|t| {
             shown.borrow_mut().push(t);
             links[t].clone()
         }),
@@ -220,18 +226,20 @@ fn card_value(
 
 /// Resolved fields as a map; `target` turns a referenced node into a value.
 pub(crate) fn fields_value(
+    config: &Config,
     fields: &[(String, Resolved)],
     target: &dyn Fn(DocIndex) -> Value,
 ) -> Value {
     let mut m = Map::new();
     for (name, value) in fields {
-        m.insert(name.clone().into(), resolved_value(value, target));
+        m.insert(name.clone().into(), resolved_value(config, value, target));
     }
     Value::from(m)
 }
 
-fn resolved_value(value: &Resolved, target: &dyn Fn(DocIndex) -> Value) -> Value {
+fn resolved_value(config: &Config, value: &Resolved, target: &dyn Fn(DocIndex) -> Value) -> Value {
     match value {
+        Resolved::Image(picture) => crate::images::picture_value(picture, config),
         Resolved::Text(s) | Resolved::Enum(s) | Resolved::Url(s) => Value::from(s.as_str()),
         Resolved::Html(html) => Value::safe_string(html),
         Resolved::Date(d) => date_value(d),
@@ -247,7 +255,7 @@ fn resolved_value(value: &Resolved, target: &dyn Fn(DocIndex) -> Value) -> Value
         Resolved::Records(records) => Value::from(
             records
                 .iter()
-                .map(|r| fields_value(r, target))
+                .map(|r| fields_value(config, r, target))
                 .collect::<Vec<_>>(),
         ),
     }
@@ -263,7 +271,7 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
         deps::read(Dep::Card(t));
         views.cards[t].clone()
     };
-    m.insert("fields".into(), fields_value(&node.fields, &card));
+    m.insert("fields".into(), fields_value(config, &node.fields, &card));
     m.insert("content".into(), Value::safe_string(&node.content));
     let toc: Vec<Value> = node
         .toc
@@ -324,6 +332,7 @@ pub(crate) fn synthetic_page(config: &Config, title: &str, route: &Route) -> Val
         "toc" => Vec::<Value>::new(),
         "backlinks" => Vec::<Value>::new(),
         "fields" => Map::new(),
+        "image" => Value::none(),
         "tags" => Vec::<Value>::new(),
         "date" => Value::none(),
         "updated" => Value::none(),
@@ -493,6 +502,7 @@ mod tests {
                     "date",
                     "fields",
                     "id",
+                    "image",
                     "kind",
                     "permalink",
                     "referenced_by",

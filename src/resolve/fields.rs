@@ -58,6 +58,10 @@ pub(super) fn resolve_fields(
             FieldValue::Text(s) => Resolved::Text(s.clone()),
             FieldValue::Markdown { source, at } => {
                 let r = markdown::render_inline(source, resolver, options);
+                if !r.images.is_empty() {
+                    let message = "images are not shown from a Markdown field: put the picture in the body, or declare an `image` field".to_string();
+                    problems.push((diagnostic(path, ResolveError::Link(message)).at(*at), None));
+                }
                 for p in r.problems {
                     // Positions inside a YAML string are approximate; point at the value.
                     problems.push((
@@ -84,6 +88,7 @@ pub(super) fn resolve_fields(
             FieldValue::Bool(b) => Resolved::Bool(*b),
             FieldValue::Integer(n) => Resolved::Integer(*n),
             FieldValue::Strings(v) => Resolved::Strings(v.clone()),
+            FieldValue::Image(picture) => Resolved::Image(picture.clone()),
             FieldValue::Ref(r) => match reference(r, edges, problems) {
                 Some(to) => Resolved::Ref(to),
                 None => continue,

@@ -68,6 +68,8 @@ pub enum Resolved {
     Refs(Vec<DocIndex>),
     /// Records, each its resolved fields in declaration order.
     Records(Vec<Vec<(String, Resolved)>>),
+    /// A checked image and its words.
+    Image(crate::images::Picture),
 }
 
 /// One document with its address, rendered body and resolved fields.
@@ -90,6 +92,8 @@ pub struct Node {
     pub toc: Arc<[Heading]>,
     /// Declared fields, resolved, in declaration order.
     pub fields: Arc<[(String, Resolved)]>,
+    /// The pictures of the body, in order.
+    pub images: Arc<[crate::images::Picture]>,
 }
 
 /// Entries that refer to one entry through the same collection and field.
@@ -137,7 +141,64 @@ pub struct Graph {
     drafts: Vec<EntryId>,
 }
 
+impl Node {
+    /// The picture of an entry's share card: its first image field that has a value.
+    pub(crate) fn share_picture(&self) -> Option<&crate::images::Picture> {
+        self.doc.id.entry()?;
+        self.fields.iter().find_map(|(_, value)| match value {
+            Resolved::Image(picture) => Some(picture),
+            _ => None,
+        })
+    }
+}
+
 impl Graph {
+    /// Every picture the site shows (image fields, records' image fields, Markdown
+    /// images), with whether its share crop is published too.
+    pub(crate) fn pictures(&self) -> Vec<crate::images::process::Use> {
+        fn in_fields(
+            fields: &[(String, Resolved)],
+            file: &Path,
+            out: &mut Vec<crate::images::process::Use>,
+        ) {
+            for (_, value) in fields {
+                match value {
+                    Resolved::Image(picture) => out.push(crate::images::process::Use {
+                        picture: picture.clone(),
+                        share: false,
+                        file: file.to_path_buf(),
+                    }),
+                    Resolved::Records(records) => {
+                        for record in records {
+                            in_fields(record, file, out);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for node in &self.nodes {
+            let file = node.doc.path.as_path();
+            if let Some(picture) = node.share_picture() {
+                out.push(crate::images::process::Use {
+                    picture: picture.clone(),
+                    share: true,
+                    file: file.to_path_buf(),
+                });
+            }
+            in_fields(&node.fields, file, &mut out);
+            for picture in node.images.iter() {
+                out.push(crate::images::process::Use {
+                    picture: picture.clone(),
+                    share: false,
+                    file: file.to_path_buf(),
+                });
+            }
+        }
+        out
+    }
+
     /// The node of a document id.
     pub fn find(&self, id: &DocId) -> Option<DocIndex> {
         self.tables.by_id.get(id).copied()
@@ -239,6 +300,7 @@ pub(crate) fn resolve(
                         content: Arc::clone(&node.content),
                         toc: Arc::clone(&node.toc),
                         fields: Arc::clone(&node.fields),
+                        images: Arc::clone(&node.images),
                     },
                     problems: Vec::new(),
                     edges: Arc::clone(edges),

@@ -121,7 +121,38 @@ pub enum Route {
     TimelineData,
     /// `/search/<file>`: a file of the search index (`manifest.json`, `index/<shard>.json`).
     SearchIndex(String),
+    /// `/images/<name>-<width>.<hash>.<ext>`: one published size of an image.
+    Image(ImageFile),
+    /// `/share/<page's path>card.png`: the share card (`og:image`) of a page.
+    ShareCard(Box<Route>),
 }
+
+/// One file an image is published as: content-hashed, so hosts can cache it forever.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ImageFile {
+    /// The source file's stem, as a slug.
+    pub name: String,
+    /// Hex digits of the hash of the source's content and the encoding settings.
+    pub hash: String,
+    /// Which size.
+    pub size: ImageSize,
+    /// The extension: `jpg`, `png`, `webp`.
+    pub ext: String,
+}
+
+/// A published size of an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ImageSize {
+    /// This many pixels wide.
+    Width(u32),
+    /// Cropped to a share card.
+    Share,
+}
+
+/// The folder of published images.
+const IMAGES_DIR: &str = "images";
+/// The folder of share cards.
+const SHARE_DIR: &str = "share";
 
 /// The folder of the search index inside the output (beside the search page).
 pub(crate) const SEARCH_INDEX_DIR: &str = "search";
@@ -151,6 +182,17 @@ impl Route {
             Route::Feed => "atom.xml".into(),
             Route::TimelineData => "timeline.json".into(),
             Route::SearchIndex(file) => format!("{SEARCH_INDEX_DIR}/{file}"),
+            Route::Image(file) => {
+                let size = match file.size {
+                    ImageSize::Width(w) => w.to_string(),
+                    ImageSize::Share => "share".into(),
+                };
+                format!(
+                    "{IMAGES_DIR}/{}-{size}.{}.{}",
+                    file.name, file.hash, file.ext
+                )
+            }
+            Route::ShareCard(page) => format!("{SHARE_DIR}/{}card.png", page.site_path()),
         }
     }
 
@@ -180,6 +222,8 @@ impl Route {
                 | Route::Feed
                 | Route::TimelineData
                 | Route::SearchIndex(_)
+                | Route::Image(_)
+                | Route::ShareCard(_)
         )
     }
 }
@@ -212,7 +256,9 @@ pub(crate) fn site_path_of_page(output_file: &str) -> &str {
 
 /// Top-level folders of the engine's own pages (and `static`, so that a site's `static/`
 /// folder is never mistaken for content published under that name).
-const ENGINE_FOLDERS: [&str; 5] = ["tags", "timeline", "static", "search", "map"];
+const ENGINE_FOLDERS: [&str; 7] = [
+    "tags", "timeline", "static", "search", "map", IMAGES_DIR, SHARE_DIR,
+];
 
 /// The name under which the search index and the search filter group standalone pages;
 /// a collection of that name would be indistinguishable from them.
@@ -264,6 +310,21 @@ mod tests {
             Route::SearchIndex("manifest.json".into()).output_file(),
             "search/manifest.json"
         );
+        assert_eq!(
+            Route::ShareCard(Box::new(entry.clone())).output_file(),
+            "share/people/han-dong/card.png"
+        );
+        assert_eq!(
+            Route::ShareCard(Box::new(Route::Home)).output_file(),
+            "share/card.png"
+        );
+        let photo = Route::Image(ImageFile {
+            name: "han-dong".into(),
+            hash: "0123456789".into(),
+            size: ImageSize::Width(480),
+            ext: "webp".into(),
+        });
+        assert_eq!(photo.output_file(), "images/han-dong-480.0123456789.webp");
         let base = BaseUrl::parse("https://example.org/x/").unwrap();
         assert_eq!(entry.url(&base), "/x/people/han-dong/");
         assert_eq!(
@@ -294,6 +355,16 @@ mod tests {
             Route::Feed,
             Route::TimelineData,
             Route::SearchIndex("manifest.json".into()),
+            Route::Image(ImageFile {
+                name: "han-dong".into(),
+                hash: "0123456789".into(),
+                size: ImageSize::Width(480),
+                ext: "webp".into(),
+            }),
+            Route::ShareCard(Box::new(Route::Entry(EntryId {
+                collection: "people".into(),
+                slug: "han-dong".into(),
+            }))),
         ];
         // A new kind of route must be added above: this match does not compile until it is.
         for route in &every {
@@ -312,7 +383,9 @@ mod tests {
                 | Route::Robots
                 | Route::Feed
                 | Route::TimelineData
-                | Route::SearchIndex(_) => {}
+                | Route::SearchIndex(_)
+                | Route::Image(_)
+                | Route::ShareCard(_) => {}
             }
         }
         every.into()
