@@ -219,8 +219,8 @@ pub(crate) fn run(
         &mut memo.publish,
     );
     let mut report = report(config, &graph, &output, started);
-    report.encoded = counts.encoded.into_inner();
-    report.reused = counts.reused.into_inner();
+    report.encoded = counts.encoded.into_inner() + output.cards.0;
+    report.reused = counts.reused.into_inner() + output.cards.1;
     if let Some(sources) = sources {
         // The last graph is let go of on another thread: freeing 10,000 nodes takes a few
         // milliseconds that nothing waits for.

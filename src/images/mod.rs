@@ -9,13 +9,14 @@
 //!   and the site's [`ImageSettings`] alone, so pages can link them before any is made.
 //! - [`process`] decodes, resizes and encodes them, keeping every file it makes in a
 //!   cache folder beside the site ([`cache`]) keyed by content and settings, so an
-//!   unchanged image is never encoded twice.
+//!   unchanged image is never encoded twice; [`card`] draws share cards the same way.
 //!
 //! This module reads image files and its cache; it must not read content files or
 //! templates, and it never writes to the output folder (pages and images reach it
 //! through the write stage).
 
 pub(crate) mod cache;
+pub(crate) mod card;
 
 pub(crate) mod process;
 

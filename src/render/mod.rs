@@ -59,6 +59,8 @@ pub struct Output {
     pub(crate) changed: Option<deps::Changes>,
     /// Whether every page was rendered.
     pub full: bool,
+    /// Share cards drawn this time, and read back from the cache.
+    pub(crate) cards: (usize, usize),
 }
 
 impl Output {
@@ -113,6 +115,7 @@ enum Page {
 }
 
 /// Which page a job renders; its context is built only if the job is selected.
+#[derive(Clone)]
 enum PageKind {
     Home,
     /// A collection's index: the collection's position in `site.yaml`.
@@ -138,6 +141,8 @@ struct PageJob {
     kind: PageKind,
     /// Skipped, rather than an error, when the theme has no template for it.
     optional: bool,
+    /// The page's share card: its template is SVG, drawn to a PNG.
+    card: bool,
 }
 
 /// What a render keeps for the next render of the same site under the same
@@ -164,6 +169,8 @@ struct Pages {
     reads: Vec<Option<Vec<deps::Dep>>>,
     /// The tags the pages were made for (a tag has a page).
     tags: Vec<String>,
+    /// The entries with a picture the pages were made for (they have no share card).
+    pictured: Vec<DocIndex>,
 }
 
 impl Pages {
@@ -177,14 +184,16 @@ impl Pages {
             reads: vec![None; jobs.len()],
             jobs,
             tags: graph.tags.keys().cloned().collect(),
+            pictured: pictured(graph),
         }
     }
 
     /// The pages of `graph`, a graph of the same documents as the one these were made
-    /// for: these same jobs when the site has the same tags, else new jobs that keep the
+    /// for: these same jobs when the site has the same tags and the same entries with a
+    /// picture (which share it instead of a card), else new jobs that keep the
     /// reads of the pages that were there before. Also the pages that are gone.
     fn follow(self, config: &Config, graph: &Graph, templates: &Templates) -> (Pages, Vec<String>) {
-        if graph.tags.keys().eq(self.tags.iter()) {
+        if graph.tags.keys().eq(self.tags.iter()) && pictured(graph) == self.pictured {
             return (self, Vec::new());
         }
         let mut pages = Pages::of(config, graph, templates);
@@ -279,16 +288,21 @@ pub(crate) struct Renderer {
     lookups: Lookups,
     /// The relationship map of the graph the views are of, once drawn.
     map: OnceLock<Value>,
+    /// Draws share cards, when the theme has a `share-card.svg` template.
+    painter: Option<crate::images::card::CardPainter>,
+    /// What the painter did in the current render.
+    card_counts: crate::images::process::Counts,
 }
 
 impl Renderer {
     /// Builds the views of `graph`, loads static files and templates.
     pub(crate) fn new(config: &Config, graph: &Graph) -> Result<Renderer, Diagnostics> {
-        let views = view::build_views(config, graph);
+        let mut views = view::build_views(config, graph);
         let collections = view::collection_values(config, graph, &views);
         let (assets, asset_problems) = assets::load_assets(config);
         let lookups = Lookups::new(config, graph);
         let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
         register_functions(&mut tera, config, &assets);
         register_lookups(
             &mut tera,
@@ -307,6 +321,17 @@ impl Renderer {
                 return Err(diagnostics.sorted());
             }
         };
+        let painter = templates.tera.contains_template(SHARE_CARD).then(|| {
+            let fonts = config
+                .root
+                .join("themes")
+                .join(&config.site.theme)
+                .join("fonts");
+            crate::images::card::CardPainter::new(&fonts, crate::images::cache::Cache::of(config))
+        });
+        views.share_cards = painter.is_some();
+        // `site` and the collections were made before it was known whether pages have
+        // cards; they hold no page values, so only the views change.
         Ok(Renderer {
             views,
             collections,
@@ -315,6 +340,8 @@ impl Renderer {
             templates,
             lookups,
             map: OnceLock::new(),
+            painter,
+            card_counts: crate::images::process::Counts::default(),
         })
     }
 
@@ -355,6 +382,12 @@ impl Renderer {
     ) -> Result<(Output, Vec<PageReads>), Diagnostics> {
         let shared = SharedValues::default();
         let templates = &self.templates;
+        self.card_counts
+            .encoded
+            .store(0, std::sync::atomic::Ordering::Relaxed);
+        self.card_counts
+            .reused
+            .store(0, std::sync::atomic::Ordering::Relaxed);
         // A full disk is one problem, not one per page: the first failure to store a page
         // is kept, and the pages not rendered yet are skipped.
         let sink_failure: OnceLock<Diagnostic> = OnceLock::new();
@@ -369,7 +402,13 @@ impl Renderer {
                 on_page();
                 let (page, reads) = deps::recording(|| {
                     let context = self.context(config, graph, &shared, job);
-                    render_job(templates, job, &context)
+                    let rendered = render_job(templates, job, &context)?;
+                    match (&self.painter, job.card) {
+                        (Some(painter), true) => painter
+                            .png(&rendered, &self.card_counts)
+                            .map_err(|e| card_problem(templates, job, e)),
+                        _ => Ok(rendered),
+                    }
                 });
                 let path = &job.path;
                 let bytes = match page {
@@ -404,12 +443,12 @@ impl Renderer {
             match result {
                 Ok((i, Page::Held(bytes), reads)) => {
                     output.files.insert(jobs[i].path.clone(), bytes);
-                    output.pages += 1;
+                    output.pages += usize::from(!jobs[i].card);
                     page_reads.push((i, reads));
                 }
                 Ok((i, Page::Streamed(size), reads)) => {
                     output.streamed.insert(jobs[i].path.clone(), size);
-                    output.pages += 1;
+                    output.pages += usize::from(!jobs[i].card);
                     page_reads.push((i, reads));
                 }
                 Err(d) => diagnostics.push(d),
@@ -432,6 +471,14 @@ impl Renderer {
             }
             output.files.insert(dest.clone(), bytes.clone());
         }
+        output.cards = (
+            self.card_counts
+                .encoded
+                .load(std::sync::atomic::Ordering::Relaxed),
+            self.card_counts
+                .reused
+                .load(std::sync::atomic::Ordering::Relaxed),
+        );
         diagnostics.into_result((output, page_reads))
     }
 
@@ -480,7 +527,8 @@ impl Renderer {
         let kind = &job.kind;
         let mut context = Context::new();
         let page = |i: DocIndex| view::page_value(config, graph, views, i);
-        let synthetic = |title: &str, route: Route| view::synthetic_page(config, title, &route);
+        let synthetic =
+            |title: &str, route: Route| view::synthetic_page(config, views, title, &route);
         match kind {
             PageKind::Home => {
                 let page = match graph.home() {
@@ -560,6 +608,21 @@ impl SharedValues {
     }
 }
 
+/// The theme's template of share cards.
+const SHARE_CARD: &str = "share-card.svg";
+
+/// A share card whose SVG resvg could not read.
+fn card_problem(templates: &Templates, job: &PageJob, error: String) -> Diagnostic {
+    Diagnostic::new(
+        Stage::Render,
+        templates.file(SHARE_CARD),
+        TemplateError::Tera(format!(
+            "the share card of `{}` is not an SVG image resvg can draw: {error}",
+            job.url
+        )),
+    )
+}
+
 fn render_job(
     templates: &Templates,
     job: &PageJob,
@@ -602,6 +665,7 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
         templates,
         kind,
         optional,
+        card: false,
     };
     let one = |name: &str| vec![name.to_string()];
     let mut jobs = vec![job(
@@ -643,6 +707,7 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
                 templates: templates.clone(),
                 kind: PageKind::Entry(c, i),
                 optional: false,
+                card: false,
             });
         }
     }
@@ -656,6 +721,7 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
                 templates: vec![format!("pages/{slug}.html"), "page.html".into()],
                 kind: PageKind::Standalone(i),
                 optional: false,
+                card: false,
             });
         }
     }
@@ -704,7 +770,55 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
         PageKind::NotFound,
         true,
     ));
+    // Each listed page's share card, drawn from the theme's SVG template with the page's
+    // own context (so it is rendered again exactly when what it reads changes). An entry
+    // with a picture shares a crop of it instead.
+    let cards: Vec<PageJob> = jobs
+        .iter()
+        .filter_map(|page| {
+            let route = page_route(graph, &page.kind)?;
+            if let PageKind::Entry(_, i) = page.kind {
+                if graph.nodes[i].share_picture().is_some() {
+                    return None;
+                }
+            }
+            let card = Route::ShareCard(Box::new(route));
+            Some(PageJob {
+                path: card.output_file(),
+                url: card.url(base),
+                what: "share cards".into(),
+                templates: vec![SHARE_CARD.into()],
+                kind: page.kind.clone(),
+                optional: true,
+                card: true,
+            })
+        })
+        .collect();
+    jobs.extend(cards);
     jobs
+}
+
+/// The entries whose share image is their picture rather than a card.
+fn pictured(graph: &Graph) -> Vec<DocIndex> {
+    (0..graph.nodes.len())
+        .filter(|&i| graph.nodes[i].share_picture().is_some())
+        .collect()
+}
+
+/// The route of a page job's page; `None` for the not-found page, which shares the home
+/// page's card.
+fn page_route(graph: &Graph, kind: &PageKind) -> Option<Route> {
+    Some(match kind {
+        PageKind::Home => Route::Home,
+        PageKind::CollectionIndex(c) => Route::CollectionIndex(graph.collections[*c].0.clone()),
+        PageKind::Entry(_, i) | PageKind::Standalone(i) => graph.nodes[*i].route.clone(),
+        PageKind::Timeline => Route::Timeline,
+        PageKind::Map => Route::Map,
+        PageKind::Search => Route::Search,
+        PageKind::TagIndex => Route::TagIndex,
+        PageKind::Tag(slug) => Route::Tag(slug.clone()),
+        PageKind::NotFound => return None,
+    })
 }
 
 /// The names templates look entries and collections up by: `people/han-dong` to its
@@ -811,6 +925,18 @@ fn register_functions(tera: &mut tera::Tera, config: &Config, assets: &assets::A
     tera.register_filter("humanize", |value: &str, _: Kwargs, _: &State| {
         humanise(value)
     });
+    // SVG has no line breaking: share cards lay their text out line by line.
+    tera.register_filter(
+        "wrap",
+        |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let width: usize = kwargs.must_get("width")?;
+            let lines: usize = kwargs.get("lines")?.unwrap_or(usize::MAX);
+            let wrapped = crate::images::card::wrap(value, width.max(1), lines);
+            Ok(Value::from(
+                wrapped.into_iter().map(Value::from).collect::<Vec<_>>(),
+            ))
+        },
+    );
     // tera's own `group_by` returns its groups in hash order, which would make output
     // differ between builds; this one keeps the order in which groups first appear.
     tera.register_filter(

@@ -61,7 +61,13 @@ fn is_creative_work(schema_type: &str) -> bool {
 /// `schema_org` for the home page and standalone pages). Every property is one that
 /// schema.org gives the type (tests/jsonld.rs checks them against the vocabulary);
 /// partial dates stay partial (`2021-02`), as ISO 8601 and schema.org's Date allow.
-pub(crate) fn json_ld(config: &Config, node: &Node, schema_type: &str) -> Json {
+/// `image` (a Thing's property, so every type has it) is the page's share image.
+pub(crate) fn json_ld(
+    config: &Config,
+    node: &Node,
+    schema_type: &str,
+    image: Option<&str>,
+) -> Json {
     let base = &config.site.base_url;
     let mut object = Map::new();
     object.insert("@context".into(), json!("https://schema.org"));
@@ -71,6 +77,9 @@ pub(crate) fn json_ld(config: &Config, node: &Node, schema_type: &str) -> Json {
         object.insert("description".into(), json!(summary));
     }
     object.insert("url".into(), json!(node.route.permalink(base)));
+    if let Some(image) = image {
+        object.insert("image".into(), json!(image));
+    }
     let creative = is_creative_work(schema_type);
     if creative {
         if is_article(schema_type) {

@@ -33,6 +33,8 @@ pub(crate) struct Views {
     pub cards: Vec<Value>,
     /// Per node, the nodes whose links its card shows (read while it was built).
     pub card_reads: Vec<Vec<DocIndex>>,
+    /// Whether the theme draws share cards (`share-card.svg`).
+    pub share_cards: bool,
 }
 
 /// A date for templates: ISO form, words, parts, precision.
@@ -141,6 +143,7 @@ pub(crate) fn build_views(config: &Config, graph: &Graph) -> Views {
         links,
         cards,
         card_reads,
+        share_cards: false,
     }
 }
 
@@ -309,7 +312,16 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
         DocId::Index(_) => "CollectionPage".into(),
         DocId::Home | DocId::Page(_) => config.site.schema_org.clone(),
     };
-    let json_ld = super::structured::json_ld(config, node, &schema_type);
+    let share = share_image(
+        config,
+        views,
+        &node.route,
+        node.share_picture(),
+        &node.doc.title,
+    );
+    m.insert("share_image".into(), share_value(&share));
+    let image = share.as_ref().map(|s| s.url.as_str());
+    let json_ld = super::structured::json_ld(config, node, &schema_type, image);
     m.insert("schema_org".into(), Value::from(schema_type));
     m.insert(
         "json_ld".into(),
@@ -318,10 +330,87 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
     Value::from(m)
 }
 
-/// A page that has no content file (a collection without `_index.md`, the timeline).
-pub(crate) fn synthetic_page(config: &Config, title: &str, route: &Route) -> Value {
+/// The picture that stands for a page where it is shared (`og:image`, JSON-LD `image`).
+pub(crate) struct ShareImage {
+    /// A full URL, as Open Graph wants.
+    url: String,
+    mime: &'static str,
+    alt: String,
+}
+
+impl ShareImage {
+    /// What templates get: `{ url, type, width, height, alt }`.
+    fn value(&self) -> Value {
+        map! {
+            "url" => self.url.clone(),
+            "type" => self.mime,
+            "width" => crate::images::SHARE_WIDTH,
+            "height" => crate::images::SHARE_HEIGHT,
+            "alt" => self.alt.clone(),
+        }
+    }
+}
+
+/// The share image of the page at `route`: the crop of an entry's picture, else the
+/// page's share card (the not-found page has the home page's), or none when the theme
+/// draws no cards.
+pub(crate) fn share_image(
+    config: &Config,
+    views: &Views,
+    route: &Route,
+    picture: Option<&crate::images::Picture>,
+    title: &str,
+) -> Option<ShareImage> {
     let base = &config.site.base_url;
+    if let Some(picture) = picture {
+        let (crop, _) = crate::images::share_variant(&picture.source, &config.site.images);
+        let alt = if picture.decorative {
+            title
+        } else {
+            picture.alt.as_str()
+        };
+        return Some(ShareImage {
+            url: crop.route.permalink(base),
+            mime: crop.format.mime(),
+            alt: alt.to_string(),
+        });
+    }
+    if !views.share_cards {
+        return None;
+    }
+    let page = match route {
+        Route::NotFound => Route::Home,
+        other => other.clone(),
+    };
+    Some(ShareImage {
+        url: Route::ShareCard(Box::new(page)).permalink(base),
+        mime: "image/png",
+        alt: format!("{title} · {}", config.site.title),
+    })
+}
+
+fn share_value(share: &Option<ShareImage>) -> Value {
+    share
+        .as_ref()
+        .map(ShareImage::value)
+        .unwrap_or_else(Value::none)
+}
+
+/// A page that has no content file (a collection without `_index.md`, the timeline).
+pub(crate) fn synthetic_page(config: &Config, views: &Views, title: &str, route: &Route) -> Value {
+    let base = &config.site.base_url;
+    let share = share_image(config, views, route, None, title);
+    let mut json_ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "name": title,
+        "url": route.permalink(base),
+    });
+    if let Some(share) = &share {
+        json_ld["image"] = serde_json::json!(share.url);
+    }
     map! {
+        "share_image" => share_value(&share),
         "id" => "",
         "kind" => "generated",
         "title" => title,
@@ -337,12 +426,7 @@ pub(crate) fn synthetic_page(config: &Config, title: &str, route: &Route) -> Val
         "date" => Value::none(),
         "updated" => Value::none(),
         "schema_org" => "WebPage",
-        "json_ld" => Value::safe_string(&super::structured::json_for_html(&serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "WebPage",
-            "name": title,
-            "url": route.permalink(base),
-        }))),
+        "json_ld" => Value::safe_string(&super::structured::json_for_html(&json_ld)),
     }
 }
 
