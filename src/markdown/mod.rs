@@ -5,13 +5,16 @@
 //! `[[han-dong]]` or `../people/han-dong.md` means. Raw HTML is escaped unless allowed,
 //! and links with schemes other than http(s) and mailto are refused.
 
+mod components;
 mod highlight;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use crate::diagnostic::{Location, Span};
 use crate::images::{check_words, Picture, Source};
@@ -151,6 +154,8 @@ pub(crate) struct RenderOptions<'a> {
     /// The highlighting budget of the file this text belongs to, shared by its body and
     /// fields; `None` gives this text a budget of its own.
     pub highlight: Option<&'a HighlightBudget>,
+    /// The hosts the `embed` component may show pages of (`embeds.hosts`).
+    pub embed_hosts: &'a [String],
 }
 
 fn parser_options() -> Options {
@@ -160,6 +165,30 @@ fn parser_options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
+        // GitHub's alerts: `> [!NOTE]` and its kin start a blockquote of that kind.
+        | Options::ENABLE_GFM
+}
+
+/// The opening markup of a GitHub-style alert (`> [!WARNING]`): a note landmark whose
+/// first line says what kind of note it is, in words (not only by colour or an icon).
+fn callout_start(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => {
+            "<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n"
+        }
+        BlockQuoteKind::Tip => {
+            "<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Tip</p>\n"
+        }
+        BlockQuoteKind::Important => {
+            "<div class=\"callout callout-important\" role=\"note\">\n<p class=\"callout-title\">Important</p>\n"
+        }
+        BlockQuoteKind::Warning => {
+            "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n"
+        }
+        BlockQuoteKind::Caution => {
+            "<div class=\"callout callout-caution\" role=\"note\">\n<p class=\"callout-title\">Caution</p>\n"
+        }
+    }
 }
 
 /// Renders a Markdown document.
@@ -283,6 +312,8 @@ struct Transform<'a, 'r> {
     out: Rendered,
     /// The code block being gathered: its language and text.
     code: Option<(String, String)>,
+    /// Where the code block being gathered starts in the text.
+    code_at: usize,
     /// For `[[slug]]` without a label, the text event that follows is replaced by the title.
     replace_label: Option<String>,
     /// Refused links render as their text; their closing tag is dropped.
@@ -306,6 +337,7 @@ impl<'a, 'r> Transform<'a, 'r> {
             options,
             out: Rendered::default(),
             code: None,
+            code_at: 0,
             replace_label: None,
             dropped_links: 0,
             locator: Locator::new(text),
@@ -483,6 +515,73 @@ impl<'a, 'r> Transform<'a, 'r> {
         Some(Event::Html(html.into()))
     }
 
+    /// The markup of a component block (`lang` its info string, `text` its arguments),
+    /// recording the entries it links; nothing, with problems at the arguments' lines,
+    /// when they are wrong.
+    fn component(&mut self, lang: &str, text: &str) -> String {
+        struct SiteRefs<'x> {
+            resolver: &'x dyn LinkResolver,
+            found: Vec<(usize, usize)>,
+        }
+        impl components::Refs for SiteRefs<'_> {
+            fn entry(
+                &mut self,
+                target: &str,
+                line: usize,
+            ) -> Result<ResolvedLink, components::ArgProblem> {
+                let target = target.trim_start_matches("[[").trim_end_matches("]]");
+                match self.resolver.resolve(&LinkTarget::Wiki(target)) {
+                    Ok(link) => {
+                        self.found.push((link.key, line));
+                        Ok(link)
+                    }
+                    Err(p) => Err(components::ref_problem(line, p.message, p.hint)),
+                }
+            }
+        }
+        // The arguments start on the line after the opening fence.
+        let source = self.locator.text;
+        let block = &source[self.code_at.min(source.len())..];
+        let start = self.code_at + block.find('\n').map_or(block.len(), |n| n + 1);
+        let line_range = |line: usize| -> Range<usize> {
+            let mut at = start;
+            for l in source[start.min(source.len())..]
+                .split_inclusive('\n')
+                .take(line)
+            {
+                at += l.len();
+            }
+            let len = source[at.min(source.len())..]
+                .find('\n')
+                .unwrap_or(source.len().saturating_sub(at));
+            at..at + len
+        };
+        let mut refs = SiteRefs {
+            resolver: self.resolver,
+            found: Vec::new(),
+        };
+        let rendered = components::render(lang, text, self.options.embed_hosts, &mut refs);
+        for (key, line) in refs.found {
+            let range = line_range(line);
+            self.out.links.push(FoundLink {
+                key,
+                fragment: None,
+                at: self.locator.locate(range.start),
+                span: Span::new(range.start, range.end),
+            });
+        }
+        match rendered {
+            Ok(html) => html,
+            Err(problems) => {
+                for p in problems {
+                    let range = line_range(p.line);
+                    push_problem(&mut self.out, &mut self.locator, &range, p.message, p.hint);
+                }
+                String::new()
+            }
+        }
+    }
+
     /// What one event of the parser becomes: nothing (a code block's text, gathered; a
     /// refused link's end) or one event.
     fn transform(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
@@ -494,6 +593,11 @@ impl<'a, 'r> Transform<'a, 'r> {
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, buffer) = self.code.take().unwrap_or_default();
+                    if components::is_component(&lang) {
+                        let html = self.component(&lang, &buffer);
+                        self.budget.html += html.len();
+                        return Some(Event::Html(html.into()));
+                    }
                     let highlight = self.options.highlight.unwrap_or(&self.own_highlight);
                     let block = highlight_block(&buffer, &lang, highlight);
                     self.budget.html += block.len();
@@ -509,6 +613,7 @@ impl<'a, 'r> Transform<'a, 'r> {
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new()));
+                self.code_at = range.start;
                 None
             }
             Event::Start(Tag::Link {
@@ -553,6 +658,10 @@ impl<'a, 'r> Transform<'a, 'r> {
                 None
             }
             Event::Start(Tag::Paragraph) => self.paragraph(range),
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                Some(Event::Html(callout_start(kind).into()))
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => Some(Event::Html("</div>\n".into())),
             // An image inside text, a list item, a link or a table: it could not have its
             // caption and credit beside it.
             Event::Start(Tag::Image { ref dest_url, .. }) => {
@@ -919,6 +1028,19 @@ mod tests {
             "only <p> and </p>: {}",
             out.html
         );
+    }
+
+    #[test]
+    fn github_alerts_are_callouts_that_say_their_kind() {
+        let text = "> [!WARNING]\n> Check the *date*.\n\n> [!NOTE]\n> One.\n\n> Plain quote.\n";
+        assert_eq!(
+            html(text),
+            "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>Check the <em>date</em>.</p>\n</div>\n\
+             <div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n<p>One.</p>\n</div>\n\
+             <blockquote>\n<p>Plain quote.</p>\n</blockquote>\n"
+        );
+        // An unknown kind is a plain quote, its marker kept as text.
+        assert!(html("> [!DANGER]\n> x\n").starts_with("<blockquote>\n<p>[!DANGER]"));
     }
 
     #[test]

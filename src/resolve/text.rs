@@ -34,6 +34,7 @@ pub(super) fn render_document(
     let options = RenderOptions {
         unsafe_html: config.site.unsafe_html,
         highlight: Some(&highlight),
+        embed_hosts: &config.site.embed_hosts,
     };
     let resolver = SiteResolver::new(config, index, &doc.path);
     let mut problems = Vec::new();
