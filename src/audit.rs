@@ -307,6 +307,7 @@ mod tests {
                     name: "t".into(),
                     url: None,
                 },
+                pagination: crate::config::Pagination::default(),
             },
             collections: Vec::new(),
         };

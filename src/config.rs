@@ -94,9 +94,37 @@ pub struct SiteSettings {
     pub schema_org: String,
     /// Whether to build the full-text search index.
     pub search: bool,
+    /// How long the generated listings' pages are.
+    pub pagination: Pagination,
     /// Who publishes the site: the author and publisher of its articles in JSON-LD and
     /// the author of its feed (default: an organisation named after the site).
     pub publisher: Publisher,
+}
+
+/// Entries per page of the listings that grow with the site (`pagination:` in
+/// `site.yaml`); 0 puts a whole listing on one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pagination {
+    /// A collection index's, unless the collection sets `per_page:` (default 50).
+    pub collections: usize,
+    /// A tag page's (default 50).
+    pub tags: usize,
+    /// The timeline's (default 100).
+    pub timeline: usize,
+    /// Entries of one backlink group on an entry's page; the rest are on its
+    /// connections page (default 20).
+    pub backlinks: usize,
+}
+
+impl Default for Pagination {
+    fn default() -> Self {
+        Pagination {
+            collections: 50,
+            tags: 50,
+            timeline: 100,
+            backlinks: 20,
+        }
+    }
 }
 
 /// The organisation that publishes a site (`publisher:` in `site.yaml`).
@@ -121,6 +149,8 @@ pub struct Collection {
     pub schema_org: Option<String>,
     /// How the collection's index orders entries.
     pub sort: SortOrder,
+    /// Entries per page of its index (`per_page:`; 0 puts them all on one page).
+    pub per_page: usize,
     /// Whether its dated entries appear on the timeline (`timeline: false` keeps, say,
     /// sources off it: a report's date is when it was published, not an event).
     pub timeline: bool,
@@ -447,8 +477,9 @@ impl ConfigReader<'_> {
     }
 
     fn read(&mut self, map: &Mapping, options: &BuildOptions) -> Config {
-        const TOP: [&str; 12] = [
+        const TOP: [&str; 13] = [
             "publisher",
+            "pagination",
             "title",
             "description",
             "base_url",
@@ -530,7 +561,8 @@ impl ConfigReader<'_> {
             .unwrap_or_else(|| "WebPage".into());
         let search = self.fields.boolean(map, &[], "search").unwrap_or(true);
         let publisher = self.publisher(map, &title);
-        let collections = self.collections(map);
+        let pagination = self.pagination(map);
+        let collections = self.collections(map, pagination);
         let output = options
             .output
             .clone()
@@ -551,9 +583,65 @@ impl ConfigReader<'_> {
                 schema_org,
                 search,
                 publisher,
+                pagination,
             },
             collections,
         }
+    }
+
+    /// A count of entries per page: a whole number from 0 (0: no pagination).
+    fn per_page(&mut self, map: &Mapping, path: &[PathSegment], name: &str) -> Option<usize> {
+        let value = map.get(name)?;
+        match value.as_u64() {
+            Some(n) if n <= 100_000 => Some(n as usize),
+            _ => {
+                let at = yaml::child(path, name);
+                self.wrong(
+                    &at,
+                    name,
+                    "a whole number of entries per page, such as `50` (0: all on one page)",
+                    value,
+                );
+                None
+            }
+        }
+    }
+
+    /// `pagination: { collections: 50, tags: 50, timeline: 100 }`.
+    fn pagination(&mut self, map: &Mapping) -> Pagination {
+        let mut out = Pagination::default();
+        let Some(value) = map.get("pagination") else {
+            return out;
+        };
+        let path = [key("pagination")];
+        let Some(m) = value.as_mapping() else {
+            self.wrong(
+                &path,
+                "pagination",
+                "a mapping such as `{ collections: 50, tags: 50, timeline: 100 }`",
+                value,
+            );
+            return out;
+        };
+        self.fields.unknown_keys(
+            m,
+            &path,
+            &["collections", "tags", "timeline", "backlinks"],
+            None,
+        );
+        if let Some(n) = self.per_page(m, &path, "collections") {
+            out.collections = n;
+        }
+        if let Some(n) = self.per_page(m, &path, "tags") {
+            out.tags = n;
+        }
+        if let Some(n) = self.per_page(m, &path, "timeline") {
+            out.timeline = n;
+        }
+        if let Some(n) = self.per_page(m, &path, "backlinks") {
+            out.backlinks = n;
+        }
+        out
     }
 
     /// `publisher: { name: ..., url: ... }`, or the site's title when there is none.
@@ -587,7 +675,7 @@ impl ConfigReader<'_> {
         Publisher { name, url }
     }
 
-    fn collections(&mut self, map: &Mapping) -> Vec<Collection> {
+    fn collections(&mut self, map: &Mapping, pagination: Pagination) -> Vec<Collection> {
         let Some(value) = map.get("collections") else {
             return Vec::new();
         };
@@ -629,6 +717,7 @@ impl ConfigReader<'_> {
                     "schema_org",
                     "sort",
                     "timeline",
+                    "per_page",
                     "fields",
                     "checks",
                 ],
@@ -652,6 +741,9 @@ impl ConfigReader<'_> {
                 }
             };
             let timeline = self.fields.boolean(spec, &path, "timeline").unwrap_or(true);
+            let per_page = self
+                .per_page(spec, &path, "per_page")
+                .unwrap_or(pagination.collections);
             let fields_path = yaml::child(&path, "fields");
             let fields = match spec.get("fields") {
                 None => Vec::new(),
@@ -668,6 +760,7 @@ impl ConfigReader<'_> {
                 singular,
                 schema_org,
                 sort,
+                per_page,
                 timeline,
                 fields,
                 rules,

@@ -45,6 +45,9 @@ pub(super) fn changed_reads(
         if nodes_changed[i] || backlinks_changed[i] {
             changed.insert(Dep::Node(i));
         }
+        if backlinks_changed[i] {
+            changed.insert(Dep::Backlinks(i));
+        }
     }
     let (links_changed, cards_changed) = super::view::refresh(
         config,

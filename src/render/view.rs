@@ -301,6 +301,18 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
         .map(|h| map! { "level" => h.level, "id" => h.id.clone(), "title" => h.title.clone() })
         .collect();
     m.insert("toc".into(), Value::from(toc));
+    // An entry's page shows the first `pagination.backlinks` of each group, so that it
+    // does not grow with the number of entries citing it; the rest are on its
+    // connections page.
+    let cap = match (&node.doc.id, config.site.pagination.backlinks) {
+        (DocId::Entry(_), n) if n > 0 => n,
+        _ => usize::MAX,
+    };
+    let connections_url = node
+        .doc
+        .id
+        .entry()
+        .map(|id| Route::Connections(id.clone()).url(&config.site.base_url));
     let backlinks: Vec<Value> = graph.backlinks[i]
         .iter()
         .map(|g| {
@@ -308,6 +320,7 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
                 .docs
                 .iter()
                 .zip(&g.periods)
+                .take(cap)
                 .map(|(&d, period)| {
                     let r = RefTarget {
                         node: d,
@@ -322,6 +335,8 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
                 "field" => g.field.clone(),
                 "former" => g.former,
                 "entries" => entries,
+                "count" => g.docs.len(),
+                "more_url" => if g.docs.len() > cap { connections_url.clone() } else { None },
             }
         })
         .collect();
@@ -536,13 +551,19 @@ pub(crate) fn site_value(
 
 /// The timeline: every dated entry, and the same grouped by year.
 pub(crate) fn timeline_value(graph: &Graph, views: &Views) -> (Value, Value) {
-    let entries: Vec<Value> = graph
-        .timeline
-        .iter()
-        .map(|&i| views.cards[i].clone())
-        .collect();
+    timeline_slice(graph, views, 0..graph.timeline.len())
+}
+
+/// [`timeline_value`] of the timeline's entries in `range` (one page of it).
+pub(crate) fn timeline_slice(
+    graph: &Graph,
+    views: &Views,
+    range: std::ops::Range<usize>,
+) -> (Value, Value) {
+    let slice = &graph.timeline[range];
+    let entries: Vec<Value> = slice.iter().map(|&i| views.cards[i].clone()).collect();
     let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
-    for &i in &graph.timeline {
+    for &i in slice {
         let Some(date) = graph.nodes[i].doc.date else {
             continue;
         };

@@ -171,6 +171,15 @@ impl Graph {
     pub fn home(&self) -> Option<DocIndex> {
         self.find(&DocId::Home)
     }
+
+    /// The entries of the collection `name`, in its order (none for an unknown name).
+    pub fn members(&self, name: &str) -> &[DocIndex] {
+        self.collections
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, m)| m.as_slice())
+            .unwrap_or(&[])
+    }
 }
 
 /// Problems found while linking documents.

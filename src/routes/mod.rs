@@ -128,6 +128,12 @@ pub enum Route {
     /// `/casefile-published.json`: what this build published, read back by the next
     /// build (see `published`).
     PublishedRecord,
+    /// `/<collection>/<slug>/connections/`: every entry that refers to an entry, when its
+    /// page shows only the first of a group.
+    Connections(EntryId),
+    /// `/<listing>/page/<n>/`: page `n` (from 2) of a paginated listing: a collection
+    /// index, a tag page or the timeline. Made by [`Route::page`].
+    Paged(Box<Route>, usize),
 }
 
 /// The folder of the search index inside the output (beside the search page).
@@ -137,6 +143,16 @@ impl Route {
     /// The route of a tag's page, by the tag as written.
     pub fn tag(name: &str) -> Route {
         Route::Tag(slug::tag_slug(name))
+    }
+
+    /// Page `number` of this listing: the listing itself for page 1, so its first page
+    /// keeps the address it has always had.
+    pub fn page(self, number: usize) -> Route {
+        match (number, self) {
+            (0 | 1, route) => route,
+            (n, Route::Paged(route, _)) => Route::Paged(route, n),
+            (n, route) => Route::Paged(Box::new(route), n),
+        }
     }
 
     /// The path below the base URL: `people/han-dong/`, `tags/`, `atom.xml`; empty for the
@@ -161,6 +177,8 @@ impl Route {
             Route::Corrections => "corrections/".into(),
             Route::CorrectionsFeed => "corrections/atom.xml".into(),
             Route::PublishedRecord => "casefile-published.json".into(),
+            Route::Paged(listing, n) => format!("{}page/{n}/", listing.site_path()),
+            Route::Connections(id) => format!("{}/{}/connections/", id.collection, id.slug),
         }
     }
 
@@ -182,6 +200,9 @@ impl Route {
     /// Whether this is an HTML page that readers visit (and the sitemap lists): every
     /// page but the not-found page, which has no address of its own.
     pub fn is_listed_page(&self) -> bool {
+        if let Route::Paged(listing, _) = self {
+            return listing.is_listed_page();
+        }
         !matches!(
             self,
             Route::NotFound
@@ -284,6 +305,23 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_listing_keeps_its_address_for_page_1_and_pages_below_it() {
+        let people = Route::CollectionIndex("people".into());
+        assert_eq!(people.clone().page(1), people);
+        assert_eq!(people.clone().page(2).site_path(), "people/page/2/");
+        assert_eq!(people.clone().page(2).page(3).site_path(), "people/page/3/");
+        assert_eq!(
+            Route::Timeline.page(4).output_file(),
+            "timeline/page/4/index.html"
+        );
+        assert_eq!(
+            Route::tag("Elections").page(2).site_path(),
+            "tags/elections/page/2/"
+        );
+        assert!(Route::Timeline.page(2).is_listed_page());
+    }
+
     /// One route of each kind, named by the engine or by an editor (a collection or
     /// page slug that is not reserved).
     fn one_of_each() -> Vec<Route> {
@@ -309,6 +347,14 @@ mod tests {
             Route::Corrections,
             Route::CorrectionsFeed,
             Route::PublishedRecord,
+            Route::CollectionIndex("people".into()).page(2),
+            Route::Timeline.page(3),
+            Route::Tag("search".into()).page(2),
+            Route::Connections(EntryId {
+                collection: "people".into(),
+                slug: "han-dong".into(),
+            })
+            .page(2),
         ];
         // A new kind of route must be added above: this match does not compile until it is.
         for route in &every {
@@ -330,7 +376,9 @@ mod tests {
                 | Route::SearchIndex(_)
                 | Route::Corrections
                 | Route::CorrectionsFeed
-                | Route::PublishedRecord => {}
+                | Route::PublishedRecord
+                | Route::Connections(_)
+                | Route::Paged(..) => {}
             }
         }
         every.into()
@@ -351,7 +399,8 @@ mod tests {
             if matches!(
                 route,
                 Route::Home | Route::CollectionIndex(_) | Route::Entry(_) | Route::Page(_)
-            ) {
+            ) || matches!(route, Route::Paged(listing, _) if matches!(**listing, Route::CollectionIndex(_) | Route::Connections(_)))
+            {
                 continue;
             }
             let first = route.output_file();
