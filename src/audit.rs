@@ -309,6 +309,7 @@ mod tests {
                 },
                 images: crate::config::ImageSettings::default(),
                 embed_hosts: Vec::new(),
+                pagination: crate::config::Pagination::default(),
             },
             collections: Vec::new(),
         };

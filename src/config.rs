@@ -18,7 +18,16 @@ use crate::text_file::{self, FileError};
 use crate::yaml::{self, Document, Fields, Origin, PathSegment, ShapeError, YamlError};
 
 /// Keys every entry has, whatever its collection.
-pub(crate) const COMMON_KEYS: [&str; 6] = ["title", "summary", "date", "updated", "tags", "draft"];
+pub(crate) const COMMON_KEYS: [&str; 8] = [
+    "title",
+    "summary",
+    "date",
+    "approximate",
+    "updated",
+    "tags",
+    "draft",
+    "corrections",
+];
 
 /// The configuration of the site at `root` with default options; for unit tests of the
 /// stages, which build small sites in temporary folders.
@@ -85,6 +94,8 @@ pub struct SiteSettings {
     pub schema_org: String,
     /// Whether to build the full-text search index.
     pub search: bool,
+    /// How long the generated listings' pages are.
+    pub pagination: Pagination,
     /// Who publishes the site: the author and publisher of its articles in JSON-LD and
     /// the author of its feed (default: an organisation named after the site).
     pub publisher: Publisher,
@@ -114,6 +125,32 @@ impl Default for ImageSettings {
     }
 }
 
+/// Entries per page of the listings that grow with the site (`pagination:` in
+/// `site.yaml`); 0 puts a whole listing on one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pagination {
+    /// A collection index's, unless the collection sets `per_page:` (default 50).
+    pub collections: usize,
+    /// A tag page's (default 50).
+    pub tags: usize,
+    /// The timeline's (default 100).
+    pub timeline: usize,
+    /// Entries of one backlink group on an entry's page; the rest are on its
+    /// connections page (default 20).
+    pub backlinks: usize,
+}
+
+impl Default for Pagination {
+    fn default() -> Self {
+        Pagination {
+            collections: 50,
+            tags: 50,
+            timeline: 100,
+            backlinks: 20,
+        }
+    }
+}
+
 /// The organisation that publishes a site (`publisher:` in `site.yaml`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Publisher {
@@ -136,6 +173,11 @@ pub struct Collection {
     pub schema_org: Option<String>,
     /// How the collection's index orders entries.
     pub sort: SortOrder,
+    /// Entries per page of its index (`per_page:`; 0 puts them all on one page).
+    pub per_page: usize,
+    /// Whether its dated entries appear on the timeline (`timeline: false` keeps, say,
+    /// sources off it: a report's date is when it was published, not an event).
+    pub timeline: bool,
     /// Declared fields, in declaration order.
     pub fields: Vec<FieldSpec>,
     /// Editorial rules checked on every entry.
@@ -171,6 +213,42 @@ pub struct FieldSpec {
     pub label: String,
     /// Heading for the backlink group on the referenced entry (ref fields only).
     pub backlink: Option<String>,
+    /// Heading for the group of references whose period has ended (`until` given).
+    pub former_backlink: Option<String>,
+    /// What a reference of this field may say about itself (ref and refs fields only).
+    pub qualifiers: Vec<Qualifier>,
+    /// The schema.org property the reference is in JSON-LD (`memberOf`), if any.
+    pub schema_org: Option<String>,
+}
+
+/// Something a qualified reference says about itself:
+/// `affiliations: [{ to: liberal-caucus, since: 2021, until: 2023-03-22, role: Member }]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qualifier {
+    /// When the relation began (a partial date).
+    Since,
+    /// When it ended (a partial date); a reference with `until` is a former one.
+    Until,
+    /// What the referring entry was in it (text): `Chair`, `Member`.
+    Role,
+}
+
+impl Qualifier {
+    /// Every qualifier, as written in `site.yaml` and front matter.
+    pub const ALL: [(&'static str, Qualifier); 3] = [
+        ("since", Qualifier::Since),
+        ("until", Qualifier::Until),
+        ("role", Qualifier::Role),
+    ];
+
+    /// The key in front matter.
+    pub fn name(self) -> &'static str {
+        match self {
+            Qualifier::Since => "since",
+            Qualifier::Until => "until",
+            Qualifier::Role => "role",
+        }
+    }
 }
 
 /// The type of a field's value.
@@ -251,6 +329,12 @@ pub enum Rule {
         /// What the editor is told when the rule fails.
         message: String,
     },
+    /// An entry whose text changed since the last good build published it must carry a
+    /// new `corrections` record saying what changed.
+    CorrectionWhenChanged {
+        /// What the editor is told when the rule fails.
+        message: String,
+    },
 }
 
 /// What can be wrong in `site.yaml`.
@@ -281,6 +365,9 @@ pub(crate) enum ConfigError {
     /// A field type that does not exist.
     #[error("unknown field type `{0}`")]
     UnknownType(String),
+    /// A qualifier the engine does not know.
+    #[error("unknown qualifier `{0}` (known: `since`, `until`, `role`)")]
+    UnknownQualifier(String),
     /// A ref field pointing to an undeclared collection.
     #[error("field `{field}` refers to collection `{to}`, which is not declared")]
     UnknownCollection {
@@ -316,6 +403,7 @@ impl ConfigError {
     fn hint(&self, candidates: &[&str]) -> Option<String> {
         match self {
             ConfigError::UnknownType(name) => did_you_mean(name, TYPE_NAMES),
+            ConfigError::UnknownQualifier(name) => did_you_mean(name, candidates.iter().copied()),
             ConfigError::UnknownCollection { to, .. } => {
                 did_you_mean(to, candidates.iter().copied())
             }
@@ -417,10 +505,11 @@ impl ConfigReader<'_> {
     }
 
     fn read(&mut self, map: &Mapping, options: &BuildOptions) -> Config {
-        const TOP: [&str; 14] = [
+        const TOP: [&str; 15] = [
             "images",
             "embeds",
             "publisher",
+            "pagination",
             "title",
             "description",
             "base_url",
@@ -504,7 +593,8 @@ impl ConfigReader<'_> {
         let publisher = self.publisher(map, &title);
         let images = self.images(map);
         let embed_hosts = self.embed_hosts(map);
-        let collections = self.collections(map);
+        let pagination = self.pagination(map);
+        let collections = self.collections(map, pagination);
         let output = options
             .output
             .clone()
@@ -527,9 +617,65 @@ impl ConfigReader<'_> {
                 publisher,
                 images,
                 embed_hosts,
+                pagination,
             },
             collections,
         }
+    }
+
+    /// A count of entries per page: a whole number from 0 (0: no pagination).
+    fn per_page(&mut self, map: &Mapping, path: &[PathSegment], name: &str) -> Option<usize> {
+        let value = map.get(name)?;
+        match value.as_u64() {
+            Some(n) if n <= 100_000 => Some(n as usize),
+            _ => {
+                let at = yaml::child(path, name);
+                self.wrong(
+                    &at,
+                    name,
+                    "a whole number of entries per page, such as `50` (0: all on one page)",
+                    value,
+                );
+                None
+            }
+        }
+    }
+
+    /// `pagination: { collections: 50, tags: 50, timeline: 100 }`.
+    fn pagination(&mut self, map: &Mapping) -> Pagination {
+        let mut out = Pagination::default();
+        let Some(value) = map.get("pagination") else {
+            return out;
+        };
+        let path = [key("pagination")];
+        let Some(m) = value.as_mapping() else {
+            self.wrong(
+                &path,
+                "pagination",
+                "a mapping such as `{ collections: 50, tags: 50, timeline: 100 }`",
+                value,
+            );
+            return out;
+        };
+        self.fields.unknown_keys(
+            m,
+            &path,
+            &["collections", "tags", "timeline", "backlinks"],
+            None,
+        );
+        if let Some(n) = self.per_page(m, &path, "collections") {
+            out.collections = n;
+        }
+        if let Some(n) = self.per_page(m, &path, "tags") {
+            out.tags = n;
+        }
+        if let Some(n) = self.per_page(m, &path, "timeline") {
+            out.timeline = n;
+        }
+        if let Some(n) = self.per_page(m, &path, "backlinks") {
+            out.backlinks = n;
+        }
+        out
     }
 
     /// `publisher: { name: ..., url: ... }`, or the site's title when there is none.
@@ -644,7 +790,7 @@ impl ConfigReader<'_> {
         good
     }
 
-    fn collections(&mut self, map: &Mapping) -> Vec<Collection> {
+    fn collections(&mut self, map: &Mapping, pagination: Pagination) -> Vec<Collection> {
         let Some(value) = map.get("collections") else {
             return Vec::new();
         };
@@ -685,6 +831,8 @@ impl ConfigReader<'_> {
                     "singular",
                     "schema_org",
                     "sort",
+                    "timeline",
+                    "per_page",
                     "fields",
                     "checks",
                 ],
@@ -707,6 +855,10 @@ impl ConfigReader<'_> {
                     SortOrder::Title
                 }
             };
+            let timeline = self.fields.boolean(spec, &path, "timeline").unwrap_or(true);
+            let per_page = self
+                .per_page(spec, &path, "per_page")
+                .unwrap_or(pagination.collections);
             let fields_path = yaml::child(&path, "fields");
             let fields = match spec.get("fields") {
                 None => Vec::new(),
@@ -723,6 +875,8 @@ impl ConfigReader<'_> {
                 singular,
                 schema_org,
                 sort,
+                per_page,
+                timeline,
                 fields,
                 rules,
             });
@@ -761,7 +915,16 @@ impl ConfigReader<'_> {
                 spec,
                 &fpath,
                 &[
-                    "type", "required", "label", "backlink", "values", "to", "fields",
+                    "type",
+                    "required",
+                    "label",
+                    "backlink",
+                    "former_backlink",
+                    "qualifiers",
+                    "schema_org",
+                    "values",
+                    "to",
+                    "fields",
                 ],
                 None,
             );
@@ -832,15 +995,64 @@ impl ConfigReader<'_> {
                 .string(spec, &fpath, "label", false)
                 .unwrap_or_else(|| humanise(name));
             let backlink = self.string(spec, &fpath, "backlink", false);
+            let former_backlink = self.string(spec, &fpath, "former_backlink", false);
+            let schema_org = self.string(spec, &fpath, "schema_org", false);
+            let qualifiers = self.qualifiers(spec, &fpath, &kind);
             fields.push(FieldSpec {
                 name: name.to_string(),
                 kind,
                 required,
                 label,
                 backlink,
+                former_backlink,
+                qualifiers,
+                schema_org,
             });
         }
         fields
+    }
+
+    /// `qualifiers: [since, until, role]` of a ref or refs field.
+    fn qualifiers(
+        &mut self,
+        spec: &Mapping,
+        path: &[PathSegment],
+        kind: &FieldKind,
+    ) -> Vec<Qualifier> {
+        let Some(value) = spec.get("qualifiers") else {
+            return Vec::new();
+        };
+        let qpath = yaml::child(path, "qualifiers");
+        if kind.target().is_none() {
+            let found = value.clone();
+            self.wrong(
+                &qpath,
+                "qualifiers",
+                "nothing: only `ref` and `refs` fields take qualifiers",
+                &found,
+            );
+            return Vec::new();
+        }
+        let names = self.fields.string_list(
+            spec,
+            path,
+            "qualifiers",
+            "a list such as `[since, until, role]`",
+        );
+        let known: Vec<&str> = Qualifier::ALL.iter().map(|(n, _)| *n).collect();
+        let mut out = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            match Qualifier::ALL.iter().find(|(n, _)| n == name) {
+                Some((_, q)) if !out.contains(q) => out.push(*q),
+                Some(_) => {}
+                None => self.error(
+                    &yaml::child(&qpath, i),
+                    ConfigError::UnknownQualifier(name.clone()),
+                    &known,
+                ),
+            }
+        }
+        out
     }
 
     fn rules(&mut self, value: &Value, path: &[PathSegment], fields: &[FieldSpec]) -> Vec<Rule> {
@@ -862,11 +1074,32 @@ impl ConfigReader<'_> {
                 None,
             );
             let rule = self.string(map, &cpath, "rule", true).unwrap_or_default();
+            if rule == "correction-when-changed" {
+                for extra in ["field", "records", "key"] {
+                    if map.contains_key(extra) {
+                        self.error(
+                            &yaml::child(&cpath, extra),
+                            ConfigError::BadCheck(format!(
+                                "`correction-when-changed` takes no `{extra}`: it watches the whole text"
+                            )),
+                            &[],
+                        );
+                    }
+                }
+                let message = self
+                    .string(map, &cpath, "message", false)
+                    .unwrap_or_else(|| {
+                        "its text changed since the last build published it, with no new correction"
+                            .into()
+                    });
+                checks.push(Rule::CorrectionWhenChanged { message });
+                continue;
+            }
             if rule != "each-has-record" {
                 self.error(
                     &yaml::child(&cpath, "rule"),
                     ConfigError::BadCheck(format!(
-                        "unknown rule `{rule}` (known: `each-has-record`)"
+                        "unknown rule `{rule}` (known: `each-has-record`, `correction-when-changed`)"
                     )),
                     &[],
                 );

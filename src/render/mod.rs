@@ -16,6 +16,7 @@ mod assets;
 mod changes;
 mod deps;
 mod map;
+mod paginate;
 mod reads;
 mod site_folder;
 pub(crate) mod structured;
@@ -118,18 +119,23 @@ enum Page {
 #[derive(Clone)]
 enum PageKind {
     Home,
-    /// A collection's index: the collection's position in `site.yaml`.
-    CollectionIndex(usize),
+    /// Page `.1` (from 1) of a collection's index: the collection's position in
+    /// `site.yaml`.
+    CollectionIndex(usize, usize),
     /// An entry, with its collection's position.
     Entry(usize, DocIndex),
     Standalone(DocIndex),
-    Timeline,
+    /// Page `.0` (from 1) of the timeline.
+    Timeline(usize),
     Map,
     Search,
     TagIndex,
-    /// A tag's page, by slug.
-    Tag(String),
+    /// Page `.1` (from 1) of a tag's page, by slug.
+    Tag(String, usize),
     NotFound,
+    Corrections,
+    /// Page `.1` (from 1) of an entry's connections page.
+    Connections(DocIndex, usize),
 }
 
 /// One page to render: where it goes, which templates may render it, and what it is.
@@ -541,28 +547,63 @@ impl Renderer {
                 context.insert_value("timeline_years", years.clone());
                 context.insert_value("relationship_map", hand_map());
             }
-            PageKind::CollectionIndex(c) => {
+            PageKind::CollectionIndex(c, number) => {
                 let collection = &config.collections[*c];
+                let listing = Route::CollectionIndex(collection.name.clone());
                 let page = match graph.find(&DocId::Index(collection.name.clone())) {
                     Some(i) => page(i),
-                    None => synthetic(
-                        &collection.title,
-                        Route::CollectionIndex(collection.name.clone()),
-                    ),
+                    None => synthetic(&collection.title, listing.clone()),
                 };
                 context.insert_value("page", page);
                 context.insert_value("collection", hand_collection(*c));
+                let members = graph.members(&collection.name);
+                let range = paginate::page_range(members.len(), collection.per_page, *number);
+                let entries = members[range]
+                    .iter()
+                    .map(|&i| views.cards[i].clone())
+                    .collect();
+                context.insert_value(
+                    "paginator",
+                    paginate::paginator_value(
+                        &listing,
+                        &config.site.base_url,
+                        members.len(),
+                        collection.per_page,
+                        *number,
+                        entries,
+                    ),
+                );
             }
             PageKind::Entry(c, i) => {
                 context.insert_value("page", page(*i));
                 context.insert_value("collection", hand_collection(*c));
             }
             PageKind::Standalone(i) => context.insert_value("page", page(*i)),
-            PageKind::Timeline => {
+            PageKind::Timeline(number) => {
                 context.insert_value("page", synthetic("Timeline", Route::Timeline));
-                let (timeline, years) = hand_timeline();
-                context.insert_value("timeline", timeline.clone());
-                context.insert_value("timeline_years", years.clone());
+                // The whole timeline is read (a page's slice moves when any entry does);
+                // `timeline` and `timeline_years` hold this page's slice.
+                hand_timeline();
+                let per_page = config.site.pagination.timeline;
+                let range = paginate::page_range(graph.timeline.len(), per_page, *number);
+                let (timeline, years) = view::timeline_slice(graph, views, range.clone());
+                let entries = graph.timeline[range]
+                    .iter()
+                    .map(|&i| views.cards[i].clone())
+                    .collect();
+                context.insert_value("timeline", timeline);
+                context.insert_value("timeline_years", years);
+                context.insert_value(
+                    "paginator",
+                    paginate::paginator_value(
+                        &Route::Timeline,
+                        &config.site.base_url,
+                        graph.timeline.len(),
+                        per_page,
+                        *number,
+                        entries,
+                    ),
+                );
             }
             PageKind::Map => {
                 context.insert_value("page", synthetic("Relationship map", Route::Map));
@@ -570,7 +611,7 @@ impl Renderer {
             }
             PageKind::Search => context.insert_value("page", synthetic("Search", Route::Search)),
             PageKind::TagIndex => context.insert_value("page", synthetic("Tags", Route::TagIndex)),
-            PageKind::Tag(slug) => {
+            PageKind::Tag(slug, number) => {
                 let route = Route::Tag(slug.clone());
                 let tag = &graph.tags[slug];
                 if can_read(Aggregate::TagEntries) {
@@ -584,11 +625,75 @@ impl Renderer {
                 tag_value.insert("slug".into(), Value::from(tag.slug.as_str()));
                 tag_value.insert("url".into(), Value::from(route.url(&config.site.base_url)));
                 tag_value.insert("count".into(), Value::from(entries.len()));
+                let per_page = config.site.pagination.tags;
+                let range = paginate::page_range(entries.len(), per_page, *number);
+                let count = entries.len();
+                let slice = entries[range].to_vec();
                 tag_value.insert("entries".into(), Value::from(entries));
                 context.insert_value("tag", Value::from(tag_value));
+                context.insert_value(
+                    "paginator",
+                    paginate::paginator_value(
+                        &route,
+                        &config.site.base_url,
+                        count,
+                        per_page,
+                        *number,
+                        slice,
+                    ),
+                );
             }
             PageKind::NotFound => {
                 context.insert_value("page", synthetic("Page not found", Route::NotFound));
+            }
+            PageKind::Connections(i, number) => {
+                let node = &graph.nodes[*i];
+                let listing = node.doc.id.entry().map(|id| Route::Connections(id.clone()));
+                // The page reads who refers to the entry and the entry's card, not its text.
+                deps::read(Dep::Backlinks(*i));
+                deps::read(Dep::Card(*i));
+                let title = format!("Connections of {}", node.doc.title);
+                let route = listing.clone().unwrap_or(Route::NotFound).page(*number);
+                context.insert_value("page", synthetic(&title, route));
+                context.insert_value("entry", views.cards[*i].clone());
+                let all: Vec<(String, DocIndex)> = graph.backlinks[*i]
+                    .iter()
+                    .flat_map(|g| {
+                        let label = g.label.replace("{title}", &node.doc.title);
+                        g.docs.iter().map(move |&d| (label.clone(), d))
+                    })
+                    .collect();
+                let range = paginate::page_range(all.len(), CONNECTIONS_PER_PAGE, *number);
+                let entries: Vec<Value> = all[range]
+                    .iter()
+                    .map(|(label, d)| {
+                        deps::read(Dep::Card(*d));
+                        let mut m = tera::Map::new();
+                        m.insert("group".into(), Value::from(label.as_str()));
+                        m.insert("entry".into(), views.cards[*d].clone());
+                        Value::from(m)
+                    })
+                    .collect();
+                if let Some(listing) = listing {
+                    context.insert_value(
+                        "paginator",
+                        paginate::paginator_value(
+                            &listing,
+                            &config.site.base_url,
+                            all.len(),
+                            CONNECTIONS_PER_PAGE,
+                            *number,
+                            entries,
+                        ),
+                    );
+                }
+            }
+            PageKind::Corrections => {
+                if can_read(Aggregate::Corrections) {
+                    deps::read(Dep::Site(Aggregate::Corrections));
+                }
+                context.insert_value("page", synthetic("Corrections", Route::Corrections));
+                context.insert_value("corrections", view::corrections_value(graph, views));
             }
         }
         context
@@ -655,6 +760,9 @@ fn render_job(
     Ok(bytes)
 }
 
+/// Entries per page of a connections page.
+const CONNECTIONS_PER_PAGE: usize = 100;
+
 /// Every page of the site, in a fixed order; cheap, since no context is built here.
 fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
     let base = &config.site.base_url;
@@ -677,27 +785,25 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
     )];
 
     for (c, collection) in config.collections.iter().enumerate() {
-        jobs.push(job(
-            Route::CollectionIndex(collection.name.clone()),
-            &format!("the `{}` index", collection.name),
-            vec![
-                format!("{}/collection.html", collection.name),
-                "collection.html".into(),
-            ],
-            PageKind::CollectionIndex(c),
-            false,
-        ));
-        let members = graph
-            .collections
-            .iter()
-            .find(|(n, _)| n == &collection.name)
-            .map(|(_, m)| m.as_slice())
-            .unwrap_or(&[]);
+        let members = graph.members(&collection.name);
+        for number in 1..=paginate::page_count(members.len(), collection.per_page) {
+            jobs.push(job(
+                Route::CollectionIndex(collection.name.clone()).page(number),
+                &format!("the `{}` index", collection.name),
+                vec![
+                    format!("{}/collection.html", collection.name),
+                    "collection.html".into(),
+                ],
+                PageKind::CollectionIndex(c, number),
+                false,
+            ));
+        }
         let what = format!("entries of `{}`", collection.name);
         let templates = vec![
             format!("{}/entry.html", collection.name),
             "entry.html".into(),
         ];
+        let cap = config.site.pagination.backlinks;
         for &i in members {
             let node = &graph.nodes[i];
             jobs.push(PageJob {
@@ -709,6 +815,23 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
                 optional: false,
                 card: false,
             });
+            // The connections page, for an entry whose page shows only part of a group.
+            let groups = &graph.backlinks[i];
+            if cap > 0 && groups.iter().any(|g| g.docs.len() > cap) {
+                let Some(id) = node.doc.id.entry() else {
+                    continue;
+                };
+                let total: usize = groups.iter().map(|g| g.docs.len()).sum();
+                for number in 1..=paginate::page_count(total, CONNECTIONS_PER_PAGE) {
+                    jobs.push(job(
+                        Route::Connections(id.clone()).page(number),
+                        "connections pages",
+                        one("connections.html"),
+                        PageKind::Connections(i, number),
+                        true,
+                    ));
+                }
+            }
         }
     }
 
@@ -726,13 +849,16 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
         }
     }
 
-    jobs.push(job(
-        Route::Timeline,
-        "the timeline",
-        one("timeline.html"),
-        PageKind::Timeline,
-        false,
-    ));
+    let per_page = config.site.pagination.timeline;
+    for number in 1..=paginate::page_count(graph.timeline.len(), per_page) {
+        jobs.push(job(
+            Route::Timeline.page(number),
+            "the timeline",
+            one("timeline.html"),
+            PageKind::Timeline(number),
+            false,
+        ));
+    }
     jobs.push(job(
         Route::Map,
         "the relationship map",
@@ -755,14 +881,23 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
         true,
     ));
     for tag in graph.tags.values() {
-        jobs.push(job(
-            Route::Tag(tag.slug.clone()),
-            "tag pages",
-            one("tag.html"),
-            PageKind::Tag(tag.slug.clone()),
-            true,
-        ));
+        for number in 1..=paginate::page_count(tag.docs.len(), config.site.pagination.tags) {
+            jobs.push(job(
+                Route::Tag(tag.slug.clone()).page(number),
+                "tag pages",
+                one("tag.html"),
+                PageKind::Tag(tag.slug.clone(), number),
+                true,
+            ));
+        }
     }
+    jobs.push(job(
+        Route::Corrections,
+        "the corrections page",
+        one("corrections.html"),
+        PageKind::Corrections,
+        true,
+    ));
     jobs.push(job(
         Route::NotFound,
         "the not-found page",
@@ -810,13 +945,19 @@ fn pictured(graph: &Graph) -> Vec<DocIndex> {
 fn page_route(graph: &Graph, kind: &PageKind) -> Option<Route> {
     Some(match kind {
         PageKind::Home => Route::Home,
-        PageKind::CollectionIndex(c) => Route::CollectionIndex(graph.collections[*c].0.clone()),
+        PageKind::CollectionIndex(c, n) => {
+            Route::CollectionIndex(graph.collections[*c].0.clone()).page(*n)
+        }
         PageKind::Entry(_, i) | PageKind::Standalone(i) => graph.nodes[*i].route.clone(),
-        PageKind::Timeline => Route::Timeline,
+        PageKind::Timeline(n) => Route::Timeline.page(*n),
         PageKind::Map => Route::Map,
         PageKind::Search => Route::Search,
         PageKind::TagIndex => Route::TagIndex,
-        PageKind::Tag(slug) => Route::Tag(slug.clone()),
+        PageKind::Tag(slug, n) => Route::Tag(slug.clone()).page(*n),
+        PageKind::Corrections => Route::Corrections,
+        PageKind::Connections(i, n) => {
+            Route::Connections(graph.nodes[*i].doc.id.entry()?.clone()).page(*n)
+        }
         PageKind::NotFound => return None,
     })
 }

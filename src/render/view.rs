@@ -8,9 +8,9 @@
 use rayon::prelude::*;
 use tera::{Map, Value};
 
-use crate::config::{Collection, Config, FieldKind, FieldSpec};
-use crate::model::{DocId, PartialDate};
-use crate::resolve::{DocIndex, Graph, Node, Resolved};
+use crate::config::{Collection, Config, FieldKind, FieldSpec, SortOrder};
+use crate::model::{DocId, PartialDate, RefQualifiers};
+use crate::resolve::{DocIndex, Graph, Node, RefTarget, Resolved};
 use crate::routes::Route;
 
 use super::deps::{self, Dep};
@@ -46,7 +46,32 @@ pub(crate) fn date_value(date: &PartialDate) -> Value {
         "month" => date.month,
         "day" => date.day,
         "precision" => date.precision(),
+        "approximate" => date.approximate,
     }
+}
+
+/// What a qualified reference says about itself, for templates:
+/// `{ since, until, role, former }` (dates as [`date_value`]s, absent ones `none`).
+pub(crate) fn period_value(q: &RefQualifiers) -> Value {
+    let date = |d: &Option<PartialDate>| d.as_ref().map(date_value).unwrap_or_else(Value::none);
+    map! {
+        "since" => date(&q.since),
+        "until" => date(&q.until),
+        "role" => q.role.clone(),
+        "former" => q.is_former(),
+    }
+}
+
+/// The value of one reference: the target's value, with `period` added when the
+/// reference is qualified.
+fn ref_value(r: &RefTarget, target: &dyn Fn(DocIndex) -> Value) -> Value {
+    let value = target(r.node);
+    let Some(q) = &r.qualifiers else {
+        return value;
+    };
+    let mut m = value.as_map().cloned().unwrap_or_default();
+    m.insert("period".into(), period_value(q));
+    Value::from(m)
 }
 
 fn id_string(id: &DocId) -> String {
@@ -253,8 +278,12 @@ fn resolved_value(config: &Config, value: &Resolved, target: &dyn Fn(DocIndex) -
                 .map(|s| Value::from(s.as_str()))
                 .collect::<Vec<_>>(),
         ),
-        Resolved::Ref(i) => target(*i),
-        Resolved::Refs(list) => Value::from(list.iter().map(|&i| target(i)).collect::<Vec<_>>()),
+        Resolved::Ref(r) => ref_value(r, target),
+        Resolved::Refs(list) => Value::from(
+            list.iter()
+                .map(|r| ref_value(r, target))
+                .collect::<Vec<_>>(),
+        ),
         Resolved::Records(records) => Value::from(
             records
                 .iter()
@@ -276,21 +305,49 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
     };
     m.insert("fields".into(), fields_value(config, &node.fields, &card));
     m.insert("content".into(), Value::safe_string(&node.content));
+    m.insert("corrections".into(), corrections_of(node));
     let toc: Vec<Value> = node
         .toc
         .iter()
         .map(|h| map! { "level" => h.level, "id" => h.id.clone(), "title" => h.title.clone() })
         .collect();
     m.insert("toc".into(), Value::from(toc));
+    // An entry's page shows the first `pagination.backlinks` of each group, so that it
+    // does not grow with the number of entries citing it; the rest are on its
+    // connections page.
+    let cap = match (&node.doc.id, config.site.pagination.backlinks) {
+        (DocId::Entry(_), n) if n > 0 => n,
+        _ => usize::MAX,
+    };
+    let connections_url = node
+        .doc
+        .id
+        .entry()
+        .map(|id| Route::Connections(id.clone()).url(&config.site.base_url));
     let backlinks: Vec<Value> = graph.backlinks[i]
         .iter()
         .map(|g| {
-            let entries: Vec<Value> = g.docs.iter().map(|&d| card(d)).collect();
+            let entries: Vec<Value> = g
+                .docs
+                .iter()
+                .zip(&g.periods)
+                .take(cap)
+                .map(|(&d, period)| {
+                    let r = RefTarget {
+                        node: d,
+                        qualifiers: period.clone(),
+                    };
+                    ref_value(&r, &card)
+                })
+                .collect();
             map! {
                 "label" => g.label.replace("{title}", &node.doc.title),
                 "collection" => g.collection.clone(),
                 "field" => g.field.clone(),
+                "former" => g.former,
                 "entries" => entries,
+                "count" => g.docs.len(),
+                "more_url" => if g.docs.len() > cap { connections_url.clone() } else { None },
             }
         })
         .collect();
@@ -321,7 +378,7 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
     );
     m.insert("share_image".into(), share_value(&share));
     let image = share.as_ref().map(|s| s.url.as_str());
-    let json_ld = super::structured::json_ld(config, node, &schema_type, image);
+    let json_ld = super::structured::json_ld(config, graph, i, &schema_type, image);
     m.insert("schema_org".into(), Value::from(schema_type));
     m.insert(
         "json_ld".into(),
@@ -450,6 +507,50 @@ fn field_schema(spec: &FieldSpec) -> Value {
     }
 }
 
+/// A node's corrections for templates, oldest first: `[{ date, note, id }]`; `id` is
+/// the anchor of the notice on the node's page.
+fn corrections_of(node: &Node) -> Value {
+    Value::from(
+        node.doc
+            .corrections
+            .iter()
+            .enumerate()
+            .map(|(n, c)| {
+                map! {
+                    "date" => date_value(&c.date),
+                    "note" => c.note.clone(),
+                    "id" => format!("correction-{}", n + 1),
+                }
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Every correction of the site, newest first (then in site order), each with the card
+/// of the page it corrects: `[{ date, note, id, entry }]`.
+pub(crate) fn corrections_value(graph: &Graph, views: &Views) -> Value {
+    let mut all: Vec<(PartialDate, DocIndex, usize)> = Vec::new();
+    for (i, node) in graph.nodes.iter().enumerate() {
+        for (n, c) in node.doc.corrections.iter().enumerate() {
+            all.push((c.date, i, n));
+        }
+    }
+    all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    Value::from(
+        all.into_iter()
+            .map(|(date, i, n)| {
+                let c = &graph.nodes[i].doc.corrections[n];
+                map! {
+                    "date" => date_value(&date),
+                    "note" => c.note.clone(),
+                    "id" => format!("correction-{}", n + 1),
+                    "entry" => views.cards[i].clone(),
+                }
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// A collection's schema and entries.
 pub(crate) fn collection_value(
     config: &Config,
@@ -470,6 +571,11 @@ pub(crate) fn collection_value(
         "title" => collection.title.clone(),
         "singular" => collection.singular.clone(),
         "schema_org" => collection.schema_org.clone(),
+        "sort" => match collection.sort {
+            SortOrder::Title => "title",
+            SortOrder::Date => "date",
+        },
+        "timeline" => collection.timeline,
         "url" => route.url(&config.site.base_url),
         "count" => entries.len(),
         "fields" => collection.fields.iter().map(field_schema).collect::<Vec<_>>(),
@@ -524,6 +630,8 @@ pub(crate) fn site_value(
         "home_url" => Route::Home.url(base),
         "timeline_url" => Route::Timeline.url(base),
         "tags_url" => Route::TagIndex.url(base),
+        "corrections_url" => Route::Corrections.url(base),
+        "corrections_feed_url" => Route::CorrectionsFeed.url(base),
         "collections" => collections,
         "search" => config.site.search,
         "schema_org" => config.site.schema_org.clone(),
@@ -536,13 +644,19 @@ pub(crate) fn site_value(
 
 /// The timeline: every dated entry, and the same grouped by year.
 pub(crate) fn timeline_value(graph: &Graph, views: &Views) -> (Value, Value) {
-    let entries: Vec<Value> = graph
-        .timeline
-        .iter()
-        .map(|&i| views.cards[i].clone())
-        .collect();
+    timeline_slice(graph, views, 0..graph.timeline.len())
+}
+
+/// [`timeline_value`] of the timeline's entries in `range` (one page of it).
+pub(crate) fn timeline_slice(
+    graph: &Graph,
+    views: &Views,
+    range: std::ops::Range<usize>,
+) -> (Value, Value) {
+    let slice = &graph.timeline[range];
+    let entries: Vec<Value> = slice.iter().map(|&i| views.cards[i].clone()).collect();
     let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
-    for &i in &graph.timeline {
+    for &i in slice {
         let Some(date) = graph.nodes[i].doc.date else {
             continue;
         };

@@ -125,6 +125,19 @@ pub enum Route {
     Image(ImageFile),
     /// `/share/<page's path>card.png`: the share card (`og:image`) of a page.
     ShareCard(Box<Route>),
+    /// `/corrections/`: every correction of the site, newest first.
+    Corrections,
+    /// `/corrections/atom.xml`: the corrections as a feed.
+    CorrectionsFeed,
+    /// `/casefile-published.json`: what this build published, read back by the next
+    /// build (see `published`).
+    PublishedRecord,
+    /// `/<collection>/<slug>/connections/`: every entry that refers to an entry, when its
+    /// page shows only the first of a group.
+    Connections(EntryId),
+    /// `/<listing>/page/<n>/`: page `n` (from 2) of a paginated listing: a collection
+    /// index, a tag page or the timeline. Made by [`Route::page`].
+    Paged(Box<Route>, usize),
 }
 
 /// One file an image is published as: content-hashed, so hosts can cache it forever.
@@ -163,6 +176,16 @@ impl Route {
         Route::Tag(slug::tag_slug(name))
     }
 
+    /// Page `number` of this listing: the listing itself for page 1, so its first page
+    /// keeps the address it has always had.
+    pub fn page(self, number: usize) -> Route {
+        match (number, self) {
+            (0 | 1, route) => route,
+            (n, Route::Paged(route, _)) => Route::Paged(route, n),
+            (n, route) => Route::Paged(Box::new(route), n),
+        }
+    }
+
     /// The path below the base URL: `people/han-dong/`, `tags/`, `atom.xml`; empty for the
     /// home page. Pages end with `/` and are published as `index.html` in that folder.
     pub fn site_path(&self) -> String {
@@ -193,6 +216,11 @@ impl Route {
                 )
             }
             Route::ShareCard(page) => format!("{SHARE_DIR}/{}card.png", page.site_path()),
+            Route::Corrections => "corrections/".into(),
+            Route::CorrectionsFeed => "corrections/atom.xml".into(),
+            Route::PublishedRecord => "casefile-published.json".into(),
+            Route::Paged(listing, n) => format!("{}page/{n}/", listing.site_path()),
+            Route::Connections(id) => format!("{}/{}/connections/", id.collection, id.slug),
         }
     }
 
@@ -214,6 +242,9 @@ impl Route {
     /// Whether this is an HTML page that readers visit (and the sitemap lists): every
     /// page but the not-found page, which has no address of its own.
     pub fn is_listed_page(&self) -> bool {
+        if let Route::Paged(listing, _) = self {
+            return listing.is_listed_page();
+        }
         !matches!(
             self,
             Route::NotFound
@@ -224,6 +255,8 @@ impl Route {
                 | Route::SearchIndex(_)
                 | Route::Image(_)
                 | Route::ShareCard(_)
+                | Route::CorrectionsFeed
+                | Route::PublishedRecord
         )
     }
 }
@@ -256,8 +289,15 @@ pub(crate) fn site_path_of_page(output_file: &str) -> &str {
 
 /// Top-level folders of the engine's own pages (and `static`, so that a site's `static/`
 /// folder is never mistaken for content published under that name).
-const ENGINE_FOLDERS: [&str; 7] = [
-    "tags", "timeline", "static", "search", "map", IMAGES_DIR, SHARE_DIR,
+const ENGINE_FOLDERS: [&str; 8] = [
+    "tags",
+    "timeline",
+    "static",
+    "search",
+    "map",
+    "corrections",
+    IMAGES_DIR,
+    SHARE_DIR,
 ];
 
 /// The name under which the search index and the search filter group standalone pages;
@@ -333,6 +373,23 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_listing_keeps_its_address_for_page_1_and_pages_below_it() {
+        let people = Route::CollectionIndex("people".into());
+        assert_eq!(people.clone().page(1), people);
+        assert_eq!(people.clone().page(2).site_path(), "people/page/2/");
+        assert_eq!(people.clone().page(2).page(3).site_path(), "people/page/3/");
+        assert_eq!(
+            Route::Timeline.page(4).output_file(),
+            "timeline/page/4/index.html"
+        );
+        assert_eq!(
+            Route::tag("Elections").page(2).site_path(),
+            "tags/elections/page/2/"
+        );
+        assert!(Route::Timeline.page(2).is_listed_page());
+    }
+
     /// One route of each kind, named by the engine or by an editor (a collection or
     /// page slug that is not reserved).
     fn one_of_each() -> Vec<Route> {
@@ -365,6 +422,17 @@ mod tests {
                 collection: "people".into(),
                 slug: "han-dong".into(),
             }))),
+            Route::Corrections,
+            Route::CorrectionsFeed,
+            Route::PublishedRecord,
+            Route::CollectionIndex("people".into()).page(2),
+            Route::Timeline.page(3),
+            Route::Tag("search".into()).page(2),
+            Route::Connections(EntryId {
+                collection: "people".into(),
+                slug: "han-dong".into(),
+            })
+            .page(2),
         ];
         // A new kind of route must be added above: this match does not compile until it is.
         for route in &every {
@@ -385,7 +453,12 @@ mod tests {
                 | Route::TimelineData
                 | Route::SearchIndex(_)
                 | Route::Image(_)
-                | Route::ShareCard(_) => {}
+                | Route::ShareCard(_)
+                | Route::Corrections
+                | Route::CorrectionsFeed
+                | Route::PublishedRecord
+                | Route::Connections(_)
+                | Route::Paged(..) => {}
             }
         }
         every.into()
@@ -406,7 +479,8 @@ mod tests {
             if matches!(
                 route,
                 Route::Home | Route::CollectionIndex(_) | Route::Entry(_) | Route::Page(_)
-            ) {
+            ) || matches!(route, Route::Paged(listing, _) if matches!(**listing, Route::CollectionIndex(_) | Route::Connections(_)))
+            {
                 continue;
             }
             let first = route.output_file();
