@@ -438,7 +438,7 @@ impl ConfigReader<'_> {
                 None => self.wrong(&path, "markdown", "a mapping", markdown),
             }
         }
-        if !options.root.join("themes").join(&theme).is_dir() {
+        if crate::theme::ThemeSource::of(&options.root, &theme).is_none() {
             self.error(
                 &[key("theme")],
                 ConfigError::MissingTheme(theme.clone()),

@@ -36,6 +36,7 @@ mod routes;
 mod scaffold;
 mod serve;
 mod text_file;
+mod theme;
 mod write;
 mod yaml;
 
@@ -57,6 +58,7 @@ pub use serve::{
     allowed_host_name, serve, Change, Files, Preview, Rebuild, ServeError, ServeOptions,
     MAX_CONNECTIONS,
 };
+pub use theme::{copy_builtin_theme, ThemeCopyError};
 
 /// What a successful run produced.
 #[derive(Debug, Clone, Default)]

@@ -116,6 +116,23 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Work with the built-in theme.
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Write the built-in theme to `themes/NAME/` to restyle it (set `theme: NAME` in site.yaml).
+    Copy {
+        /// The new theme folder's name.
+        #[arg(default_value = "default")]
+        name: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
 }
 
 #[derive(Args)]
@@ -293,6 +310,21 @@ fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Theme {
+            action: ThemeAction::Copy { name, site },
+        } => match casefile::copy_builtin_theme(&site.root, &name) {
+            Ok((folder, count)) => {
+                println!("wrote {count} files to {}", folder.display());
+                if name != "default" {
+                    println!("set `theme: {name}` in site.yaml to use it");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                usage_error(&e.to_string(), None, color);
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
