@@ -303,6 +303,10 @@ mod tests {
                 keep: Vec::new(),
                 schema_org: "WebPage".into(),
                 search: false,
+                publisher: crate::config::Publisher {
+                    name: "t".into(),
+                    url: None,
+                },
             },
             collections: Vec::new(),
         };

@@ -85,6 +85,18 @@ pub struct SiteSettings {
     pub schema_org: String,
     /// Whether to build the full-text search index.
     pub search: bool,
+    /// Who publishes the site: the author and publisher of its articles in JSON-LD and
+    /// the author of its feed (default: an organisation named after the site).
+    pub publisher: Publisher,
+}
+
+/// The organisation that publishes a site (`publisher:` in `site.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Publisher {
+    /// Its name, e.g. a newsroom's.
+    pub name: String,
+    /// Its own address, if it has one.
+    pub url: Option<String>,
 }
 
 /// One declared collection.
@@ -377,7 +389,8 @@ impl ConfigReader<'_> {
     }
 
     fn read(&mut self, map: &Mapping, options: &BuildOptions) -> Config {
-        const TOP: [&str; 11] = [
+        const TOP: [&str; 12] = [
+            "publisher",
             "title",
             "description",
             "base_url",
@@ -458,6 +471,7 @@ impl ConfigReader<'_> {
             .string(map, &[], "schema_org", false)
             .unwrap_or_else(|| "WebPage".into());
         let search = self.fields.boolean(map, &[], "search").unwrap_or(true);
+        let publisher = self.publisher(map, &title);
         let collections = self.collections(map);
         let output = options
             .output
@@ -478,9 +492,41 @@ impl ConfigReader<'_> {
                 keep,
                 schema_org,
                 search,
+                publisher,
             },
             collections,
         }
+    }
+
+    /// `publisher: { name: ..., url: ... }`, or the site's title when there is none.
+    fn publisher(&mut self, map: &Mapping, title: &str) -> Publisher {
+        let fallback = Publisher {
+            name: title.to_string(),
+            url: None,
+        };
+        let Some(value) = map.get("publisher") else {
+            return fallback;
+        };
+        let path = [key("publisher")];
+        let Some(m) = value.as_mapping() else {
+            self.wrong(&path, "publisher", "a mapping with `name` and `url`", value);
+            return fallback;
+        };
+        self.fields.unknown_keys(m, &path, &["name", "url"], None);
+        let name = self.string(m, &path, "name", true).unwrap_or(fallback.name);
+        let url = self.string(m, &path, "url", false);
+        if let Some(url) = &url {
+            if !crate::routes::scheme::is_safe_url(url) || !url.contains("://") {
+                let at = [key("publisher"), key("url")];
+                self.wrong(
+                    &at,
+                    "url",
+                    "an absolute http(s) address",
+                    &Value::String(url.clone()),
+                );
+            }
+        }
+        Publisher { name, url }
     }
 
     fn collections(&mut self, map: &Mapping) -> Vec<Collection> {

@@ -45,7 +45,7 @@ use std::time::{Duration, Instant};
 
 pub use audit::AuditReport;
 pub use config::{
-    load_config, BaseUrl, BuildOptions, Collection, Config, FieldKind, FieldSpec, Rule,
+    load_config, BaseUrl, BuildOptions, Collection, Config, FieldKind, FieldSpec, Publisher, Rule,
     SiteSettings, SortOrder,
 };
 pub use diagnostic::{

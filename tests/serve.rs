@@ -380,6 +380,16 @@ fn record_refs_and_dates_edited_match_full_builds() {
     inc.rebuild(Change::Content).unwrap();
     assert!(inc.files()["timeline.json"] != timeline);
     assert_same_as_full_build(&site, &inc);
+    // An entry dated to the year is not in the feed (Atom needs a day); to the day, it is.
+    assert!(!String::from_utf8_lossy(&inc.files()["atom.xml"]).contains("Boat race"));
+    site.replace(
+        "content/events/regatta.md",
+        "date: 2021",
+        "date: 2021-06-12",
+    );
+    inc.rebuild(Change::Content).unwrap();
+    assert!(String::from_utf8_lossy(&inc.files()["atom.xml"]).contains("Boat race"));
+    assert_same_as_full_build(&site, &inc);
     let feed = inc.files()["atom.xml"].clone();
     site.replace("content/events/regatta.md", "A race.", "A long race.");
     inc.rebuild(Change::Content).unwrap();
@@ -393,14 +403,18 @@ fn static_files_keep_replacing_generated_ones_after_an_edit() {
     site.write("static/sitemap.xml", "<urlset/>");
     site.write("static/timeline.json", "{}");
     let mut inc = built(&site);
-    site.replace("content/events/meetup.md", "date: 2020-01", "date: 2023");
+    site.replace(
+        "content/events/meetup.md",
+        "date: 2020-01",
+        "date: 2023-01-05",
+    );
     let rebuild = inc.rebuild(Change::Content).unwrap();
     assert!(!rebuild.full);
     assert_eq!(&inc.files()["sitemap.xml"][..], b"<urlset/>");
     assert_eq!(&inc.files()["timeline.json"][..], b"{}");
     let feed = String::from_utf8(inc.files()["atom.xml"].to_vec()).unwrap();
     assert!(
-        feed.contains("<published>2023-01-01T00:00:00Z</published>"),
+        feed.contains("<published>2023-01-05T00:00:00Z</published>"),
         "{feed}"
     );
     assert_same_as_full_build(&site, &inc);

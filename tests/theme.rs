@@ -216,3 +216,35 @@ fn the_default_theme_renders_any_declared_collection() {
     assert!(port.contains("<h3>Mentioned in</h3>"));
     assert!(html(&files, "index.html").contains("Ships"));
 }
+
+#[test]
+fn the_home_and_search_pages_stay_small_as_collections_grow() {
+    // 300 more people: the home page shows the first twelve of each section and links
+    // to the rest; the search page links each collection instead of listing entries.
+    let site = common::Site::bundled();
+    for i in 0..300 {
+        site.write(
+            &format!("content/people/generated-person-{i:03}.md"),
+            format!("---\ntitle: Generated person {i:03}\nrole: Witness\n---\nText.\n"),
+        );
+    }
+    let small = tempfile::tempdir().unwrap();
+    let before = build(&repo(), &small.path().join("out"));
+    let files = build(&site.root, &site.out("public"));
+    let home = html(&files, "index.html");
+    let people = home.split("id=\"home-1\"").nth(1).unwrap();
+    let people = &people[..people.find("</section>").unwrap()];
+    assert_eq!(people.matches("<li class=\"card").count(), 12, "{people}");
+    assert!(people.contains("All 311 entries of People</a>"), "{people}");
+    // The whole map is drawn on the home page only for a small site.
+    assert!(html(&before, "index.html").contains("relationship-map"));
+    assert!(!home.contains("relationship-map"));
+    let grown = home.len() as f64 / html(&before, "index.html").len() as f64;
+    assert!(grown < 1.2, "the home page grew {grown:.2} times");
+    let search = html(&files, "search/index.html");
+    assert!(
+        !search.contains("generated-person"),
+        "the search page lists entries"
+    );
+    assert!(search.contains("People</a> (311)"));
+}

@@ -45,6 +45,11 @@ pub enum DateError {
 }
 
 impl PartialDate {
+    /// Whether the date is known to the day.
+    pub fn is_full(&self) -> bool {
+        self.month.is_some() && self.day.is_some()
+    }
+
     /// Parses `2021`, `2021-02` or `2021-02-14`.
     pub fn parse(raw: &str) -> Result<PartialDate, DateError> {
         let shape = || DateError::Shape(raw.to_string());

@@ -23,7 +23,7 @@ use crate::render::structured::json_for_html;
 use crate::render::Output;
 use crate::render::{Aggregate, Dep};
 use crate::resolve::{DocIndex, Graph, Node};
-use crate::routes::{self, Route};
+use crate::routes::{self, BaseUrl, Route};
 
 /// How many of the most recent entries the Atom feed carries.
 pub(crate) const FEED_ENTRIES: usize = 50;
@@ -139,15 +139,9 @@ impl Generated {
                     })
             }
             // The order of the timeline, and the most recent entries whole.
-            Generated::Atom => {
-                timeline
-                    || graph
-                        .timeline
-                        .iter()
-                        .rev()
-                        .take(FEED_ENTRIES)
-                        .any(|&i| node(i))
-            }
+            // The timeline's entries: any of them can become one of the most recently
+            // updated.
+            Generated::Atom => timeline || graph.timeline.iter().any(|&i| node(i)),
             // The timeline's entries as their cards show them.
             Generated::Timeline => timeline,
         }
@@ -184,9 +178,12 @@ pub(crate) fn xml_escape(text: &str) -> String {
 
 fn sitemap(config: &Config, graph: &Graph, pages: &[String]) -> String {
     let base = &config.site.base_url;
+    // `lastmod` says when a page last changed, to the day (the sitemaps.org schema
+    // accepts only a full date or date-time): an entry's full `updated` date, and nothing
+    // otherwise. An entry's `date` is when its event happened, not when its page changed.
     let mut lastmod_by_path = std::collections::HashMap::new();
     for node in &graph.nodes {
-        if let Some(date) = node.doc.updated.or(node.doc.date) {
+        if let Some(date) = node.doc.updated.filter(PartialDate::is_full) {
             lastmod_by_path.insert(node.route.output_file(), date);
         }
     }
@@ -214,7 +211,7 @@ fn robots(config: &Config) -> String {
     )
 }
 
-/// RFC 3339 timestamp of a partial date, taking the first day of its period.
+/// RFC 3339 timestamp of a full date (the start of its day, UTC).
 fn rfc3339(date: &PartialDate) -> String {
     format!(
         "{:04}-{:02}-{:02}T00:00:00Z",
@@ -224,30 +221,88 @@ fn rfc3339(date: &PartialDate) -> String {
     )
 }
 
+/// When an entry's feed item says it was last updated: its `updated` date, else its
+/// `date`, whichever is a full date; `None` keeps it out of the feed, since Atom needs a
+/// day and a partial date (`2019`, `2023-03`) has none to give without inventing one.
+fn feed_date(node: &Node) -> Option<PartialDate> {
+    node.doc
+        .updated
+        .filter(PartialDate::is_full)
+        .or(node.doc.date.filter(PartialDate::is_full))
+}
+
+/// The entries of the feed: the dated entries with a full date, most recently updated
+/// first (ties in timeline order, newest first), at most [`FEED_ENTRIES`].
+fn feed_entries(graph: &Graph) -> Vec<(&Node, PartialDate)> {
+    let mut entries: Vec<(&Node, PartialDate)> = graph
+        .timeline
+        .iter()
+        .rev()
+        .map(|&i| &graph.nodes[i])
+        .filter_map(|n| feed_date(n).map(|d| (n, d)))
+        .collect();
+    entries.sort_by_key(|e| std::cmp::Reverse(e.1));
+    entries.truncate(FEED_ENTRIES);
+    entries
+}
+
+/// `html` with every root-relative or fragment link made absolute against the page at
+/// `page_url`, so that a feed reader that has the entry's content without the feed's
+/// address can still follow them.
+fn absolute_links(html: &str, base: &BaseUrl, page_url: &str) -> String {
+    use lol_html::{element, rewrite_str, RewriteStrSettings};
+    let absolute = |value: &str| -> Option<String> {
+        if let Some(fragment) = value.strip_prefix('#') {
+            Some(format!("{page_url}#{fragment}"))
+        } else if value.starts_with('/') && !value.starts_with("//") {
+            Some(format!("{}{value}", base.origin()))
+        } else {
+            None
+        }
+    };
+    let settings =
+        RewriteStrSettings::new().append_element_content_handler(element!("[href], [src]", |el| {
+            for name in ["href", "src"] {
+                if let Some(value) = el.get_attribute(name) {
+                    if let Some(new) = absolute(&value) {
+                        el.set_attribute(name, &new)?;
+                    }
+                }
+            }
+            Ok(())
+        }));
+    // The content is casefile's own HTML; were it ever unreadable, it stays as it is
+    // (the feed's `xml:base` still resolves root-relative links).
+    rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
+}
+
 fn atom(config: &Config, graph: &Graph) -> String {
     let base = &config.site.base_url;
-    let mut dated: Vec<&Node> = graph.timeline.iter().map(|&i| &graph.nodes[i]).collect();
-    dated.reverse();
-    dated.truncate(FEED_ENTRIES);
-    let updated = dated
-        .iter()
-        .filter_map(|n| n.doc.updated.max(n.doc.date))
-        .max();
+    let entries = feed_entries(graph);
+    let updated = entries.iter().map(|(_, d)| *d).max();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let home = Route::Home.permalink(base);
     let _ = write!(
         xml,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n  <generator>casefile</generator>\n",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n  <author><name>{}</name>{}</author>\n  <generator>casefile</generator>\n",
         xml_escape(&config.site.language),
+        xml_escape(&home),
         xml_escape(&config.site.title),
         xml_escape(&config.site.description),
         xml_escape(&Route::Feed.permalink(base)),
-        xml_escape(&Route::Home.permalink(base)),
-        xml_escape(&Route::Home.permalink(base)),
+        xml_escape(&home),
+        xml_escape(&home),
         updated.map(|d| rfc3339(&d)).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
-        xml_escape(&config.site.title),
+        xml_escape(&config.site.publisher.name),
+        config
+            .site
+            .publisher
+            .url
+            .as_ref()
+            .map(|u| format!("<uri>{}</uri>", xml_escape(u)))
+            .unwrap_or_default(),
     );
-    for node in dated {
-        let Some(date) = node.doc.date else { continue };
+    for (node, updated) in entries {
         let link = node.route.permalink(base);
         let collection = node
             .doc
@@ -257,12 +312,18 @@ fn atom(config: &Config, graph: &Graph) -> String {
             .unwrap_or("");
         let _ = write!(
             xml,
-            "  <entry>\n    <title>{}</title>\n    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{}</id>\n    <published>{}</published>\n    <updated>{}</updated>\n    <category term=\"{}\"/>\n",
+            "  <entry>\n    <title>{}</title>\n    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{}</id>\n",
             xml_escape(&node.doc.title),
             xml_escape(&link),
             xml_escape(&link),
-            rfc3339(&date),
-            rfc3339(&node.doc.updated.unwrap_or(date)),
+        );
+        if let Some(published) = node.doc.date.filter(PartialDate::is_full) {
+            let _ = writeln!(xml, "    <published>{}</published>", rfc3339(&published));
+        }
+        let _ = writeln!(
+            xml,
+            "    <updated>{}</updated>\n    <category term=\"{}\"/>",
+            rfc3339(&updated),
             xml_escape(collection),
         );
         if let Some(summary) = &node.doc.summary {
@@ -275,7 +336,7 @@ fn atom(config: &Config, graph: &Graph) -> String {
         let _ = writeln!(
             xml,
             "    <content type=\"html\">{}</content>\n  </entry>",
-            xml_escape(&node.content)
+            xml_escape(&absolute_links(&node.content, base, &link))
         );
     }
     xml.push_str("</feed>\n");

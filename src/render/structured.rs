@@ -35,39 +35,93 @@ fn is_article(schema_type: &str) -> bool {
     )
 }
 
+/// Whether `schema_type` is a schema.org CreativeWork, the domain of `isPartOf`,
+/// `keywords`, `datePublished` and `dateModified`. Types not listed here get only the
+/// properties every Thing has, so an unknown type never gets a property it lacks.
+fn is_creative_work(schema_type: &str) -> bool {
+    is_article(schema_type)
+        || matches!(
+            schema_type,
+            "CreativeWork"
+                | "Claim"
+                | "WebPage"
+                | "AboutPage"
+                | "FAQPage"
+                | "CollectionPage"
+                | "WebSite"
+                | "Review"
+                | "Book"
+                | "Dataset"
+                | "Legislation"
+                | "Statement"
+        )
+}
+
 /// The JSON-LD object of one page, typed by its collection's `schema_org` (or the site's
-/// `schema_org` for the home page and standalone pages).
+/// `schema_org` for the home page and standalone pages). Every property is one that
+/// schema.org gives the type (tests/jsonld.rs checks them against the vocabulary);
+/// partial dates stay partial (`2021-02`), as ISO 8601 and schema.org's Date allow.
 pub(crate) fn json_ld(config: &Config, node: &Node, schema_type: &str) -> Json {
     let base = &config.site.base_url;
     let mut object = Map::new();
     object.insert("@context".into(), json!("https://schema.org"));
     object.insert("@type".into(), json!(schema_type));
     object.insert("name".into(), json!(node.doc.title));
-    if is_article(schema_type) {
-        object.insert("headline".into(), json!(node.doc.title));
-    }
     if let Some(summary) = &node.doc.summary {
         object.insert("description".into(), json!(summary));
     }
     object.insert("url".into(), json!(node.route.permalink(base)));
-    if let Some(date) = node.doc.date {
-        let key = match schema_type {
-            "Event" => "startDate",
-            t if is_article(t) => "datePublished",
-            _ => "dateCreated",
-        };
-        object.insert(key.into(), json!(date.to_string()));
+    let creative = is_creative_work(schema_type);
+    if creative {
+        if is_article(schema_type) {
+            object.insert("headline".into(), json!(node.doc.title));
+            let publisher = publisher(config);
+            object.insert("author".into(), publisher.clone());
+            object.insert("publisher".into(), publisher);
+        }
+        if let Some(date) = node.doc.date {
+            let key = if is_article(schema_type) {
+                "datePublished"
+            } else {
+                "dateCreated"
+            };
+            object.insert(key.into(), json!(date.to_string()));
+        }
+        if let Some(modified) = node.doc.updated.or(node.doc.date) {
+            object.insert("dateModified".into(), json!(modified.to_string()));
+        }
+        object.insert(
+            "isPartOf".into(),
+            json!({ "@type": "WebSite", "name": config.site.title, "url": Route::Home.permalink(base) }),
+        );
+    } else if schema_type == "Event" {
+        if let Some(date) = node.doc.date {
+            object.insert("startDate".into(), json!(date.to_string()));
+        }
     }
-    if let Some(updated) = node.doc.updated {
-        object.insert("dateModified".into(), json!(updated.to_string()));
-    }
-    if !node.doc.tags.is_empty() {
+    let has_keywords = creative || matches!(schema_type, "Event" | "Organization");
+    if has_keywords && !node.doc.tags.is_empty() {
         object.insert("keywords".into(), json!(node.doc.tags.join(", ")));
     }
-    object.insert(
-        "isPartOf".into(),
-        json!({ "@type": "WebSite", "name": config.site.title, "url": Route::Home.permalink(base) }),
-    );
+    if !creative {
+        // A person, body or event is the main subject of its page, which is the work.
+        object.insert(
+            "mainEntityOfPage".into(),
+            json!({ "@type": "WebPage", "url": node.route.permalink(base), "isPartOf": { "@type": "WebSite", "name": config.site.title, "url": Route::Home.permalink(base) } }),
+        );
+    }
+    Json::Object(object)
+}
+
+/// The site's publisher as a schema.org Organization.
+fn publisher(config: &Config) -> Json {
+    let publisher = &config.site.publisher;
+    let mut object = Map::new();
+    object.insert("@type".into(), json!("Organization"));
+    object.insert("name".into(), json!(publisher.name));
+    if let Some(url) = &publisher.url {
+        object.insert("url".into(), json!(url));
+    }
     Json::Object(object)
 }
 

@@ -4,6 +4,8 @@
 #   - Chromium at /usr/bin/chromium (Debian package `chromium`);
 #   - a Java runtime for the Nu HTML Checker (Debian `default-jre-headless`);
 #   - Node and npm (Debian `nodejs`, `npm`) if the machine has none;
+#   - Python lxml and feedparser (Debian `python3-lxml`, `python3-feedparser`) for
+#     tests/clients.rs;
 #   - the pinned npm packages (`npm ci` when node_modules is missing or older
 #     than package-lock.json).
 # Needs root for apt-get (or passwordless sudo). Exits non-zero with a message
@@ -23,6 +25,9 @@ packages=()
 command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
+# tests/clients.rs: the Atom and sitemap schemas (lxml) and a feed reader's parser.
+/usr/bin/python3 -c 'import lxml' 2>/dev/null || packages+=(python3-lxml)
+/usr/bin/python3 -c 'import feedparser' 2>/dev/null || packages+=(python3-feedparser)
 # Screenshots need at least one font; chromium itself pulls in none.
 [[ -n "$(find /usr/share/fonts \( -name '*.ttf' -o -name '*.otf' -o -name '*.ttc' \) -print -quit 2>/dev/null)" ]] ||
     packages+=(fonts-dejavu-core)
