@@ -294,6 +294,9 @@ impl ConfigError {
             ConfigError::Yaml(error) => error.hint(),
             ConfigError::Shape(error) => error.hint(),
             ConfigError::NotUtf8 => Some("save the file as UTF-8".into()),
+            ConfigError::MissingTheme(name) => Some(format!(
+                "only `default` is built in; `casefile theme copy {name}` writes a copy of it to restyle"
+            )),
             _ => None,
         }
     }

@@ -129,6 +129,7 @@ fn another_theme_name_without_a_folder_is_a_config_error() {
         err.contains("site.yaml:3:8: error: theme `fancy` not found"),
         "{err}"
     );
+    assert!(err.contains("`casefile theme copy fancy`"), "{err}");
 }
 
 #[test]

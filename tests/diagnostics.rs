@@ -843,7 +843,7 @@ fn config_missing_required_keys_and_bad_values() {
         &[
             "site.yaml:1:1: error: missing required key `title`",
             "site.yaml:2:11: error: `base_url` must be an absolute http(s) URL such as `https://example.org/explainer/`, not `example.org`",
-            "site.yaml:3:8: error: theme `nosuch` not found in `themes/`",
+            "site.yaml:3:8: error: theme `nosuch` not found in `themes/`\n  = help: only `default` is built in; `casefile theme copy nosuch` writes a copy of it to restyle",
             "site.yaml:5:3: error: `tags` is reserved for the engine's own pages",
             "site.yaml:7:3: error: `People` is not a valid name: use lowercase letters, digits, `-` and `_`",
             "site.yaml:10:11: error: `sort: newest` must be `title` or `date`",
