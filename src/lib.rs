@@ -26,6 +26,7 @@ mod diagnostic;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod init;
 mod load;
 mod markdown;
 mod model;
@@ -51,6 +52,7 @@ pub use config::{
 pub use diagnostic::{
     Category, Diagnostic, Diagnostics, Location, Place, Printer, Severity, Span, Stage,
 };
+pub use init::{init_site, InitError, Initialised};
 pub use load::{MAX_FILES, MAX_FILE_BYTES, MAX_TOTAL_BYTES};
 pub use render::Output;
 pub use scaffold::{new_entry, Created, Refused, ScaffoldError};

@@ -116,6 +116,15 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Start a new site in DIR: settings, collections, linked example entries, CI workflow.
+    Init {
+        /// The new site's folder (created if missing) [default: the current folder].
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write only site.yaml and content/_index.md.
+        #[arg(long)]
+        bare: bool,
+    },
     /// Work with the built-in theme.
     Theme {
         #[command(subcommand)]
@@ -310,6 +319,30 @@ fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Init { dir, bare } => match casefile::init_site(&dir, bare) {
+            Ok(done) => {
+                println!("wrote {} files to {}", done.written.len(), dir.display());
+                if done.gitignore_appended {
+                    println!("kept your .gitignore and made it ignore public/");
+                }
+                let cd = if dir == Path::new(".") {
+                    String::new()
+                } else {
+                    format!("cd {} && ", dir.display())
+                };
+                println!("next: {cd}casefile serve --open   (casefile build writes public/)");
+                if !bare {
+                    println!(
+                        "to publish with GitHub Pages, set the casefile address in .github/workflows/pages.yml"
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                usage_error(&e.to_string(), e.hint(), color);
+                ExitCode::from(2)
+            }
+        },
         Command::Theme {
             action: ThemeAction::Copy { name, site },
         } => match casefile::copy_builtin_theme(&site.root, &name) {
@@ -417,6 +450,11 @@ fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {
         .iter()
         .map(|(c, n)| format!("{n} {c}"))
         .collect();
+    let entries = if entries.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", entries.join(", "))
+    };
     let total: usize = report.entries.iter().map(|(_, n)| n).sum();
     let place = output
         .map(|o| format!(" into {}", o.display()))
@@ -427,9 +465,8 @@ fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {
         .map(|why| format!(" (updated in place, file by file, not atomically: {why})"))
         .unwrap_or_default();
     format!(
-        "{verb} {} pages from {total} entries ({}) and {} standalone page{}, {} files, {:.1} KB{place} in {:.2} s{how}",
+        "{verb} {} pages from {total} entries{entries} and {} standalone page{}, {} files, {:.1} KB{place} in {:.2} s{how}",
         report.rendered,
-        entries.join(", "),
         report.pages,
         if report.pages == 1 { "" } else { "s" },
         report.files,
