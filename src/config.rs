@@ -56,6 +56,8 @@ pub struct Config {
     pub output: PathBuf,
     /// Whether drafts are built.
     pub drafts: bool,
+    /// Whether warnings fail the run (`--deny warnings`, for CI); off as loaded.
+    pub deny_warnings: bool,
     /// Site-wide settings.
     pub site: SiteSettings,
     /// The declared collections, in declaration order.
@@ -484,6 +486,7 @@ impl ConfigReader<'_> {
             root: options.root.clone(),
             output,
             drafts: options.drafts,
+            deny_warnings: false,
             site: SiteSettings {
                 title,
                 description,

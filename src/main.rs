@@ -68,6 +68,8 @@ enum Command {
         /// Print nothing on success.
         #[arg(long, short)]
         quiet: bool,
+        #[command(flatten)]
+        deny: DenyArgs,
     },
     /// Check everything a build checks, rendering in memory and writing nothing.
     Check {
@@ -79,6 +81,8 @@ enum Command {
         /// List the external URLs the site links to, with the pages that use them.
         #[arg(long)]
         external: bool,
+        #[command(flatten)]
+        deny: DenyArgs,
     },
     /// Serve the site from memory on localhost, rebuild on every change and reload open pages.
     Serve {
@@ -145,6 +149,24 @@ enum ThemeAction {
 }
 
 #[derive(Args)]
+struct DenyArgs {
+    /// `--deny warnings` makes warnings fail the run (exit 1), as errors do: for CI.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    deny: Vec<Denied>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Denied {
+    Warnings,
+}
+
+impl DenyArgs {
+    fn warnings(&self) -> bool {
+        self.deny.contains(&Denied::Warnings)
+    }
+}
+
+#[derive(Args)]
 struct SiteArgs {
     /// The site folder, holding site.yaml.
     #[arg(long, value_name = "DIR", default_value = ".")]
@@ -171,6 +193,7 @@ fn run(cli: Cli) -> ExitCode {
             base_url,
             drafts,
             quiet,
+            deny,
         } => {
             let root = site.root.clone();
             let options = BuildOptions {
@@ -179,15 +202,17 @@ fn run(cli: Cli) -> ExitCode {
                 base_url,
                 drafts,
             };
-            let config = match casefile::load_config(&options) {
+            let mut config = match casefile::load_config(&options) {
                 Ok(config) => config,
                 Err(diagnostics) => return fail(&diagnostics, &root, color),
             };
+            config.deny_warnings = deny.warnings();
             let progress = ProgressDisplay::start(!quiet);
             let result = casefile::build_with(&config, &|p| progress.update(p));
             progress.finish();
             match result {
                 Ok(report) => {
+                    warn(&report, &root, color);
                     if !quiet {
                         println!("{}", summary("built", &report, Some(&config.output)));
                     }
@@ -200,6 +225,7 @@ fn run(cli: Cli) -> ExitCode {
             site,
             drafts,
             external,
+            deny,
         } => {
             let root = site.root.clone();
             let options = BuildOptions {
@@ -207,15 +233,17 @@ fn run(cli: Cli) -> ExitCode {
                 drafts,
                 ..BuildOptions::default()
             };
-            let config = match casefile::load_config(&options) {
+            let mut config = match casefile::load_config(&options) {
                 Ok(config) => config,
                 Err(diagnostics) => return fail(&diagnostics, &root, color),
             };
+            config.deny_warnings = deny.warnings();
             let progress = ProgressDisplay::start(true);
             let result = casefile::check_with(&config, &|p| progress.update(p));
             progress.finish();
             match result {
                 Ok((report, links)) => {
+                    warn(&report, &root, color);
                     println!("{}", summary("checked", &report, None));
                     println!(
                         "checked {} internal links and assets on {} pages: all resolve",
@@ -362,6 +390,14 @@ fn run(cli: Cli) -> ExitCode {
 }
 
 /// Prints the diagnostics with source lines and carets, and returns their exit code.
+/// The warnings of a run that succeeded, on stderr.
+fn warn(report: &Report, root: &Path, color: bool) {
+    eprint!(
+        "{}",
+        Printer::new(root, color).format_each(&report.warnings)
+    );
+}
+
 fn fail(diagnostics: &Diagnostics, root: &Path, color: bool) -> ExitCode {
     eprint!("{}", Printer::new(root, color).format_all(diagnostics));
     ExitCode::from(diagnostics.exit_code() as u8)
@@ -464,8 +500,13 @@ fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {
         .as_ref()
         .map(|why| format!(" (updated in place, file by file, not atomically: {why})"))
         .unwrap_or_default();
+    let warnings = match report.warnings.len() {
+        0 => String::new(),
+        1 => " (1 warning)".into(),
+        n => format!(" ({n} warnings)"),
+    };
     format!(
-        "{verb} {} pages from {total} entries{entries} and {} standalone page{}, {} files, {:.1} KB{place} in {:.2} s{how}",
+        "{verb} {} pages from {total} entries{entries} and {} standalone page{}, {} files, {:.1} KB{place} in {:.2} s{how}{warnings}",
         report.rendered,
         report.pages,
         if report.pages == 1 { "" } else { "s" },

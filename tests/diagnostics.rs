@@ -940,8 +940,23 @@ fn check_requires_a_title_and_a_description() {
     assert_eq!(
         listed(&err),
         concat!(
-            "public/tags/index.html: error: page has no <meta name=\"description\"> with content\n",
-            "public/tags/index.html: error: page has no <title>",
+            "public/tags/index.html: error: page has no <title>\n",
+            "site.yaml:1:1: warning: 1 page with no content file has no <meta name=\"description\">: tags/index.html\n",
+            "  = help: set `description:` in site.yaml; the theme uses it on pages without text of their own",
+        )
+    );
+    assert_eq!((err.errors(), err.warnings()), (1, 1));
+    // Without a description only, the check passes with a warning.
+    site.write(
+        "templates/tags.html",
+        "<title>Tags</title><p>no description</p>\n",
+    );
+    let report = site.check().expect("only a warning");
+    assert_eq!(
+        listed(&report.warnings),
+        concat!(
+            "site.yaml:1:1: warning: 1 page with no content file has no <meta name=\"description\">: tags/index.html\n",
+            "  = help: set `description:` in site.yaml; the theme uses it on pages without text of their own",
         )
     );
 }

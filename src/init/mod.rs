@@ -169,7 +169,7 @@ fn append_ignore(path: &Path, starter: &str) -> std::io::Result<()> {
     } else {
         "\n"
     };
-    write!(file, "{sep}{}\n", missing.join("\n"))
+    writeln!(file, "{sep}{}", missing.join("\n"))
 }
 
 /// The files and folders written so far, to remove them all if a later one fails.

@@ -15,6 +15,7 @@
 mod assets;
 mod changes;
 mod deps;
+mod excerpt;
 mod map;
 mod reads;
 mod site_folder;

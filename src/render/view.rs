@@ -265,6 +265,11 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
     };
     m.insert("fields".into(), fields_value(&node.fields, &card));
     m.insert("content".into(), Value::safe_string(&node.content));
+    // Read from the node's content, which `Dep::Node` above covers.
+    m.insert(
+        "excerpt".into(),
+        Value::from(super::excerpt::excerpt(&node.content)),
+    );
     let toc: Vec<Value> = node
         .toc
         .iter()
@@ -318,6 +323,7 @@ pub(crate) fn synthetic_page(config: &Config, title: &str, route: &Route) -> Val
         "kind" => "generated",
         "title" => title,
         "summary" => Value::none(),
+        "excerpt" => "",
         "url" => route.url(base),
         "permalink" => route.permalink(base),
         "content" => Value::safe_string(""),
