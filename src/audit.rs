@@ -352,6 +352,7 @@ mod tests {
                 language: "en".into(),
                 theme: "default".into(),
                 unsafe_html: false,
+                schemes: Default::default(),
                 extra: serde_json::Value::Null,
                 keep: Vec::new(),
                 schema_org: "WebPage".into(),

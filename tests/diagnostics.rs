@@ -256,8 +256,8 @@ fn javascript_links_are_refused() {
     assert_problems(
         &site,
         &[
-            "content/about.md:4:8: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
-            "content/about.md:6:1: error: image source `data:text/html,hi` uses a scheme that is not allowed\n  = help: use an http(s) address or a path",
+            "content/about.md:4:8: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: `javascript:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: { allow_schemes: [...] }` in site.yaml)",
+            "content/about.md:6:1: error: image source `data:text/html,hi` uses a scheme that is not allowed\n  = help: `data:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: { allow_schemes: [...] }` in site.yaml)",
         ],
     );
 }
@@ -419,7 +419,7 @@ fn values_of_the_wrong_type() {
         &site,
         &[
             "content/allegations/witting-affiliate.md:10:12: error: `anonymous` must be `true` or `false`, found text",
-            "content/bodies/global-news.md:4:10: error: `website`: `javascript:alert(1)` is not an http(s) or mailto URL",
+            "content/bodies/global-news.md:4:10: error: `website`: `javascript:alert(1)` is not an absolute URL with an allowed scheme",
             "content/bodies/house-committee.md:6:10: error: `founded` must be a whole number, found text",
             "content/bodies/house-committee.md:8:7: error: `tags` must be a list such as `[elections, inquiry]`, found text",
         ],

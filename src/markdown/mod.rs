@@ -13,7 +13,7 @@ use std::ops::Range;
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::diagnostic::{Location, Span};
-use crate::routes::scheme::is_refused_link;
+use crate::routes::scheme::{SchemePolicy, Use};
 use crate::routes::slug::text_slug;
 use crate::text_file::floor_char_boundary;
 
@@ -122,7 +122,15 @@ pub(crate) struct RenderOptions<'a> {
     /// The highlighting budget of the file this text belongs to, shared by its body and
     /// fields; `None` gives this text a budget of its own.
     pub highlight: Option<&'a HighlightBudget>,
+    /// The site's URL-scheme policy; `None` is the default one.
+    pub schemes: Option<&'a SchemePolicy>,
 }
+
+/// The default scheme policy, for texts rendered without a site's.
+static DEFAULT_SCHEMES: SchemePolicy = SchemePolicy {
+    allow: Vec::new(),
+    refuse: Vec::new(),
+};
 
 fn parser_options() -> Options {
     Options::ENABLE_TABLES
@@ -365,6 +373,7 @@ impl<'a, 'r> Transform<'a, 'r> {
                 link_type,
                 &dest_url,
                 self.resolver,
+                self.options.schemes.unwrap_or(&DEFAULT_SCHEMES),
                 &mut self.out,
             ) {
                 LinkOutcome::Keep => Some(Event::Start(Tag::Link {
@@ -401,13 +410,14 @@ impl<'a, 'r> Transform<'a, 'r> {
                 title,
                 id,
             }) => {
-                if is_refused_link(&dest_url) {
+                let schemes = self.options.schemes.unwrap_or(&DEFAULT_SCHEMES);
+                if let Some(scheme) = schemes.refused(&dest_url, Use::Image) {
                     push_problem(
                         &mut self.out,
                         &mut self.locator,
                         &range,
                         format!("image source `{dest_url}` uses a scheme that is not allowed"),
-                        Some("use an http(s) address or a path".into()),
+                        Some(scheme_hint(&scheme)),
                     );
                 }
                 Some(Event::Start(Tag::Image {
@@ -502,6 +512,15 @@ impl Budget {
     }
 }
 
+/// What to do about a refused scheme.
+fn scheme_hint(scheme: &str) -> String {
+    if crate::routes::scheme::REFUSED_SCHEMES.contains(&scheme) {
+        format!("`{scheme}:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: {{ allow_schemes: [...] }}` in site.yaml)")
+    } else {
+        format!("site.yaml refuses `{scheme}:` (`links: refuse_schemes`)")
+    }
+}
+
 enum LinkOutcome {
     Keep,
     Rewrite { url: String, label: Option<String> },
@@ -514,6 +533,7 @@ fn link(
     link_type: LinkType,
     dest: &str,
     resolver: &dyn LinkResolver,
+    schemes: &SchemePolicy,
     out: &mut Rendered,
 ) -> LinkOutcome {
     let (path, fragment) = match dest.split_once('#') {
@@ -522,10 +542,10 @@ fn link(
     };
     let target = match link_type {
         LinkType::WikiLink { .. } => LinkTarget::Wiki(path.trim()),
-        _ if is_refused_link(dest) => {
+        _ if schemes.refused(dest, Use::Link).is_some() => {
+            let scheme = schemes.refused(dest, Use::Link).unwrap_or_default();
             let message = format!("link `{dest}` uses a scheme that is not allowed");
-            let hint = Some("links may use http, https, mailto or a path".into());
-            push_problem(out, locator, range, message, hint);
+            push_problem(out, locator, range, message, Some(scheme_hint(&scheme)));
             return LinkOutcome::Drop;
         }
         _ if is_content_file(path) => LinkTarget::File(path),
@@ -700,9 +720,15 @@ mod tests {
         );
         assert_eq!(r.problems.len(), 2);
         assert!(!r.html.contains("javascript"), "{}", r.html);
-        assert!(!is_refused_link("https://a.org/x:y"));
-        assert!(!is_refused_link("/a/b:c"));
-        assert!(!is_refused_link("#x"));
+        // Text before `:` that is no scheme is a relative link; other schemes pass.
+        let r = render(
+            "[a](foo\\):) [b](tel:+15550100) [c](/a/b:c)",
+            &Fixed,
+            RenderOptions::default(),
+        );
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(r.html.contains("href=\"foo):\""), "{}", r.html);
+        assert!(r.html.contains("href=\"tel:+15550100\""), "{}", r.html);
     }
 
     /// What `render` gives for refused links (the build stops, but the HTML must still
@@ -880,8 +906,9 @@ mod tests {
     /// still refused.
     #[test]
     fn control_characters_before_a_scheme() {
-        assert!(is_refused_link("\u{7f}javascript:alert(1)"));
-        assert!(is_refused_link("\u{1}\u{7f} javascript:alert(1)"));
+        let refused = |url: &str| DEFAULT_SCHEMES.refused(url, Use::Link).is_some();
+        assert!(refused("\u{7f}javascript:alert(1)"));
+        assert!(refused("\u{1}\u{7f} javascript:alert(1)"));
         let r = render(
             "[x](\u{7f}https://example.org/)",
             &Fixed,

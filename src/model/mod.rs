@@ -20,7 +20,7 @@ use crate::diagnostic::{
     did_you_mean, first_problems_of_file, Diagnostic, Diagnostics, Place, Stage,
 };
 use crate::load::{SourceFile, SourceKind};
-use crate::routes::scheme::is_safe_url;
+use crate::routes::scheme::SchemePolicy;
 use crate::routes::slug::{is_slug, odd_character, suggest_slug};
 pub(crate) use crate::routes::EntryId;
 use crate::routes::Route;
@@ -172,7 +172,7 @@ pub(crate) enum ModelError {
         error: DateError,
     },
     /// A URL problem.
-    #[error("`{field}`: `{value}` is not an http(s) or mailto URL")]
+    #[error("`{field}`: `{value}` is not an absolute URL with an allowed scheme")]
     BadUrl {
         /// The field.
         field: String,
@@ -267,6 +267,7 @@ pub(crate) fn type_file(config: &Config, source: &SourceFile) -> TypedFile {
     let mut checker = Checker {
         source,
         fields: Fields::new(&source.spans, "field", true),
+        schemes: &config.site.schemes,
     };
     let document = checker
         .document(config)
@@ -319,6 +320,8 @@ fn assemble_model<'a>(
 struct Checker<'a> {
     source: &'a SourceFile,
     fields: Fields<'a, ModelError>,
+    /// Which schemes a `url` field may use.
+    schemes: &'a SchemePolicy,
 }
 
 impl Checker<'_> {
@@ -570,7 +573,7 @@ impl Checker<'_> {
                 None => self.wrong_value(spec, value, path, "one of the allowed values"),
             },
             FieldKind::Url => match value.as_str() {
-                Some(s) if is_safe_url(s) => Some(FieldValue::Url(s.to_string())),
+                Some(s) if self.schemes.accepts_field(s) => Some(FieldValue::Url(s.to_string())),
                 Some(s) => {
                     self.report(
                         path,

@@ -33,6 +33,7 @@ pub(super) fn render_document(
     let options = RenderOptions {
         unsafe_html: config.site.unsafe_html,
         highlight: Some(&highlight),
+        schemes: Some(&config.site.schemes),
     };
     let resolver = SiteResolver::new(index, &doc.path);
     let mut problems = Vec::new();
