@@ -35,6 +35,7 @@ mod render;
 mod resolve;
 mod routes;
 mod scaffold;
+mod schema;
 mod serve;
 mod text_file;
 mod theme;
@@ -56,6 +57,7 @@ pub use init::{init_site, InitError, Initialised};
 pub use load::{MAX_FILES, MAX_FILE_BYTES, MAX_TOTAL_BYTES};
 pub use render::Output;
 pub use scaffold::{new_entry, Created, Refused, ScaffoldError};
+pub use schema::{collection_schema, site_schema};
 pub use serve::{
     allowed_host_name, serve, Change, Files, Preview, Rebuild, ServeError, ServeOptions,
     MAX_CONNECTIONS,

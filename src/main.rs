@@ -129,6 +129,14 @@ enum Command {
         #[arg(long)]
         bare: bool,
     },
+    /// Print a JSON Schema (draft 2020-12) of the front matter of COLLECTION's entries, or
+    /// of every collection and page, for editors, CMS forms and pre-commit checks.
+    Schema {
+        /// One collection, as declared in site.yaml [default: all, under `$defs`].
+        collection: Option<String>,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
     /// Work with the built-in theme.
     Theme {
         #[command(subcommand)]
@@ -346,6 +354,41 @@ fn run(cli: Cli) -> ExitCode {
                     ExitCode::from(2)
                 }
             }
+        }
+        Command::Schema { collection, site } => {
+            let root = site.root.clone();
+            let options = BuildOptions {
+                root: site.root,
+                ..BuildOptions::default()
+            };
+            let config = match casefile::load_config(&options) {
+                Ok(config) => config,
+                Err(diagnostics) => return fail(&diagnostics, &root, color),
+            };
+            let schema = match &collection {
+                None => casefile::site_schema(&config),
+                Some(name) => match casefile::collection_schema(&config, name) {
+                    Some(schema) => schema,
+                    None => {
+                        let known: Vec<String> = config
+                            .collections
+                            .iter()
+                            .map(|c| format!("`{}`", c.name))
+                            .collect();
+                        usage_error(
+                            &format!("there is no collection `{name}` in site.yaml"),
+                            Some(&format!("collections: {}", known.join(", "))),
+                            color,
+                        );
+                        return ExitCode::from(2);
+                    }
+                },
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).expect("a schema serialises")
+            );
+            ExitCode::SUCCESS
         }
         Command::Init { dir, bare } => match casefile::init_site(&dir, bare) {
             Ok(done) => {
