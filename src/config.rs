@@ -18,7 +18,16 @@ use crate::text_file::{self, FileError};
 use crate::yaml::{self, Document, Fields, Origin, PathSegment, ShapeError, YamlError};
 
 /// Keys every entry has, whatever its collection.
-pub(crate) const COMMON_KEYS: [&str; 6] = ["title", "summary", "date", "updated", "tags", "draft"];
+pub(crate) const COMMON_KEYS: [&str; 8] = [
+    "title",
+    "summary",
+    "date",
+    "approximate",
+    "updated",
+    "tags",
+    "draft",
+    "corrections",
+];
 
 /// The configuration of the site at `root` with default options; for unit tests of the
 /// stages, which build small sites in temporary folders.
@@ -116,6 +125,9 @@ pub struct Collection {
     pub schema_org: Option<String>,
     /// How the collection's index orders entries.
     pub sort: SortOrder,
+    /// Whether its dated entries appear on the timeline (`timeline: false` keeps, say,
+    /// sources off it: a report's date is when it was published, not an event).
+    pub timeline: bool,
     /// Declared fields, in declaration order.
     pub fields: Vec<FieldSpec>,
     /// Editorial rules checked on every entry.
@@ -151,6 +163,42 @@ pub struct FieldSpec {
     pub label: String,
     /// Heading for the backlink group on the referenced entry (ref fields only).
     pub backlink: Option<String>,
+    /// Heading for the group of references whose period has ended (`until` given).
+    pub former_backlink: Option<String>,
+    /// What a reference of this field may say about itself (ref and refs fields only).
+    pub qualifiers: Vec<Qualifier>,
+    /// The schema.org property the reference is in JSON-LD (`memberOf`), if any.
+    pub schema_org: Option<String>,
+}
+
+/// Something a qualified reference says about itself:
+/// `affiliations: [{ to: liberal-caucus, since: 2021, until: 2023-03-22, role: Member }]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qualifier {
+    /// When the relation began (a partial date).
+    Since,
+    /// When it ended (a partial date); a reference with `until` is a former one.
+    Until,
+    /// What the referring entry was in it (text): `Chair`, `Member`.
+    Role,
+}
+
+impl Qualifier {
+    /// Every qualifier, as written in `site.yaml` and front matter.
+    pub const ALL: [(&'static str, Qualifier); 3] = [
+        ("since", Qualifier::Since),
+        ("until", Qualifier::Until),
+        ("role", Qualifier::Role),
+    ];
+
+    /// The key in front matter.
+    pub fn name(self) -> &'static str {
+        match self {
+            Qualifier::Since => "since",
+            Qualifier::Until => "until",
+            Qualifier::Role => "role",
+        }
+    }
 }
 
 /// The type of a field's value.
@@ -227,6 +275,12 @@ pub enum Rule {
         /// What the editor is told when the rule fails.
         message: String,
     },
+    /// An entry whose text changed since the last good build published it must carry a
+    /// new `corrections` record saying what changed.
+    CorrectionWhenChanged {
+        /// What the editor is told when the rule fails.
+        message: String,
+    },
 }
 
 /// What can be wrong in `site.yaml`.
@@ -257,6 +311,9 @@ pub(crate) enum ConfigError {
     /// A field type that does not exist.
     #[error("unknown field type `{0}`")]
     UnknownType(String),
+    /// A qualifier the engine does not know.
+    #[error("unknown qualifier `{0}` (known: `since`, `until`, `role`)")]
+    UnknownQualifier(String),
     /// A ref field pointing to an undeclared collection.
     #[error("field `{field}` refers to collection `{to}`, which is not declared")]
     UnknownCollection {
@@ -295,6 +352,7 @@ impl ConfigError {
     fn hint(&self, candidates: &[&str]) -> Option<String> {
         match self {
             ConfigError::UnknownType(name) => did_you_mean(name, TYPE_NAMES),
+            ConfigError::UnknownQualifier(name) => did_you_mean(name, candidates.iter().copied()),
             ConfigError::UnknownCollection { to, .. } => {
                 did_you_mean(to, candidates.iter().copied())
             }
@@ -621,6 +679,7 @@ impl ConfigReader<'_> {
                     "singular",
                     "schema_org",
                     "sort",
+                    "timeline",
                     "fields",
                     "checks",
                 ],
@@ -643,6 +702,7 @@ impl ConfigReader<'_> {
                     SortOrder::Title
                 }
             };
+            let timeline = self.fields.boolean(spec, &path, "timeline").unwrap_or(true);
             let fields_path = yaml::child(&path, "fields");
             let fields = match spec.get("fields") {
                 None => Vec::new(),
@@ -659,6 +719,7 @@ impl ConfigReader<'_> {
                 singular,
                 schema_org,
                 sort,
+                timeline,
                 fields,
                 rules,
             });
@@ -697,7 +758,16 @@ impl ConfigReader<'_> {
                 spec,
                 &fpath,
                 &[
-                    "type", "required", "label", "backlink", "values", "to", "fields",
+                    "type",
+                    "required",
+                    "label",
+                    "backlink",
+                    "former_backlink",
+                    "qualifiers",
+                    "schema_org",
+                    "values",
+                    "to",
+                    "fields",
                 ],
                 None,
             );
@@ -767,15 +837,64 @@ impl ConfigReader<'_> {
                 .string(spec, &fpath, "label", false)
                 .unwrap_or_else(|| humanise(name));
             let backlink = self.string(spec, &fpath, "backlink", false);
+            let former_backlink = self.string(spec, &fpath, "former_backlink", false);
+            let schema_org = self.string(spec, &fpath, "schema_org", false);
+            let qualifiers = self.qualifiers(spec, &fpath, &kind);
             fields.push(FieldSpec {
                 name: name.to_string(),
                 kind,
                 required,
                 label,
                 backlink,
+                former_backlink,
+                qualifiers,
+                schema_org,
             });
         }
         fields
+    }
+
+    /// `qualifiers: [since, until, role]` of a ref or refs field.
+    fn qualifiers(
+        &mut self,
+        spec: &Mapping,
+        path: &[PathSegment],
+        kind: &FieldKind,
+    ) -> Vec<Qualifier> {
+        let Some(value) = spec.get("qualifiers") else {
+            return Vec::new();
+        };
+        let qpath = yaml::child(path, "qualifiers");
+        if kind.target().is_none() {
+            let found = value.clone();
+            self.wrong(
+                &qpath,
+                "qualifiers",
+                "nothing: only `ref` and `refs` fields take qualifiers",
+                &found,
+            );
+            return Vec::new();
+        }
+        let names = self.fields.string_list(
+            spec,
+            path,
+            "qualifiers",
+            "a list such as `[since, until, role]`",
+        );
+        let known: Vec<&str> = Qualifier::ALL.iter().map(|(n, _)| *n).collect();
+        let mut out = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            match Qualifier::ALL.iter().find(|(n, _)| n == name) {
+                Some((_, q)) if !out.contains(q) => out.push(*q),
+                Some(_) => {}
+                None => self.error(
+                    &yaml::child(&qpath, i),
+                    ConfigError::UnknownQualifier(name.clone()),
+                    &known,
+                ),
+            }
+        }
+        out
     }
 
     fn rules(&mut self, value: &Value, path: &[PathSegment], fields: &[FieldSpec]) -> Vec<Rule> {
@@ -797,11 +916,32 @@ impl ConfigReader<'_> {
                 None,
             );
             let rule = self.string(map, &cpath, "rule", true).unwrap_or_default();
+            if rule == "correction-when-changed" {
+                for extra in ["field", "records", "key"] {
+                    if map.contains_key(extra) {
+                        self.error(
+                            &yaml::child(&cpath, extra),
+                            ConfigError::BadCheck(format!(
+                                "`correction-when-changed` takes no `{extra}`: it watches the whole text"
+                            )),
+                            &[],
+                        );
+                    }
+                }
+                let message = self
+                    .string(map, &cpath, "message", false)
+                    .unwrap_or_else(|| {
+                        "its text changed since the last build published it, with no new correction"
+                            .into()
+                    });
+                checks.push(Rule::CorrectionWhenChanged { message });
+                continue;
+            }
             if rule != "each-has-record" {
                 self.error(
                     &yaml::child(&cpath, "rule"),
                     ConfigError::BadCheck(format!(
-                        "unknown rule `{rule}` (known: `each-has-record`)"
+                        "unknown rule `{rule}` (known: `each-has-record`, `correction-when-changed`)"
                     )),
                     &[],
                 );

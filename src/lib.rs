@@ -31,6 +31,7 @@ mod load;
 mod markdown;
 mod model;
 mod publish;
+mod published;
 mod render;
 mod resolve;
 mod routes;
@@ -213,7 +214,28 @@ fn run_stages(
     };
     progress(Progress::Stage("linking"));
     let previous = memo.graph.as_ref().map(|(graph, _)| graph);
-    let graph = resolve::resolve(config, model, previous)?;
+    // What the last good build published, for the `correction-when-changed` rule; an
+    // unreadable record is reported with the site's own problems.
+    let (published, record_problem) = match published::read_previous(config, &config.output) {
+        Ok(record) => (record, None),
+        Err(problem) => (None, Some(problem)),
+    };
+    let graph = match (
+        resolve::resolve(config, model, previous, published.as_ref()),
+        record_problem,
+    ) {
+        (Ok(graph), None) => graph,
+        (Ok(_), Some(problem)) => {
+            let mut problems = Diagnostics::new();
+            problems.push(problem);
+            return Err(problems);
+        }
+        (Err(mut problems), Some(problem)) => {
+            problems.push(problem);
+            return Err(problems.sorted());
+        }
+        (Err(problems), None) => return Err(problems),
+    };
     // Before rendering: the index's working memory is gone before the pages pile up.
     // After an edit in `serve` the last index stands (see the README).
     progress(Progress::Stage("indexing"));
@@ -270,7 +292,7 @@ pub(crate) fn model_of(config: &Config) -> model::Model {
 /// The graph of the site of `config`, for unit tests of later stages.
 #[cfg(test)]
 pub(crate) fn graph_of(config: &Config) -> resolve::Graph {
-    resolve::resolve(config, model_of(config), None).unwrap_or_else(|e| panic!("{e}"))
+    resolve::resolve(config, model_of(config), None, None).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Renders the whole site in memory: every stage but writing.

@@ -9,7 +9,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::config::{Collection, Config, FieldKind, FieldSpec};
+use crate::config::{Collection, Config, FieldKind, FieldSpec, Qualifier};
 use crate::routes::scheme::REFUSED_SCHEMES;
 
 /// The JSON Schema dialect written.
@@ -68,6 +68,22 @@ fn entry_schema(config: &Config, collection: Option<&Collection>) -> Value {
         optional(json!({ "description": "A one-sentence summary.", "type": ["string", "number"] })),
     );
     properties.insert("date".into(), optional(date()));
+    properties.insert(
+        "approximate".into(),
+        optional(json!({ "type": "boolean", "description": "The date is approximate (`around September 2021`)." })),
+    );
+    properties.insert(
+        "corrections".into(),
+        optional(json!({
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": { "date": full_date(), "note": { "type": ["string", "number"] } },
+                "required": ["date", "note"],
+                "additionalProperties": false,
+            },
+        })),
+    );
     properties.insert("updated".into(), optional(date()));
     properties.insert(
         "tags".into(),
@@ -103,6 +119,11 @@ fn optional(schema: Value) -> Value {
     json!({ "anyOf": [schema, { "type": "null" }] })
 }
 
+/// A full `YYYY-MM-DD` date (a correction's).
+fn full_date() -> Value {
+    json!({ "type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$" })
+}
+
 /// `YYYY`, `YYYY-MM` or `YYYY-MM-DD`; a year alone may be a number.
 fn date() -> Value {
     json!({
@@ -114,7 +135,15 @@ fn date() -> Value {
 }
 
 fn field_schema(config: &Config, field: &FieldSpec) -> Value {
-    let mut schema = kind_schema(config, &field.kind);
+    let mut schema = match &field.kind {
+        FieldKind::Ref(to) => qualified(reference(to), field),
+        FieldKind::Refs(to) => {
+            let one = qualified(reference(to), field);
+            // A single slug where a list is expected is accepted too.
+            json!({ "anyOf": [{ "type": "array", "items": one }, reference(to)] })
+        }
+        kind => kind_schema(config, kind),
+    };
     if let Some(object) = schema.as_object_mut() {
         object.insert("title".into(), field.label.clone().into());
     }
@@ -132,7 +161,6 @@ fn kind_schema(config: &Config, kind: &FieldKind) -> Value {
         FieldKind::Integer => json!({ "type": "integer" }),
         FieldKind::Strings => json!({ "type": "array", "items": { "type": ["string", "number"] } }),
         FieldKind::Ref(to) => reference(to),
-        // A single slug where a list is expected is accepted too.
         FieldKind::Refs(to) => json!({ "anyOf": [
             { "type": "array", "items": reference(to) },
             reference(to),
@@ -160,6 +188,28 @@ fn kind_schema(config: &Config, kind: &FieldKind) -> Value {
             })
         }
     }
+}
+
+/// A reference, or with the field's `qualifiers` also `{ to: slug, since, until, role }`.
+fn qualified(reference: Value, field: &FieldSpec) -> Value {
+    if field.qualifiers.is_empty() {
+        return reference;
+    }
+    let mut properties = Map::new();
+    properties.insert("to".into(), reference.clone());
+    for q in &field.qualifiers {
+        let schema = match q {
+            Qualifier::Since | Qualifier::Until => date(),
+            Qualifier::Role => json!({ "type": ["string", "number"] }),
+        };
+        properties.insert(q.name().into(), optional(schema));
+    }
+    json!({ "anyOf": [reference, {
+        "type": "object",
+        "properties": properties,
+        "required": ["to"],
+        "additionalProperties": false,
+    }] })
 }
 
 /// The slug of an entry of `to`, optionally written `<to>/<slug>`.

@@ -15,7 +15,7 @@ use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 use thiserror::Error;
 
-use crate::config::{Config, FieldKind, FieldSpec, COMMON_KEYS};
+use crate::config::{Config, FieldKind, FieldSpec, Qualifier, COMMON_KEYS};
 use crate::diagnostic::{
     did_you_mean, first_problems_of_file, Diagnostic, Diagnostics, Place, Stage,
 };
@@ -68,6 +68,37 @@ pub struct Reference {
     pub target: EntryId,
     /// Where the slug was written.
     pub at: Option<Place>,
+    /// What a qualified reference says about itself (`{ to: slug, until: 2023-03-22 }`).
+    pub qualifiers: Option<Box<RefQualifiers>>,
+}
+
+/// The qualifiers of one reference, as the schema declares them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct RefQualifiers {
+    /// When the relation began.
+    pub since: Option<PartialDate>,
+    /// When it ended: a reference with `until` is a former one.
+    pub until: Option<PartialDate>,
+    /// What the referring entry was in it.
+    pub role: Option<String>,
+}
+
+impl RefQualifiers {
+    /// Whether the relation has ended.
+    pub fn is_former(&self) -> bool {
+        self.until.is_some()
+    }
+}
+
+/// One correction of an entry (`corrections:` in front matter): when, and what changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// The day it was made.
+    pub date: PartialDate,
+    /// What changed, in the newsroom's words (plain text).
+    pub note: String,
+    /// Where the record was written.
+    pub at: Option<Place>,
 }
 
 /// A typed front-matter value.
@@ -119,6 +150,8 @@ pub struct Document {
     pub updated: Option<PartialDate>,
     /// Tags, as written.
     pub tags: Vec<String>,
+    /// Corrections, oldest first.
+    pub corrections: Vec<Correction>,
     /// Declared fields that were given, in declaration order.
     pub fields: Vec<(String, FieldValue)>,
     /// The Markdown body.
@@ -187,6 +220,26 @@ pub(crate) enum ModelError {
         "page `{0}` would be published at the same address as the engine's or a collection's page"
     )]
     ReservedSlug(String),
+    /// `approximate: true` with no `date` to qualify.
+    #[error("`approximate: true` qualifies `date`, and this page has none")]
+    ApproximateWithoutDate,
+    /// A correction dated to the month or year.
+    #[error("a correction's `date` must be a full day such as `2023-03-24`")]
+    PartialCorrectionDate,
+    /// A qualified reference in a field that declares no qualifiers.
+    #[error("`{field}` takes plain slugs: its schema declares no qualifiers")]
+    UnqualifiedField {
+        /// The field.
+        field: String,
+    },
+    /// A period that ends before it begins.
+    #[error("`until` ({until}) is before `since` ({since})")]
+    EndsBeforeItBegins {
+        /// The start.
+        since: PartialDate,
+        /// The end.
+        until: PartialDate,
+    },
     /// No front matter in an entry.
     #[error("missing front matter: start the file with `---`, a `title:` line and `---`")]
     NoFrontMatter,
@@ -207,6 +260,12 @@ impl ModelError {
                 Some(note) => format!("{note}: retype the slug with ASCII letters"),
                 None => format!("slugs look like `{}`", suggest_slug(slug)),
             }),
+            ModelError::UnqualifiedField { field } => Some(format!(
+                "write the slug alone, or declare `qualifiers: [since, until, role]` on `{field}` in site.yaml"
+            )),
+            ModelError::ApproximateWithoutDate => {
+                Some("add the date as precisely as the source gives it, e.g. `date: 2021-09`".into())
+            }
             _ => None,
         }
     }
@@ -404,9 +463,29 @@ impl Checker<'_> {
             },
         };
         let summary = self.fields.string(front, &[], "summary", false, "text");
-        let date = self.date(front, "date");
+        let mut date = self.date(front, "date");
+        match (front.get("approximate"), &mut date) {
+            (None | Some(Value::Null), _) | (Some(Value::Bool(false)), _) => {}
+            (Some(Value::Bool(true)), Some(d)) => *d = d.approximately(),
+            (Some(Value::Bool(true)), None) => {
+                if front.get("date").is_none() {
+                    self.report(
+                        &[key("approximate")],
+                        ModelError::ApproximateWithoutDate,
+                        &[],
+                    );
+                }
+            }
+            (Some(other), _) => self.wrong(
+                &[key("approximate")],
+                "approximate",
+                "`true` or `false`",
+                other,
+            ),
+        }
         let updated = self.date(front, "updated");
         let tags = self.tags(front);
+        let corrections = self.corrections(front);
         let draft = match front.get("draft") {
             None => false,
             Some(Value::Bool(b)) => *b,
@@ -428,6 +507,7 @@ impl Checker<'_> {
                 date,
                 updated,
                 tags,
+                corrections,
                 fields,
                 body: source.body.clone(),
                 body_line: source.body_line,
@@ -464,6 +544,63 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// `corrections: [{ date: 2023-03-24, note: What changed }]`.
+    fn corrections(&mut self, front: &Mapping) -> Vec<Correction> {
+        let list = match front.get("corrections") {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Sequence(items)) => items,
+            Some(other) => {
+                self.wrong(
+                    &[key("corrections")],
+                    "corrections",
+                    "a list of records such as `- { date: 2023-03-24, note: What changed }`",
+                    other,
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            let path = [key("corrections"), PathSegment::Index(i)];
+            let Value::Mapping(map) = item else {
+                self.wrong(
+                    &path,
+                    "corrections",
+                    "a record such as `{ date: 2023-03-24, note: What changed }`",
+                    item,
+                );
+                continue;
+            };
+            self.fields
+                .unknown_keys(map, &path, &["date", "note"], Some("a correction"));
+            let date = match map.get("date") {
+                Some(value) => {
+                    let dpath = yaml::child(&path, "date");
+                    let date = self.parse_date("corrections.date", value, &dpath);
+                    if date.is_some_and(|d| !d.is_full()) {
+                        self.report(&dpath, ModelError::PartialCorrectionDate, &[]);
+                        continue;
+                    }
+                    date
+                }
+                None => {
+                    self.fields.missing(&path, "date");
+                    None
+                }
+            };
+            let note = self.fields.string(map, &path, "note", true, "text");
+            if let (Some(date), Some(note)) = (date, note) {
+                out.push(Correction {
+                    date,
+                    note,
+                    at: self.spans().value(&path),
+                });
+            }
+        }
+        out.sort_by_key(|c| c.date);
+        out
     }
 
     fn tags(&mut self, front: &Mapping) -> Vec<String> {
@@ -609,14 +746,17 @@ impl Checker<'_> {
                 }
                 _ => self.wrong_value(spec, value, path, "a list of strings"),
             },
-            FieldKind::Ref(to) => match value.as_str() {
-                Some(s) => self.reference(to, s, path).map(FieldValue::Ref),
-                None => self.wrong_value(
-                    spec,
-                    value,
-                    path,
-                    &format!("the slug of an entry of `{to}`"),
-                ),
+            FieldKind::Ref(to) => match value {
+                Value::Mapping(_) => self.qualified(spec, to, value, path).map(FieldValue::Ref),
+                _ => match value.as_str() {
+                    Some(s) => self.reference(to, s, path).map(FieldValue::Ref),
+                    None => self.wrong_value(
+                        spec,
+                        value,
+                        path,
+                        &format!("the slug of an entry of `{to}`"),
+                    ),
+                },
             },
             FieldKind::Refs(to) => {
                 let items: Vec<Value> = match value {
@@ -642,6 +782,9 @@ impl Checker<'_> {
                     };
                     match item.as_str() {
                         Some(s) => refs.extend(self.reference(to, s, &p)),
+                        None if item.is_mapping() => {
+                            refs.extend(self.qualified(spec, to, item, &p));
+                        }
                         None => {
                             self.wrong(
                                 &p,
@@ -680,6 +823,66 @@ impl Checker<'_> {
         }
     }
 
+    /// A qualified reference: `{ to: liberal-caucus, since: 2021, until: 2023-03-22 }`.
+    fn qualified(
+        &mut self,
+        spec: &FieldSpec,
+        to: &str,
+        value: &Value,
+        path: &[PathSegment],
+    ) -> Option<Reference> {
+        let Value::Mapping(map) = value else {
+            return None;
+        };
+        if spec.qualifiers.is_empty() {
+            self.report(
+                path,
+                ModelError::UnqualifiedField {
+                    field: spec.name.clone(),
+                },
+                &[],
+            );
+            return None;
+        }
+        let mut known = vec!["to"];
+        known.extend(spec.qualifiers.iter().map(|q| q.name()));
+        let what = format!("a reference of `{}`", spec.name);
+        self.fields.unknown_keys(map, path, &known, Some(&what));
+        let slug = self.fields.string(
+            map,
+            path,
+            "to",
+            true,
+            &format!("the slug of an entry of `{to}`"),
+        )?;
+        let mut reference = self.reference(to, &slug, &yaml::child(path, "to"))?;
+        let mut qualifiers = RefQualifiers::default();
+        for q in &spec.qualifiers {
+            let Some(v) = map.get(q.name()) else { continue };
+            let qpath = yaml::child(path, q.name());
+            let label = format!("{}.{}", spec.name, q.name());
+            match q {
+                Qualifier::Since => qualifiers.since = self.parse_date(&label, v, &qpath),
+                Qualifier::Until => qualifiers.until = self.parse_date(&label, v, &qpath),
+                Qualifier::Role => {
+                    qualifiers.role = self.fields.string(map, path, "role", false, "text")
+                }
+            }
+        }
+        if let (Some(since), Some(until)) = (qualifiers.since, qualifiers.until) {
+            if until < since {
+                self.report(
+                    &yaml::child(path, "until"),
+                    ModelError::EndsBeforeItBegins { since, until },
+                    &[],
+                );
+                return None;
+            }
+        }
+        reference.qualifiers = Some(Box::new(qualifiers));
+        Some(reference)
+    }
+
     fn reference(&mut self, to: &str, slug: &str, path: &[PathSegment]) -> Option<Reference> {
         let slug = slug.trim();
         // `people/han-dong` is accepted too, when it names the field's own collection.
@@ -694,6 +897,7 @@ impl Checker<'_> {
                 slug: slug.to_string(),
             },
             at: self.spans().value(path),
+            qualifiers: None,
         })
     }
 }

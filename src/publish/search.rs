@@ -430,10 +430,10 @@ impl<'a> DocWords<'a> {
             }
             Resolved::Date(date) => self.add(&date.human(), TEXT_WEIGHT),
             Resolved::Integer(n) => self.add(&n.to_string(), TEXT_WEIGHT),
-            Resolved::Ref(target) => self.add(&graph.nodes[*target].doc.title, LINK_WEIGHT),
+            Resolved::Ref(target) => self.add(&graph.nodes[target.node].doc.title, LINK_WEIGHT),
             Resolved::Refs(targets) => {
                 for target in targets {
-                    self.add(&graph.nodes[*target].doc.title, LINK_WEIGHT);
+                    self.add(&graph.nodes[target.node].doc.title, LINK_WEIGHT);
                 }
             }
             Resolved::Records(records) => {

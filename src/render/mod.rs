@@ -128,6 +128,7 @@ enum PageKind {
     /// A tag's page, by slug.
     Tag(String),
     NotFound,
+    Corrections,
 }
 
 /// One page to render: where it goes, which templates may render it, and what it is.
@@ -543,6 +544,13 @@ impl Renderer {
             PageKind::NotFound => {
                 context.insert_value("page", synthetic("Page not found", Route::NotFound));
             }
+            PageKind::Corrections => {
+                if can_read(Aggregate::Corrections) {
+                    deps::read(Dep::Site(Aggregate::Corrections));
+                }
+                context.insert_value("page", synthetic("Corrections", Route::Corrections));
+                context.insert_value("corrections", view::corrections_value(graph, views));
+            }
         }
         context
     }
@@ -698,6 +706,13 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
             true,
         ));
     }
+    jobs.push(job(
+        Route::Corrections,
+        "the corrections page",
+        one("corrections.html"),
+        PageKind::Corrections,
+        true,
+    ));
     jobs.push(job(
         Route::NotFound,
         "the not-found page",

@@ -30,11 +30,13 @@ pub(crate) enum Aggregate {
     Map,
     /// The entries (or count) of a tag page's `tag`.
     TagEntries,
+    /// Every correction of the site, through `corrections`.
+    Corrections,
 }
 
 impl Aggregate {
     /// Every aggregate.
-    pub(crate) const ALL: [Aggregate; 7] = [
+    pub(crate) const ALL: [Aggregate; 8] = [
         Aggregate::SiteCollections,
         Aggregate::SitePages,
         Aggregate::SiteTags,
@@ -42,6 +44,7 @@ impl Aggregate {
         Aggregate::Timeline,
         Aggregate::Map,
         Aggregate::TagEntries,
+        Aggregate::Corrections,
     ];
 
     /// The access paths that reach it (`*` for any key or index).
@@ -57,6 +60,7 @@ impl Aggregate {
             Aggregate::Timeline => &[&["timeline"], &["timeline_years"]],
             Aggregate::Map => &[&["relationship_map"]],
             Aggregate::TagEntries => &[&["tag", "entries"], &["tag", "count"]],
+            Aggregate::Corrections => &[&["corrections"]],
         }
     }
 }
@@ -405,6 +409,7 @@ impl<'t> Walker<'t> {
                     "timeline",
                     "timeline_years",
                     "relationship_map",
+                    "corrections",
                 ] {
                     self.record(vec![Step::Key(root.into())], Read::Whole);
                 }

@@ -8,9 +8,9 @@
 use rayon::prelude::*;
 use tera::{Map, Value};
 
-use crate::config::{Collection, Config, FieldKind, FieldSpec};
-use crate::model::{DocId, PartialDate};
-use crate::resolve::{DocIndex, Graph, Node, Resolved};
+use crate::config::{Collection, Config, FieldKind, FieldSpec, SortOrder};
+use crate::model::{DocId, PartialDate, RefQualifiers};
+use crate::resolve::{DocIndex, Graph, Node, RefTarget, Resolved};
 use crate::routes::Route;
 
 use super::deps::{self, Dep};
@@ -44,7 +44,32 @@ pub(crate) fn date_value(date: &PartialDate) -> Value {
         "month" => date.month,
         "day" => date.day,
         "precision" => date.precision(),
+        "approximate" => date.approximate,
     }
+}
+
+/// What a qualified reference says about itself, for templates:
+/// `{ since, until, role, former }` (dates as [`date_value`]s, absent ones `none`).
+pub(crate) fn period_value(q: &RefQualifiers) -> Value {
+    let date = |d: &Option<PartialDate>| d.as_ref().map(date_value).unwrap_or_else(Value::none);
+    map! {
+        "since" => date(&q.since),
+        "until" => date(&q.until),
+        "role" => q.role.clone(),
+        "former" => q.is_former(),
+    }
+}
+
+/// The value of one reference: the target's value, with `period` added when the
+/// reference is qualified.
+fn ref_value(r: &RefTarget, target: &dyn Fn(DocIndex) -> Value) -> Value {
+    let value = target(r.node);
+    let Some(q) = &r.qualifiers else {
+        return value;
+    };
+    let mut m = value.as_map().cloned().unwrap_or_default();
+    m.insert("period".into(), period_value(q));
+    Value::from(m)
 }
 
 fn id_string(id: &DocId) -> String {
@@ -242,8 +267,12 @@ fn resolved_value(value: &Resolved, target: &dyn Fn(DocIndex) -> Value) -> Value
                 .map(|s| Value::from(s.as_str()))
                 .collect::<Vec<_>>(),
         ),
-        Resolved::Ref(i) => target(*i),
-        Resolved::Refs(list) => Value::from(list.iter().map(|&i| target(i)).collect::<Vec<_>>()),
+        Resolved::Ref(r) => ref_value(r, target),
+        Resolved::Refs(list) => Value::from(
+            list.iter()
+                .map(|r| ref_value(r, target))
+                .collect::<Vec<_>>(),
+        ),
         Resolved::Records(records) => Value::from(
             records
                 .iter()
@@ -270,6 +299,7 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
         "excerpt".into(),
         Value::from(super::excerpt::excerpt(&node.content)),
     );
+    m.insert("corrections".into(), corrections_of(node));
     let toc: Vec<Value> = node
         .toc
         .iter()
@@ -279,11 +309,23 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
     let backlinks: Vec<Value> = graph.backlinks[i]
         .iter()
         .map(|g| {
-            let entries: Vec<Value> = g.docs.iter().map(|&d| card(d)).collect();
+            let entries: Vec<Value> = g
+                .docs
+                .iter()
+                .zip(&g.periods)
+                .map(|(&d, period)| {
+                    let r = RefTarget {
+                        node: d,
+                        qualifiers: period.clone(),
+                    };
+                    ref_value(&r, &card)
+                })
+                .collect();
             map! {
                 "label" => g.label.replace("{title}", &node.doc.title),
                 "collection" => g.collection.clone(),
                 "field" => g.field.clone(),
+                "former" => g.former,
                 "entries" => entries,
             }
         })
@@ -306,7 +348,7 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
         DocId::Index(_) => "CollectionPage".into(),
         DocId::Home | DocId::Page(_) => config.site.schema_org.clone(),
     };
-    let json_ld = super::structured::json_ld(config, node, &schema_type);
+    let json_ld = super::structured::json_ld(config, graph, i, &schema_type);
     m.insert("schema_org".into(), Value::from(schema_type));
     m.insert(
         "json_ld".into(),
@@ -363,6 +405,50 @@ fn field_schema(spec: &FieldSpec) -> Value {
     }
 }
 
+/// A node's corrections for templates, oldest first: `[{ date, note, id }]`; `id` is
+/// the anchor of the notice on the node's page.
+fn corrections_of(node: &Node) -> Value {
+    Value::from(
+        node.doc
+            .corrections
+            .iter()
+            .enumerate()
+            .map(|(n, c)| {
+                map! {
+                    "date" => date_value(&c.date),
+                    "note" => c.note.clone(),
+                    "id" => format!("correction-{}", n + 1),
+                }
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Every correction of the site, newest first (then in site order), each with the card
+/// of the page it corrects: `[{ date, note, id, entry }]`.
+pub(crate) fn corrections_value(graph: &Graph, views: &Views) -> Value {
+    let mut all: Vec<(PartialDate, DocIndex, usize)> = Vec::new();
+    for (i, node) in graph.nodes.iter().enumerate() {
+        for (n, c) in node.doc.corrections.iter().enumerate() {
+            all.push((c.date, i, n));
+        }
+    }
+    all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    Value::from(
+        all.into_iter()
+            .map(|(date, i, n)| {
+                let c = &graph.nodes[i].doc.corrections[n];
+                map! {
+                    "date" => date_value(&date),
+                    "note" => c.note.clone(),
+                    "id" => format!("correction-{}", n + 1),
+                    "entry" => views.cards[i].clone(),
+                }
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// A collection's schema and entries.
 pub(crate) fn collection_value(
     config: &Config,
@@ -383,6 +469,11 @@ pub(crate) fn collection_value(
         "title" => collection.title.clone(),
         "singular" => collection.singular.clone(),
         "schema_org" => collection.schema_org.clone(),
+        "sort" => match collection.sort {
+            SortOrder::Title => "title",
+            SortOrder::Date => "date",
+        },
+        "timeline" => collection.timeline,
         "url" => route.url(&config.site.base_url),
         "count" => entries.len(),
         "fields" => collection.fields.iter().map(field_schema).collect::<Vec<_>>(),
@@ -437,6 +528,8 @@ pub(crate) fn site_value(
         "home_url" => Route::Home.url(base),
         "timeline_url" => Route::Timeline.url(base),
         "tags_url" => Route::TagIndex.url(base),
+        "corrections_url" => Route::Corrections.url(base),
+        "corrections_feed_url" => Route::CorrectionsFeed.url(base),
         "collections" => collections,
         "search" => config.site.search,
         "schema_org" => config.site.schema_org.clone(),

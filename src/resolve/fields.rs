@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::links::{LinkIndex, SiteResolver};
-use super::{diagnostic, DocIndex, Edge, FileProblem, ResolveError, Resolved};
+use super::{diagnostic, DocIndex, Edge, FileProblem, RefTarget, ResolveError, Resolved};
 use crate::config::{FieldKind, FieldSpec};
 use crate::markdown::{self, RenderOptions};
 use crate::model::{FieldValue, Reference};
@@ -31,17 +31,21 @@ pub(super) fn resolve_fields(
         let reference = |r: &Reference,
                          edges: &mut Vec<Edge>,
                          problems: &mut Vec<FileProblem>|
-         -> Option<DocIndex> {
+         -> Option<RefTarget> {
             match index.entry(&r.target) {
                 Ok(to) => {
                     edges.push(Edge {
                         from,
                         to,
                         field: Some(field_path.clone()),
+                        qualifiers: r.qualifiers.clone(),
                         fragment: None,
                         at: r.at,
                     });
-                    Some(to)
+                    Some(RefTarget {
+                        node: to,
+                        qualifiers: r.qualifiers.clone(),
+                    })
                 }
                 Err(error) => {
                     // An unknown entry's hint is worked out later, if it is listed.
@@ -72,6 +76,7 @@ pub(super) fn resolve_fields(
                         from,
                         to: link.key,
                         field: None,
+                        qualifiers: None,
                         fragment: link.fragment,
                         at: *at,
                     });

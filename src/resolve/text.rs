@@ -56,6 +56,7 @@ pub(super) fn render_document(
             from: i,
             to: link.key,
             field: None,
+            qualifiers: None,
             fragment: link.fragment.clone(),
             at: Some(in_body(link.at, link.span)),
         });

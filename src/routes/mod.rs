@@ -121,6 +121,13 @@ pub enum Route {
     TimelineData,
     /// `/search/<file>`: a file of the search index (`manifest.json`, `index/<shard>.json`).
     SearchIndex(String),
+    /// `/corrections/`: every correction of the site, newest first.
+    Corrections,
+    /// `/corrections/atom.xml`: the corrections as a feed.
+    CorrectionsFeed,
+    /// `/casefile-published.json`: what this build published, read back by the next
+    /// build (see `published`).
+    PublishedRecord,
 }
 
 /// The folder of the search index inside the output (beside the search page).
@@ -151,6 +158,9 @@ impl Route {
             Route::Feed => "atom.xml".into(),
             Route::TimelineData => "timeline.json".into(),
             Route::SearchIndex(file) => format!("{SEARCH_INDEX_DIR}/{file}"),
+            Route::Corrections => "corrections/".into(),
+            Route::CorrectionsFeed => "corrections/atom.xml".into(),
+            Route::PublishedRecord => "casefile-published.json".into(),
         }
     }
 
@@ -180,6 +190,8 @@ impl Route {
                 | Route::Feed
                 | Route::TimelineData
                 | Route::SearchIndex(_)
+                | Route::CorrectionsFeed
+                | Route::PublishedRecord
         )
     }
 }
@@ -212,7 +224,7 @@ pub(crate) fn site_path_of_page(output_file: &str) -> &str {
 
 /// Top-level folders of the engine's own pages (and `static`, so that a site's `static/`
 /// folder is never mistaken for content published under that name).
-const ENGINE_FOLDERS: [&str; 5] = ["tags", "timeline", "static", "search", "map"];
+const ENGINE_FOLDERS: [&str; 6] = ["tags", "timeline", "static", "search", "map", "corrections"];
 
 /// The name under which the search index and the search filter group standalone pages;
 /// a collection of that name would be indistinguishable from them.
@@ -294,6 +306,9 @@ mod tests {
             Route::Feed,
             Route::TimelineData,
             Route::SearchIndex("manifest.json".into()),
+            Route::Corrections,
+            Route::CorrectionsFeed,
+            Route::PublishedRecord,
         ];
         // A new kind of route must be added above: this match does not compile until it is.
         for route in &every {
@@ -312,7 +327,10 @@ mod tests {
                 | Route::Robots
                 | Route::Feed
                 | Route::TimelineData
-                | Route::SearchIndex(_) => {}
+                | Route::SearchIndex(_)
+                | Route::Corrections
+                | Route::CorrectionsFeed
+                | Route::PublishedRecord => {}
             }
         }
         every.into()
