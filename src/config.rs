@@ -65,6 +65,8 @@ pub struct Config {
     pub output: PathBuf,
     /// Whether drafts are built.
     pub drafts: bool,
+    /// Whether warnings fail the run (`--deny warnings`, for CI); off as loaded.
+    pub deny_warnings: bool,
     /// Site-wide settings.
     pub site: SiteSettings,
     /// The declared collections, in declaration order.
@@ -86,6 +88,8 @@ pub struct SiteSettings {
     pub theme: String,
     /// Raw HTML inside Markdown is passed through only when this is on.
     pub unsafe_html: bool,
+    /// Which URL schemes links, images and `url` fields may use (`links:`).
+    pub schemes: crate::routes::scheme::SchemePolicy,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
     /// Top-level names in the output folder that builds keep (besides dotfiles), e.g. `CNAME`.
@@ -391,6 +395,9 @@ pub(crate) enum ConfigError {
     /// A missing theme.
     #[error("theme `{0}` not found in `themes/`")]
     MissingTheme(String),
+    /// Not a URL scheme name.
+    #[error("`{0}` is not a URL scheme: a letter, then letters, digits, `+`, `-` or `.`")]
+    BadScheme(String),
 }
 
 impl From<ShapeError> for ConfigError {
@@ -410,6 +417,9 @@ impl ConfigError {
             ConfigError::Yaml(error) => error.hint(),
             ConfigError::Shape(error) => error.hint(),
             ConfigError::NotUtf8 => Some("save the file as UTF-8".into()),
+            ConfigError::MissingTheme(name) => Some(format!(
+                "only `default` is built in; `casefile theme copy {name}` writes a copy of it to restyle"
+            )),
             _ => None,
         }
     }
@@ -505,7 +515,7 @@ impl ConfigReader<'_> {
     }
 
     fn read(&mut self, map: &Mapping, options: &BuildOptions) -> Config {
-        const TOP: [&str; 15] = [
+        const TOP: [&str; 16] = [
             "images",
             "embeds",
             "publisher",
@@ -521,6 +531,7 @@ impl ConfigReader<'_> {
             "keep",
             "schema_org",
             "search",
+            "links",
         ];
         self.fields.unknown_keys(map, &[], &TOP, None);
 
@@ -570,7 +581,8 @@ impl ConfigReader<'_> {
                 None => self.wrong(&path, "markdown", "a mapping", markdown),
             }
         }
-        if !options.root.join("themes").join(&theme).is_dir() {
+        let schemes = self.schemes(map);
+        if crate::theme::ThemeSource::of(&options.root, &theme).is_none() {
             self.error(
                 &[key("theme")],
                 ConfigError::MissingTheme(theme.clone()),
@@ -603,6 +615,7 @@ impl ConfigReader<'_> {
             root: options.root.clone(),
             output,
             drafts: options.drafts,
+            deny_warnings: false,
             site: SiteSettings {
                 title,
                 description,
@@ -610,6 +623,7 @@ impl ConfigReader<'_> {
                 language,
                 theme,
                 unsafe_html,
+                schemes,
                 extra,
                 keep,
                 schema_org,
@@ -676,6 +690,43 @@ impl ConfigReader<'_> {
             out.backlinks = n;
         }
         out
+    }
+
+    /// `links: { allow_schemes: [...], refuse_schemes: [...] }`: the site's changes to
+    /// the refused URL schemes (see `routes::scheme`).
+    fn schemes(&mut self, map: &Mapping) -> crate::routes::scheme::SchemePolicy {
+        let mut policy = crate::routes::scheme::SchemePolicy::default();
+        let Some(links) = map.get("links") else {
+            return policy;
+        };
+        let path = [key("links")];
+        let Some(m) = links.as_mapping() else {
+            self.wrong(&path, "links", "a mapping", links);
+            return policy;
+        };
+        self.fields
+            .unknown_keys(m, &path, &["allow_schemes", "refuse_schemes"], None);
+        const SCHEMES: &str = "a list of URL schemes such as `data` or `ftp`";
+        for (name, list) in [
+            ("allow_schemes", &mut policy.allow),
+            ("refuse_schemes", &mut policy.refuse),
+        ] {
+            for (i, scheme) in self
+                .fields
+                .string_list(m, &path, name, SCHEMES)
+                .into_iter()
+                .enumerate()
+            {
+                let scheme = scheme.trim_end_matches(':').to_ascii_lowercase();
+                if crate::routes::scheme::is_scheme_name(&scheme) {
+                    list.push(scheme);
+                } else {
+                    let at = [key("links"), key(name), PathSegment::Index(i)];
+                    self.error(&at, ConfigError::BadScheme(scheme), &[]);
+                }
+            }
+        }
+        policy
     }
 
     /// `publisher: { name: ..., url: ... }`, or the site's title when there is none.

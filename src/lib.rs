@@ -27,6 +27,7 @@ mod diagnostic;
 #[doc(hidden)]
 pub mod fuzzing;
 mod images;
+mod init;
 mod load;
 mod markdown;
 mod model;
@@ -36,8 +37,10 @@ mod render;
 mod resolve;
 mod routes;
 mod scaffold;
+mod schema;
 mod serve;
 mod text_file;
+mod theme;
 mod write;
 mod yaml;
 
@@ -52,13 +55,16 @@ pub use config::{
 pub use diagnostic::{
     Category, Diagnostic, Diagnostics, Location, Place, Printer, Severity, Span, Stage,
 };
+pub use init::{init_site, InitError, Initialised};
 pub use load::{MAX_FILES, MAX_FILE_BYTES, MAX_TOTAL_BYTES};
 pub use render::Output;
 pub use scaffold::{new_entry, Created, Refused, ScaffoldError};
+pub use schema::{collection_schema, site_schema};
 pub use serve::{
     allowed_host_name, serve, Change, Files, Preview, Rebuild, ServeError, ServeOptions,
     MAX_CONNECTIONS,
 };
+pub use theme::{copy_builtin_theme, ThemeCopyError};
 
 /// What a successful run produced.
 #[derive(Debug, Clone, Default)]
@@ -82,6 +88,12 @@ pub struct Report {
     pub encoded: usize,
     /// Image files and share cards read back from the cache.
     pub reused: usize,
+    /// What the run warns about: printed and counted, not failing it.
+    pub warnings: Diagnostics,
+    /// The content file each page was rendered from, by output file
+    /// (`people/han-dong/index.html` -> `content/people/han-dong.md`), so that what
+    /// `check` finds in a page is reported where an editor can fix it.
+    pub(crate) page_sources: BTreeMap<String, std::path::PathBuf>,
 }
 
 /// What a run reports to a progress display while it works.
@@ -132,15 +144,51 @@ pub(crate) type Run = Option<(Output, Report)>;
 /// Runs every stage, in the one order they run in: load, model, resolve, index, render,
 /// publish. The output is handed to `sink` page by page when one is given (the build's
 /// folder); writing it is the caller's job.
+///
+/// Warnings travel apart from errors: a run that fails reports both, a run that succeeds
+/// hands its warnings back in [`Report::warnings`], or fails with them made errors when
+/// `config.deny_warnings` is set.
 pub(crate) fn run(
     config: &Config,
     memo: &mut Memo,
     sink: Option<&dyn render::PageSink>,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Run, Diagnostics> {
+    let mut warnings = Diagnostics::new();
+    match run_stages(config, memo, sink, progress, &mut warnings) {
+        Ok(Some((output, mut report))) => {
+            // A file beside the entries that the site publishes (an image a page shows)
+            // is used, so not worth a warning.
+            let published = |d: &Diagnostic| {
+                d.error::<load::LoadError>()
+                    .is_some_and(|e| matches!(e, load::LoadError::NotRead))
+                    && d.path()
+                        .strip_prefix("content")
+                        .is_ok_and(|p| output.contains(&p.to_string_lossy().replace('\\', "/")))
+            };
+            report.warnings = warnings.into_iter().filter(|d| !published(d)).collect();
+            Ok(Some((output, report)))
+        }
+        Ok(None) => Ok(None),
+        Err(mut errors) => {
+            errors.extend(warnings);
+            Err(errors.sorted())
+        }
+    }
+}
+
+/// What [`run`] does, putting the warnings it finds in `warnings`.
+fn run_stages(
+    config: &Config,
+    memo: &mut Memo,
+    sink: Option<&dyn render::PageSink>,
+    progress: &(dyn Fn(Progress) + Sync),
+    warnings: &mut Diagnostics,
+) -> Result<Run, Diagnostics> {
     let started = Instant::now();
     progress(Progress::Stage("loading"));
     let (sources, mut diagnostics) = load::load_content(config, &mut memo.files);
+    warnings.extend(diagnostics.take_warnings());
     if let Some((_, built_from)) = &memo.graph {
         let same = sources.len() == built_from.len()
             && sources
@@ -314,6 +362,12 @@ fn report(config: &Config, graph: &resolve::Graph, output: &Output, started: Ins
         in_place: None,
         encoded: 0,
         reused: 0,
+        warnings: Diagnostics::new(),
+        page_sources: graph
+            .nodes
+            .iter()
+            .map(|n| (n.route.output_file(), n.doc.path.clone()))
+            .collect(),
     }
 }
 
@@ -355,6 +409,10 @@ pub fn build_with(
         }
         (Err(problems), Ok(_)) | (Ok(_), Err(problems)) => return Err(problems),
     };
+    if config.deny_warnings && !report.warnings.is_empty() {
+        // The staging folder goes with `staging`: the last good build stays.
+        return Err(std::mem::take(&mut report.warnings).denied().sorted());
+    }
     progress(Progress::Stage("writing"));
     let written = staging.finish(&output)?;
     report.files = written.files;
@@ -374,8 +432,17 @@ pub fn check_with(
     config: &Config,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(Report, audit::AuditReport), Diagnostics> {
-    let (output, report) = render_in_memory_with(config, progress)?;
+    let (output, mut report) = render_in_memory_with(config, progress)?;
     progress(Progress::Stage("checking links"));
-    let links = audit::audit_output(config, &output)?;
+    let (links, mut problems) = audit::audit_output(config, &output, &report.page_sources);
+    report.warnings.extend(problems.take_warnings());
+    if !problems.is_empty() {
+        problems.extend(std::mem::take(&mut report.warnings));
+        return Err(problems.sorted());
+    }
+    report.warnings = std::mem::take(&mut report.warnings).sorted();
+    if config.deny_warnings && !report.warnings.is_empty() {
+        return Err(std::mem::take(&mut report.warnings).denied().sorted());
+    }
     Ok((report, links))
 }

@@ -34,31 +34,34 @@ pub(crate) struct CardPainter {
 impl CardPainter {
     /// A painter with the fonts (`.ttf`, `.otf`) directly in `folder`, sorted by name.
     pub(crate) fn new(folder: &Path, cache: Cache) -> CardPainter {
-        let mut fonts = usvg::fontdb::Database::new();
-        let mut hasher = Sha256::new();
         let mut names: Vec<std::path::PathBuf> = std::fs::read_dir(folder)
-            .map(|dir| {
-                dir.filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| {
-                        p.extension().is_some_and(|x| {
-                            x.eq_ignore_ascii_case("ttf") || x.eq_ignore_ascii_case("otf")
-                        })
-                    })
-                    .collect()
-            })
+            .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
             .unwrap_or_default();
         names.sort();
-        for path in names {
-            let Ok(metadata) = std::fs::symlink_metadata(&path) else {
-                continue;
-            };
-            if !metadata.is_file() {
+        let files = names
+            .into_iter()
+            .filter(|path| std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()))
+            .filter_map(|path| {
+                let name = path.file_name()?.to_string_lossy().into_owned();
+                Some((name, std::fs::read(&path).ok()?))
+            })
+            .collect();
+        CardPainter::with_fonts(files, cache)
+    }
+
+    /// A painter with the font files among `files` (name, bytes), in name order: the
+    /// built-in theme's, or a theme folder's.
+    pub(crate) fn with_fonts(mut files: Vec<(String, Vec<u8>)>, cache: Cache) -> CardPainter {
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut fonts = usvg::fontdb::Database::new();
+        let mut hasher = Sha256::new();
+        for (name, bytes) in files {
+            let lower = name.to_ascii_lowercase();
+            if !(lower.ends_with(".ttf") || lower.ends_with(".otf")) || name.contains('/') {
                 continue;
             }
-            if let Ok(bytes) = std::fs::read(&path) {
-                hasher.update(&bytes);
-                fonts.load_font_data(bytes);
-            }
+            hasher.update(&bytes);
+            fonts.load_font_data(bytes);
         }
         let family = fonts
             .faces()

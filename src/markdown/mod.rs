@@ -18,7 +18,7 @@ use pulldown_cmark::{
 
 use crate::diagnostic::{Location, Span};
 use crate::images::{check_words, Picture, Source};
-use crate::routes::scheme::is_refused_link;
+use crate::routes::scheme::{SchemePolicy, Use};
 use crate::routes::slug::text_slug;
 use crate::text_file::floor_char_boundary;
 
@@ -156,7 +156,15 @@ pub(crate) struct RenderOptions<'a> {
     pub highlight: Option<&'a HighlightBudget>,
     /// The hosts the `embed` component may show pages of (`embeds.hosts`).
     pub embed_hosts: &'a [String],
+    /// The site's URL-scheme policy; `None` is the default one.
+    pub schemes: Option<&'a SchemePolicy>,
 }
+
+/// The default scheme policy, for texts rendered without a site's.
+static DEFAULT_SCHEMES: SchemePolicy = SchemePolicy {
+    allow: Vec::new(),
+    refuse: Vec::new(),
+};
 
 fn parser_options() -> Options {
     Options::ENABLE_TABLES
@@ -468,9 +476,10 @@ impl<'a, 'r> Transform<'a, 'r> {
                 _ => None,
             })
             .collect();
-        if is_refused_link(dest_url) {
+        let schemes = self.options.schemes.unwrap_or(&DEFAULT_SCHEMES);
+        if let Some(scheme) = schemes.refused(dest_url, Use::Image) {
             let message = format!("image source `{dest_url}` uses a scheme that is not allowed");
-            let hint = Some(REFUSED_IMAGE_HINT.into());
+            let hint = Some(scheme_hint(&scheme));
             push_problem(&mut self.out, &mut self.locator, range, message, hint);
             return None;
         }
@@ -627,6 +636,7 @@ impl<'a, 'r> Transform<'a, 'r> {
                 link_type,
                 &dest_url,
                 self.resolver,
+                self.options.schemes.unwrap_or(&DEFAULT_SCHEMES),
                 &mut self.out,
             ) {
                 LinkOutcome::Keep => Some(Event::Start(Tag::Link {
@@ -665,16 +675,16 @@ impl<'a, 'r> Transform<'a, 'r> {
             // An image inside text, a list item, a link or a table: it could not have its
             // caption and credit beside it.
             Event::Start(Tag::Image { ref dest_url, .. }) => {
-                let (message, hint) = if is_refused_link(dest_url) {
-                    (
+                let schemes = self.options.schemes.unwrap_or(&DEFAULT_SCHEMES);
+                let (message, hint) = match schemes.refused(dest_url, Use::Image) {
+                    Some(scheme) => (
                         format!("image source `{dest_url}` uses a scheme that is not allowed"),
-                        REFUSED_IMAGE_HINT,
-                    )
-                } else {
-                    (
+                        scheme_hint(&scheme),
+                    ),
+                    None => (
                         "an image must stand in a paragraph of its own".to_string(),
-                        "put a blank line before and after `![...](...)`, so it is shown as a figure with its caption and credit",
-                    )
+                        "put a blank line before and after `![...](...)`, so it is shown as a figure with its caption and credit".to_string(),
+                    ),
                 };
                 let _ = self.image_events((event, range.clone()));
                 push_problem(
@@ -682,7 +692,7 @@ impl<'a, 'r> Transform<'a, 'r> {
                     &mut self.locator,
                     &range,
                     message,
-                    Some(hint.into()),
+                    Some(hint),
                 );
                 None
             }
@@ -771,6 +781,15 @@ impl Budget {
     }
 }
 
+/// What to do about a refused scheme.
+fn scheme_hint(scheme: &str) -> String {
+    if crate::routes::scheme::REFUSED_SCHEMES.contains(&scheme) {
+        format!("`{scheme}:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: {{ allow_schemes: [...] }}` in site.yaml)")
+    } else {
+        format!("site.yaml refuses `{scheme}:` (`links: refuse_schemes`)")
+    }
+}
+
 enum LinkOutcome {
     Keep,
     Rewrite { url: String, label: Option<String> },
@@ -783,6 +802,7 @@ fn link(
     link_type: LinkType,
     dest: &str,
     resolver: &dyn LinkResolver,
+    schemes: &SchemePolicy,
     out: &mut Rendered,
 ) -> LinkOutcome {
     let (path, fragment) = match dest.split_once('#') {
@@ -791,10 +811,10 @@ fn link(
     };
     let target = match link_type {
         LinkType::WikiLink { .. } => LinkTarget::Wiki(path.trim()),
-        _ if is_refused_link(dest) => {
+        _ if schemes.refused(dest, Use::Link).is_some() => {
+            let scheme = schemes.refused(dest, Use::Link).unwrap_or_default();
             let message = format!("link `{dest}` uses a scheme that is not allowed");
-            let hint = Some("links may use http, https, mailto or a path".into());
-            push_problem(out, locator, range, message, hint);
+            push_problem(out, locator, range, message, Some(scheme_hint(&scheme)));
             return LinkOutcome::Drop;
         }
         _ if is_content_file(path) => LinkTarget::File(path),
@@ -827,10 +847,6 @@ fn link(
         }
     }
 }
-
-/// What an image with a refused scheme is told.
-const REFUSED_IMAGE_HINT: &str =
-    "use a file beside the entry, or `/path` for a file under `static/`";
 
 /// The caption, credit and whether decorative, from an image's title:
 /// `"Caption. Credit: Name"`, `"Credit: Name"`, or `"decorative"`.
@@ -997,9 +1013,15 @@ mod tests {
         );
         assert_eq!(r.problems.len(), 2);
         assert!(!r.html.contains("javascript"), "{}", r.html);
-        assert!(!is_refused_link("https://a.org/x:y"));
-        assert!(!is_refused_link("/a/b:c"));
-        assert!(!is_refused_link("#x"));
+        // Text before `:` that is no scheme is a relative link; other schemes pass.
+        let r = render(
+            "[a](foo\\):) [b](tel:+15550100) [c](/a/b:c)",
+            &Fixed,
+            RenderOptions::default(),
+        );
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(r.html.contains("href=\"foo):\""), "{}", r.html);
+        assert!(r.html.contains("href=\"tel:+15550100\""), "{}", r.html);
     }
 
     /// What `render` gives for refused links (the build stops, but the HTML must still
@@ -1190,8 +1212,9 @@ mod tests {
     /// still refused.
     #[test]
     fn control_characters_before_a_scheme() {
-        assert!(is_refused_link("\u{7f}javascript:alert(1)"));
-        assert!(is_refused_link("\u{1}\u{7f} javascript:alert(1)"));
+        let refused = |url: &str| DEFAULT_SCHEMES.refused(url, Use::Link).is_some();
+        assert!(refused("\u{7f}javascript:alert(1)"));
+        assert!(refused("\u{1}\u{7f} javascript:alert(1)"));
         let r = render(
             "[x](\u{7f}https://example.org/)",
             &Fixed,

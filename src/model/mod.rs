@@ -21,7 +21,7 @@ use crate::diagnostic::{
 };
 use crate::images::{ImageError, Picture};
 use crate::load::{SourceFile, SourceKind};
-use crate::routes::scheme::is_safe_url;
+use crate::routes::scheme::SchemePolicy;
 use crate::routes::slug::{is_slug, odd_character, suggest_slug};
 pub(crate) use crate::routes::EntryId;
 use crate::routes::Route;
@@ -208,7 +208,7 @@ pub(crate) enum ModelError {
         error: DateError,
     },
     /// A URL problem.
-    #[error("`{field}`: `{value}` is not an http(s) or mailto URL")]
+    #[error("`{field}`: `{value}` is not an absolute URL with an allowed scheme")]
     BadUrl {
         /// The field.
         field: String,
@@ -334,6 +334,7 @@ pub(crate) fn type_file(config: &Config, source: &SourceFile) -> TypedFile {
         config,
         source,
         fields: Fields::new(&source.spans, "field", true),
+        schemes: &config.site.schemes,
     };
     let document = checker
         .document(config)
@@ -387,6 +388,8 @@ struct Checker<'a> {
     config: &'a Config,
     source: &'a SourceFile,
     fields: Fields<'a, ModelError>,
+    /// Which schemes a `url` field may use.
+    schemes: &'a SchemePolicy,
 }
 
 impl Checker<'_> {
@@ -716,7 +719,7 @@ impl Checker<'_> {
                 None => self.wrong_value(spec, value, path, "one of the allowed values"),
             },
             FieldKind::Url => match value.as_str() {
-                Some(s) if is_safe_url(s) => Some(FieldValue::Url(s.to_string())),
+                Some(s) if self.schemes.accepts_field(s) => Some(FieldValue::Url(s.to_string())),
                 Some(s) => {
                     self.report(
                         path,

@@ -15,6 +15,7 @@
 mod assets;
 mod changes;
 mod deps;
+mod excerpt;
 mod map;
 mod paginate;
 mod reads;
@@ -328,12 +329,24 @@ impl Renderer {
             }
         };
         let painter = templates.tera.contains_template(SHARE_CARD).then(|| {
-            let fonts = config
-                .root
-                .join("themes")
-                .join(&config.site.theme)
-                .join("fonts");
-            crate::images::card::CardPainter::new(&fonts, crate::images::cache::Cache::of(config))
+            let cache = crate::images::cache::Cache::of(config);
+            match crate::theme::ThemeSource::of(&config.root, &config.site.theme) {
+                Some(crate::theme::ThemeSource::Builtin) => {
+                    let fonts = crate::theme::builtin_files("fonts")
+                        .into_iter()
+                        .map(|(name, bytes)| (name, bytes.to_vec()))
+                        .collect();
+                    crate::images::card::CardPainter::with_fonts(fonts, cache)
+                }
+                _ => {
+                    let fonts = config
+                        .root
+                        .join("themes")
+                        .join(&config.site.theme)
+                        .join("fonts");
+                    crate::images::card::CardPainter::new(&fonts, cache)
+                }
+            }
         });
         views.share_cards = painter.is_some();
         // `site` and the collections were made before it was known whether pages have

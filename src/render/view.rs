@@ -305,6 +305,11 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
     };
     m.insert("fields".into(), fields_value(config, &node.fields, &card));
     m.insert("content".into(), Value::safe_string(&node.content));
+    // Read from the node's content, which `Dep::Node` above covers.
+    m.insert(
+        "excerpt".into(),
+        Value::from(super::excerpt::excerpt(&node.content)),
+    );
     m.insert("corrections".into(), corrections_of(node));
     let toc: Vec<Value> = node
         .toc
@@ -472,6 +477,7 @@ pub(crate) fn synthetic_page(config: &Config, views: &Views, title: &str, route:
         "kind" => "generated",
         "title" => title,
         "summary" => Value::none(),
+        "excerpt" => "",
         "url" => route.url(base),
         "permalink" => route.permalink(base),
         "content" => Value::safe_string(""),

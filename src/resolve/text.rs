@@ -35,6 +35,7 @@ pub(super) fn render_document(
         unsafe_html: config.site.unsafe_html,
         highlight: Some(&highlight),
         embed_hosts: &config.site.embed_hosts,
+        schemes: Some(&config.site.schemes),
     };
     let resolver = SiteResolver::new(config, index, &doc.path);
     let mut problems = Vec::new();
