@@ -14,7 +14,9 @@ use rayon::prelude::*;
 use thiserror::Error;
 
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, Diagnostics, Stage};
+use std::path::PathBuf;
+
+use crate::diagnostic::{Diagnostic, Diagnostics, Location, Stage};
 use crate::render::Output;
 
 /// What is wrong with a rendered page.
@@ -38,6 +40,14 @@ pub(crate) enum AuditError {
     /// No description meta tag.
     #[error("page has no <meta name=\"description\"> with content")]
     NoDescription,
+    /// Pages made by the engine (no content file) with no description meta tag.
+    #[error("{count} page{} with no content file {} no <meta name=\"description\">: {pages}", if *.count == 1 { "" } else { "s" }, if *.count == 1 { "has" } else { "have" })]
+    GeneratedWithoutDescription {
+        /// How many.
+        count: usize,
+        /// The first few.
+        pages: String,
+    },
     /// HTML that could not be parsed.
     #[error("cannot parse the page: {0}")]
     Parse(String),
@@ -181,8 +191,14 @@ fn classify(url: &str, page: &str, config: &Config) -> Target {
     }
 }
 
-/// Checks every HTML page of `output`.
-pub(crate) fn audit_output(config: &Config, output: &Output) -> Result<AuditReport, Diagnostics> {
+/// Checks every HTML page of `output`: the report, and the problems found (errors and
+/// warnings). `sources` names the content file of each page rendered from one, where a
+/// problem of the page's own text is reported.
+pub(crate) fn audit_output(
+    config: &Config,
+    output: &Output,
+    sources: &BTreeMap<String, PathBuf>,
+) -> (AuditReport, Diagnostics) {
     let output_name = config
         .output
         .file_name()
@@ -208,6 +224,9 @@ pub(crate) fn audit_output(config: &Config, output: &Output) -> Result<AuditRepo
         pages: scans.len(),
         ..AuditReport::default()
     };
+    // Pages with no content file (collection indexes, the timeline, tags) take the
+    // site's description: one warning for them all, where the fix is.
+    let mut generated_without: Vec<&str> = Vec::new();
     for (path, result) in &scans {
         let location = format!("{output_name}/{path}");
         let found = match result {
@@ -231,11 +250,20 @@ pub(crate) fn audit_output(config: &Config, output: &Output) -> Result<AuditRepo
             ));
         }
         if !found.description && !is_not_found {
-            diagnostics.push(Diagnostic::new(
-                Stage::Audit,
-                &location,
-                AuditError::NoDescription,
-            ));
+            // A warning: the page works, but search engines and link previews make up
+            // a description of their own. The theme already tried the text's first
+            // sentences, so the fix is in the front matter.
+            match sources.get(path.as_str()) {
+                Some(source) => diagnostics.push(
+                    Diagnostic::new(Stage::Audit, source, AuditError::NoDescription)
+                        .at(Some(Location::start()))
+                        .with_hint(Some(
+                            "give it a `summary:` in its front matter, or text the theme can take its first sentences from".into(),
+                        ))
+                        .warning(),
+                ),
+                None => generated_without.push(path.as_str()),
+            }
         }
         for url in &found.urls {
             match classify(url, path, config) {
@@ -279,7 +307,31 @@ pub(crate) fn audit_output(config: &Config, output: &Output) -> Result<AuditRepo
             }
         }
     }
-    diagnostics.into_result(report)
+    if !generated_without.is_empty() {
+        let n = generated_without.len();
+        let shown: Vec<&str> = generated_without.iter().take(3).copied().collect();
+        let more = if n > 3 {
+            format!(" and {} more", n - 3)
+        } else {
+            String::new()
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Stage::Audit,
+                "site.yaml",
+                AuditError::GeneratedWithoutDescription {
+                    count: n,
+                    pages: format!("{}{more}", shown.join(", ")),
+                },
+            )
+            .at(Some(Location::start()))
+            .with_hint(Some(
+                "set `description:` in site.yaml; the theme uses it on pages without text of their own".into(),
+            ))
+            .warning(),
+        );
+    }
+    (report, diagnostics)
 }
 
 #[cfg(test)]
@@ -292,6 +344,7 @@ mod tests {
             root: ".".into(),
             output: "public".into(),
             drafts: false,
+            deny_warnings: false,
             site: crate::config::SiteSettings {
                 title: "t".into(),
                 description: "d".into(),
@@ -302,6 +355,7 @@ mod tests {
                 locales: Default::default(),
                 theme: "default".into(),
                 unsafe_html: false,
+                schemes: Default::default(),
                 extra: serde_json::Value::Null,
                 keep: Vec::new(),
                 schema_org: "WebPage".into(),
@@ -310,6 +364,9 @@ mod tests {
                     name: "t".into(),
                     url: None,
                 },
+                images: crate::config::ImageSettings::default(),
+                embed_hosts: Vec::new(),
+                pagination: crate::config::Pagination::default(),
             },
             collections: Vec::new(),
             edition: None,
@@ -340,7 +397,7 @@ mod tests {
             ("index.html", &format!("{HEAD}<a href=\"/x/a/\">a</a><a href=\"/x/a/#here\">h</a><a href=\"/x/a/#gone\">g</a><a href=\"/x/nope/\">n</a><a href=\"https://other.org/\">o</a><a href=\"a/\">r</a>")),
             ("a/index.html", &format!("{HEAD}<h2 id=\"here\">x</h2><a href=\"../\">up</a><a href=\"https://example.org/x/\">abs</a>")),
         ]);
-        let err = audit_output(&c, &out).unwrap_err();
+        let (_, err) = audit_output(&c, &out, &BTreeMap::new());
         let text: Vec<String> = err.iter().map(ToString::to_string).collect();
         assert_eq!(
             text,
@@ -355,13 +412,23 @@ mod tests {
     fn lists_external_urls_and_requires_titles() {
         let c = config("https://example.org/");
         let out = site(&[("index.html", "<a href=\"https://other.org/a\">o</a>")]);
-        let err = audit_output(&c, &out).unwrap_err();
-        assert_eq!(err.len(), 2);
+        let sources = BTreeMap::from([("index.html".to_string(), "content/_index.md".into())]);
+        let (_, problems) = audit_output(&c, &out, &sources);
+        let text: Vec<String> = problems.iter().map(ToString::to_string).collect();
+        assert_eq!(
+            text,
+            [
+                "public/index.html: error: page has no <title>",
+                "content/_index.md:1:1: warning: page has no <meta name=\"description\"> with content\n  = help: give it a `summary:` in its front matter, or text the theme can take its first sentences from",
+            ]
+        );
+        assert_eq!((problems.errors(), problems.warnings()), (1, 1));
         let ok = site(&[(
             "index.html",
             &format!("{HEAD}<a href=\"https://other.org/a\">o</a>"),
         )]);
-        let report = audit_output(&c, &ok).unwrap();
+        let (report, problems) = audit_output(&c, &ok, &sources);
+        assert!(problems.is_empty());
         assert_eq!(
             report.external.keys().collect::<Vec<_>>(),
             ["https://other.org/a"]

@@ -18,7 +18,16 @@ use crate::text_file::{self, FileError};
 use crate::yaml::{self, Document, Fields, Origin, PathSegment, ShapeError, YamlError};
 
 /// Keys every entry has, whatever its collection.
-pub(crate) const COMMON_KEYS: [&str; 6] = ["title", "summary", "date", "updated", "tags", "draft"];
+pub(crate) const COMMON_KEYS: [&str; 8] = [
+    "title",
+    "summary",
+    "date",
+    "approximate",
+    "updated",
+    "tags",
+    "draft",
+    "corrections",
+];
 
 /// The configuration of the site at `root` with default options; for unit tests of the
 /// stages, which build small sites in temporary folders.
@@ -34,7 +43,7 @@ pub(crate) fn test_config(root: &std::path::Path) -> Config {
 /// The words the engine writes outside templates (the timeline data's link, the search
 /// index's group of pages, the mark on a link to a page in another language), for a
 /// theme whose strings file does not give them: `(language, key, word)`.
-pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 16] = [
+pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 26] = [
     ("en", "read_more", "Read more"),
     ("en", "pages", "Pages"),
     ("en", "in_this_language", "(in English)"),
@@ -43,6 +52,11 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 16] = [
     ("en", "search", "Search"),
     ("en", "tags", "Tags"),
     ("en", "page_not_found", "Page not found"),
+    ("en", "corrections", "Corrections"),
+    ("en", "connections_of", "Connections of {title}"),
+    ("en", "map_label", "Relationship map: entries by collection, with lines for references between them"),
+    ("en", "map_more", "and {count} more"),
+    ("en", "map_full_list", "the full list"),
     ("fr", "read_more", "Lire la suite"),
     ("fr", "pages", "Pages"),
     ("fr", "in_this_language", "(en français)"),
@@ -51,6 +65,11 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 16] = [
     ("fr", "search", "Recherche"),
     ("fr", "tags", "Mots-clés"),
     ("fr", "page_not_found", "Page introuvable"),
+    ("fr", "corrections", "Rectificatifs"),
+    ("fr", "connections_of", "Liens de la fiche {title}"),
+    ("fr", "map_label", "Carte des liens : les fiches par section, reliées par des traits quand l'une renvoie à l'autre"),
+    ("fr", "map_more", "et {count} autres"),
+    ("fr", "map_full_list", "la liste complète"),
 ];
 
 /// `site.yaml` files larger than this are refused.
@@ -78,6 +97,8 @@ pub struct Config {
     pub output: PathBuf,
     /// Whether drafts are built.
     pub drafts: bool,
+    /// Whether warnings fail the run (`--deny warnings`, for CI); off as loaded.
+    pub deny_warnings: bool,
     /// Site-wide settings.
     pub site: SiteSettings,
     /// The declared collections, in declaration order.
@@ -165,6 +186,8 @@ pub struct SiteSettings {
     pub theme: String,
     /// Raw HTML inside Markdown is passed through only when this is on.
     pub unsafe_html: bool,
+    /// Which URL schemes links, images and `url` fields may use (`links:`).
+    pub schemes: crate::routes::scheme::SchemePolicy,
     /// Free-form values for templates.
     pub extra: serde_json::Value,
     /// Top-level names in the output folder that builds keep (besides dotfiles), e.g. `CNAME`.
@@ -173,9 +196,61 @@ pub struct SiteSettings {
     pub schema_org: String,
     /// Whether to build the full-text search index.
     pub search: bool,
+    /// How long the generated listings' pages are.
+    pub pagination: Pagination,
     /// Who publishes the site: the author and publisher of its articles in JSON-LD and
     /// the author of its feed (default: an organisation named after the site).
     pub publisher: Publisher,
+    /// How images are published (`images:`).
+    pub images: ImageSettings,
+    /// The hosts whose pages the `embed` component may show (`embeds: { hosts: [...] }`);
+    /// nothing is embedded from any other.
+    pub embed_hosts: Vec<String>,
+}
+
+/// How images are resized and encoded (`images:` in `site.yaml`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ImageSettings {
+    /// The widths each image is published at (those narrower than the original, and the
+    /// original's own), in pixels.
+    pub widths: Vec<u32>,
+    /// Lossy quality for WebP and JPEG, 1 to 100.
+    pub quality: u8,
+}
+
+impl Default for ImageSettings {
+    fn default() -> Self {
+        ImageSettings {
+            widths: vec![480, 960, 1440],
+            quality: 80,
+        }
+    }
+}
+
+/// Entries per page of the listings that grow with the site (`pagination:` in
+/// `site.yaml`); 0 puts a whole listing on one page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pagination {
+    /// A collection index's, unless the collection sets `per_page:` (default 50).
+    pub collections: usize,
+    /// A tag page's (default 50).
+    pub tags: usize,
+    /// The timeline's (default 100).
+    pub timeline: usize,
+    /// Entries of one backlink group on an entry's page; the rest are on its
+    /// connections page (default 20).
+    pub backlinks: usize,
+}
+
+impl Default for Pagination {
+    fn default() -> Self {
+        Pagination {
+            collections: 50,
+            tags: 50,
+            timeline: 100,
+            backlinks: 20,
+        }
+    }
 }
 
 /// The organisation that publishes a site (`publisher:` in `site.yaml`).
@@ -200,6 +275,11 @@ pub struct Collection {
     pub schema_org: Option<String>,
     /// How the collection's index orders entries.
     pub sort: SortOrder,
+    /// Entries per page of its index (`per_page:`; 0 puts them all on one page).
+    pub per_page: usize,
+    /// Whether its dated entries appear on the timeline (`timeline: false` keeps, say,
+    /// sources off it: a report's date is when it was published, not an event).
+    pub timeline: bool,
     /// Declared fields, in declaration order.
     pub fields: Vec<FieldSpec>,
     /// Editorial rules checked on every entry.
@@ -235,6 +315,42 @@ pub struct FieldSpec {
     pub label: String,
     /// Heading for the backlink group on the referenced entry (ref fields only).
     pub backlink: Option<String>,
+    /// Heading for the group of references whose period has ended (`until` given).
+    pub former_backlink: Option<String>,
+    /// What a reference of this field may say about itself (ref and refs fields only).
+    pub qualifiers: Vec<Qualifier>,
+    /// The schema.org property the reference is in JSON-LD (`memberOf`), if any.
+    pub schema_org: Option<String>,
+}
+
+/// Something a qualified reference says about itself:
+/// `affiliations: [{ to: liberal-caucus, since: 2021, until: 2023-03-22, role: Member }]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Qualifier {
+    /// When the relation began (a partial date).
+    Since,
+    /// When it ended (a partial date); a reference with `until` is a former one.
+    Until,
+    /// What the referring entry was in it (text): `Chair`, `Member`.
+    Role,
+}
+
+impl Qualifier {
+    /// Every qualifier, as written in `site.yaml` and front matter.
+    pub const ALL: [(&'static str, Qualifier); 3] = [
+        ("since", Qualifier::Since),
+        ("until", Qualifier::Until),
+        ("role", Qualifier::Role),
+    ];
+
+    /// The key in front matter.
+    pub fn name(self) -> &'static str {
+        match self {
+            Qualifier::Since => "since",
+            Qualifier::Until => "until",
+            Qualifier::Role => "role",
+        }
+    }
 }
 
 /// The type of a field's value.
@@ -262,6 +378,9 @@ pub enum FieldKind {
     Refs(String),
     /// A list of records whose fields are typed the same way.
     Records(Vec<FieldSpec>),
+    /// A photo or picture: `src` (beside the entry file, or `/path` under `static/`),
+    /// `alt`, `credit` and an optional `caption`.
+    Image,
 }
 
 impl FieldKind {
@@ -279,6 +398,7 @@ impl FieldKind {
             FieldKind::Ref(_) => "ref",
             FieldKind::Refs(_) => "refs",
             FieldKind::Records(_) => "records",
+            FieldKind::Image => "image",
         }
     }
 
@@ -301,9 +421,9 @@ impl FieldKind {
     }
 }
 
-const TYPE_NAMES: [&str; 11] = [
+const TYPE_NAMES: [&str; 12] = [
     "string", "markdown", "date", "enum", "url", "bool", "integer", "strings", "ref", "refs",
-    "records",
+    "records", "image",
 ];
 
 /// An editorial rule declared on a collection (under `checks:` in `site.yaml`).
@@ -318,6 +438,12 @@ pub enum Rule {
         records: String,
         /// A ref field of those records.
         key: String,
+        /// What the editor is told when the rule fails.
+        message: String,
+    },
+    /// An entry whose text changed since the last good build published it must carry a
+    /// new `corrections` record saying what changed.
+    CorrectionWhenChanged {
         /// What the editor is told when the rule fails.
         message: String,
     },
@@ -351,6 +477,9 @@ pub(crate) enum ConfigError {
     /// A field type that does not exist.
     #[error("unknown field type `{0}`")]
     UnknownType(String),
+    /// A qualifier the engine does not know.
+    #[error("unknown qualifier `{0}` (known: `since`, `until`, `role`)")]
+    UnknownQualifier(String),
     /// A ref field pointing to an undeclared collection.
     #[error("field `{field}` refers to collection `{to}`, which is not declared")]
     UnknownCollection {
@@ -382,6 +511,9 @@ pub(crate) enum ConfigError {
         /// The language named.
         language: String,
     },
+    /// Not a URL scheme name.
+    #[error("`{0}` is not a URL scheme: a letter, then letters, digits, `+`, `-` or `.`")]
+    BadScheme(String),
 }
 
 impl From<ShapeError> for ConfigError {
@@ -394,12 +526,16 @@ impl ConfigError {
     fn hint(&self, candidates: &[&str]) -> Option<String> {
         match self {
             ConfigError::UnknownType(name) => did_you_mean(name, TYPE_NAMES),
+            ConfigError::UnknownQualifier(name) => did_you_mean(name, candidates.iter().copied()),
             ConfigError::UnknownCollection { to, .. } => {
                 did_you_mean(to, candidates.iter().copied())
             }
             ConfigError::Yaml(error) => error.hint(),
             ConfigError::Shape(error) => error.hint(),
             ConfigError::NotUtf8 => Some("save the file as UTF-8".into()),
+            ConfigError::MissingTheme(name) => Some(format!(
+                "only `default` is built in; `casefile theme copy {name}` writes a copy of it to restyle"
+            )),
             _ => None,
         }
     }
@@ -616,8 +752,11 @@ impl ConfigReader<'_> {
     }
 
     fn read(&mut self, map: &Mapping, options: &BuildOptions) -> Config {
-        const TOP: [&str; 14] = [
+        const TOP: [&str; 18] = [
+            "images",
+            "embeds",
             "publisher",
+            "pagination",
             "title",
             "description",
             "base_url",
@@ -631,6 +770,7 @@ impl ConfigReader<'_> {
             "keep",
             "schema_org",
             "search",
+            "links",
         ];
         self.fields.unknown_keys(map, &[], &TOP, None);
 
@@ -692,7 +832,8 @@ impl ConfigReader<'_> {
                 None => self.wrong(&path, "markdown", "a mapping", markdown),
             }
         }
-        if !options.root.join("themes").join(&theme).is_dir() {
+        let schemes = self.schemes(map);
+        if crate::theme::ThemeSource::of(&options.root, &theme).is_none() {
             self.error(
                 &[key("theme")],
                 ConfigError::MissingTheme(theme.clone()),
@@ -713,7 +854,10 @@ impl ConfigReader<'_> {
             .unwrap_or_else(|| "WebPage".into());
         let search = self.fields.boolean(map, &[], "search").unwrap_or(true);
         let publisher = self.publisher(map, &title);
-        let collections = self.collections(map);
+        let images = self.images(map);
+        let embed_hosts = self.embed_hosts(map);
+        let pagination = self.pagination(map);
+        let collections = self.collections(map, pagination);
         for c in &collections {
             if self.languages.contains(&c.name) {
                 let path = [key("collections"), key(&c.name)];
@@ -751,6 +895,7 @@ impl ConfigReader<'_> {
             edition: edition.clone(),
             translations: Vec::new(),
             strings: BTreeMap::new(),
+            deny_warnings: false,
             site: SiteSettings {
                 title,
                 description,
@@ -761,11 +906,15 @@ impl ConfigReader<'_> {
                 locales,
                 theme,
                 unsafe_html,
+                schemes,
                 extra,
                 keep,
                 schema_org,
                 search,
                 publisher,
+                images,
+                embed_hosts,
+                pagination,
             },
             collections,
         }
@@ -835,6 +984,61 @@ impl ConfigReader<'_> {
         out
     }
 
+    /// A count of entries per page: a whole number from 0 (0: no pagination).
+    fn per_page(&mut self, map: &Mapping, path: &[PathSegment], name: &str) -> Option<usize> {
+        let value = map.get(name)?;
+        match value.as_u64() {
+            Some(n) if n <= 100_000 => Some(n as usize),
+            _ => {
+                let at = yaml::child(path, name);
+                self.wrong(
+                    &at,
+                    name,
+                    "a whole number of entries per page, such as `50` (0: all on one page)",
+                    value,
+                );
+                None
+            }
+        }
+    }
+
+    /// `pagination: { collections: 50, tags: 50, timeline: 100 }`.
+    fn pagination(&mut self, map: &Mapping) -> Pagination {
+        let mut out = Pagination::default();
+        let Some(value) = map.get("pagination") else {
+            return out;
+        };
+        let path = [key("pagination")];
+        let Some(m) = value.as_mapping() else {
+            self.wrong(
+                &path,
+                "pagination",
+                "a mapping such as `{ collections: 50, tags: 50, timeline: 100 }`",
+                value,
+            );
+            return out;
+        };
+        self.fields.unknown_keys(
+            m,
+            &path,
+            &["collections", "tags", "timeline", "backlinks"],
+            None,
+        );
+        if let Some(n) = self.per_page(m, &path, "collections") {
+            out.collections = n;
+        }
+        if let Some(n) = self.per_page(m, &path, "tags") {
+            out.tags = n;
+        }
+        if let Some(n) = self.per_page(m, &path, "timeline") {
+            out.timeline = n;
+        }
+        if let Some(n) = self.per_page(m, &path, "backlinks") {
+            out.backlinks = n;
+        }
+        out
+    }
+
     /// A display string: text, or a mapping of languages to text (`{ en: People, fr:
     /// Personnes }`), which must give the site's own language and names no language the
     /// site does not have. The text is this reader's language's, else the site's own.
@@ -881,6 +1085,43 @@ impl ConfigReader<'_> {
         chosen.or(own)
     }
 
+    /// `links: { allow_schemes: [...], refuse_schemes: [...] }`: the site's changes to
+    /// the refused URL schemes (see `routes::scheme`).
+    fn schemes(&mut self, map: &Mapping) -> crate::routes::scheme::SchemePolicy {
+        let mut policy = crate::routes::scheme::SchemePolicy::default();
+        let Some(links) = map.get("links") else {
+            return policy;
+        };
+        let path = [key("links")];
+        let Some(m) = links.as_mapping() else {
+            self.wrong(&path, "links", "a mapping", links);
+            return policy;
+        };
+        self.fields
+            .unknown_keys(m, &path, &["allow_schemes", "refuse_schemes"], None);
+        const SCHEMES: &str = "a list of URL schemes such as `data` or `ftp`";
+        for (name, list) in [
+            ("allow_schemes", &mut policy.allow),
+            ("refuse_schemes", &mut policy.refuse),
+        ] {
+            for (i, scheme) in self
+                .fields
+                .string_list(m, &path, name, SCHEMES)
+                .into_iter()
+                .enumerate()
+            {
+                let scheme = scheme.trim_end_matches(':').to_ascii_lowercase();
+                if crate::routes::scheme::is_scheme_name(&scheme) {
+                    list.push(scheme);
+                } else {
+                    let at = [key("links"), key(name), PathSegment::Index(i)];
+                    self.error(&at, ConfigError::BadScheme(scheme), &[]);
+                }
+            }
+        }
+        policy
+    }
+
     /// `publisher: { name: ..., url: ... }`, or the site's title when there is none.
     fn publisher(&mut self, map: &Mapping, title: &str) -> Publisher {
         let fallback = Publisher {
@@ -912,7 +1153,88 @@ impl ConfigReader<'_> {
         Publisher { name, url }
     }
 
-    fn collections(&mut self, map: &Mapping) -> Vec<Collection> {
+    /// `images: { widths: [480, 960], quality: 80 }`, each part optional.
+    fn images(&mut self, map: &Mapping) -> ImageSettings {
+        let mut settings = ImageSettings::default();
+        let Some(value) = map.get("images") else {
+            return settings;
+        };
+        let path = [key("images")];
+        let Some(m) = value.as_mapping() else {
+            self.wrong(
+                &path,
+                "images",
+                "a mapping with `widths` and `quality`",
+                value,
+            );
+            return settings;
+        };
+        self.fields
+            .unknown_keys(m, &path, &["widths", "quality"], None);
+        const WIDTHS: &str = "a list of widths in pixels, from 16 to 8192";
+        if let Some(widths) = m.get("widths") {
+            let at = [key("images"), key("widths")];
+            let read: Option<Vec<u32>> = widths.as_sequence().and_then(|items| {
+                items
+                    .iter()
+                    .map(|v| {
+                        v.as_u64()
+                            .filter(|w| (16..=8192).contains(w))
+                            .map(|w| w as u32)
+                    })
+                    .collect()
+            });
+            match read {
+                Some(mut widths) if !widths.is_empty() => {
+                    widths.sort_unstable();
+                    widths.dedup();
+                    settings.widths = widths;
+                }
+                _ => self.wrong(&at, "widths", WIDTHS, widths),
+            }
+        }
+        if let Some(quality) = m.get("quality") {
+            let at = [key("images"), key("quality")];
+            match quality.as_u64().filter(|q| (1..=100).contains(q)) {
+                Some(q) => settings.quality = q as u8,
+                None => self.wrong(&at, "quality", "a whole number from 1 to 100", quality),
+            }
+        }
+        settings
+    }
+
+    /// `embeds: { hosts: [www.youtube-nocookie.com] }`: host names, nothing else.
+    fn embed_hosts(&mut self, map: &Mapping) -> Vec<String> {
+        let Some(value) = map.get("embeds") else {
+            return Vec::new();
+        };
+        let path = [key("embeds")];
+        let Some(m) = value.as_mapping() else {
+            self.wrong(&path, "embeds", "a mapping with `hosts`", value);
+            return Vec::new();
+        };
+        self.fields.unknown_keys(m, &path, &["hosts"], None);
+        const HOSTS: &str = "a list of host names such as `www.youtube-nocookie.com`";
+        let hosts = self.fields.string_list(m, &path, "hosts", HOSTS);
+        let mut good = Vec::new();
+        for (i, host) in hosts.into_iter().enumerate() {
+            let plain = !host.is_empty()
+                && host
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+                && !host.starts_with('.')
+                && !host.ends_with('.');
+            if plain {
+                good.push(host.to_ascii_lowercase());
+            } else {
+                let at = [key("embeds"), key("hosts"), PathSegment::Index(i)];
+                self.wrong(&at, "hosts", HOSTS, &Value::String(host));
+            }
+        }
+        good
+    }
+
+    fn collections(&mut self, map: &Mapping, pagination: Pagination) -> Vec<Collection> {
         let Some(value) = map.get("collections") else {
             return Vec::new();
         };
@@ -953,6 +1275,8 @@ impl ConfigReader<'_> {
                     "singular",
                     "schema_org",
                     "sort",
+                    "timeline",
+                    "per_page",
                     "fields",
                     "checks",
                 ],
@@ -975,6 +1299,10 @@ impl ConfigReader<'_> {
                     SortOrder::Title
                 }
             };
+            let timeline = self.fields.boolean(spec, &path, "timeline").unwrap_or(true);
+            let per_page = self
+                .per_page(spec, &path, "per_page")
+                .unwrap_or(pagination.collections);
             let fields_path = yaml::child(&path, "fields");
             let fields = match spec.get("fields") {
                 None => Vec::new(),
@@ -991,6 +1319,8 @@ impl ConfigReader<'_> {
                 singular,
                 schema_org,
                 sort,
+                per_page,
+                timeline,
                 fields,
                 rules,
             });
@@ -1029,7 +1359,16 @@ impl ConfigReader<'_> {
                 spec,
                 &fpath,
                 &[
-                    "type", "required", "label", "backlink", "values", "to", "fields",
+                    "type",
+                    "required",
+                    "label",
+                    "backlink",
+                    "former_backlink",
+                    "qualifiers",
+                    "schema_org",
+                    "values",
+                    "to",
+                    "fields",
                 ],
                 None,
             );
@@ -1045,6 +1384,7 @@ impl ConfigReader<'_> {
                 "bool" => FieldKind::Bool,
                 "integer" => FieldKind::Integer,
                 "strings" => FieldKind::Strings,
+                "image" => FieldKind::Image,
                 "enum" => {
                     let values =
                         self.fields
@@ -1099,15 +1439,64 @@ impl ConfigReader<'_> {
                 .display(spec, &fpath, "label")
                 .unwrap_or_else(|| humanise(name));
             let backlink = self.display(spec, &fpath, "backlink");
+            let former_backlink = self.display(spec, &fpath, "former_backlink");
+            let schema_org = self.string(spec, &fpath, "schema_org", false);
+            let qualifiers = self.qualifiers(spec, &fpath, &kind);
             fields.push(FieldSpec {
                 name: name.to_string(),
                 kind,
                 required,
                 label,
                 backlink,
+                former_backlink,
+                qualifiers,
+                schema_org,
             });
         }
         fields
+    }
+
+    /// `qualifiers: [since, until, role]` of a ref or refs field.
+    fn qualifiers(
+        &mut self,
+        spec: &Mapping,
+        path: &[PathSegment],
+        kind: &FieldKind,
+    ) -> Vec<Qualifier> {
+        let Some(value) = spec.get("qualifiers") else {
+            return Vec::new();
+        };
+        let qpath = yaml::child(path, "qualifiers");
+        if kind.target().is_none() {
+            let found = value.clone();
+            self.wrong(
+                &qpath,
+                "qualifiers",
+                "nothing: only `ref` and `refs` fields take qualifiers",
+                &found,
+            );
+            return Vec::new();
+        }
+        let names = self.fields.string_list(
+            spec,
+            path,
+            "qualifiers",
+            "a list such as `[since, until, role]`",
+        );
+        let known: Vec<&str> = Qualifier::ALL.iter().map(|(n, _)| *n).collect();
+        let mut out = Vec::new();
+        for (i, name) in names.iter().enumerate() {
+            match Qualifier::ALL.iter().find(|(n, _)| n == name) {
+                Some((_, q)) if !out.contains(q) => out.push(*q),
+                Some(_) => {}
+                None => self.error(
+                    &yaml::child(&qpath, i),
+                    ConfigError::UnknownQualifier(name.clone()),
+                    &known,
+                ),
+            }
+        }
+        out
     }
 
     fn rules(&mut self, value: &Value, path: &[PathSegment], fields: &[FieldSpec]) -> Vec<Rule> {
@@ -1129,11 +1518,32 @@ impl ConfigReader<'_> {
                 None,
             );
             let rule = self.string(map, &cpath, "rule", true).unwrap_or_default();
+            if rule == "correction-when-changed" {
+                for extra in ["field", "records", "key"] {
+                    if map.contains_key(extra) {
+                        self.error(
+                            &yaml::child(&cpath, extra),
+                            ConfigError::BadCheck(format!(
+                                "`correction-when-changed` takes no `{extra}`: it watches the whole text"
+                            )),
+                            &[],
+                        );
+                    }
+                }
+                let message = self
+                    .display(map, &cpath, "message")
+                    .unwrap_or_else(|| {
+                        "its text changed since the last build published it, with no new correction"
+                            .into()
+                    });
+                checks.push(Rule::CorrectionWhenChanged { message });
+                continue;
+            }
             if rule != "each-has-record" {
                 self.error(
                     &yaml::child(&cpath, "rule"),
                     ConfigError::BadCheck(format!(
-                        "unknown rule `{rule}` (known: `each-has-record`)"
+                        "unknown rule `{rule}` (known: `each-has-record`, `correction-when-changed`)"
                     )),
                     &[],
                 );

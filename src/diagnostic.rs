@@ -168,9 +168,20 @@ impl Diagnostic {
         self
     }
 
-    /// The same problem as a warning: printed, and the run goes on.
+    /// The same problem as a warning: printed and counted, the run goes on.
     pub(crate) fn warning(mut self) -> Self {
         self.0.severity = Severity::Warning;
+        self
+    }
+
+    /// The same problem as an error (`--deny warnings` makes warnings fail the run).
+    pub(crate) fn denied(mut self) -> Self {
+        if self.0.severity == Severity::Warning {
+            self.0.severity = Severity::Error;
+            self.0
+                .message
+                .push_str(" (a warning, denied by `--deny warnings`)");
+        }
         self
     }
 
@@ -305,9 +316,36 @@ impl Diagnostics {
         self.0.is_empty()
     }
 
-    /// How many problems were reported.
+    /// How many problems were reported (errors and warnings).
     pub fn len(&self) -> usize {
         self.0.len()
+    }
+
+    /// How many of them are errors.
+    pub fn errors(&self) -> usize {
+        self.0
+            .iter()
+            .filter(|d| d.severity() == Severity::Error)
+            .count()
+    }
+
+    /// How many of them are warnings.
+    pub fn warnings(&self) -> usize {
+        self.len() - self.errors()
+    }
+
+    /// Splits off the warnings, keeping the errors.
+    pub(crate) fn take_warnings(&mut self) -> Diagnostics {
+        let (warnings, errors) = std::mem::take(&mut self.0)
+            .into_iter()
+            .partition(|d| d.severity() == Severity::Warning);
+        self.0 = errors;
+        Diagnostics(warnings)
+    }
+
+    /// Every warning made an error, for `--deny warnings`.
+    pub(crate) fn denied(self) -> Diagnostics {
+        Diagnostics(self.0.into_iter().map(Diagnostic::denied).collect())
     }
 
     /// The problems, sorted by file, line and column.
@@ -341,6 +379,33 @@ impl Diagnostics {
     }
 }
 
+impl Diagnostics {
+    /// The last line of a failed run: `error: 2 problems found`, with `(and 1 warning)`
+    /// when there are warnings too.
+    fn tally(&self) -> String {
+        let (errors, warnings) = (self.errors(), self.warnings());
+        let mut line = format!(
+            "error: {errors} problem{} found",
+            if errors == 1 { "" } else { "s" }
+        );
+        if warnings > 0 {
+            line.push_str(&format!(" (and {})", count_warnings(warnings)));
+        }
+        line
+    }
+}
+
+/// `1 warning`, `2 warnings`.
+pub(crate) fn count_warnings(n: usize) -> String {
+    format!("{n} warning{}", if n == 1 { "" } else { "s" })
+}
+
+impl FromIterator<Diagnostic> for Diagnostics {
+    fn from_iter<I: IntoIterator<Item = Diagnostic>>(iter: I) -> Self {
+        Diagnostics(iter.into_iter().collect())
+    }
+}
+
 impl From<Diagnostic> for Diagnostics {
     fn from(d: Diagnostic) -> Self {
         Diagnostics(vec![d])
@@ -360,12 +425,7 @@ impl fmt::Display for Diagnostics {
         for d in &self.0 {
             writeln!(f, "{d}")?;
         }
-        let n = self.0.len();
-        write!(
-            f,
-            "error: {n} problem{} found",
-            if n == 1 { "" } else { "s" }
-        )
+        write!(f, "{}", self.tally())
     }
 }
 
@@ -467,21 +527,28 @@ impl Printer {
 
     /// Every diagnostic, then the `error: N problems found` line, each line ending in `\n`.
     pub fn format_all(&self, diagnostics: &Diagnostics) -> String {
+        let mut out = self.format_each(diagnostics);
+        let (error, bold) = self.styles_error();
+        let tally = diagnostics.tally();
+        out.push_str(&format!(
+            "{}error{}: {}{}{}\n",
+            error.render(),
+            error.render_reset(),
+            bold.render(),
+            tally.trim_start_matches("error: "),
+            bold.render_reset()
+        ));
+        out
+    }
+
+    /// Every diagnostic with its snippet and hint, and no closing line (the warnings of
+    /// a run that succeeded).
+    pub fn format_each(&self, diagnostics: &Diagnostics) -> String {
         let mut files = std::collections::HashMap::new();
         let mut out = String::new();
         for d in diagnostics.iter() {
             self.format_into(d, &mut files, &mut out);
         }
-        let n = diagnostics.len();
-        let (error, bold) = self.styles_error();
-        out.push_str(&format!(
-            "{}error{}: {}{n} problem{} found{}\n",
-            error.render(),
-            error.render_reset(),
-            bold.render(),
-            if n == 1 { "" } else { "s" },
-            bold.render_reset()
-        ));
         out
     }
 

@@ -26,16 +26,21 @@ mod diagnostic;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod images;
+mod init;
 mod load;
 mod markdown;
 mod model;
 mod publish;
+mod published;
 mod render;
 mod resolve;
 mod routes;
 mod scaffold;
+mod schema;
 mod serve;
 mod text_file;
+mod theme;
 mod write;
 mod yaml;
 
@@ -44,19 +49,22 @@ use std::time::{Duration, Instant};
 
 pub use audit::AuditReport;
 pub use config::{
-    load_config, BaseUrl, BuildOptions, Collection, Config, FieldKind, FieldSpec, Publisher, Rule,
-    SiteSettings, SortOrder,
+    load_config, BaseUrl, BuildOptions, Collection, Config, FieldKind, FieldSpec, ImageSettings,
+    Publisher, Rule, SiteSettings, SortOrder,
 };
 pub use diagnostic::{
     Category, Diagnostic, Diagnostics, Location, Place, Printer, Severity, Span, Stage,
 };
+pub use init::{init_site, InitError, Initialised};
 pub use load::{MAX_FILES, MAX_FILE_BYTES, MAX_TOTAL_BYTES};
 pub use render::Output;
 pub use scaffold::{new_entry, Created, Refused, ScaffoldError};
+pub use schema::{collection_schema, site_schema};
 pub use serve::{
     allowed_host_name, serve, Change, Files, Preview, Rebuild, ServeError, ServeOptions,
     MAX_CONNECTIONS,
 };
+pub use theme::{copy_builtin_theme, ThemeCopyError};
 
 /// What a successful run produced.
 #[derive(Debug, Clone, Default)]
@@ -76,15 +84,23 @@ pub struct Report {
     /// Why the output folder was updated file by file rather than swapped atomically
     /// (`None` when it was swapped, or nothing was written).
     pub in_place: Option<String>,
-    /// Problems that did not stop the run (an entry without a translation), sorted.
+    /// Image files and share cards encoded by this run (not found in the cache).
+    pub encoded: usize,
+    /// Image files and share cards read back from the cache.
+    pub reused: usize,
+    /// What the run warns about: printed and counted, not failing it.
     pub warnings: Diagnostics,
+    /// The content file each page was rendered from, by output file
+    /// (`people/han-dong/index.html` -> `content/people/han-dong.md`), so that what
+    /// `check` finds in a page is reported where an editor can fix it.
+    pub(crate) page_sources: BTreeMap<String, std::path::PathBuf>,
 }
 
 /// What a run reports to a progress display while it works.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Progress {
     /// A stage starts: `loading`, `checking`, `linking`, `indexing`, `rendering`,
-    /// `publishing`, `writing`.
+    /// `images`, `publishing`, `writing`.
     Stage(&'static str),
     /// Rendering starts; about this many pages will be rendered.
     Pages(usize),
@@ -108,6 +124,8 @@ pub(crate) struct Memo {
     built_from: Option<Vec<std::sync::Arc<load::SourceFile>>>,
     /// Per edition, in [`Config::editions`] order.
     editions: Vec<EditionMemo>,
+    /// The image files the last run published, for every edition.
+    images: images::process::ImageMemo,
 }
 
 /// What a run keeps of one edition: its last graph, and what its pages and generated
@@ -144,9 +162,41 @@ pub(crate) fn run(
     sink: Option<&dyn render::PageSink>,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<Run, Diagnostics> {
+    let mut warnings = Diagnostics::new();
+    match run_stages(config, memo, sink, progress, &mut warnings) {
+        Ok(Some((output, mut report))) => {
+            // A file beside the entries that the site publishes (an image a page shows)
+            // is used, so not worth a warning.
+            let published = |d: &Diagnostic| {
+                d.error::<load::LoadError>()
+                    .is_some_and(|e| matches!(e, load::LoadError::NotRead))
+                    && d.path()
+                        .strip_prefix("content")
+                        .is_ok_and(|p| output.contains(&p.to_string_lossy().replace('\\', "/")))
+            };
+            report.warnings = warnings.into_iter().filter(|d| !published(d)).collect();
+            Ok(Some((output, report)))
+        }
+        Ok(None) => Ok(None),
+        Err(mut errors) => {
+            errors.extend(warnings);
+            Err(errors.sorted())
+        }
+    }
+}
+
+/// What [`run`] does, putting the warnings it finds in `warnings`.
+fn run_stages(
+    config: &Config,
+    memo: &mut Memo,
+    sink: Option<&dyn render::PageSink>,
+    progress: &(dyn Fn(Progress) + Sync),
+    warnings: &mut Diagnostics,
+) -> Result<Run, Diagnostics> {
     let started = Instant::now();
     progress(Progress::Stage("loading"));
     let (sources, mut diagnostics) = load::load_content(config, &mut memo.files);
+    warnings.extend(diagnostics.take_warnings());
     if let Some(built_from) = &memo.built_from {
         let same = sources.len() == built_from.len()
             && sources
@@ -178,7 +228,6 @@ pub(crate) fn run(
     };
     let editions: Vec<&Config> = config.editions().collect();
     let mut models = Vec::with_capacity(editions.len());
-    let mut warnings = Diagnostics::new();
     let mut problems = Diagnostics::new();
     for edition in &editions {
         match model::edition(edition, &model) {
@@ -196,49 +245,55 @@ pub(crate) fn run(
     memo.editions.resize_with(editions.len(), EditionMemo::default);
     let mut graphs = Vec::with_capacity(editions.len());
     let mut output: Option<Output> = None;
-    for ((edition, model), kept) in editions.iter().zip(models).zip(&mut memo.editions) {
-        progress(Progress::Stage("linking"));
-        let previous = kept.graph.as_ref();
-        let graph = resolve::resolve(edition, model, previous)?;
-        // Before rendering: the index's working memory is gone before the pages pile up.
-        // After an edit in `serve` the last index stands (see the README).
-        progress(Progress::Stage("indexing"));
-        let search = match previous {
-            None => publish::search_index(edition, &graph),
-            Some(_) => publish::SearchIndex::default(),
-        };
-        progress(Progress::Stage("rendering"));
-        progress(Progress::Pages(estimated_pages(edition, &graph)));
-        let on_page = || progress(Progress::Page);
-        // On failure the memo's graph stays the one its pages were rendered from.
-        let mut rendered =
-            render::render(edition, &graph, previous, &mut kept.render, sink, &on_page)?;
-        if !memo.keep {
-            kept.render = render::RenderMemo::default();
+    for (done, (edition, model)) in editions.iter().zip(models).enumerate() {
+        match run_edition(edition, model, memo, done, sink, progress) {
+            Ok((graph, rendered)) => {
+                match &mut output {
+                    None => output = Some(rendered),
+                    Some(all) => all.absorb(rendered),
+                }
+                graphs.push(graph);
+            }
+            Err(problems) => {
+                // The editions rendered before this one have memos of graphs the memo
+                // does not keep: the next run renders them all again.
+                for kept in &mut memo.editions[..done] {
+                    *kept = EditionMemo::default();
+                }
+                memo.built_from = None;
+                return Err(problems);
+            }
         }
-        progress(Progress::Stage("publishing"));
-        publish::publish(
-            edition,
-            &graph,
-            previous,
-            &mut rendered,
-            search,
-            &mut kept.publish,
-        );
-        match &mut output {
-            None => output = Some(rendered),
-            Some(all) => all.absorb(rendered),
-        }
-        graphs.push(graph);
     }
     let mut output = output.expect("a site has at least its own language's edition");
+    // Images once for every edition: a photo two editions show is one set of files,
+    // and none is removed while another edition still shows it.
+    progress(Progress::Stage("images"));
+    let counts = images::process::Counts::default();
+    let pictures = graphs.iter().flat_map(resolve::Graph::pictures).collect();
+    if let Err(problems) = images::process::publish(
+        config,
+        pictures,
+        &mut output,
+        sink,
+        &mut memo.images,
+        &counts,
+    ) {
+        // The render memos are of these graphs, which the memo does not keep: the next
+        // run renders everything.
+        memo.editions.clear();
+        memo.built_from = None;
+        memo.images = images::process::ImageMemo::default();
+        return Err(problems);
+    }
     if editions.len() > 1 {
         let pairs: Vec<(&Config, &resolve::Graph)> =
             editions.iter().copied().zip(&graphs).collect();
         publish::sitemap_of_editions(&pairs, &mut output);
     }
     let mut report = report(config, &graphs[0], &output, started);
-    report.warnings = warnings.sorted();
+    report.encoded = counts.encoded.into_inner() + output.cards.0;
+    report.reused = counts.reused.into_inner() + output.cards.1;
     if let Some(sources) = sources {
         // The last graphs are let go of on another thread: freeing 10,000 nodes takes a
         // few milliseconds that nothing waits for.
@@ -258,6 +313,72 @@ pub(crate) fn run(
     Ok(Some((output, report)))
 }
 
+/// Resolves, indexes, renders and publishes one edition (`edition`, the `done`th of the
+/// site's), keeping what its pages read in the memo's entry for it.
+fn run_edition(
+    edition: &Config,
+    model: model::Model,
+    memo: &mut Memo,
+    done: usize,
+    sink: Option<&dyn render::PageSink>,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<(resolve::Graph, Output), Diagnostics> {
+    let keep = memo.keep;
+    let kept = &mut memo.editions[done];
+    progress(Progress::Stage("linking"));
+    let previous = kept.graph.as_ref();
+    // What the last good build of this edition published, for the
+    // `correction-when-changed` rule; an unreadable record is reported with the site's
+    // own problems.
+    let (published, record_problem) = match published::read_previous(edition, &edition.output)
+    {
+        Ok(record) => (record, None),
+        Err(problem) => (None, Some(problem)),
+    };
+    let graph = match (
+        resolve::resolve(edition, model, previous, published.as_ref()),
+        record_problem,
+    ) {
+        (Ok(graph), None) => graph,
+        (Ok(_), Some(problem)) => {
+            let mut problems = Diagnostics::new();
+            problems.push(problem);
+            return Err(problems);
+        }
+        (Err(mut problems), Some(problem)) => {
+            problems.push(problem);
+            return Err(problems.sorted());
+        }
+        (Err(problems), None) => return Err(problems),
+    };
+    // Before rendering: the index's working memory is gone before the pages pile up.
+    // After an edit in `serve` the last index stands (see the README).
+    progress(Progress::Stage("indexing"));
+    let search = match previous {
+        None => publish::search_index(edition, &graph),
+        Some(_) => publish::SearchIndex::default(),
+    };
+    progress(Progress::Stage("rendering"));
+    progress(Progress::Pages(estimated_pages(edition, &graph)));
+    let on_page = || progress(Progress::Page);
+    // On failure the memo's graph stays the one its pages were rendered from.
+    let mut rendered =
+        render::render(edition, &graph, previous, &mut kept.render, sink, &on_page)?;
+    if !keep {
+        kept.render = render::RenderMemo::default();
+    }
+    progress(Progress::Stage("publishing"));
+    publish::publish(
+        edition,
+        &graph,
+        previous,
+        &mut rendered,
+        search,
+        &mut kept.publish,
+    );
+    Ok((graph, rendered))
+}
+
 /// The checked model of the site of `config`, for unit tests of later stages.
 #[cfg(test)]
 pub(crate) fn model_of(config: &Config) -> model::Model {
@@ -270,7 +391,7 @@ pub(crate) fn model_of(config: &Config) -> model::Model {
 /// The graph of the site of `config`, for unit tests of later stages.
 #[cfg(test)]
 pub(crate) fn graph_of(config: &Config) -> resolve::Graph {
-    resolve::resolve(config, model_of(config), None).unwrap_or_else(|e| panic!("{e}"))
+    resolve::resolve(config, model_of(config), None, None).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Renders the whole site in memory: every stage but writing.
@@ -314,7 +435,14 @@ fn report(config: &Config, graph: &resolve::Graph, output: &Output, started: Ins
         bytes: output.byte_count(),
         elapsed: started.elapsed(),
         in_place: None,
+        encoded: 0,
+        reused: 0,
         warnings: Diagnostics::new(),
+        page_sources: graph
+            .nodes
+            .iter()
+            .map(|n| (n.route.output_file(), n.doc.path.clone()))
+            .collect(),
     }
 }
 
@@ -356,6 +484,10 @@ pub fn build_with(
         }
         (Err(problems), Ok(_)) | (Ok(_), Err(problems)) => return Err(problems),
     };
+    if config.deny_warnings && !report.warnings.is_empty() {
+        // The staging folder goes with `staging`: the last good build stays.
+        return Err(std::mem::take(&mut report.warnings).denied().sorted());
+    }
     progress(Progress::Stage("writing"));
     let written = staging.finish(&output)?;
     report.files = written.files;
@@ -375,8 +507,17 @@ pub fn check_with(
     config: &Config,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(Report, audit::AuditReport), Diagnostics> {
-    let (output, report) = render_in_memory_with(config, progress)?;
+    let (output, mut report) = render_in_memory_with(config, progress)?;
     progress(Progress::Stage("checking links"));
-    let links = audit::audit_output(config, &output)?;
+    let (links, mut problems) = audit::audit_output(config, &output, &report.page_sources);
+    report.warnings.extend(problems.take_warnings());
+    if !problems.is_empty() {
+        problems.extend(std::mem::take(&mut report.warnings));
+        return Err(problems.sorted());
+    }
+    report.warnings = std::mem::take(&mut report.warnings).sorted();
+    if config.deny_warnings && !report.warnings.is_empty() {
+        return Err(std::mem::take(&mut report.warnings).denied().sorted());
+    }
     Ok((report, links))
 }

@@ -68,6 +68,8 @@ enum Command {
         /// Print nothing on success.
         #[arg(long, short)]
         quiet: bool,
+        #[command(flatten)]
+        deny: DenyArgs,
     },
     /// Check everything a build checks, rendering in memory and writing nothing.
     Check {
@@ -79,6 +81,8 @@ enum Command {
         /// List the external URLs the site links to, with the pages that use them.
         #[arg(long)]
         external: bool,
+        #[command(flatten)]
+        deny: DenyArgs,
     },
     /// Serve the site from memory on localhost, rebuild on every change and reload open pages.
     Serve {
@@ -116,6 +120,58 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Start a new site in DIR: settings, collections, linked example entries, CI workflow.
+    Init {
+        /// The new site's folder (created if missing) [default: the current folder].
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Write only site.yaml and content/_index.md.
+        #[arg(long)]
+        bare: bool,
+    },
+    /// Print a JSON Schema (draft 2020-12) of the front matter of COLLECTION's entries, or
+    /// of every collection and page, for editors, CMS forms and pre-commit checks.
+    Schema {
+        /// One collection, as declared in site.yaml [default: all, under `$defs`].
+        collection: Option<String>,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+    /// Work with the built-in theme.
+    Theme {
+        #[command(subcommand)]
+        action: ThemeAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum ThemeAction {
+    /// Write the built-in theme to `themes/NAME/` to restyle it (set `theme: NAME` in site.yaml).
+    Copy {
+        /// The new theme folder's name.
+        #[arg(default_value = "default")]
+        name: String,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Args)]
+struct DenyArgs {
+    /// `--deny warnings` makes warnings fail the run (exit 1), as errors do: for CI.
+    #[arg(long, value_enum, value_name = "WHAT")]
+    deny: Vec<Denied>,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Denied {
+    Warnings,
+}
+
+impl DenyArgs {
+    fn warnings(&self) -> bool {
+        self.deny.contains(&Denied::Warnings)
+    }
 }
 
 #[derive(Args)]
@@ -145,6 +201,7 @@ fn run(cli: Cli) -> ExitCode {
             base_url,
             drafts,
             quiet,
+            deny,
         } => {
             let root = site.root.clone();
             let options = BuildOptions {
@@ -153,19 +210,17 @@ fn run(cli: Cli) -> ExitCode {
                 base_url,
                 drafts,
             };
-            let config = match casefile::load_config(&options) {
+            let mut config = match casefile::load_config(&options) {
                 Ok(config) => config,
                 Err(diagnostics) => return fail(&diagnostics, &root, color),
             };
+            config.deny_warnings = deny.warnings();
             let progress = ProgressDisplay::start(!quiet);
             let result = casefile::build_with(&config, &|p| progress.update(p));
             progress.finish();
             match result {
                 Ok(report) => {
-                    eprint!(
-                        "{}",
-                        Printer::new(&root, color).format_warnings(&report.warnings)
-                    );
+                    warn(&report, &root, color);
                     if !quiet {
                         println!("{}", summary("built", &report, Some(&config.output)));
                     }
@@ -178,6 +233,7 @@ fn run(cli: Cli) -> ExitCode {
             site,
             drafts,
             external,
+            deny,
         } => {
             let root = site.root.clone();
             let options = BuildOptions {
@@ -185,19 +241,17 @@ fn run(cli: Cli) -> ExitCode {
                 drafts,
                 ..BuildOptions::default()
             };
-            let config = match casefile::load_config(&options) {
+            let mut config = match casefile::load_config(&options) {
                 Ok(config) => config,
                 Err(diagnostics) => return fail(&diagnostics, &root, color),
             };
+            config.deny_warnings = deny.warnings();
             let progress = ProgressDisplay::start(true);
             let result = casefile::check_with(&config, &|p| progress.update(p));
             progress.finish();
             match result {
                 Ok((report, links)) => {
-                    eprint!(
-                        "{}",
-                        Printer::new(&root, color).format_warnings(&report.warnings)
-                    );
+                    warn(&report, &root, color);
                     println!("{}", summary("checked", &report, None));
                     println!(
                         "checked {} internal links and assets on {} pages: all resolve",
@@ -301,10 +355,92 @@ fn run(cli: Cli) -> ExitCode {
                 }
             }
         }
+        Command::Schema { collection, site } => {
+            let root = site.root.clone();
+            let options = BuildOptions {
+                root: site.root,
+                ..BuildOptions::default()
+            };
+            let config = match casefile::load_config(&options) {
+                Ok(config) => config,
+                Err(diagnostics) => return fail(&diagnostics, &root, color),
+            };
+            let schema = match &collection {
+                None => casefile::site_schema(&config),
+                Some(name) => match casefile::collection_schema(&config, name) {
+                    Some(schema) => schema,
+                    None => {
+                        let known: Vec<String> = config
+                            .collections
+                            .iter()
+                            .map(|c| format!("`{}`", c.name))
+                            .collect();
+                        usage_error(
+                            &format!("there is no collection `{name}` in site.yaml"),
+                            Some(&format!("collections: {}", known.join(", "))),
+                            color,
+                        );
+                        return ExitCode::from(2);
+                    }
+                },
+            };
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&schema).expect("a schema serialises")
+            );
+            ExitCode::SUCCESS
+        }
+        Command::Init { dir, bare } => match casefile::init_site(&dir, bare) {
+            Ok(done) => {
+                println!("wrote {} files to {}", done.written.len(), dir.display());
+                if done.gitignore_appended {
+                    println!("kept your .gitignore and made it ignore public/");
+                }
+                let cd = if dir == Path::new(".") {
+                    String::new()
+                } else {
+                    format!("cd {} && ", dir.display())
+                };
+                println!("next: {cd}casefile serve --open   (casefile build writes public/)");
+                if !bare {
+                    println!(
+                        "to publish with GitHub Pages, set the casefile address in .github/workflows/pages.yml"
+                    );
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                usage_error(&e.to_string(), e.hint(), color);
+                ExitCode::from(2)
+            }
+        },
+        Command::Theme {
+            action: ThemeAction::Copy { name, site },
+        } => match casefile::copy_builtin_theme(&site.root, &name) {
+            Ok((folder, count)) => {
+                println!("wrote {count} files to {}", folder.display());
+                if name != "default" {
+                    println!("set `theme: {name}` in site.yaml to use it");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                usage_error(&e.to_string(), None, color);
+                ExitCode::from(2)
+            }
+        },
     }
 }
 
 /// Prints the diagnostics with source lines and carets, and returns their exit code.
+/// The warnings of a run that succeeded, on stderr.
+fn warn(report: &Report, root: &Path, color: bool) {
+    eprint!(
+        "{}",
+        Printer::new(root, color).format_each(&report.warnings)
+    );
+}
+
 fn fail(diagnostics: &Diagnostics, root: &Path, color: bool) -> ExitCode {
     eprint!("{}", Printer::new(root, color).format_all(diagnostics));
     ExitCode::from(diagnostics.exit_code() as u8)
@@ -393,6 +529,11 @@ fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {
         .iter()
         .map(|(c, n)| format!("{n} {c}"))
         .collect();
+    let entries = if entries.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", entries.join(", "))
+    };
     let total: usize = report.entries.iter().map(|(_, n)| n).sum();
     let place = output
         .map(|o| format!(" into {}", o.display()))
@@ -402,10 +543,21 @@ fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {
         .as_ref()
         .map(|why| format!(" (updated in place, file by file, not atomically: {why})"))
         .unwrap_or_default();
+    let media = match report.encoded + report.reused {
+        0 => String::new(),
+        n => format!(
+            " ({n} images and share cards: {} encoded, {} from the cache)",
+            report.encoded, report.reused
+        ),
+    };
+    let warnings = match report.warnings.len() {
+        0 => String::new(),
+        1 => " (1 warning)".into(),
+        n => format!(" ({n} warnings)"),
+    };
     format!(
-        "{verb} {} pages from {total} entries ({}) and {} standalone page{}, {} files, {:.1} KB{place} in {:.2} s{how}",
+        "{verb} {} pages from {total} entries{entries} and {} standalone page{}, {} files{media}, {:.1} KB{place} in {:.2} s{how}{warnings}",
         report.rendered,
-        entries.join(", "),
         report.pages,
         if report.pages == 1 { "" } else { "s" },
         report.files,

@@ -253,6 +253,9 @@ fn type_comment(kind: &FieldKind) -> String {
         FieldKind::Ref(to) => format!("ref: the slug of one entry of `{to}`"),
         FieldKind::Refs(to) => format!("refs: slugs of entries of `{to}`"),
         FieldKind::Records(_) => "records: a list of mappings".into(),
+        FieldKind::Image => {
+            "image: { src: photo.jpg, alt: what it shows, credit: who took it, caption: … }".into()
+        }
     }
 }
 

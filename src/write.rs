@@ -22,6 +22,9 @@
 //! files are removed. Each file is replaced atomically, but the site as a whole is not,
 //! and the summary says so.
 //!
+//! It also reads back one file of the last build for the next one ([`last_build_file`]:
+//! the record of what was published, see `published`).
+//!
 //! Every problem here is about where the output goes, not about the content, so it is a
 //! configuration diagnostic (exit code 2).
 
@@ -812,6 +815,20 @@ fn remove_stale(from: &Path, to: &Path, keep: &[String], top: bool) -> Result<()
         removed.map_err(io_error(format!("cannot remove `{}`", path.display())))?;
     }
     Ok(())
+}
+
+/// The text of `file` (relative to the output folder) as the last good build left it;
+/// `None` when there is no such file, or the output folder is not a folder (which the
+/// build reports on its own).
+pub(crate) fn last_build_file(output: &Path, file: &str) -> std::io::Result<Option<String>> {
+    if !output.is_dir() {
+        return Ok(None);
+    }
+    match fs::read_to_string(output.join(file)) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
 }
 
 #[cfg(test)]

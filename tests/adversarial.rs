@@ -221,7 +221,7 @@ fn wrong_types_for_every_field_type() {
                 "content/people/han-tao.md:9:6: error: `bio` must be Markdown text, found a number",
                 "content/people/han-tao.md:10:7: error: `born`: `2023-02-30` is not a real date",
                 "content/people/han-tao.md:11:7: error: `Politician` is not an allowed value of `kind` (allowed: `politician`, `official`)\n  = help: did you mean `politician`?",
-                "content/people/han-tao.md:12:10: error: `website`: `javascript:alert(1)` is not an http(s) or mailto URL",
+                "content/people/han-tao.md:12:10: error: `website`: `javascript:alert(1)` is not an absolute URL with an allowed scheme",
                 "content/people/han-tao.md:13:9: error: `active` must be `true` or `false`, found text",
                 "content/people/han-tao.md:14:8: error: `seats` must be a whole number, found a decimal number",
                 "content/people/han-tao.md:15:16: error: `aliases[1]` must be text, found a list",
@@ -744,7 +744,7 @@ fn unknown_template_variable() {
     built()
         .with_case("unknown-variable.html", "templates/page.html")
         .refused(
-            &["templates/page.html:3:15: error: Field `nope` is not defined. Available fields: backlinks, collection, content, date, fields, id, json_ld, kind, permalink, referenced_by, schema_org, slug, source_path, summary, tags, title, toc, updated, url (while rendering `/about/`)"],
+            &["templates/page.html:3:15: error: Field `nope` is not defined. Available fields: backlinks, collection, content, corrections, date, excerpt, fields, id, image, json_ld, kind, permalink, referenced_by, schema_org, share_image, slug, source_path, summary, tags, title, toc, updated, url (while rendering `/about/`)"],
             1,
         );
 }

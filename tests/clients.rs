@@ -157,6 +157,20 @@ impl Vocabulary {
     /// Every property of `object` (and of the typed objects inside it) that its type
     /// does not have, as `Type.property`.
     fn misplaced(&self, object: &serde_json::Value, out: &mut Vec<String>) {
+        self.misplaced_via(object, None, out);
+    }
+
+    /// As [`Vocabulary::misplaced`], for an object reached through property `via`.
+    /// schema.org's Role pattern repeats the linking property inside the Role
+    /// (`memberOf: { @type: OrganizationRole, memberOf: {...}, startDate }`), so a Role
+    /// may carry the property it was reached through.
+    fn misplaced_via(&self, object: &serde_json::Value, via: Option<&str>, out: &mut Vec<String>) {
+        if let Some(list) = object.as_array() {
+            for item in list {
+                self.misplaced_via(item, via, out);
+            }
+            return;
+        }
         let Some(map) = object.as_object() else {
             return;
         };
@@ -172,7 +186,9 @@ impl Vocabulary {
             if property.starts_with('@') {
                 continue;
             }
+            let role_link = kinds.contains("Role") && via == Some(property.as_str());
             match self.properties.get(property) {
+                Some(_) if role_link => {}
                 None => out.push(format!("{ty}.{property}: not a schema.org property")),
                 Some(domain) if !domain.iter().any(|d| kinds.contains(d)) => out.push(format!(
                     "{ty}.{property}: its domain is {}",
@@ -180,7 +196,7 @@ impl Vocabulary {
                 )),
                 Some(_) => {}
             }
-            self.misplaced(value, out);
+            self.misplaced_via(value, Some(property), out);
         }
     }
 }

@@ -256,8 +256,8 @@ fn javascript_links_are_refused() {
     assert_problems(
         &site,
         &[
-            "content/about.md:4:8: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
-            "content/about.md:6:1: error: image source `data:text/html,hi` uses a scheme that is not allowed\n  = help: use an http(s) address or a path",
+            "content/about.md:4:8: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: `javascript:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: { allow_schemes: [...] }` in site.yaml)",
+            "content/about.md:6:1: error: image source `data:text/html,hi` uses a scheme that is not allowed\n  = help: `data:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: { allow_schemes: [...] }` in site.yaml)",
         ],
     );
 }
@@ -419,7 +419,7 @@ fn values_of_the_wrong_type() {
         &site,
         &[
             "content/allegations/witting-affiliate.md:10:12: error: `anonymous` must be `true` or `false`, found text",
-            "content/bodies/global-news.md:4:10: error: `website`: `javascript:alert(1)` is not an http(s) or mailto URL",
+            "content/bodies/global-news.md:4:10: error: `website`: `javascript:alert(1)` is not an absolute URL with an allowed scheme",
             "content/bodies/house-committee.md:6:10: error: `founded` must be a whole number, found text",
             "content/bodies/house-committee.md:8:7: error: `tags` must be a list such as `[elections, inquiry]`, found text",
         ],
@@ -843,7 +843,7 @@ fn config_missing_required_keys_and_bad_values() {
         &[
             "site.yaml:1:1: error: missing required key `title`",
             "site.yaml:2:11: error: `base_url` must be an absolute http(s) URL such as `https://example.org/explainer/`, not `example.org`",
-            "site.yaml:3:8: error: theme `nosuch` not found in `themes/`",
+            "site.yaml:3:8: error: theme `nosuch` not found in `themes/`\n  = help: only `default` is built in; `casefile theme copy nosuch` writes a copy of it to restyle",
             "site.yaml:5:3: error: `tags` is reserved for the engine's own pages",
             "site.yaml:7:3: error: `People` is not a valid name: use lowercase letters, digits, `-` and `_`",
             "site.yaml:10:11: error: `sort: newest` must be `title` or `date`",
@@ -940,8 +940,23 @@ fn check_requires_a_title_and_a_description() {
     assert_eq!(
         listed(&err),
         concat!(
-            "public/tags/index.html: error: page has no <meta name=\"description\"> with content\n",
-            "public/tags/index.html: error: page has no <title>",
+            "public/tags/index.html: error: page has no <title>\n",
+            "site.yaml:1:1: warning: 1 page with no content file has no <meta name=\"description\">: tags/index.html\n",
+            "  = help: set `description:` in site.yaml; the theme uses it on pages without text of their own",
+        )
+    );
+    assert_eq!((err.errors(), err.warnings()), (1, 1));
+    // Without a description only, the check passes with a warning.
+    site.write(
+        "templates/tags.html",
+        "<title>Tags</title><p>no description</p>\n",
+    );
+    let report = site.check().expect("only a warning");
+    assert_eq!(
+        listed(&report.warnings),
+        concat!(
+            "site.yaml:1:1: warning: 1 page with no content file has no <meta name=\"description\">: tags/index.html\n",
+            "  = help: set `description:` in site.yaml; the theme uses it on pages without text of their own",
         )
     );
 }

@@ -361,7 +361,7 @@ fn javascript_urls_are_refused_in_front_matter() {
     let err = site.build(&site.public()).unwrap_err();
     assert_eq!(
         listed(&err),
-        "content/people/han-dong.md:10:10: error: `website`: ` JaVaScRiPt:alert(1)` is not an http(s) or mailto URL"
+        "content/people/han-dong.md:10:10: error: `website`: ` JaVaScRiPt:alert(1)` is not an absolute URL with an allowed scheme"
     );
     assert!(!site.public().exists());
 }
@@ -382,13 +382,13 @@ fn javascript_urls_are_refused_in_markdown_links() {
     assert_eq!(
         listed(&err),
         [
-            "content/about.md:4:1: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
-            "content/about.md:4:26: error: link `JAVA\tSCRIPT:alert(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
-            "content/about.md:4:55: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
-            "content/about.md:5:1: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
-            "content/about.md:5:23: error: image source `data:text/html,<script>alert(1)</script>` uses a scheme that is not allowed\n  = help: use an http(s) address or a path",
-            "content/about.md:6:1: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
-            "content/about.md:6:10: error: link `vbscript:msgbox(1)` uses a scheme that is not allowed\n  = help: links may use http, https, mailto or a path",
+            "content/about.md:4:1: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: `javascript:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: { allow_schemes: [...] }` in site.yaml)",
+            "content/about.md:4:26: error: link `JAVA\tSCRIPT:alert(1)` uses a scheme that is not allowed\n  = help: `javascript:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: { allow_schemes: [...] }` in site.yaml)",
+            "content/about.md:4:55: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: `javascript:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: { allow_schemes: [...] }` in site.yaml)",
+            "content/about.md:5:1: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: `javascript:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: { allow_schemes: [...] }` in site.yaml)",
+            "content/about.md:5:23: error: image source `data:text/html,<script>alert(1)</script>` uses a scheme that is not allowed\n  = help: `data:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: { allow_schemes: [...] }` in site.yaml)",
+            "content/about.md:6:1: error: link `javascript:alert(1)` uses a scheme that is not allowed\n  = help: `javascript:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: { allow_schemes: [...] }` in site.yaml)",
+            "content/about.md:6:10: error: link `vbscript:msgbox(1)` uses a scheme that is not allowed\n  = help: `vbscript:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: { allow_schemes: [...] }` in site.yaml)",
         ]
         .join("\n")
     );

@@ -147,7 +147,8 @@ fn every_page_has_canonical_social_meta_and_typed_json_ld() {
         for needle in [
             "<link rel=\"canonical\" href=\"https://example.org/explainer/",
             "<meta property=\"og:title\"",
-            "<meta name=\"twitter:card\" content=\"summary\">",
+            "<meta name=\"twitter:card\" content=\"summary_large_image\">",
+            "<meta property=\"og:image\" content=\"https://example.org/explainer/share/",
             "<meta name=\"description\" content=\"",
         ] {
             assert!(html.contains(needle), "{path} lacks {needle}");

@@ -85,6 +85,8 @@ struct Spec {
     refs: &'static [(&'static str, &'static str, &'static str)],
     /// `ref` fields, the same way.
     single_refs: &'static [(&'static str, &'static str, &'static str)],
+    /// `refs` fields that declare `qualifiers: [since, until, role]`, the same way.
+    qualified: &'static [(&'static str, &'static str, &'static str)],
     /// `records` fields as (collection, field, the records' `ref` field, the collection
     /// it refers to); each record also gets a `text` with a wiki-link.
     records: &'static [(&'static str, &'static str, &'static str, &'static str)],
@@ -103,6 +105,7 @@ const SERVE_SITE: Spec = Spec {
         ("events", "people", "people"),
     ],
     single_refs: &[],
+    qualified: &[],
     records: &[("events", "notes", "by", "people")],
     new_entries: &[
         ("people", "role: Newcomer"),
@@ -130,6 +133,7 @@ const BUNDLED: Spec = Spec {
         ("bodies", "reports_to", "people"),
         ("sources", "author", "people"),
     ],
+    qualified: &[("people", "affiliations", "bodies")],
     // Allegations' responses are required and checked against their subjects.
     records: &[],
     new_entries: &[
@@ -412,8 +416,12 @@ impl<'a> World<'a> {
             }
             for rel in common::files(&site.root.join(folder)) {
                 let path = format!("{folder}/{rel}");
+                // Only templates are edited (a theme also holds fonts).
+                if !path.ends_with(".html") {
+                    continue;
+                }
                 let text = site.read(&path);
-                if path.ends_with(".html") && marker_place(&text).is_some() {
+                if marker_place(&text).is_some() {
                     templates.push(path.clone());
                     texts.insert(path, text);
                 }
@@ -535,7 +543,7 @@ impl<'a> World<'a> {
         let entries = self.present(None);
         // (weight, edit) pairs; the edits that break the site are rarer.
         type Edit<'w> = fn(&mut World<'w>, &str) -> Change;
-        let kinds: [(usize, Edit<'a>); 16] = [
+        let kinds: [(usize, Edit<'a>); 18] = [
             (12, World::edit_title),
             (8, World::edit_summary),
             (14, World::edit_body),
@@ -543,6 +551,8 @@ impl<'a> World<'a> {
             (14, World::edit_refs),
             (4, World::edit_single_ref),
             (4, World::edit_records),
+            (4, World::edit_qualified),
+            (4, World::edit_corrections),
             (8, World::edit_date),
             (2, World::toggle_draft),
             (4, World::break_file),
@@ -700,6 +710,59 @@ impl<'a> World<'a> {
         };
         let value = format!("[{}]", refs.join(", "));
         let text = set_key(text, field, Some(&value));
+        self.edit(entry, text, what);
+        Change::Content
+    }
+
+    /// A qualified reference list: a former membership (with `until`), a role, a plain slug.
+    fn edit_qualified(&mut self, entry: &str) -> Change {
+        let collection = self.entries[entry].clone();
+        let Some(&(_, field, to)) = self
+            .spec
+            .qualified
+            .iter()
+            .find(|(c, _, _)| *c == collection)
+        else {
+            return self.edit_title(entry);
+        };
+        let targets: Vec<String> = self
+            .present(Some(to))
+            .iter()
+            .map(|p| slug_of(p).to_string())
+            .collect();
+        if targets.is_empty() {
+            return self.edit_summary(entry);
+        }
+        let first = self.rng.pick(&targets).clone();
+        let second = self.rng.pick(&targets).clone();
+        let year = 2015 + self.rng.below(8);
+        let value = match self.rng.below(3) {
+            0 => format!(
+                "[{{ to: {first}, since: {year}, until: {}-03-22 }}, {second}]",
+                year + 1
+            ),
+            1 => format!("[{{ to: {first}, role: Chair }}]"),
+            _ => format!("[{first}, {{ to: {second}, since: {year} }}]"),
+        };
+        let text = set_key(&self.texts[entry], field, Some(&value));
+        self.edit(entry, text, format!("{field}: {value}"));
+        Change::Content
+    }
+
+    /// Adds a correction to an entry, or takes its corrections away.
+    fn edit_corrections(&mut self, entry: &str) -> Change {
+        let text = self.texts[entry].clone();
+        let (value, what) = if key_span(&split(&text).0, "corrections").is_some() {
+            (None, "corrections removed".to_string())
+        } else {
+            let day = 1 + self.rng.below(28);
+            let note = format!("{} {}", self.rng.pick(&WORDS), self.next_number());
+            (
+                Some(format!("[{{ date: 2024-01-{day:02}, note: {note} }}]")),
+                format!("correction added: {note}"),
+            )
+        };
+        let text = set_key(&text, "corrections", value.as_deref());
         self.edit(entry, text, what);
         Change::Content
     }

@@ -145,6 +145,9 @@ pub(crate) enum LoadError {
     /// A Markdown file under another extension (`.MD`, `.markdown`), which is not read.
     #[error("`{}` is not read: content files end in `.md`", shown(.0))]
     NotDotMd(String),
+    /// A file that is neither Markdown nor published (a warning).
+    #[error("casefile does not read this file: it is not Markdown, and no page uses it")]
+    NotRead,
 }
 
 impl LoadError {
@@ -372,6 +375,15 @@ fn walk_content(content: &Path, root: &Path) -> Walk {
                 LoadError::NotDotMd(name.into_owned()),
             )
             .with_hint(Some(hint));
+            walk.diagnostics.push((found, problem));
+        } else {
+            // A warning only: the run drops it for a file the site publishes (see
+            // `lib::run`), and a notes file left beside the entries breaks nothing.
+            let problem = diagnostic(relative(item.path(), root), LoadError::NotRead)
+                .warning()
+                .with_hint(Some(
+                    "files for the site to publish as they are go in static/; remove this one, or name it with a leading `.` to keep it unread".into(),
+                ));
             walk.diagnostics.push((found, problem));
         }
     }

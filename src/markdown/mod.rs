@@ -5,15 +5,20 @@
 //! `[[han-dong]]` or `../people/han-dong.md` means. Raw HTML is escaped unless allowed,
 //! and links with schemes other than http(s) and mailto are refused.
 
+mod components;
 mod highlight;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
+use std::sync::Arc;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use crate::diagnostic::{Location, Span};
-use crate::routes::scheme::is_refused_link;
+use crate::images::{check_words, Picture, Source};
+use crate::routes::scheme::{SchemePolicy, Use};
 use crate::routes::slug::text_slug;
 use crate::text_file::floor_char_boundary;
 
@@ -51,10 +56,24 @@ pub(crate) struct LinkProblem {
     pub hint: Option<String>,
 }
 
-/// Turns site links into URLs.
+/// Turns site links into URLs, and image sources into checked files.
 pub(crate) trait LinkResolver {
     /// Resolves a link; `Err` becomes a diagnostic at the link's position.
     fn resolve(&self, target: &LinkTarget<'_>) -> Result<ResolvedLink, LinkProblem>;
+
+    /// Finds and checks the image file `src`; `Err` becomes a diagnostic at the image.
+    fn image(&self, src: &str) -> Result<Arc<Source>, LinkProblem> {
+        Err(LinkProblem {
+            message: format!("image `{src}`: images are not published from this text"),
+            hint: None,
+        })
+    }
+
+    /// The markup of a checked picture standing on its own.
+    fn figure(&self, picture: &Picture) -> String {
+        let _ = picture;
+        String::new()
+    }
 }
 
 /// A heading of the rendered text.
@@ -81,6 +100,17 @@ pub(crate) struct FoundLink {
     pub span: Span,
 }
 
+/// An image found in the text, standing in a paragraph of its own.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct FoundImage {
+    /// The checked picture (its `at` is left for the caller to set).
+    pub picture: Picture,
+    /// Where the image starts in the text.
+    pub at: Location,
+    /// The image's bytes in the text.
+    pub span: Span,
+}
+
 /// A problem at a position of the Markdown text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct MarkdownProblem {
@@ -95,7 +125,7 @@ pub(crate) struct MarkdownProblem {
 }
 
 /// The result of rendering one Markdown text.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Rendered {
     /// The HTML.
     pub html: String,
@@ -103,6 +133,8 @@ pub(crate) struct Rendered {
     pub toc: Vec<Heading>,
     /// The site links found, in order.
     pub links: Vec<FoundLink>,
+    /// The images found, in order.
+    pub images: Vec<FoundImage>,
     /// Links that could not be resolved or were refused.
     pub problems: Vec<MarkdownProblem>,
 }
@@ -125,7 +157,17 @@ pub(crate) struct RenderOptions<'a> {
     /// The highlighting budget of the file this text belongs to, shared by its body and
     /// fields; `None` gives this text a budget of its own.
     pub highlight: Option<&'a HighlightBudget>,
+    /// The hosts the `embed` component may show pages of (`embeds.hosts`).
+    pub embed_hosts: &'a [String],
+    /// The site's URL-scheme policy; `None` is the default one.
+    pub schemes: Option<&'a SchemePolicy>,
 }
+
+/// The default scheme policy, for texts rendered without a site's.
+static DEFAULT_SCHEMES: SchemePolicy = SchemePolicy {
+    allow: Vec::new(),
+    refuse: Vec::new(),
+};
 
 fn parser_options() -> Options {
     Options::ENABLE_TABLES
@@ -134,6 +176,30 @@ fn parser_options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
+        // GitHub's alerts: `> [!NOTE]` and its kin start a blockquote of that kind.
+        | Options::ENABLE_GFM
+}
+
+/// The opening markup of a GitHub-style alert (`> [!WARNING]`): a note landmark whose
+/// first line says what kind of note it is, in words (not only by colour or an icon).
+fn callout_start(kind: BlockQuoteKind) -> &'static str {
+    match kind {
+        BlockQuoteKind::Note => {
+            "<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n"
+        }
+        BlockQuoteKind::Tip => {
+            "<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Tip</p>\n"
+        }
+        BlockQuoteKind::Important => {
+            "<div class=\"callout callout-important\" role=\"note\">\n<p class=\"callout-title\">Important</p>\n"
+        }
+        BlockQuoteKind::Warning => {
+            "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n"
+        }
+        BlockQuoteKind::Caution => {
+            "<div class=\"callout callout-caution\" role=\"note\">\n<p class=\"callout-title\">Caution</p>\n"
+        }
+    }
 }
 
 /// Renders a Markdown document.
@@ -248,12 +314,17 @@ impl<'a> Locator<'a> {
 /// events to write, pulled by the HTML writer as it goes.
 struct Transform<'a, 'r> {
     parser: pulldown_cmark::OffsetIter<'a, pulldown_cmark::DefaultBrokenLinkCallback>,
+    /// Events read ahead of the parser (to see whether a paragraph is one image), to be
+    /// transformed before the parser's next.
+    lookahead: std::collections::VecDeque<(Event<'a>, Range<usize>)>,
     resolver: &'r dyn LinkResolver,
     options: RenderOptions<'r>,
     /// What was found besides the HTML: headings, links, problems.
     out: Rendered,
     /// The code block being gathered: its language and text.
     code: Option<(String, String)>,
+    /// Where the code block being gathered starts in the text.
+    code_at: usize,
     /// For `[[slug]]` without a label, the text event that follows is replaced by the title.
     replace_label: Option<String>,
     /// Refused links render as their text; their closing tag is dropped.
@@ -275,10 +346,12 @@ impl<'a, 'r> Transform<'a, 'r> {
     fn new(text: &'a str, resolver: &'r dyn LinkResolver, options: RenderOptions<'r>) -> Self {
         Transform {
             parser: Parser::new_ext(text, parser_options()).into_offset_iter(),
+            lookahead: std::collections::VecDeque::new(),
             resolver,
             options,
             out: Rendered::default(),
             code: None,
+            code_at: 0,
             replace_label: None,
             dropped_links: 0,
             language_note: None,
@@ -315,7 +388,7 @@ impl<'a, 'r> Transform<'a, 'r> {
     /// The next event of the text, transformed; `None` at its end or past a limit.
     fn next_transformed(&mut self) -> Option<Event<'a>> {
         while !self.done {
-            let Some((event, range)) = self.parser.next() else {
+            let Some((event, range)) = self.pull() else {
                 self.done = true;
                 break;
             };
@@ -333,6 +406,198 @@ impl<'a, 'r> Transform<'a, 'r> {
         None
     }
 
+    /// The next event of the parser, read ahead or not.
+    fn pull(&mut self) -> Option<(Event<'a>, Range<usize>)> {
+        self.lookahead.pop_front().or_else(|| self.parser.next())
+    }
+
+    /// An image's events from its start (given) through its end.
+    fn image_events(&mut self, start: (Event<'a>, Range<usize>)) -> Vec<(Event<'a>, Range<usize>)> {
+        let mut events = vec![start];
+        let mut depth = 0usize;
+        while let Some(next) = self.pull() {
+            let end = match &next.0 {
+                Event::Start(Tag::Image { .. }) => {
+                    depth += 1;
+                    false
+                }
+                Event::End(TagEnd::Image) if depth == 0 => true,
+                Event::End(TagEnd::Image) => {
+                    depth -= 1;
+                    false
+                }
+                _ => false,
+            };
+            events.push(next);
+            if end {
+                break;
+            }
+        }
+        events
+    }
+
+    /// A paragraph's start: a paragraph that is one image becomes that image's figure;
+    /// any other is left as it is.
+    fn paragraph(&mut self, range: Range<usize>) -> Option<Event<'a>> {
+        let paragraph = Event::Start(Tag::Paragraph);
+        let Some(first) = self.pull() else {
+            return Some(paragraph);
+        };
+        if !matches!(first.0, Event::Start(Tag::Image { .. })) {
+            self.lookahead.push_front(first);
+            return Some(paragraph);
+        }
+        let image = self.image_events(first);
+        let after = self.pull();
+        if matches!(after, Some((Event::End(TagEnd::Paragraph), _))) {
+            return self.figure(&image, &range);
+        }
+        for event in after.into_iter().chain(image.into_iter().rev()) {
+            self.lookahead.push_front(event);
+        }
+        Some(paragraph)
+    }
+
+    /// The figure of an image standing alone, or nothing (and a problem) when its file or
+    /// words are not right.
+    fn figure(
+        &mut self,
+        events: &[(Event<'a>, Range<usize>)],
+        paragraph: &Range<usize>,
+    ) -> Option<Event<'a>> {
+        let (
+            Event::Start(Tag::Image {
+                dest_url, title, ..
+            }),
+            range,
+        ) = &events[0]
+        else {
+            return None;
+        };
+        let range = if range.is_empty() { paragraph } else { range };
+        let alt: String = events[1..events.len().saturating_sub(1)]
+            .iter()
+            .filter_map(|(e, _)| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                Event::SoftBreak | Event::HardBreak => Some(" "),
+                _ => None,
+            })
+            .collect();
+        let schemes = self.options.schemes.unwrap_or(&DEFAULT_SCHEMES);
+        if let Some(scheme) = schemes.refused(dest_url, Use::Image) {
+            let message = format!("image source `{dest_url}` uses a scheme that is not allowed");
+            let hint = Some(scheme_hint(&scheme));
+            push_problem(&mut self.out, &mut self.locator, range, message, hint);
+            return None;
+        }
+        let (caption, credit, decorative) = image_title(title);
+        let source = match self.resolver.image(dest_url) {
+            Ok(source) => source,
+            Err(LinkProblem { message, hint }) => {
+                push_problem(&mut self.out, &mut self.locator, range, message, hint);
+                return None;
+            }
+        };
+        if let Err(error) = check_words(&source, &alt, credit.as_deref(), decorative) {
+            let hint = error.hint(true);
+            push_problem(
+                &mut self.out,
+                &mut self.locator,
+                range,
+                error.to_string(),
+                hint,
+            );
+            return None;
+        }
+        let picture = Picture {
+            source,
+            alt: if decorative {
+                String::new()
+            } else {
+                alt.trim().to_string()
+            },
+            credit,
+            caption,
+            decorative,
+            at: None,
+        };
+        let html = self.resolver.figure(&picture);
+        self.budget.html += html.len();
+        self.out.images.push(FoundImage {
+            picture,
+            at: self.locator.locate(range.start),
+            span: Span::new(range.start, range.end),
+        });
+        Some(Event::Html(html.into()))
+    }
+
+    /// The markup of a component block (`lang` its info string, `text` its arguments),
+    /// recording the entries it links; nothing, with problems at the arguments' lines,
+    /// when they are wrong.
+    fn component(&mut self, lang: &str, text: &str) -> String {
+        struct SiteRefs<'x> {
+            resolver: &'x dyn LinkResolver,
+            found: Vec<(usize, usize)>,
+        }
+        impl components::Refs for SiteRefs<'_> {
+            fn entry(
+                &mut self,
+                target: &str,
+                line: usize,
+            ) -> Result<ResolvedLink, components::ArgProblem> {
+                let target = target.trim_start_matches("[[").trim_end_matches("]]");
+                match self.resolver.resolve(&LinkTarget::Wiki(target)) {
+                    Ok(link) => {
+                        self.found.push((link.key, line));
+                        Ok(link)
+                    }
+                    Err(p) => Err(components::ref_problem(line, p.message, p.hint)),
+                }
+            }
+        }
+        // The arguments start on the line after the opening fence.
+        let source = self.locator.text;
+        let block = &source[self.code_at.min(source.len())..];
+        let start = self.code_at + block.find('\n').map_or(block.len(), |n| n + 1);
+        let line_range = |line: usize| -> Range<usize> {
+            let mut at = start;
+            for l in source[start.min(source.len())..]
+                .split_inclusive('\n')
+                .take(line)
+            {
+                at += l.len();
+            }
+            let len = source[at.min(source.len())..]
+                .find('\n')
+                .unwrap_or(source.len().saturating_sub(at));
+            at..at + len
+        };
+        let mut refs = SiteRefs {
+            resolver: self.resolver,
+            found: Vec::new(),
+        };
+        let rendered = components::render(lang, text, self.options.embed_hosts, &mut refs);
+        for (key, line) in refs.found {
+            let range = line_range(line);
+            self.out.links.push(FoundLink {
+                key,
+                fragment: None,
+                at: self.locator.locate(range.start),
+                span: Span::new(range.start, range.end),
+            });
+        }
+        match rendered {
+            Ok(html) => html,
+            Err(problems) => {
+                for p in problems {
+                    let range = line_range(p.line);
+                    push_problem(&mut self.out, &mut self.locator, &range, p.message, p.hint);
+                }
+                String::new()
+            }
+        }
+    }
+
     /// What one event of the parser becomes: nothing (a code block's text, gathered; a
     /// refused link's end) or one event.
     fn transform(&mut self, event: Event<'a>, range: Range<usize>) -> Option<Event<'a>> {
@@ -344,6 +609,11 @@ impl<'a, 'r> Transform<'a, 'r> {
                 }
                 Event::End(TagEnd::CodeBlock) => {
                     let (lang, buffer) = self.code.take().unwrap_or_default();
+                    if components::is_component(&lang) {
+                        let html = self.component(&lang, &buffer);
+                        self.budget.html += html.len();
+                        return Some(Event::Html(html.into()));
+                    }
                     let highlight = self.options.highlight.unwrap_or(&self.own_highlight);
                     let block = highlight_block(&buffer, &lang, highlight);
                     self.budget.html += block.len();
@@ -359,6 +629,7 @@ impl<'a, 'r> Transform<'a, 'r> {
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new()));
+                self.code_at = range.start;
                 None
             }
             Event::Start(Tag::Link {
@@ -372,6 +643,7 @@ impl<'a, 'r> Transform<'a, 'r> {
                 link_type,
                 &dest_url,
                 self.resolver,
+                self.options.schemes.unwrap_or(&DEFAULT_SCHEMES),
                 &mut self.out,
             ) {
                 LinkOutcome::Keep => Some(Event::Start(Tag::Link {
@@ -431,27 +703,34 @@ impl<'a, 'r> Transform<'a, 'r> {
                 self.dropped_links -= 1;
                 None
             }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                if is_refused_link(&dest_url) {
-                    push_problem(
-                        &mut self.out,
-                        &mut self.locator,
-                        &range,
+            Event::Start(Tag::Paragraph) => self.paragraph(range),
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                Some(Event::Html(callout_start(kind).into()))
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => Some(Event::Html("</div>\n".into())),
+            // An image inside text, a list item, a link or a table: it could not have its
+            // caption and credit beside it.
+            Event::Start(Tag::Image { ref dest_url, .. }) => {
+                let schemes = self.options.schemes.unwrap_or(&DEFAULT_SCHEMES);
+                let (message, hint) = match schemes.refused(dest_url, Use::Image) {
+                    Some(scheme) => (
                         format!("image source `{dest_url}` uses a scheme that is not allowed"),
-                        Some("use an http(s) address or a path".into()),
-                    );
-                }
-                Some(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }))
+                        scheme_hint(&scheme),
+                    ),
+                    None => (
+                        "an image must stand in a paragraph of its own".to_string(),
+                        "put a blank line before and after `![...](...)`, so it is shown as a figure with its caption and credit".to_string(),
+                    ),
+                };
+                let _ = self.image_events((event, range.clone()));
+                push_problem(
+                    &mut self.out,
+                    &mut self.locator,
+                    &range,
+                    message,
+                    Some(hint),
+                );
+                None
             }
             Event::Text(t) => match self.replace_label.take() {
                 Some(label) => Some(Event::Text(label.into())),
@@ -538,6 +817,15 @@ impl Budget {
     }
 }
 
+/// What to do about a refused scheme.
+fn scheme_hint(scheme: &str) -> String {
+    if crate::routes::scheme::REFUSED_SCHEMES.contains(&scheme) {
+        format!("`{scheme}:` runs code or reads local data in a reader's browser; use a web address or a path (a site that needs it lists it under `links: {{ allow_schemes: [...] }}` in site.yaml)")
+    } else {
+        format!("site.yaml refuses `{scheme}:` (`links: refuse_schemes`)")
+    }
+}
+
 enum LinkOutcome {
     Keep,
     Rewrite {
@@ -554,6 +842,7 @@ fn link(
     link_type: LinkType,
     dest: &str,
     resolver: &dyn LinkResolver,
+    schemes: &SchemePolicy,
     out: &mut Rendered,
 ) -> LinkOutcome {
     let (path, fragment) = match dest.split_once('#') {
@@ -562,10 +851,10 @@ fn link(
     };
     let target = match link_type {
         LinkType::WikiLink { .. } => LinkTarget::Wiki(path.trim()),
-        _ if is_refused_link(dest) => {
+        _ if schemes.refused(dest, Use::Link).is_some() => {
+            let scheme = schemes.refused(dest, Use::Link).unwrap_or_default();
             let message = format!("link `{dest}` uses a scheme that is not allowed");
-            let hint = Some("links may use http, https, mailto or a path".into());
-            push_problem(out, locator, range, message, hint);
+            push_problem(out, locator, range, message, Some(scheme_hint(&scheme)));
             return LinkOutcome::Drop;
         }
         _ if is_content_file(path) => LinkTarget::File(path),
@@ -600,6 +889,30 @@ fn link(
             push_problem(out, locator, range, message, hint);
             LinkOutcome::Drop
         }
+    }
+}
+
+/// The caption, credit and whether decorative, from an image's title:
+/// `"Caption. Credit: Name"`, `"Credit: Name"`, or `"decorative"`.
+fn image_title(title: &str) -> (Option<String>, Option<String>, bool) {
+    let title = title.trim();
+    if title.eq_ignore_ascii_case("decorative") {
+        return (None, None, true);
+    }
+    let lower = title.to_ascii_lowercase();
+    let at = lower
+        .match_indices("credit:")
+        .map(|(i, _)| i)
+        .filter(|&i| i == 0 || title[..i].ends_with(char::is_whitespace))
+        .last();
+    let nonempty = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());
+    match at {
+        Some(i) => (
+            nonempty(&title[..i]),
+            nonempty(&title[i + "credit:".len()..]),
+            false,
+        ),
+        None => (nonempty(title), None, false),
     }
 }
 
@@ -745,9 +1058,15 @@ mod tests {
         );
         assert_eq!(r.problems.len(), 2);
         assert!(!r.html.contains("javascript"), "{}", r.html);
-        assert!(!is_refused_link("https://a.org/x:y"));
-        assert!(!is_refused_link("/a/b:c"));
-        assert!(!is_refused_link("#x"));
+        // Text before `:` that is no scheme is a relative link; other schemes pass.
+        let r = render(
+            "[a](foo\\):) [b](tel:+15550100) [c](/a/b:c)",
+            &Fixed,
+            RenderOptions::default(),
+        );
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        assert!(r.html.contains("href=\"foo):\""), "{}", r.html);
+        assert!(r.html.contains("href=\"tel:+15550100\""), "{}", r.html);
     }
 
     /// What `render` gives for refused links (the build stops, but the HTML must still
@@ -776,6 +1095,19 @@ mod tests {
             "only <p> and </p>: {}",
             out.html
         );
+    }
+
+    #[test]
+    fn github_alerts_are_callouts_that_say_their_kind() {
+        let text = "> [!WARNING]\n> Check the *date*.\n\n> [!NOTE]\n> One.\n\n> Plain quote.\n";
+        assert_eq!(
+            html(text),
+            "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>Check the <em>date</em>.</p>\n</div>\n\
+             <div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n<p>One.</p>\n</div>\n\
+             <blockquote>\n<p>Plain quote.</p>\n</blockquote>\n"
+        );
+        // An unknown kind is a plain quote, its marker kept as text.
+        assert!(html("> [!DANGER]\n> x\n").starts_with("<blockquote>\n<p>[!DANGER]"));
     }
 
     #[test]
@@ -925,8 +1257,9 @@ mod tests {
     /// still refused.
     #[test]
     fn control_characters_before_a_scheme() {
-        assert!(is_refused_link("\u{7f}javascript:alert(1)"));
-        assert!(is_refused_link("\u{1}\u{7f} javascript:alert(1)"));
+        let refused = |url: &str| DEFAULT_SCHEMES.refused(url, Use::Link).is_some();
+        assert!(refused("\u{7f}javascript:alert(1)"));
+        assert!(refused("\u{1}\u{7f} javascript:alert(1)"));
         let r = render(
             "[x](\u{7f}https://example.org/)",
             &Fixed,

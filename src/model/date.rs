@@ -35,8 +35,13 @@ const MOIS: [&str; 12] = [
     "décembre",
 ];
 
-/// A date known to the year, the month or the day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// A date known to the year, the month or the day, and perhaps only approximately
+/// ("around September 2021").
+///
+/// Dates sort by year, month and day, a less precise date before a more precise one of
+/// the same period (`2021` before `2021-09` before `2021-09-15`), and at equal values an
+/// approximate date before an exact one: both say "this period, no more precisely".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct PartialDate {
     /// The year.
     pub year: i32,
@@ -44,6 +49,25 @@ pub struct PartialDate {
     pub month: Option<u8>,
     /// 1 to 31, when known.
     pub day: Option<u8>,
+    /// Whether the source gives the date only roughly (`approximate: true`).
+    pub approximate: bool,
+}
+
+impl Ord for PartialDate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (self.year, self.month, self.day, !self.approximate).cmp(&(
+            other.year,
+            other.month,
+            other.day,
+            !other.approximate,
+        ))
+    }
+}
+
+impl PartialOrd for PartialDate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
 }
 
 /// Why a date was refused.
@@ -61,9 +85,18 @@ pub enum DateError {
 }
 
 impl PartialDate {
-    /// Whether the date is known to the day.
+    /// Whether the date is known to the day, and exactly: what a feed or a sitemap may
+    /// state as a day.
     pub fn is_full(&self) -> bool {
-        self.month.is_some() && self.day.is_some()
+        self.month.is_some() && self.day.is_some() && !self.approximate
+    }
+
+    /// The same date, marked as known only approximately.
+    pub fn approximately(self) -> PartialDate {
+        PartialDate {
+            approximate: true,
+            ..self
+        }
     }
 
     /// Parses `2021`, `2021-02` or `2021-02-14`.
@@ -101,15 +134,21 @@ impl PartialDate {
             year: year as i32,
             month: month.map(|m| m as u8),
             day: day.map(|d| d as u8),
+            approximate: false,
         })
     }
 
-    /// "22 March 2023", "February 2021" or "2019".
+    /// "22 March 2023", "February 2021", "2019", or "around September 2021".
     pub fn human(&self) -> String {
-        match (self.month, self.day) {
+        let exact = match (self.month, self.day) {
             (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[m as usize - 1], self.year),
             (Some(m), None) => format!("{} {}", MONTHS[m as usize - 1], self.year),
             _ => self.year.to_string(),
+        };
+        if self.approximate {
+            format!("around {exact}")
+        } else {
+            exact
         }
     }
 
@@ -123,11 +162,16 @@ impl PartialDate {
         if primary != "fr" {
             return self.human();
         }
-        match (self.month, self.day) {
+        let exact = match (self.month, self.day) {
             (Some(m), Some(1)) => format!("1er {} {}", MOIS[m as usize - 1], self.year),
             (Some(m), Some(d)) => format!("{d} {} {}", MOIS[m as usize - 1], self.year),
             (Some(m), None) => format!("{} {}", MOIS[m as usize - 1], self.year),
             _ => self.year.to_string(),
+        };
+        if self.approximate {
+            format!("vers {exact}")
+        } else {
+            exact
         }
     }
 
@@ -229,5 +273,21 @@ mod tests {
         dates.sort();
         let shown: Vec<String> = dates.iter().map(ToString::to_string).collect();
         assert_eq!(shown, ["2021", "2021-02", "2021-02-10"]);
+    }
+
+    #[test]
+    fn an_approximate_date_reads_as_such_and_sorts_before_the_exact_one() {
+        let exact = PartialDate::parse("2021-09").unwrap();
+        let around = exact.approximately();
+        assert_eq!(around.human(), "around September 2021");
+        assert_eq!(
+            around.to_string(),
+            "2021-09",
+            "the ISO form stays as written"
+        );
+        assert!(around < exact);
+        assert!(PartialDate::parse("2021-02").unwrap() < around);
+        let day = PartialDate::parse("2021-09-15").unwrap();
+        assert!(day.is_full() && !day.approximately().is_full());
     }
 }

@@ -15,12 +15,13 @@ use rayon::prelude::*;
 use serde_yaml::{Mapping, Value};
 use thiserror::Error;
 
-use crate::config::{Config, FieldKind, FieldSpec, COMMON_KEYS};
+use crate::config::{Config, FieldKind, FieldSpec, Qualifier, COMMON_KEYS};
 use crate::diagnostic::{
     did_you_mean, first_problems_of_file, Diagnostic, Diagnostics, Place, Stage,
 };
+use crate::images::{ImageError, Picture};
 use crate::load::{SourceFile, SourceKind};
-use crate::routes::scheme::is_safe_url;
+use crate::routes::scheme::SchemePolicy;
 use crate::routes::slug::{is_slug, odd_character, suggest_slug};
 pub(crate) use crate::routes::EntryId;
 use crate::routes::Route;
@@ -68,6 +69,37 @@ pub struct Reference {
     pub target: EntryId,
     /// Where the slug was written.
     pub at: Option<Place>,
+    /// What a qualified reference says about itself (`{ to: slug, until: 2023-03-22 }`).
+    pub qualifiers: Option<Box<RefQualifiers>>,
+}
+
+/// The qualifiers of one reference, as the schema declares them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
+pub struct RefQualifiers {
+    /// When the relation began.
+    pub since: Option<PartialDate>,
+    /// When it ended: a reference with `until` is a former one.
+    pub until: Option<PartialDate>,
+    /// What the referring entry was in it.
+    pub role: Option<String>,
+}
+
+impl RefQualifiers {
+    /// Whether the relation has ended.
+    pub fn is_former(&self) -> bool {
+        self.until.is_some()
+    }
+}
+
+/// One correction of an entry (`corrections:` in front matter): when, and what changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Correction {
+    /// The day it was made.
+    pub date: PartialDate,
+    /// What changed, in the newsroom's words (plain text).
+    pub note: String,
+    /// Where the record was written.
+    pub at: Option<Place>,
 }
 
 /// A typed front-matter value.
@@ -100,6 +132,8 @@ pub enum FieldValue {
     Refs(Vec<Reference>),
     /// A list of records, each its fields in declaration order.
     Records(Vec<Vec<(String, FieldValue)>>),
+    /// A checked image file and its words.
+    Image(Picture),
 }
 
 /// One content file with checked, typed front matter.
@@ -119,6 +153,8 @@ pub struct Document {
     pub updated: Option<PartialDate>,
     /// Tags, as written.
     pub tags: Vec<String>,
+    /// Corrections, oldest first.
+    pub corrections: Vec<Correction>,
     /// Declared fields that were given, in declaration order.
     pub fields: Vec<(String, FieldValue)>,
     /// The Markdown body.
@@ -179,7 +215,7 @@ pub(crate) enum ModelError {
         error: DateError,
     },
     /// A URL problem.
-    #[error("`{field}`: `{value}` is not an http(s) or mailto URL")]
+    #[error("`{field}`: `{value}` is not an absolute URL with an allowed scheme")]
     BadUrl {
         /// The field.
         field: String,
@@ -194,6 +230,26 @@ pub(crate) enum ModelError {
         "page `{0}` would be published at the same address as the engine's or a collection's page"
     )]
     ReservedSlug(String),
+    /// `approximate: true` with no `date` to qualify.
+    #[error("`approximate: true` qualifies `date`, and this page has none")]
+    ApproximateWithoutDate,
+    /// A correction dated to the month or year.
+    #[error("a correction's `date` must be a full day such as `2023-03-24`")]
+    PartialCorrectionDate,
+    /// A qualified reference in a field that declares no qualifiers.
+    #[error("`{field}` takes plain slugs: its schema declares no qualifiers")]
+    UnqualifiedField {
+        /// The field.
+        field: String,
+    },
+    /// A period that ends before it begins.
+    #[error("`until` ({until}) is before `since` ({since})")]
+    EndsBeforeItBegins {
+        /// The start.
+        since: PartialDate,
+        /// The end.
+        until: PartialDate,
+    },
     /// No front matter in an entry.
     #[error("missing front matter: start the file with `---`, a `title:` line and `---`")]
     NoFrontMatter,
@@ -219,6 +275,9 @@ pub(crate) enum ModelError {
         /// The original's language.
         original: String,
     },
+    /// An image field whose file or words are not right.
+    #[error(transparent)]
+    Image(ImageError),
 }
 
 impl From<ShapeError> for ModelError {
@@ -232,10 +291,17 @@ impl ModelError {
         match self {
             ModelError::Shape(error) => error.hint(),
             ModelError::BadEnum { value, .. } => did_you_mean(value, candidates.iter().copied()),
+            ModelError::Image(error) => error.hint(false),
             ModelError::BadRefSlug(slug) => Some(match odd_character(slug) {
                 Some(note) => format!("{note}: retype the slug with ASCII letters"),
                 None => format!("slugs look like `{}`", suggest_slug(slug)),
             }),
+            ModelError::UnqualifiedField { field } => Some(format!(
+                "write the slug alone, or declare `qualifiers: [since, until, role]` on `{field}` in site.yaml"
+            )),
+            ModelError::ApproximateWithoutDate => {
+                Some("add the date as precisely as the source gives it, e.g. `date: 2021-09`".into())
+            }
             _ => None,
         }
     }
@@ -294,8 +360,10 @@ pub(crate) struct TypedFile {
 /// Checks one loaded file against the schema.
 pub(crate) fn type_file(config: &Config, source: &SourceFile) -> TypedFile {
     let mut checker = Checker {
+        config,
         source,
         fields: Fields::new(&source.spans, "field", true),
+        schemes: &config.site.schemes,
     };
     let document = checker
         .document(config)
@@ -543,8 +611,11 @@ fn same_value(a: Option<&FieldValue>, b: Option<&FieldValue>) -> bool {
 
 /// Checks one file's front matter; every problem goes to `fields`, in the order found.
 struct Checker<'a> {
+    config: &'a Config,
     source: &'a SourceFile,
     fields: Fields<'a, ModelError>,
+    /// Which schemes a `url` field may use.
+    schemes: &'a SchemePolicy,
 }
 
 impl Checker<'_> {
@@ -628,9 +699,29 @@ impl Checker<'_> {
             },
         };
         let summary = self.fields.string(front, &[], "summary", false, "text");
-        let date = self.date(front, "date");
+        let mut date = self.date(front, "date");
+        match (front.get("approximate"), &mut date) {
+            (None | Some(Value::Null), _) | (Some(Value::Bool(false)), _) => {}
+            (Some(Value::Bool(true)), Some(d)) => *d = d.approximately(),
+            (Some(Value::Bool(true)), None) => {
+                if front.get("date").is_none() {
+                    self.report(
+                        &[key("approximate")],
+                        ModelError::ApproximateWithoutDate,
+                        &[],
+                    );
+                }
+            }
+            (Some(other), _) => self.wrong(
+                &[key("approximate")],
+                "approximate",
+                "`true` or `false`",
+                other,
+            ),
+        }
         let updated = self.date(front, "updated");
         let tags = self.tags(front);
+        let corrections = self.corrections(front);
         let draft = match front.get("draft") {
             None => false,
             Some(Value::Bool(b)) => *b,
@@ -656,6 +747,7 @@ impl Checker<'_> {
                 date,
                 updated,
                 tags,
+                corrections,
                 fields,
                 body: source.body.clone(),
                 body_line: source.body_line,
@@ -694,6 +786,63 @@ impl Checker<'_> {
                 None
             }
         }
+    }
+
+    /// `corrections: [{ date: 2023-03-24, note: What changed }]`.
+    fn corrections(&mut self, front: &Mapping) -> Vec<Correction> {
+        let list = match front.get("corrections") {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Sequence(items)) => items,
+            Some(other) => {
+                self.wrong(
+                    &[key("corrections")],
+                    "corrections",
+                    "a list of records such as `- { date: 2023-03-24, note: What changed }`",
+                    other,
+                );
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            let path = [key("corrections"), PathSegment::Index(i)];
+            let Value::Mapping(map) = item else {
+                self.wrong(
+                    &path,
+                    "corrections",
+                    "a record such as `{ date: 2023-03-24, note: What changed }`",
+                    item,
+                );
+                continue;
+            };
+            self.fields
+                .unknown_keys(map, &path, &["date", "note"], Some("a correction"));
+            let date = match map.get("date") {
+                Some(value) => {
+                    let dpath = yaml::child(&path, "date");
+                    let date = self.parse_date("corrections.date", value, &dpath);
+                    if date.is_some_and(|d| !d.is_full()) {
+                        self.report(&dpath, ModelError::PartialCorrectionDate, &[]);
+                        continue;
+                    }
+                    date
+                }
+                None => {
+                    self.fields.missing(&path, "date");
+                    None
+                }
+            };
+            let note = self.fields.string(map, &path, "note", true, "text");
+            if let (Some(date), Some(note)) = (date, note) {
+                out.push(Correction {
+                    date,
+                    note,
+                    at: self.spans().value(&path),
+                });
+            }
+        }
+        out.sort_by_key(|c| c.date);
+        out
     }
 
     fn tags(&mut self, front: &Mapping) -> Vec<String> {
@@ -805,7 +954,7 @@ impl Checker<'_> {
                 None => self.wrong_value(spec, value, path, "one of the allowed values"),
             },
             FieldKind::Url => match value.as_str() {
-                Some(s) if is_safe_url(s) => Some(FieldValue::Url(s.to_string())),
+                Some(s) if self.schemes.accepts_field(s) => Some(FieldValue::Url(s.to_string())),
                 Some(s) => {
                     self.report(
                         path,
@@ -841,14 +990,17 @@ impl Checker<'_> {
                 }
                 _ => self.wrong_value(spec, value, path, "a list of strings"),
             },
-            FieldKind::Ref(to) => match value.as_str() {
-                Some(s) => self.reference(to, s, path).map(FieldValue::Ref),
-                None => self.wrong_value(
-                    spec,
-                    value,
-                    path,
-                    &format!("the slug of an entry of `{to}`"),
-                ),
+            FieldKind::Ref(to) => match value {
+                Value::Mapping(_) => self.qualified(spec, to, value, path).map(FieldValue::Ref),
+                _ => match value.as_str() {
+                    Some(s) => self.reference(to, s, path).map(FieldValue::Ref),
+                    None => self.wrong_value(
+                        spec,
+                        value,
+                        path,
+                        &format!("the slug of an entry of `{to}`"),
+                    ),
+                },
             },
             FieldKind::Refs(to) => {
                 let items: Vec<Value> = match value {
@@ -874,6 +1026,9 @@ impl Checker<'_> {
                     };
                     match item.as_str() {
                         Some(s) => refs.extend(self.reference(to, s, &p)),
+                        None if item.is_mapping() => {
+                            refs.extend(self.qualified(spec, to, item, &p));
+                        }
                         None => {
                             self.wrong(
                                 &p,
@@ -909,7 +1064,152 @@ impl Checker<'_> {
                 }
                 Some(FieldValue::Records(records))
             }
+            FieldKind::Image => self.image(spec, value, path).map(FieldValue::Image),
         }
+    }
+
+    /// `{ src, alt, credit, caption }` (or `decorative: true` instead of `alt`), with its
+    /// file found and its header read.
+    fn image(&mut self, spec: &FieldSpec, value: &Value, path: &[PathSegment]) -> Option<Picture> {
+        let Value::Mapping(map) = value else {
+            self.wrong(
+                path,
+                &spec.name,
+                "a mapping with `src`, `alt` and `credit`",
+                value,
+            );
+            return None;
+        };
+        let what = format!("the image `{}`", spec.name);
+        self.fields.unknown_keys(
+            map,
+            path,
+            &["src", "alt", "credit", "caption", "decorative"],
+            Some(&what),
+        );
+        let src = self.fields.string(map, path, "src", true, "a file name");
+        let decorative = self
+            .fields
+            .boolean(map, path, "decorative")
+            .unwrap_or(false);
+        let alt = self.fields.string(map, path, "alt", false, "text");
+        let credit = self.fields.string(map, path, "credit", false, "text");
+        let caption = self
+            .fields
+            .string(map, path, "caption", false, "text")
+            .filter(|c| !c.trim().is_empty());
+        let src = src?;
+        let src_path = yaml::child(path, "src");
+        let source = match crate::images::probe(self.config, &self.source.path, &src) {
+            Ok(source) => source,
+            Err(error) => {
+                self.report(&src_path, ModelError::Image(error), &[]);
+                return None;
+            }
+        };
+        let at = self.spans().best(&src_path);
+        if decorative && alt.as_deref().is_some_and(|a| !a.trim().is_empty()) {
+            let error = ModelError::Shape(ShapeError::WrongType {
+                key: "alt".into(),
+                expected: "left out on a decorative image (its alt text is empty)".into(),
+                found: None,
+            });
+            self.report(&yaml::child(path, "alt"), error, &[]);
+            return None;
+        }
+        if let Err(error) = crate::images::check_words(
+            &source,
+            alt.as_deref().unwrap_or(""),
+            credit.as_deref(),
+            decorative,
+        ) {
+            let key = if matches!(error, ImageError::NoAlt(_)) {
+                "alt"
+            } else {
+                "credit"
+            };
+            let at_key = yaml::child(path, key);
+            let place = self
+                .spans()
+                .value(&at_key)
+                .or_else(|| self.spans().key(path))
+                .or_else(|| self.spans().mapping(path));
+            let hint = error.hint(false);
+            self.fields.push(ModelError::Image(error), place, hint);
+            return None;
+        }
+        Some(Picture {
+            source,
+            alt: if decorative {
+                String::new()
+            } else {
+                alt.unwrap_or_default()
+            },
+            credit: credit.filter(|c| !c.trim().is_empty()),
+            caption,
+            decorative,
+            at,
+        })
+    }
+
+    /// A qualified reference: `{ to: liberal-caucus, since: 2021, until: 2023-03-22 }`.
+    fn qualified(
+        &mut self,
+        spec: &FieldSpec,
+        to: &str,
+        value: &Value,
+        path: &[PathSegment],
+    ) -> Option<Reference> {
+        let Value::Mapping(map) = value else {
+            return None;
+        };
+        if spec.qualifiers.is_empty() {
+            self.report(
+                path,
+                ModelError::UnqualifiedField {
+                    field: spec.name.clone(),
+                },
+                &[],
+            );
+            return None;
+        }
+        let mut known = vec!["to"];
+        known.extend(spec.qualifiers.iter().map(|q| q.name()));
+        let what = format!("a reference of `{}`", spec.name);
+        self.fields.unknown_keys(map, path, &known, Some(&what));
+        let slug = self.fields.string(
+            map,
+            path,
+            "to",
+            true,
+            &format!("the slug of an entry of `{to}`"),
+        )?;
+        let mut reference = self.reference(to, &slug, &yaml::child(path, "to"))?;
+        let mut qualifiers = RefQualifiers::default();
+        for q in &spec.qualifiers {
+            let Some(v) = map.get(q.name()) else { continue };
+            let qpath = yaml::child(path, q.name());
+            let label = format!("{}.{}", spec.name, q.name());
+            match q {
+                Qualifier::Since => qualifiers.since = self.parse_date(&label, v, &qpath),
+                Qualifier::Until => qualifiers.until = self.parse_date(&label, v, &qpath),
+                Qualifier::Role => {
+                    qualifiers.role = self.fields.string(map, path, "role", false, "text")
+                }
+            }
+        }
+        if let (Some(since), Some(until)) = (qualifiers.since, qualifiers.until) {
+            if until < since {
+                self.report(
+                    &yaml::child(path, "until"),
+                    ModelError::EndsBeforeItBegins { since, until },
+                    &[],
+                );
+                return None;
+            }
+        }
+        reference.qualifiers = Some(Box::new(qualifiers));
+        Some(reference)
     }
 
     fn reference(&mut self, to: &str, slug: &str, path: &[PathSegment]) -> Option<Reference> {
@@ -926,6 +1226,7 @@ impl Checker<'_> {
                 slug: slug.to_string(),
             },
             at: self.spans().value(path),
+            qualifiers: None,
         })
     }
 }

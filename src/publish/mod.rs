@@ -69,6 +69,12 @@ pub(crate) fn publish(
         .collect();
     // A file of the same name in the site's or theme's `static/` wins: an editor who
     // writes their own robots.txt means it.
+    // The corrections feed goes with the corrections page: a theme without one has none.
+    let has_corrections_page = pages.contains(
+        &Route::Corrections
+            .in_edition(config.edition.as_deref())
+            .output_file(),
+    );
     for file in Generated::ALL {
         // One sitemap and one robots.txt serve every edition: the site's own language's
         // run makes them (with the pages of every language, see [`sitemap_of_editions`]).
@@ -78,13 +84,18 @@ pub(crate) fn publish(
         if file == Generated::Sitemap && config.site.languages.len() > 1 {
             continue;
         }
+        if file == Generated::CorrectionsFeed && !has_corrections_page {
+            continue;
+        }
         let path = file.path(config);
         if !output.contains(&path) && file.may_have_changed(graph, previous, output) {
             let text = match file {
-                Generated::Timeline => timeline_json(config, graph, memo),
+                Generated::Timeline => Some(timeline_json(config, graph, memo)),
                 _ => file.text(config, graph, &pages),
             };
-            output.files.insert(path, text.into_bytes());
+            if let Some(text) = text {
+                output.files.insert(path, text.into_bytes());
+            }
         }
     }
     output.files.extend(index.files);
@@ -102,15 +113,21 @@ pub(crate) enum Generated {
     Atom,
     /// `timeline.json`: every dated entry, for TimelineJS.
     Timeline,
+    /// `corrections/atom.xml`: every correction, newest first.
+    CorrectionsFeed,
+    /// `casefile-published.json`: what this build published, for the next one.
+    PublishedRecord,
 }
 
 impl Generated {
     /// Every generated file.
-    pub(crate) const ALL: [Generated; 4] = [
+    pub(crate) const ALL: [Generated; 6] = [
         Generated::Sitemap,
         Generated::Robots,
         Generated::Atom,
         Generated::Timeline,
+        Generated::CorrectionsFeed,
+        Generated::PublishedRecord,
     ];
 
     /// Its route in the edition of `config` (each language has its own feed and
@@ -121,6 +138,8 @@ impl Generated {
             Generated::Robots => Route::Robots,
             Generated::Atom => Route::Feed,
             Generated::Timeline => Route::TimelineData,
+            Generated::CorrectionsFeed => Route::CorrectionsFeed,
+            Generated::PublishedRecord => Route::PublishedRecord,
         };
         route.in_edition(config.edition.as_deref())
     }
@@ -148,23 +167,34 @@ impl Generated {
                             && a.doc.updated.or(a.doc.date) != b.doc.updated.or(b.doc.date)
                     })
             }
-            // The order of the timeline, and the most recent entries whole.
-            // The timeline's entries: any of them can become one of the most recently
-            // updated.
-            Generated::Atom => timeline || graph.timeline.iter().any(|&i| node(i)),
+            // Any entry can become one of the most recently updated.
+            Generated::Atom => {
+                timeline
+                    || (0..graph.nodes.len())
+                        .any(|i| node(i) && graph.nodes[i].doc.id.entry().is_some())
+            }
             // The timeline's entries as their cards show them.
             Generated::Timeline => timeline,
+            Generated::CorrectionsFeed => changed.contains(&Dep::Site(Aggregate::Corrections)),
+            Generated::PublishedRecord => graph
+                .nodes
+                .iter()
+                .zip(&previous.nodes)
+                .any(|(a, b)| !Arc::ptr_eq(&a.doc, &b.doc)),
         }
     }
 
-    /// Its text, for a site whose pages are `pages`.
-    fn text(self, config: &Config, graph: &Graph, pages: &[String]) -> String {
-        match self {
+    /// Its text, for a site whose pages are `pages`; `None` for a file the site does
+    /// not have (the record, when no collection has the rule that reads it).
+    fn text(self, config: &Config, graph: &Graph, pages: &[String]) -> Option<String> {
+        Some(match self {
             Generated::Sitemap => sitemap(config, graph, pages),
             Generated::Robots => robots(config),
             Generated::Atom => atom(config, graph),
             Generated::Timeline => timeline_json(config, graph, &mut PublishMemo::default()),
-        }
+            Generated::CorrectionsFeed => corrections_atom(config, graph),
+            Generated::PublishedRecord => return crate::published::record(config, graph),
+        })
     }
 }
 
@@ -325,14 +355,14 @@ fn feed_date(node: &Node) -> Option<PartialDate> {
         .or(node.doc.date.filter(PartialDate::is_full))
 }
 
-/// The entries of the feed: the dated entries with a full date, most recently updated
-/// first (ties in timeline order, newest first), at most [`FEED_ENTRIES`].
+/// The entries of the feed: the entries with a full date (those of collections kept off
+/// the timeline too: a report is news), most recently updated first (ties in site order),
+/// at most [`FEED_ENTRIES`].
 fn feed_entries<'g>(config: &Config, graph: &'g Graph) -> Vec<(&'g Node, PartialDate)> {
     let mut entries: Vec<(&Node, PartialDate)> = graph
-        .timeline
+        .nodes
         .iter()
-        .rev()
-        .map(|&i| &graph.nodes[i])
+        .filter(|n| n.doc.id.entry().is_some())
         .filter(|n| config.publishes(&n.doc.lang))
         .filter_map(|n| feed_date(n).map(|d| (n, d)))
         .collect();
@@ -433,6 +463,56 @@ fn atom(config: &Config, graph: &Graph) -> String {
             xml,
             "    <content type=\"html\">{}</content>\n  </entry>",
             xml_escape(&absolute_links(&node.content, base, &link))
+        );
+    }
+    xml.push_str("</feed>\n");
+    xml
+}
+
+/// The corrections feed: one Atom entry per correction, newest first, each linking to
+/// the notice on the corrected page.
+fn corrections_atom(config: &Config, graph: &Graph) -> String {
+    let base = &config.site.base_url;
+    let mut all: Vec<(PartialDate, &Node, usize)> = graph
+        .nodes
+        .iter()
+        .flat_map(|node| {
+            node.doc
+                .corrections
+                .iter()
+                .enumerate()
+                .map(move |(n, c)| (c.date, node, n))
+        })
+        .collect();
+    all.sort_by_key(|c| std::cmp::Reverse(c.0));
+    all.truncate(FEED_ENTRIES);
+    let edition = config.edition.as_deref();
+    let page = Route::Corrections.in_edition(edition).permalink(base);
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
+    let _ = write!(
+        xml,
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{} · {}</title>\n  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n  <author><name>{}</name></author>\n  <generator>casefile</generator>\n",
+        xml_escape(&config.site.language),
+        xml_escape(&config.word("corrections")),
+        xml_escape(&config.site.title),
+        xml_escape(&Route::CorrectionsFeed.in_edition(edition).permalink(base)),
+        xml_escape(&page),
+        xml_escape(&page),
+        all.first()
+            .map(|(d, _, _)| rfc3339(d))
+            .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
+        xml_escape(&config.site.publisher.name),
+    );
+    for (date, node, n) in all {
+        let link = format!("{}#correction-{}", node.route.permalink(base), n + 1);
+        let _ = write!(
+            xml,
+            "  <entry>\n    <title>Correction: {}</title>\n    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{}</id>\n    <updated>{}</updated>\n    <summary type=\"text\">{}</summary>\n  </entry>\n",
+            xml_escape(&node.doc.title),
+            xml_escape(&link),
+            xml_escape(&link),
+            rfc3339(&date),
+            xml_escape(&node.doc.corrections[n].note),
         );
     }
     xml.push_str("</feed>\n");

@@ -432,10 +432,10 @@ impl<'a> DocWords<'a> {
             }
             Resolved::Date(date) => self.add(&date.human_in(self.language), TEXT_WEIGHT),
             Resolved::Integer(n) => self.add(&n.to_string(), TEXT_WEIGHT),
-            Resolved::Ref(target) => self.add(&graph.nodes[*target].doc.title, LINK_WEIGHT),
+            Resolved::Ref(target) => self.add(&graph.nodes[target.node].doc.title, LINK_WEIGHT),
             Resolved::Refs(targets) => {
                 for target in targets {
-                    self.add(&graph.nodes[*target].doc.title, LINK_WEIGHT);
+                    self.add(&graph.nodes[target.node].doc.title, LINK_WEIGHT);
                 }
             }
             Resolved::Records(records) => {
@@ -446,6 +446,12 @@ impl<'a> DocWords<'a> {
                 }
             }
             // An address and a flag show no words of the page's own.
+            Resolved::Image(picture) => {
+                self.add(&picture.alt, TEXT_WEIGHT);
+                if let Some(caption) = &picture.caption {
+                    self.add(caption, TEXT_WEIGHT);
+                }
+            }
             Resolved::Url(_) | Resolved::Bool(_) => {}
         }
     }

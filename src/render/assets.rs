@@ -5,13 +5,14 @@
 //! Other files keep their names (a favicon or `CNAME` must stay where clients look).
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
 use super::site_folder::{files_in, FolderKind};
 use crate::config::Config;
 use crate::diagnostic::{relative_to, Diagnostic, Stage};
+use crate::theme::{self, ThemeSource};
 
 /// A static file that cannot be published.
 #[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
@@ -35,6 +36,22 @@ pub(super) struct Assets {
     pub sources: HashMap<String, PathBuf>,
 }
 
+impl Assets {
+    /// Adds the file published at `path` (fingerprinted if it is an asset).
+    fn add(&mut self, path: String, bytes: Vec<u8>, source: PathBuf) {
+        let published = if fingerprinted(&path) {
+            hashed_name(&path, &bytes)
+        } else {
+            path.clone()
+        };
+        if published != path {
+            self.renamed.insert(path, published.clone());
+        }
+        self.sources.insert(published.clone(), source);
+        self.files.insert(published, bytes);
+    }
+}
+
 fn fingerprinted(path: &str) -> bool {
     path.ends_with(".css") || path.ends_with(".js")
 }
@@ -49,40 +66,40 @@ fn hashed_name(path: &str, bytes: &[u8]) -> String {
     }
 }
 
-/// Reads the theme's static files, then the site's over them, fingerprinting assets.
+/// Reads the theme's static files (its folder's or the built-in theme's), then the
+/// site's over them, fingerprinting assets.
 pub(super) fn load_assets(config: &Config) -> (Assets, Vec<Diagnostic>) {
     let mut problems = Vec::new();
     let kind = FolderKind {
         folder: "static",
         files: "static files",
     };
-    let theme_static = config
-        .root
-        .join("themes")
-        .join(&config.site.theme)
-        .join("static");
+    let mut assets = Assets::default();
+    let mut dirs = vec![config.root.join("static")];
+    match ThemeSource::of(&config.root, &config.site.theme) {
+        Some(ThemeSource::Folder(dir)) => dirs.insert(0, dir.join("static")),
+        Some(ThemeSource::Builtin) | None => {
+            let site_files: Vec<String> = files_in(&dirs[0], &config.root, kind, &mut Vec::new())
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect();
+            for (path, bytes) in theme::builtin_files("static") {
+                // The site's file of the same name replaces it below.
+                if !site_files.contains(&path) {
+                    let source = Path::new(theme::BUILTIN_LABEL).join("static").join(&path);
+                    assets.add(path, bytes.to_vec(), source);
+                }
+            }
+        }
+    }
     // The site's files replace the theme's of the same name.
-    let sources: BTreeMap<String, PathBuf> = [theme_static, config.root.join("static")]
+    let sources: BTreeMap<String, PathBuf> = dirs
         .iter()
         .flat_map(|dir| files_in(dir, &config.root, kind, &mut problems))
         .collect();
-    let mut assets = Assets::default();
     for (path, source) in sources {
         match std::fs::read(&source) {
-            Ok(bytes) => {
-                let published = if fingerprinted(&path) {
-                    hashed_name(&path, &bytes)
-                } else {
-                    path.clone()
-                };
-                if published != path {
-                    assets.renamed.insert(path, published.clone());
-                }
-                assets
-                    .sources
-                    .insert(published.clone(), relative_to(&source, &config.root));
-                assets.files.insert(published, bytes);
-            }
+            Ok(bytes) => assets.add(path, bytes, relative_to(&source, &config.root)),
             Err(e) => problems.push(Diagnostic::new(
                 Stage::Render,
                 relative_to(&source, &config.root),

@@ -45,6 +45,9 @@ pub(super) fn changed_reads(
         if nodes_changed[i] || backlinks_changed[i] {
             changed.insert(Dep::Node(i));
         }
+        if backlinks_changed[i] {
+            changed.insert(Dep::Backlinks(i));
+        }
     }
     let (links_changed, cards_changed) = super::view::refresh(
         config,
@@ -92,6 +95,14 @@ pub(super) fn changed_reads(
     }
     for slug in old.tags.keys().filter(|s| !new.tags.contains_key(*s)) {
         changed.insert(Dep::Tag(slug.clone()));
+    }
+    let corrected = |g: &Graph, i: usize| !g.nodes[i].doc.corrections.is_empty();
+    let corrections_changed = (0..n).any(|i| {
+        (corrected(old, i) || corrected(new, i))
+            && (card_changed[i] || old.nodes[i].doc.corrections != new.nodes[i].doc.corrections)
+    });
+    if corrections_changed {
+        changed.insert(Dep::Site(Aggregate::Corrections));
     }
     if old.timeline != new.timeline || any_card(&new.timeline) {
         changed.insert(Dep::Site(Aggregate::Timeline));

@@ -18,6 +18,8 @@ pub(crate) enum Dep {
     Node(DocIndex),
     /// A node's card: what other pages show of it.
     Card(DocIndex),
+    /// Who refers to a node: its backlink groups (its connections page lists them).
+    Backlinks(DocIndex),
     /// The entries of a collection (by position in `site.yaml`), in order, with their
     /// cards.
     Collection(usize),
@@ -78,6 +80,7 @@ mod tests {
 pub(crate) struct Changes {
     nodes: Vec<bool>,
     cards: Vec<bool>,
+    backlinks: Vec<bool>,
     collections: Vec<bool>,
     tags: std::collections::HashSet<String>,
     site: Vec<Aggregate>,
@@ -89,6 +92,7 @@ impl Changes {
         Changes {
             nodes: vec![false; nodes],
             cards: vec![false; nodes],
+            backlinks: vec![false; nodes],
             collections: vec![false; collections],
             ..Changes::default()
         }
@@ -99,6 +103,7 @@ impl Changes {
         match dep {
             Dep::Node(i) => self.nodes[i] = true,
             Dep::Card(i) => self.cards[i] = true,
+            Dep::Backlinks(i) => self.backlinks[i] = true,
             Dep::Collection(c) => self.collections[c] = true,
             Dep::Tag(slug) => {
                 self.tags.insert(slug);
@@ -116,6 +121,7 @@ impl Changes {
         match dep {
             Dep::Node(i) => self.nodes.get(*i).copied().unwrap_or(true),
             Dep::Card(i) => self.cards.get(*i).copied().unwrap_or(true),
+            Dep::Backlinks(i) => self.backlinks.get(*i).copied().unwrap_or(true),
             Dep::Collection(c) => self.collections.get(*c).copied().unwrap_or(true),
             Dep::Tag(slug) => self.tags.contains(slug),
             Dep::Site(a) => self.site.contains(a),

@@ -15,7 +15,9 @@
 mod assets;
 mod changes;
 mod deps;
+mod excerpt;
 mod map;
+mod paginate;
 mod reads;
 mod site_folder;
 pub(crate) mod structured;
@@ -59,6 +61,8 @@ pub struct Output {
     pub(crate) changed: Option<deps::Changes>,
     /// Whether every page was rendered.
     pub full: bool,
+    /// Share cards drawn this time, and read back from the cache.
+    pub(crate) cards: (usize, usize),
 }
 
 impl Output {
@@ -103,6 +107,8 @@ impl Output {
         // What changed is per edition; its publishing has used it already.
         self.changed = None;
         self.full &= other.full;
+        self.cards.0 += other.cards.0;
+        self.cards.1 += other.cards.1;
     }
 }
 
@@ -128,20 +134,26 @@ enum Page {
 }
 
 /// Which page a job renders; its context is built only if the job is selected.
+#[derive(Clone)]
 enum PageKind {
     Home,
-    /// A collection's index: the collection's position in `site.yaml`.
-    CollectionIndex(usize),
+    /// Page `.1` (from 1) of a collection's index: the collection's position in
+    /// `site.yaml`.
+    CollectionIndex(usize, usize),
     /// An entry, with its collection's position.
     Entry(usize, DocIndex),
     Standalone(DocIndex),
-    Timeline,
+    /// Page `.0` (from 1) of the timeline.
+    Timeline(usize),
     Map,
     Search,
     TagIndex,
-    /// A tag's page, by slug.
-    Tag(String),
+    /// Page `.1` (from 1) of a tag's page, by slug.
+    Tag(String, usize),
     NotFound,
+    Corrections,
+    /// Page `.1` (from 1) of an entry's connections page.
+    Connections(DocIndex, usize),
 }
 
 /// One page to render: where it goes, which templates may render it, and what it is.
@@ -153,6 +165,8 @@ struct PageJob {
     kind: PageKind,
     /// Skipped, rather than an error, when the theme has no template for it.
     optional: bool,
+    /// The page's share card: its template is SVG, drawn to a PNG.
+    card: bool,
 }
 
 /// What a render keeps for the next render of the same site under the same
@@ -179,6 +193,8 @@ struct Pages {
     reads: Vec<Option<Vec<deps::Dep>>>,
     /// The tags the pages were made for (a tag has a page).
     tags: Vec<String>,
+    /// The entries with a picture the pages were made for (they have no share card).
+    pictured: Vec<DocIndex>,
 }
 
 impl Pages {
@@ -192,14 +208,16 @@ impl Pages {
             reads: vec![None; jobs.len()],
             jobs,
             tags: graph.tags.keys().cloned().collect(),
+            pictured: pictured(graph),
         }
     }
 
     /// The pages of `graph`, a graph of the same documents as the one these were made
-    /// for: these same jobs when the site has the same tags, else new jobs that keep the
+    /// for: these same jobs when the site has the same tags and the same entries with a
+    /// picture (which share it instead of a card), else new jobs that keep the
     /// reads of the pages that were there before. Also the pages that are gone.
     fn follow(self, config: &Config, graph: &Graph, templates: &Templates) -> (Pages, Vec<String>) {
-        if graph.tags.keys().eq(self.tags.iter()) {
+        if graph.tags.keys().eq(self.tags.iter()) && pictured(graph) == self.pictured {
             return (self, Vec::new());
         }
         let mut pages = Pages::of(config, graph, templates);
@@ -294,16 +312,21 @@ pub(crate) struct Renderer {
     lookups: Lookups,
     /// The relationship map of the graph the views are of, once drawn.
     map: OnceLock<Value>,
+    /// Draws share cards, when the theme has a `share-card.svg` template.
+    painter: Option<crate::images::card::CardPainter>,
+    /// What the painter did in the current render.
+    card_counts: crate::images::process::Counts,
 }
 
 impl Renderer {
     /// Builds the views of `graph`, loads static files and templates.
     pub(crate) fn new(config: &Config, graph: &Graph) -> Result<Renderer, Diagnostics> {
-        let views = view::build_views(config, graph);
+        let mut views = view::build_views(config, graph);
         let collections = view::collection_values(config, graph, &views);
         let (assets, asset_problems) = assets::load_assets(config);
         let lookups = Lookups::new(config, graph);
         let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html", ".htm", ".xml", ".svg"]);
         register_functions(&mut tera, config, &assets);
         register_lookups(
             &mut tera,
@@ -322,6 +345,29 @@ impl Renderer {
                 return Err(diagnostics.sorted());
             }
         };
+        let painter = templates.tera.contains_template(SHARE_CARD).then(|| {
+            let cache = crate::images::cache::Cache::of(config);
+            match crate::theme::ThemeSource::of(&config.root, &config.site.theme) {
+                Some(crate::theme::ThemeSource::Builtin) => {
+                    let fonts = crate::theme::builtin_files("fonts")
+                        .into_iter()
+                        .map(|(name, bytes)| (name, bytes.to_vec()))
+                        .collect();
+                    crate::images::card::CardPainter::with_fonts(fonts, cache)
+                }
+                _ => {
+                    let fonts = config
+                        .root
+                        .join("themes")
+                        .join(&config.site.theme)
+                        .join("fonts");
+                    crate::images::card::CardPainter::new(&fonts, cache)
+                }
+            }
+        });
+        views.share_cards = painter.is_some();
+        // `site` and the collections were made before it was known whether pages have
+        // cards; they hold no page values, so only the views change.
         Ok(Renderer {
             views,
             collections,
@@ -330,6 +376,8 @@ impl Renderer {
             templates,
             lookups,
             map: OnceLock::new(),
+            painter,
+            card_counts: crate::images::process::Counts::default(),
         })
     }
 
@@ -370,6 +418,12 @@ impl Renderer {
     ) -> Result<(Output, Vec<PageReads>), Diagnostics> {
         let shared = SharedValues::default();
         let templates = &self.templates;
+        self.card_counts
+            .encoded
+            .store(0, std::sync::atomic::Ordering::Relaxed);
+        self.card_counts
+            .reused
+            .store(0, std::sync::atomic::Ordering::Relaxed);
         // A full disk is one problem, not one per page: the first failure to store a page
         // is kept, and the pages not rendered yet are skipped.
         let sink_failure: OnceLock<Diagnostic> = OnceLock::new();
@@ -384,7 +438,13 @@ impl Renderer {
                 on_page();
                 let (page, reads) = deps::recording(|| {
                     let context = self.context(config, graph, &shared, job);
-                    render_job(templates, job, &context)
+                    let rendered = render_job(templates, job, &context)?;
+                    match (&self.painter, job.card) {
+                        (Some(painter), true) => painter
+                            .png(&rendered, &self.card_counts)
+                            .map_err(|e| card_problem(templates, job, e)),
+                        _ => Ok(rendered),
+                    }
                 });
                 let path = &job.path;
                 let bytes = match page {
@@ -419,12 +479,12 @@ impl Renderer {
             match result {
                 Ok((i, Page::Held(bytes), reads)) => {
                     output.files.insert(jobs[i].path.clone(), bytes);
-                    output.pages += 1;
+                    output.pages += usize::from(!jobs[i].card);
                     page_reads.push((i, reads));
                 }
                 Ok((i, Page::Streamed(size), reads)) => {
                     output.streamed.insert(jobs[i].path.clone(), size);
-                    output.pages += 1;
+                    output.pages += usize::from(!jobs[i].card);
                     page_reads.push((i, reads));
                 }
                 Err(d) => diagnostics.push(d),
@@ -454,6 +514,14 @@ impl Renderer {
             }
             output.files.insert(dest.clone(), bytes.clone());
         }
+        output.cards = (
+            self.card_counts
+                .encoded
+                .load(std::sync::atomic::Ordering::Relaxed),
+            self.card_counts
+                .reused
+                .load(std::sync::atomic::Ordering::Relaxed),
+        );
         diagnostics.into_result((output, page_reads))
     }
 
@@ -502,7 +570,8 @@ impl Renderer {
         let kind = &job.kind;
         let mut context = Context::new();
         let page = |i: DocIndex| view::page_value(config, graph, views, i);
-        let synthetic = |title: &str, route: Route| view::synthetic_page(config, title, &route);
+        let synthetic =
+            |title: &str, route: Route| view::synthetic_page(config, views, title, &route);
         match kind {
             PageKind::Home => {
                 let page = match graph.home() {
@@ -515,28 +584,63 @@ impl Renderer {
                 context.insert_value("timeline_years", years.clone());
                 context.insert_value("relationship_map", hand_map());
             }
-            PageKind::CollectionIndex(c) => {
+            PageKind::CollectionIndex(c, number) => {
                 let collection = &config.collections[*c];
+                let listing = Route::CollectionIndex(collection.name.clone());
                 let page = match graph.find(&DocId::Index(collection.name.clone())) {
                     Some(i) => page(i),
-                    None => synthetic(
-                        &collection.title,
-                        Route::CollectionIndex(collection.name.clone()),
-                    ),
+                    None => synthetic(&collection.title, listing.clone()),
                 };
                 context.insert_value("page", page);
                 context.insert_value("collection", hand_collection(*c));
+                let members = graph.members(&collection.name);
+                let range = paginate::page_range(members.len(), collection.per_page, *number);
+                let entries = members[range]
+                    .iter()
+                    .map(|&i| views.cards[i].clone())
+                    .collect();
+                context.insert_value(
+                    "paginator",
+                    paginate::paginator_value(
+                        config,
+                        &listing,
+                        members.len(),
+                        collection.per_page,
+                        *number,
+                        entries,
+                    ),
+                );
             }
             PageKind::Entry(c, i) => {
                 context.insert_value("page", page(*i));
                 context.insert_value("collection", hand_collection(*c));
             }
             PageKind::Standalone(i) => context.insert_value("page", page(*i)),
-            PageKind::Timeline => {
+            PageKind::Timeline(number) => {
                 context.insert_value("page", synthetic(&config.word("timeline"), Route::Timeline));
-                let (timeline, years) = hand_timeline();
-                context.insert_value("timeline", timeline.clone());
-                context.insert_value("timeline_years", years.clone());
+                // The whole timeline is read (a page's slice moves when any entry does);
+                // `timeline` and `timeline_years` hold this page's slice.
+                hand_timeline();
+                let per_page = config.site.pagination.timeline;
+                let range = paginate::page_range(graph.timeline.len(), per_page, *number);
+                let (timeline, years) = view::timeline_slice(graph, views, range.clone());
+                let entries = graph.timeline[range]
+                    .iter()
+                    .map(|&i| views.cards[i].clone())
+                    .collect();
+                context.insert_value("timeline", timeline);
+                context.insert_value("timeline_years", years);
+                context.insert_value(
+                    "paginator",
+                    paginate::paginator_value(
+                        config,
+                        &Route::Timeline,
+                        graph.timeline.len(),
+                        per_page,
+                        *number,
+                        entries,
+                    ),
+                );
             }
             PageKind::Map => {
                 context.insert_value("page", synthetic(&config.word("relationship_map"), Route::Map));
@@ -544,14 +648,14 @@ impl Renderer {
             }
             PageKind::Search => context.insert_value("page", synthetic(&config.word("search"), Route::Search)),
             PageKind::TagIndex => context.insert_value("page", synthetic(&config.word("tags"), Route::TagIndex)),
-            PageKind::Tag(slug) => {
+            PageKind::Tag(slug, number) => {
                 let route = Route::Tag(slug.clone()).in_edition(config.edition.as_deref());
                 let tag = &graph.tags[slug];
                 if can_read(Aggregate::TagEntries) {
                     deps::read(Dep::Tag(slug.clone()));
                 }
                 let own = [config.site.language.clone()];
-                let page = view::synthetic_page_in(config, &tag.name, &route, &own);
+                let page = view::synthetic_page_in(config, views, &tag.name, &route, &own);
                 context.insert_value("page", page);
                 let entries: Vec<Value> =
                     tag.docs.iter().map(|&d| views.cards[d].clone()).collect();
@@ -560,15 +664,79 @@ impl Renderer {
                 tag_value.insert("slug".into(), Value::from(tag.slug.as_str()));
                 tag_value.insert("url".into(), Value::from(route.url(&config.site.base_url)));
                 tag_value.insert("count".into(), Value::from(entries.len()));
+                let per_page = config.site.pagination.tags;
+                let range = paginate::page_range(entries.len(), per_page, *number);
+                let count = entries.len();
+                let slice = entries[range].to_vec();
                 tag_value.insert("entries".into(), Value::from(entries));
                 context.insert_value("tag", Value::from(tag_value));
+                context.insert_value(
+                    "paginator",
+                    paginate::paginator_value(
+                        config,
+                        &route,
+                        count,
+                        per_page,
+                        *number,
+                        slice,
+                    ),
+                );
             }
             PageKind::NotFound => {
                 // One not-found page serves every language.
                 let own = [config.site.language.clone()];
                 let title = config.word("page_not_found");
-                let page = view::synthetic_page_in(config, &title, &Route::NotFound, &own);
+                let page = view::synthetic_page_in(config, views, &title, &Route::NotFound, &own);
                 context.insert_value("page", page);
+            }
+            PageKind::Connections(i, number) => {
+                let node = &graph.nodes[*i];
+                let listing = node.doc.id.entry().map(|id| Route::Connections(id.clone()));
+                // The page reads who refers to the entry and the entry's card, not its text.
+                deps::read(Dep::Backlinks(*i));
+                deps::read(Dep::Card(*i));
+                let title = config.word("connections_of").replace("{title}", &node.doc.title);
+                let route = listing.clone().unwrap_or(Route::NotFound).page(*number);
+                context.insert_value("page", synthetic(&title, route));
+                context.insert_value("entry", views.cards[*i].clone());
+                let all: Vec<(String, DocIndex)> = graph.backlinks[*i]
+                    .iter()
+                    .flat_map(|g| {
+                        let label = g.label.replace("{title}", &node.doc.title);
+                        g.docs.iter().map(move |&d| (label.clone(), d))
+                    })
+                    .collect();
+                let range = paginate::page_range(all.len(), CONNECTIONS_PER_PAGE, *number);
+                let entries: Vec<Value> = all[range]
+                    .iter()
+                    .map(|(label, d)| {
+                        deps::read(Dep::Card(*d));
+                        let mut m = tera::Map::new();
+                        m.insert("group".into(), Value::from(label.as_str()));
+                        m.insert("entry".into(), views.cards[*d].clone());
+                        Value::from(m)
+                    })
+                    .collect();
+                if let Some(listing) = listing {
+                    context.insert_value(
+                        "paginator",
+                        paginate::paginator_value(
+                            config,
+                            &listing,
+                            all.len(),
+                            CONNECTIONS_PER_PAGE,
+                            *number,
+                            entries,
+                        ),
+                    );
+                }
+            }
+            PageKind::Corrections => {
+                if can_read(Aggregate::Corrections) {
+                    deps::read(Dep::Site(Aggregate::Corrections));
+                }
+                context.insert_value("page", synthetic(&config.word("corrections"), Route::Corrections));
+                context.insert_value("corrections", view::corrections_value(config, graph, views));
             }
         }
         context
@@ -586,6 +754,21 @@ impl SharedValues {
         self.timeline
             .get_or_init(|| view::timeline_value(graph, views))
     }
+}
+
+/// The theme's template of share cards.
+const SHARE_CARD: &str = "share-card.svg";
+
+/// A share card whose SVG resvg could not read.
+fn card_problem(templates: &Templates, job: &PageJob, error: String) -> Diagnostic {
+    Diagnostic::new(
+        Stage::Render,
+        templates.file(SHARE_CARD),
+        TemplateError::Tera(format!(
+            "the share card of `{}` is not an SVG image resvg can draw: {error}",
+            job.url
+        )),
+    )
 }
 
 fn render_job(
@@ -620,6 +803,9 @@ fn render_job(
     Ok(bytes)
 }
 
+/// Entries per page of a connections page.
+const CONNECTIONS_PER_PAGE: usize = 100;
+
 /// Every page of the site, in a fixed order; cheap, since no context is built here.
 fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
     let base = &config.site.base_url;
@@ -633,6 +819,7 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
             templates,
             kind,
             optional,
+            card: false,
         }
     };
     let one = |name: &str| vec![name.to_string()];
@@ -645,27 +832,25 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
     )];
 
     for (c, collection) in config.collections.iter().enumerate() {
-        jobs.push(job(
-            Route::CollectionIndex(collection.name.clone()),
-            &format!("the `{}` index", collection.name),
-            vec![
-                format!("{}/collection.html", collection.name),
-                "collection.html".into(),
-            ],
-            PageKind::CollectionIndex(c),
-            false,
-        ));
-        let members = graph
-            .collections
-            .iter()
-            .find(|(n, _)| n == &collection.name)
-            .map(|(_, m)| m.as_slice())
-            .unwrap_or(&[]);
+        let members = graph.members(&collection.name);
+        for number in 1..=paginate::page_count(members.len(), collection.per_page) {
+            jobs.push(job(
+                Route::CollectionIndex(collection.name.clone()).page(number),
+                &format!("the `{}` index", collection.name),
+                vec![
+                    format!("{}/collection.html", collection.name),
+                    "collection.html".into(),
+                ],
+                PageKind::CollectionIndex(c, number),
+                false,
+            ));
+        }
         let what = format!("entries of `{}`", collection.name);
         let templates = vec![
             format!("{}/entry.html", collection.name),
             "entry.html".into(),
         ];
+        let cap = config.site.pagination.backlinks;
         for &i in members {
             let node = &graph.nodes[i];
             // An original left untranslated has its page in its own language only.
@@ -679,7 +864,25 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
                 templates: templates.clone(),
                 kind: PageKind::Entry(c, i),
                 optional: false,
+                card: false,
             });
+            // The connections page, for an entry whose page shows only part of a group.
+            let groups = &graph.backlinks[i];
+            if cap > 0 && groups.iter().any(|g| g.docs.len() > cap) {
+                let Some(id) = node.doc.id.entry() else {
+                    continue;
+                };
+                let total: usize = groups.iter().map(|g| g.docs.len()).sum();
+                for number in 1..=paginate::page_count(total, CONNECTIONS_PER_PAGE) {
+                    jobs.push(job(
+                        Route::Connections(id.clone()).page(number),
+                        "connections pages",
+                        one("connections.html"),
+                        PageKind::Connections(i, number),
+                        true,
+                    ));
+                }
+            }
         }
     }
 
@@ -695,17 +898,21 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
                 templates: vec![format!("pages/{slug}.html"), "page.html".into()],
                 kind: PageKind::Standalone(i),
                 optional: false,
+                card: false,
             });
         }
     }
 
-    jobs.push(job(
-        Route::Timeline,
-        "the timeline",
-        one("timeline.html"),
-        PageKind::Timeline,
-        false,
-    ));
+    let per_page = config.site.pagination.timeline;
+    for number in 1..=paginate::page_count(graph.timeline.len(), per_page) {
+        jobs.push(job(
+            Route::Timeline.page(number),
+            "the timeline",
+            one("timeline.html"),
+            PageKind::Timeline(number),
+            false,
+        ));
+    }
     jobs.push(job(
         Route::Map,
         "the relationship map",
@@ -728,14 +935,23 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
         true,
     ));
     for tag in graph.tags.values() {
-        jobs.push(job(
-            Route::Tag(tag.slug.clone()),
-            "tag pages",
-            one("tag.html"),
-            PageKind::Tag(tag.slug.clone()),
-            true,
-        ));
+        for number in 1..=paginate::page_count(tag.docs.len(), config.site.pagination.tags) {
+            jobs.push(job(
+                Route::Tag(tag.slug.clone()).page(number),
+                "tag pages",
+                one("tag.html"),
+                PageKind::Tag(tag.slug.clone(), number),
+                true,
+            ));
+        }
     }
+    jobs.push(job(
+        Route::Corrections,
+        "the corrections page",
+        one("corrections.html"),
+        PageKind::Corrections,
+        true,
+    ));
     // Static hosts serve one `404.html` for every missing address, in every language.
     if edition.is_none() {
         jobs.push(job(
@@ -746,7 +962,61 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
             true,
         ));
     }
+    // Each listed page's share card, drawn from the theme's SVG template with the page's
+    // own context (so it is rendered again exactly when what it reads changes). An entry
+    // with a picture shares a crop of it instead.
+    let cards: Vec<PageJob> = jobs
+        .iter()
+        .filter_map(|page| {
+            let route = page_route(graph, &page.kind)?;
+            if let PageKind::Entry(_, i) = page.kind {
+                if graph.nodes[i].share_picture().is_some() {
+                    return None;
+                }
+            }
+            let card = Route::ShareCard(Box::new(route.in_edition(edition)));
+            Some(PageJob {
+                path: card.output_file(),
+                url: card.url(base),
+                what: "share cards".into(),
+                templates: vec![SHARE_CARD.into()],
+                kind: page.kind.clone(),
+                optional: true,
+                card: true,
+            })
+        })
+        .collect();
+    jobs.extend(cards);
     jobs
+}
+
+/// The entries whose share image is their picture rather than a card.
+fn pictured(graph: &Graph) -> Vec<DocIndex> {
+    (0..graph.nodes.len())
+        .filter(|&i| graph.nodes[i].share_picture().is_some())
+        .collect()
+}
+
+/// The route of a page job's page; `None` for the not-found page, which shares the home
+/// page's card.
+fn page_route(graph: &Graph, kind: &PageKind) -> Option<Route> {
+    Some(match kind {
+        PageKind::Home => Route::Home,
+        PageKind::CollectionIndex(c, n) => {
+            Route::CollectionIndex(graph.collections[*c].0.clone()).page(*n)
+        }
+        PageKind::Entry(_, i) | PageKind::Standalone(i) => graph.nodes[*i].route.clone(),
+        PageKind::Timeline(n) => Route::Timeline.page(*n),
+        PageKind::Map => Route::Map,
+        PageKind::Search => Route::Search,
+        PageKind::TagIndex => Route::TagIndex,
+        PageKind::Tag(slug, n) => Route::Tag(slug.clone()).page(*n),
+        PageKind::Corrections => Route::Corrections,
+        PageKind::Connections(i, n) => {
+            Route::Connections(graph.nodes[*i].doc.id.entry()?.clone()).page(*n)
+        }
+        PageKind::NotFound => return None,
+    })
 }
 
 /// The names templates look entries and collections up by: `people/han-dong` to its
@@ -889,6 +1159,18 @@ fn register_functions(tera: &mut tera::Tera, config: &Config, assets: &assets::A
             .cloned()
             .unwrap_or_else(|| humanise(value))
     });
+    // SVG has no line breaking: share cards lay their text out line by line.
+    tera.register_filter(
+        "wrap",
+        |value: &str, kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let width: usize = kwargs.must_get("width")?;
+            let lines: usize = kwargs.get("lines")?.unwrap_or(usize::MAX);
+            let wrapped = crate::images::card::wrap(value, width.max(1), lines);
+            Ok(Value::from(
+                wrapped.into_iter().map(Value::from).collect::<Vec<_>>(),
+            ))
+        },
+    );
     // tera's own `group_by` returns its groups in hash order, which would make output
     // differ between builds; this one keeps the order in which groups first appear.
     tera.register_filter(

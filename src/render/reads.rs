@@ -30,11 +30,13 @@ pub(crate) enum Aggregate {
     Map,
     /// The entries (or count) of a tag page's `tag`.
     TagEntries,
+    /// Every correction of the site, through `corrections`.
+    Corrections,
 }
 
 impl Aggregate {
     /// Every aggregate.
-    pub(crate) const ALL: [Aggregate; 7] = [
+    pub(crate) const ALL: [Aggregate; 8] = [
         Aggregate::SiteCollections,
         Aggregate::SitePages,
         Aggregate::SiteTags,
@@ -42,6 +44,7 @@ impl Aggregate {
         Aggregate::Timeline,
         Aggregate::Map,
         Aggregate::TagEntries,
+        Aggregate::Corrections,
     ];
 
     /// The access paths that reach it (`*` for any key or index).
@@ -53,10 +56,17 @@ impl Aggregate {
             ],
             Aggregate::SitePages => &[&["site", "pages"]],
             Aggregate::SiteTags => &[&["site", "tags"]],
-            Aggregate::CollectionEntries => &[&["collection", "entries"], &["collection", "count"]],
-            Aggregate::Timeline => &[&["timeline"], &["timeline_years"]],
+            // A listing's `paginator` is made of the list it pages (a collection's, a
+            // tag's, the timeline's): reading it reads that list.
+            Aggregate::CollectionEntries => &[
+                &["collection", "entries"],
+                &["collection", "count"],
+                &["paginator"],
+            ],
+            Aggregate::Timeline => &[&["timeline"], &["timeline_years"], &["paginator"]],
             Aggregate::Map => &[&["relationship_map"]],
-            Aggregate::TagEntries => &[&["tag", "entries"], &["tag", "count"]],
+            Aggregate::TagEntries => &[&["tag", "entries"], &["tag", "count"], &["paginator"]],
+            Aggregate::Corrections => &[&["corrections"]],
         }
     }
 }
@@ -405,6 +415,8 @@ impl<'t> Walker<'t> {
                     "timeline",
                     "timeline_years",
                     "relationship_map",
+                    "corrections",
+                    "paginator",
                 ] {
                     self.record(vec![Step::Key(root.into())], Read::Whole);
                 }
@@ -769,13 +781,22 @@ mod default_theme {
         use Aggregate::*;
         assert_eq!(reads.of("entry.html"), [SitePages]);
         assert_eq!(reads.of("allegations/entry.html"), [SitePages]);
-        assert_eq!(reads.of("collection.html"), [SitePages, CollectionEntries]);
+        // `paginator` pages whichever list the page has (a collection's, a tag's, the
+        // timeline's): it counts as reading each, and the page records the one it is
+        // handed.
+        assert_eq!(
+            reads.of("collection.html"),
+            [SitePages, CollectionEntries, Timeline, TagEntries]
+        );
         assert_eq!(
             reads.of("index.html"),
             [SiteCollections, SitePages, Timeline, Map]
         );
         assert_eq!(reads.of("search.html"), [SiteCollections, SitePages]);
         assert_eq!(reads.of("tags.html"), [SitePages, SiteTags]);
-        assert_eq!(reads.of("tag.html"), [SitePages, TagEntries]);
+        assert_eq!(
+            reads.of("tag.html"),
+            [SitePages, CollectionEntries, Timeline, TagEntries]
+        );
     }
 }

@@ -1,11 +1,12 @@
 //! Loading the theme's and the site's tera templates, and locating template errors.
 //!
-//! Site templates (`templates/`) override the theme's (`themes/<name>/templates/`) of
-//! the same name. Every template error is turned into a diagnostic naming the template
-//! *file*, its line and column, so an editor can open the right file.
+//! Site templates (`templates/`) override the theme's (`themes/<name>/templates/`, or
+//! the built-in theme's when the site has no such folder) of the same name. Every
+//! template error is turned into a diagnostic naming the template *file*, its line and
+//! column, so an editor can open the right file.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use tera::{ErrorKind, Tera};
 use thiserror::Error;
@@ -15,6 +16,7 @@ use super::site_folder::{files_in, FolderKind};
 use crate::config::Config;
 use crate::diagnostic::{relative_to, Diagnostic, Diagnostics, Location, Place, Span, Stage};
 use crate::text_file::{self, FileError};
+use crate::theme::{self, ThemeSource};
 
 /// Templates larger than this are refused.
 pub(super) const MAX_TEMPLATE_BYTES: u64 = 8 * 1024 * 1024;
@@ -164,13 +166,27 @@ pub(crate) fn load_templates(config: &Config, tera: Tera) -> Result<Templates, D
         folder: "templates",
         files: "templates",
     };
-    let theme_dir = config
-        .root
-        .join("themes")
-        .join(&config.site.theme)
-        .join("templates");
+    let mut sources: BTreeMap<String, String> = BTreeMap::new();
+    let mut files = HashMap::new();
+    let mut diagnostics = Diagnostics::new();
+    let mut dirs = vec![config.root.join("templates")];
+    match ThemeSource::of(&config.root, &config.site.theme) {
+        Some(ThemeSource::Folder(dir)) => dirs.insert(0, dir.join("templates")),
+        Some(ThemeSource::Builtin) | None => {
+            for (name, bytes) in theme::builtin_files("templates") {
+                let text = String::from_utf8_lossy(bytes).into_owned();
+                files.insert(
+                    name.clone(),
+                    Path::new(theme::BUILTIN_LABEL)
+                        .join("templates")
+                        .join(&name),
+                );
+                sources.insert(name, text);
+            }
+        }
+    }
     // The site's templates replace the theme's of the same name.
-    let found: BTreeMap<String, (PathBuf, PathBuf)> = [theme_dir, config.root.join("templates")]
+    let found: BTreeMap<String, (PathBuf, PathBuf)> = dirs
         .iter()
         .flat_map(|dir| files_in(dir, &config.root, kind, &mut problems))
         .map(|(name, path)| {
@@ -178,15 +194,12 @@ pub(crate) fn load_templates(config: &Config, tera: Tera) -> Result<Templates, D
             (name, (path, rel))
         })
         .collect();
-    let mut diagnostics = Diagnostics::new();
     diagnostics.extend(problems);
 
-    let mut sources: Vec<(String, String)> = Vec::new();
-    let mut files = HashMap::new();
     for (name, (abs, rel)) in found {
         match text_file::read_text(&abs, MAX_TEMPLATE_BYTES) {
             Ok(text) => {
-                sources.push((name.clone(), text));
+                sources.insert(name.clone(), text);
                 files.insert(name, rel);
             }
             Err(e) => {
@@ -234,7 +247,6 @@ pub(crate) fn load_templates(config: &Config, tera: Tera) -> Result<Templates, D
         diagnostics.extend(templates.diagnostics(&e, &name));
         return Err(diagnostics.sorted());
     }
-    let sources: BTreeMap<String, String> = sources.into_iter().collect();
     let mut analysis = ReadsOf::new(&sources);
     templates.reads = sources
         .keys()

@@ -8,9 +8,9 @@
 use rayon::prelude::*;
 use tera::{Map, Value};
 
-use crate::config::{Collection, Config, FieldKind, FieldSpec};
-use crate::model::{DocId, PartialDate};
-use crate::resolve::{DocIndex, Graph, Node, Resolved};
+use crate::config::{Collection, Config, FieldKind, FieldSpec, SortOrder};
+use crate::model::{DocId, PartialDate, RefQualifiers};
+use crate::resolve::{DocIndex, Graph, Node, RefTarget, Resolved};
 use crate::routes::Route;
 
 use super::deps::{self, Dep};
@@ -33,6 +33,8 @@ pub(crate) struct Views {
     pub cards: Vec<Value>,
     /// Per node, the nodes whose links its card shows (read while it was built).
     pub card_reads: Vec<Vec<DocIndex>>,
+    /// Whether the theme draws share cards (`share-card.svg`).
+    pub share_cards: bool,
 }
 
 /// A date for templates: ISO form, words, parts, precision.
@@ -44,7 +46,36 @@ pub(crate) fn date_value(date: &PartialDate, language: &str) -> Value {
         "month" => date.month,
         "day" => date.day,
         "precision" => date.precision(),
+        "approximate" => date.approximate,
     }
+}
+
+/// What a qualified reference says about itself, for templates:
+/// `{ since, until, role, former }` (dates as [`date_value`]s, absent ones `none`).
+pub(crate) fn period_value(q: &RefQualifiers, language: &str) -> Value {
+    let date = |d: &Option<PartialDate>| {
+        d.as_ref()
+            .map(|d| date_value(d, language))
+            .unwrap_or_else(Value::none)
+    };
+    map! {
+        "since" => date(&q.since),
+        "until" => date(&q.until),
+        "role" => q.role.clone(),
+        "former" => q.is_former(),
+    }
+}
+
+/// The value of one reference: the target's value, with `period` added when the
+/// reference is qualified.
+fn ref_value(language: &str, r: &RefTarget, target: &dyn Fn(DocIndex) -> Value) -> Value {
+    let value = target(r.node);
+    let Some(q) = &r.qualifiers else {
+        return value;
+    };
+    let mut m = value.as_map().cloned().unwrap_or_default();
+    m.insert("period".into(), period_value(q, language));
+    Value::from(m)
 }
 
 fn id_string(id: &DocId) -> String {
@@ -159,6 +190,12 @@ fn base_fields(config: &Config, node: &Node, link: &Value, m: &mut Map) {
     );
     let tags: Vec<Value> = node.doc.tags.iter().map(|t| tag_value(config, t)).collect();
     m.insert("tags".into(), Value::from(tags));
+    // An entry's picture, for cards and the page's header: its first image field.
+    let image = node
+        .share_picture()
+        .map(|p| crate::images::picture_value(p, config))
+        .unwrap_or_else(Value::none);
+    m.insert("image".into(), image);
 }
 
 /// Values for every node: links first, then cards (which contain links).
@@ -176,6 +213,7 @@ pub(crate) fn build_views(config: &Config, graph: &Graph) -> Views {
         links,
         cards,
         card_reads,
+        share_cards: false,
     }
 }
 
@@ -240,7 +278,7 @@ fn card_value(
     let shown = std::cell::RefCell::new(Vec::new());
     m.insert(
         "fields".into(),
-        fields_value(&config.site.language, &node.fields, &|t| {
+        fields_value(config, &node.fields, &|t| {
             shown.borrow_mut().push(t);
             links[t].clone()
         }),
@@ -261,22 +299,23 @@ fn card_value(
 
 /// Resolved fields as a map; `target` turns a referenced node into a value.
 pub(crate) fn fields_value(
-    language: &str,
+    config: &Config,
     fields: &[(String, Resolved)],
     target: &dyn Fn(DocIndex) -> Value,
 ) -> Value {
     let mut m = Map::new();
     for (name, value) in fields {
-        m.insert(name.clone().into(), resolved_value(language, value, target));
+        m.insert(name.clone().into(), resolved_value(config, value, target));
     }
     Value::from(m)
 }
 
-fn resolved_value(language: &str, value: &Resolved, target: &dyn Fn(DocIndex) -> Value) -> Value {
+fn resolved_value(config: &Config, value: &Resolved, target: &dyn Fn(DocIndex) -> Value) -> Value {
     match value {
+        Resolved::Image(picture) => crate::images::picture_value(picture, config),
         Resolved::Text(s) | Resolved::Enum(s) | Resolved::Url(s) => Value::from(s.as_str()),
         Resolved::Html(html) => Value::safe_string(html),
-        Resolved::Date(d) => date_value(d, language),
+        Resolved::Date(d) => date_value(d, &config.site.language),
         Resolved::Bool(b) => Value::from(*b),
         Resolved::Integer(n) => Value::from(*n),
         Resolved::Strings(v) => Value::from(
@@ -284,12 +323,16 @@ fn resolved_value(language: &str, value: &Resolved, target: &dyn Fn(DocIndex) ->
                 .map(|s| Value::from(s.as_str()))
                 .collect::<Vec<_>>(),
         ),
-        Resolved::Ref(i) => target(*i),
-        Resolved::Refs(list) => Value::from(list.iter().map(|&i| target(i)).collect::<Vec<_>>()),
+        Resolved::Ref(r) => ref_value(&config.site.language, r, target),
+        Resolved::Refs(list) => Value::from(
+            list.iter()
+                .map(|r| ref_value(&config.site.language, r, target))
+                .collect::<Vec<_>>(),
+        ),
         Resolved::Records(records) => Value::from(
             records
                 .iter()
-                .map(|r| fields_value(language, r, target))
+                .map(|r| fields_value(config, r, target))
                 .collect::<Vec<_>>(),
         ),
     }
@@ -305,26 +348,63 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
         deps::read(Dep::Card(t));
         views.cards[t].clone()
     };
-    m.insert(
-        "fields".into(),
-        fields_value(&config.site.language, &node.fields, &card),
-    );
+    m.insert("fields".into(), fields_value(config, &node.fields, &card));
     m.insert("content".into(), Value::safe_string(&node.content));
+    // Read from the node's content, which `Dep::Node` above covers.
+    m.insert(
+        "excerpt".into(),
+        Value::from(super::excerpt::excerpt(&node.content)),
+    );
+    m.insert(
+        "corrections".into(),
+        corrections_of(&config.site.language, node),
+    );
     let toc: Vec<Value> = node
         .toc
         .iter()
         .map(|h| map! { "level" => h.level, "id" => h.id.clone(), "title" => h.title.clone() })
         .collect();
     m.insert("toc".into(), Value::from(toc));
+    // An entry's page shows the first `pagination.backlinks` of each group, so that it
+    // does not grow with the number of entries citing it; the rest are on its
+    // connections page.
+    let cap = match (&node.doc.id, config.site.pagination.backlinks) {
+        (DocId::Entry(_), n) if n > 0 => n,
+        _ => usize::MAX,
+    };
+    let connections_url = node
+        .doc
+        .id
+        .entry()
+        .map(|id| {
+            Route::Connections(id.clone())
+                .in_edition(config.edition.as_deref())
+                .url(&config.site.base_url)
+        });
     let backlinks: Vec<Value> = graph.backlinks[i]
         .iter()
         .map(|g| {
-            let entries: Vec<Value> = g.docs.iter().map(|&d| card(d)).collect();
+            let entries: Vec<Value> = g
+                .docs
+                .iter()
+                .zip(&g.periods)
+                .take(cap)
+                .map(|(&d, period)| {
+                    let r = RefTarget {
+                        node: d,
+                        qualifiers: period.clone(),
+                    };
+                    ref_value(&config.site.language, &r, &card)
+                })
+                .collect();
             map! {
                 "label" => g.label.replace("{title}", &node.doc.title),
                 "collection" => g.collection.clone(),
                 "field" => g.field.clone(),
+                "former" => g.former,
                 "entries" => entries,
+                "count" => g.docs.len(),
+                "more_url" => if g.docs.len() > cap { connections_url.clone() } else { None },
             }
         })
         .collect();
@@ -350,7 +430,16 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
         DocId::Index(_) => "CollectionPage".into(),
         DocId::Home | DocId::Page(_) => config.site.schema_org.clone(),
     };
-    let json_ld = super::structured::json_ld(config, node, &schema_type);
+    let share = share_image(
+        config,
+        views,
+        &node.route,
+        node.share_picture(),
+        &node.doc.title,
+    );
+    m.insert("share_image".into(), share_value(&share));
+    let image = share.as_ref().map(|s| s.url.as_str());
+    let json_ld = super::structured::json_ld(config, graph, i, &schema_type, image);
     m.insert("schema_org".into(), Value::from(schema_type));
     m.insert(
         "json_ld".into(),
@@ -359,43 +448,118 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
     Value::from(m)
 }
 
+/// The picture that stands for a page where it is shared (`og:image`, JSON-LD `image`).
+pub(crate) struct ShareImage {
+    /// A full URL, as Open Graph wants.
+    url: String,
+    mime: &'static str,
+    alt: String,
+}
+
+impl ShareImage {
+    /// What templates get: `{ url, type, width, height, alt }`.
+    fn value(&self) -> Value {
+        map! {
+            "url" => self.url.clone(),
+            "type" => self.mime,
+            "width" => crate::images::SHARE_WIDTH,
+            "height" => crate::images::SHARE_HEIGHT,
+            "alt" => self.alt.clone(),
+        }
+    }
+}
+
+/// The share image of the page at `route`: the crop of an entry's picture, else the
+/// page's share card (the not-found page has the home page's), or none when the theme
+/// draws no cards.
+pub(crate) fn share_image(
+    config: &Config,
+    views: &Views,
+    route: &Route,
+    picture: Option<&crate::images::Picture>,
+    title: &str,
+) -> Option<ShareImage> {
+    let base = &config.site.base_url;
+    if let Some(picture) = picture {
+        let (crop, _) = crate::images::share_variant(&picture.source, &config.site.images);
+        let alt = if picture.decorative {
+            title
+        } else {
+            picture.alt.as_str()
+        };
+        return Some(ShareImage {
+            url: crop.route.permalink(base),
+            mime: crop.format.mime(),
+            alt: alt.to_string(),
+        });
+    }
+    if !views.share_cards {
+        return None;
+    }
+    let page = match route {
+        Route::NotFound => Route::Home,
+        other => other.clone(),
+    };
+    Some(ShareImage {
+        url: Route::ShareCard(Box::new(page)).permalink(base),
+        mime: "image/png",
+        alt: format!("{title} · {}", config.site.title),
+    })
+}
+
+fn share_value(share: &Option<ShareImage>) -> Value {
+    share
+        .as_ref()
+        .map(ShareImage::value)
+        .unwrap_or_else(Value::none)
+}
+
 /// A page that has no content file (a collection without `_index.md`, the timeline).
-pub(crate) fn synthetic_page(config: &Config, title: &str, route: &Route) -> Value {
-    synthetic_page_in(config, title, route, &config.site.languages)
+pub(crate) fn synthetic_page(config: &Config, views: &Views, title: &str, route: &Route) -> Value {
+    synthetic_page_in(config, views, title, route, &config.site.languages)
 }
 
 /// [`synthetic_page`] for a page that exists in `languages` only (a tag's page: each
 /// language has its own tags).
 pub(crate) fn synthetic_page_in(
     config: &Config,
+    views: &Views,
     title: &str,
     route: &Route,
     languages: &[String],
 ) -> Value {
     let base = &config.site.base_url;
     let route = &route.clone().in_edition(config.edition.as_deref());
+    let share = share_image(config, views, route, None, title);
+    let mut json_ld = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "name": title,
+        "url": route.permalink(base),
+    });
+    if let Some(share) = &share {
+        json_ld["image"] = serde_json::json!(share.url);
+    }
     map! {
+        "share_image" => share_value(&share),
         "id" => "",
         "kind" => "generated",
         "title" => title,
         "summary" => Value::none(),
+        "excerpt" => "",
         "url" => route.url(base),
         "permalink" => route.permalink(base),
         "content" => Value::safe_string(""),
         "toc" => Vec::<Value>::new(),
         "backlinks" => Vec::<Value>::new(),
         "fields" => Map::new(),
+        "image" => Value::none(),
         "tags" => Vec::<Value>::new(),
         "date" => Value::none(),
         "updated" => Value::none(),
         "schema_org" => "WebPage",
         "alternates" => alternates_value(config, route, languages),
-        "json_ld" => Value::safe_string(&super::structured::json_for_html(&serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "WebPage",
-            "name": title,
-            "url": route.permalink(base),
-        }))),
+        "json_ld" => Value::safe_string(&super::structured::json_for_html(&json_ld)),
     }
 }
 
@@ -419,6 +583,50 @@ fn field_schema(spec: &FieldSpec) -> Value {
     }
 }
 
+/// A node's corrections for templates, oldest first: `[{ date, note, id }]`; `id` is
+/// the anchor of the notice on the node's page.
+fn corrections_of(language: &str, node: &Node) -> Value {
+    Value::from(
+        node.doc
+            .corrections
+            .iter()
+            .enumerate()
+            .map(|(n, c)| {
+                map! {
+                    "date" => date_value(&c.date, language),
+                    "note" => c.note.clone(),
+                    "id" => format!("correction-{}", n + 1),
+                }
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
+/// Every correction of the site, newest first (then in site order), each with the card
+/// of the page it corrects: `[{ date, note, id, entry }]`.
+pub(crate) fn corrections_value(config: &Config, graph: &Graph, views: &Views) -> Value {
+    let mut all: Vec<(PartialDate, DocIndex, usize)> = Vec::new();
+    for (i, node) in graph.nodes.iter().enumerate() {
+        for (n, c) in node.doc.corrections.iter().enumerate() {
+            all.push((c.date, i, n));
+        }
+    }
+    all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    Value::from(
+        all.into_iter()
+            .map(|(date, i, n)| {
+                let c = &graph.nodes[i].doc.corrections[n];
+                map! {
+                    "date" => date_value(&date, &config.site.language),
+                    "note" => c.note.clone(),
+                    "id" => format!("correction-{}", n + 1),
+                    "entry" => views.cards[i].clone(),
+                }
+            })
+            .collect::<Vec<_>>(),
+    )
+}
+
 /// A collection's schema and entries.
 pub(crate) fn collection_value(
     config: &Config,
@@ -440,6 +648,11 @@ pub(crate) fn collection_value(
         "title" => collection.title.clone(),
         "singular" => collection.singular.clone(),
         "schema_org" => collection.schema_org.clone(),
+        "sort" => match collection.sort {
+            SortOrder::Title => "title",
+            SortOrder::Date => "date",
+        },
+        "timeline" => collection.timeline,
         "url" => route.url(&config.site.base_url),
         "count" => entries.len(),
         "fields" => collection.fields.iter().map(field_schema).collect::<Vec<_>>(),
@@ -510,6 +723,8 @@ pub(crate) fn site_value(
         "search_url" => here(Route::Search),
         "map_url" => here(Route::Map),
         "feed_url" => here(Route::Feed),
+        "corrections_url" => here(Route::Corrections),
+        "corrections_feed_url" => here(Route::CorrectionsFeed),
         "collections" => collections,
         "search" => config.site.search,
         "schema_org" => config.site.schema_org.clone(),
@@ -522,13 +737,19 @@ pub(crate) fn site_value(
 
 /// The timeline: every dated entry, and the same grouped by year.
 pub(crate) fn timeline_value(graph: &Graph, views: &Views) -> (Value, Value) {
-    let entries: Vec<Value> = graph
-        .timeline
-        .iter()
-        .map(|&i| views.cards[i].clone())
-        .collect();
+    timeline_slice(graph, views, 0..graph.timeline.len())
+}
+
+/// [`timeline_value`] of the timeline's entries in `range` (one page of it).
+pub(crate) fn timeline_slice(
+    graph: &Graph,
+    views: &Views,
+    range: std::ops::Range<usize>,
+) -> (Value, Value) {
+    let slice = &graph.timeline[range];
+    let entries: Vec<Value> = slice.iter().map(|&i| views.cards[i].clone()).collect();
     let mut years: Vec<(i32, Vec<Value>)> = Vec::new();
-    for &i in &graph.timeline {
+    for &i in slice {
         let Some(date) = graph.nodes[i].doc.date else {
             continue;
         };
@@ -572,6 +793,7 @@ mod tests {
                     "date",
                     "fields",
                     "id",
+                    "image",
                     "kind",
                     "lang",
                     "lang_note",

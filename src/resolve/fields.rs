@@ -5,7 +5,7 @@
 use std::path::Path;
 
 use super::links::{LinkIndex, SiteResolver};
-use super::{diagnostic, DocIndex, Edge, FileProblem, ResolveError, Resolved};
+use super::{diagnostic, DocIndex, Edge, FileProblem, RefTarget, ResolveError, Resolved};
 use crate::config::{FieldKind, FieldSpec};
 use crate::markdown::{self, RenderOptions};
 use crate::model::{FieldValue, Reference};
@@ -31,17 +31,21 @@ pub(super) fn resolve_fields(
         let reference = |r: &Reference,
                          edges: &mut Vec<Edge>,
                          problems: &mut Vec<FileProblem>|
-         -> Option<DocIndex> {
+         -> Option<RefTarget> {
             match index.entry(&r.target) {
                 Ok(to) => {
                     edges.push(Edge {
                         from,
                         to,
                         field: Some(field_path.clone()),
+                        qualifiers: r.qualifiers.clone(),
                         fragment: None,
                         at: r.at,
                     });
-                    Some(to)
+                    Some(RefTarget {
+                        node: to,
+                        qualifiers: r.qualifiers.clone(),
+                    })
                 }
                 Err(error) => {
                     // An unknown entry's hint is worked out later, if it is listed.
@@ -58,6 +62,10 @@ pub(super) fn resolve_fields(
             FieldValue::Text(s) => Resolved::Text(s.clone()),
             FieldValue::Markdown { source, at } => {
                 let r = markdown::render_inline(source, resolver, options);
+                if !r.images.is_empty() {
+                    let message = "images are not shown from a Markdown field: put the picture in the body, or declare an `image` field".to_string();
+                    problems.push((diagnostic(path, ResolveError::Link(message)).at(*at), None));
+                }
                 for p in r.problems {
                     // Positions inside a YAML string are approximate; point at the value.
                     problems.push((
@@ -72,6 +80,7 @@ pub(super) fn resolve_fields(
                         from,
                         to: link.key,
                         field: None,
+                        qualifiers: None,
                         fragment: link.fragment,
                         at: *at,
                     });
@@ -84,6 +93,7 @@ pub(super) fn resolve_fields(
             FieldValue::Bool(b) => Resolved::Bool(*b),
             FieldValue::Integer(n) => Resolved::Integer(*n),
             FieldValue::Strings(v) => Resolved::Strings(v.clone()),
+            FieldValue::Image(picture) => Resolved::Image(picture.clone()),
             FieldValue::Ref(r) => match reference(r, edges, problems) {
                 Some(to) => Resolved::Ref(to),
                 None => continue,

@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 
+use crate::config::Config;
 use crate::diagnostic::{closest, did_you_mean};
+use crate::images::{Picture, Source};
 use crate::markdown::{LinkProblem, LinkResolver, LinkTarget, ResolvedLink};
 use crate::model::{DocId, Document, EntryId};
 
@@ -171,18 +173,38 @@ fn qualified(id: &DocId) -> String {
 
 /// Resolves the links of one document (relative file links depend on where it is).
 pub(crate) struct SiteResolver<'a> {
+    config: &'a Config,
     index: &'a LinkIndex<'a>,
     from: &'a Path,
 }
 
 impl<'a> SiteResolver<'a> {
     /// A resolver for links written in the file at `from` (relative to the site root).
-    pub(crate) fn new(index: &'a LinkIndex<'a>, from: &'a Path) -> Self {
-        SiteResolver { index, from }
+    pub(crate) fn new(config: &'a Config, index: &'a LinkIndex<'a>, from: &'a Path) -> Self {
+        SiteResolver {
+            config,
+            index,
+            from,
+        }
     }
 }
 
 impl LinkResolver for SiteResolver<'_> {
+    fn image(&self, src: &str) -> Result<Arc<Source>, LinkProblem> {
+        crate::images::probe(self.config, self.from, src).map_err(|e| LinkProblem {
+            message: e.to_string(),
+            hint: e.hint(true),
+        })
+    }
+
+    fn figure(&self, picture: &Picture) -> String {
+        crate::images::figure_html(
+            picture,
+            &self.config.site.images,
+            &self.config.site.base_url,
+        )
+    }
+
     fn resolve(&self, target: &LinkTarget<'_>) -> Result<ResolvedLink, LinkProblem> {
         match target {
             LinkTarget::Wiki(name) => self.index.wiki(name).map(|i| self.index.resolved(i)),

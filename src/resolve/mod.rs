@@ -34,7 +34,8 @@ use thiserror::Error;
 use crate::config::{Config, SortOrder};
 use crate::diagnostic::{Diagnostic, Diagnostics, Place, Stage};
 use crate::markdown::Heading;
-use crate::model::{DocId, Document, EntryId, Model, PartialDate};
+use crate::model::{DocId, Document, EntryId, Model, PartialDate, RefQualifiers};
+use crate::published::PublishedRecord;
 use crate::routes::Route;
 
 use order::{Changed, MAX_REORDERED};
@@ -63,11 +64,22 @@ pub enum Resolved {
     /// A list of strings.
     Strings(Vec<String>),
     /// One entry.
-    Ref(DocIndex),
+    Ref(RefTarget),
     /// Several entries.
-    Refs(Vec<DocIndex>),
+    Refs(Vec<RefTarget>),
     /// Records, each its resolved fields in declaration order.
     Records(Vec<Vec<(String, Resolved)>>),
+    /// A checked image and its words.
+    Image(crate::images::Picture),
+}
+
+/// The entry a reference names, with what a qualified reference says about itself.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RefTarget {
+    /// The entry.
+    pub node: DocIndex,
+    /// `since`, `until`, `role`, when the reference is qualified.
+    pub qualifiers: Option<Box<RefQualifiers>>,
 }
 
 /// One document with its address, rendered body and resolved fields.
@@ -90,6 +102,8 @@ pub struct Node {
     pub toc: Arc<[Heading]>,
     /// Declared fields, resolved, in declaration order.
     pub fields: Arc<[(String, Resolved)]>,
+    /// The pictures of the body, in order.
+    pub images: Arc<[crate::images::Picture]>,
 }
 
 /// Entries that refer to one entry through the same collection and field.
@@ -99,10 +113,16 @@ pub struct BacklinkGroup {
     pub collection: Option<String>,
     /// The referring field (`responses.by` for record fields); `None` for links in text.
     pub field: Option<String>,
-    /// A heading for the group, from the schema's `backlink` or a default.
+    /// Whether the group gathers references whose period has ended (`until` given):
+    /// "Former members" beside "Members".
+    pub former: bool,
+    /// A heading for the group, from the schema's `backlink` (or `former_backlink`) or a
+    /// default.
     pub label: String,
     /// The referring documents, in site order, without repeats.
     pub docs: Vec<DocIndex>,
+    /// For each of `docs`, what its reference says about itself, if it is qualified.
+    pub periods: Vec<Option<Box<RefQualifiers>>>,
 }
 
 /// A tag and the documents that carry it.
@@ -137,7 +157,64 @@ pub struct Graph {
     drafts: Vec<EntryId>,
 }
 
+impl Node {
+    /// The picture of an entry's share card: its first image field that has a value.
+    pub(crate) fn share_picture(&self) -> Option<&crate::images::Picture> {
+        self.doc.id.entry()?;
+        self.fields.iter().find_map(|(_, value)| match value {
+            Resolved::Image(picture) => Some(picture),
+            _ => None,
+        })
+    }
+}
+
 impl Graph {
+    /// Every picture the site shows (image fields, records' image fields, Markdown
+    /// images), with whether its share crop is published too.
+    pub(crate) fn pictures(&self) -> Vec<crate::images::process::Use> {
+        fn in_fields(
+            fields: &[(String, Resolved)],
+            file: &Path,
+            out: &mut Vec<crate::images::process::Use>,
+        ) {
+            for (_, value) in fields {
+                match value {
+                    Resolved::Image(picture) => out.push(crate::images::process::Use {
+                        picture: picture.clone(),
+                        share: false,
+                        file: file.to_path_buf(),
+                    }),
+                    Resolved::Records(records) => {
+                        for record in records {
+                            in_fields(record, file, out);
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let mut out = Vec::new();
+        for node in &self.nodes {
+            let file = node.doc.path.as_path();
+            if let Some(picture) = node.share_picture() {
+                out.push(crate::images::process::Use {
+                    picture: picture.clone(),
+                    share: true,
+                    file: file.to_path_buf(),
+                });
+            }
+            in_fields(&node.fields, file, &mut out);
+            for picture in node.images.iter() {
+                out.push(crate::images::process::Use {
+                    picture: picture.clone(),
+                    share: false,
+                    file: file.to_path_buf(),
+                });
+            }
+        }
+        out
+    }
+
     /// The node of a document id.
     pub fn find(&self, id: &DocId) -> Option<DocIndex> {
         self.tables.by_id.get(id).copied()
@@ -154,6 +231,15 @@ impl Graph {
     /// The home page, if the site has one.
     pub fn home(&self) -> Option<DocIndex> {
         self.find(&DocId::Home)
+    }
+
+    /// The entries of the collection `name`, in its order (none for an unknown name).
+    pub fn members(&self, name: &str) -> &[DocIndex] {
+        self.collections
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, m)| m.as_slice())
+            .unwrap_or(&[])
     }
 }
 
@@ -186,6 +272,12 @@ pub(crate) enum ResolveError {
     /// A link problem from the Markdown stage.
     #[error("{0}")]
     Link(String),
+    /// A changed text with no new correction (`correction-when-changed`).
+    #[error("{message}")]
+    Uncorrected {
+        /// The rule's message.
+        message: String,
+    },
 }
 
 /// Resolves references, renders Markdown and builds the orders and tags of `model`.
@@ -198,6 +290,7 @@ pub(crate) fn resolve(
     config: &Config,
     model: Model,
     previous: Option<&Graph>,
+    published: Option<&PublishedRecord>,
 ) -> Result<Graph, Diagnostics> {
     let Model {
         documents, drafts, ..
@@ -243,6 +336,7 @@ pub(crate) fn resolve(
                         content: Arc::clone(&node.content),
                         toc: Arc::clone(&node.toc),
                         fields: Arc::clone(&node.fields),
+                        images: Arc::clone(&node.images),
                     },
                     problems: Vec::new(),
                     edges: Arc::clone(edges),
@@ -267,15 +361,19 @@ pub(crate) fn resolve(
         .iter()
         .enumerate()
         .filter(|(i, _)| !reuse.is_shared(*i));
-    diagnostics.extend(rules::editorial_rules(config, unshared.map(|(_, n)| n)));
+    diagnostics.extend(rules::editorial_rules(
+        config,
+        unshared.map(|(_, n)| n),
+        published,
+    ));
 
     let same_edges = reuse.previous().filter(|p| {
         p.edges.iter().zip(&edges_by_node).all(|(a, b)| {
             Arc::ptr_eq(a, b)
                 || (a.len() == b.len()
-                    && a.iter()
-                        .zip(b.iter())
-                        .all(|(a, b)| a.to == b.to && a.field == b.field))
+                    && a.iter().zip(b.iter()).all(|(a, b)| {
+                        a.to == b.to && a.field == b.field && a.qualifiers == b.qualifiers
+                    }))
         })
     });
     let backlinks = match same_edges {
@@ -341,7 +439,7 @@ fn orders(
         .collect();
     let timeline = changed.reorder(
         &p.timeline,
-        |i| order::on_timeline(&nodes[i]),
+        |i| order::on_timeline(config, &nodes[i]),
         |i| order::timeline_key(config, nodes, i),
     );
     (collections, timeline)
@@ -354,6 +452,8 @@ struct Edge {
     to: DocIndex,
     /// `subjects`, `responses.by`; `None` for links in Markdown.
     field: Option<String>,
+    /// What a qualified reference says about itself.
+    qualifiers: Option<Box<RefQualifiers>>,
     fragment: Option<String>,
     at: Option<Place>,
 }
@@ -418,7 +518,7 @@ mod tests {
     fn a_graph_reusing_the_last_equals_a_fresh_one() {
         let (_tmp, config) = site();
         let model = crate::model_of(&config);
-        let before = resolve(&config, model.clone(), None).unwrap();
+        let before = resolve(&config, model.clone(), None, None).unwrap();
         let title = |t: &'static str| move |d: &mut Document| d.title = t.into();
         type Edit = Box<dyn Fn(&mut Document)>;
         let edits: Vec<(&str, Edit)> = vec![
@@ -455,8 +555,8 @@ mod tests {
         ];
         for (path, edit) in &edits {
             let model = edited(&model, path, edit);
-            let fresh = resolve(&config, model.clone(), None);
-            let reused = resolve(&config, model, Some(&before));
+            let fresh = resolve(&config, model.clone(), None, None);
+            let reused = resolve(&config, model, Some(&before), None);
             match (fresh, reused) {
                 (Ok(fresh), Ok(reused)) => {
                     assert_eq!(public_parts(&fresh), public_parts(&reused), "{path}");
@@ -473,7 +573,7 @@ mod tests {
     fn unchanged_documents_share_their_rendering_and_changed_ones_are_checked() {
         let (_tmp, config) = site();
         let model = crate::model_of(&config);
-        let before = resolve(&config, model.clone(), None).unwrap();
+        let before = resolve(&config, model.clone(), None, None).unwrap();
         let ada = before
             .find(&DocId::Entry(EntryId {
                 collection: "people".into(),
@@ -482,7 +582,7 @@ mod tests {
             .unwrap();
         let bob = ada + 1;
 
-        let again = resolve(&config, model.clone(), Some(&before)).unwrap();
+        let again = resolve(&config, model.clone(), Some(&before), None).unwrap();
         for (a, b) in before.nodes.iter().zip(&again.nodes) {
             assert!(Arc::ptr_eq(&a.content, &b.content), "{:?}", a.doc.path);
         }
@@ -492,7 +592,7 @@ mod tests {
         let retitled = edited(&model, "content/people/ada.md", |d| {
             d.title = "Ada L".into()
         });
-        let after = resolve(&config, retitled, Some(&before)).unwrap();
+        let after = resolve(&config, retitled, Some(&before), None).unwrap();
         assert!(!Arc::ptr_eq(
             &before.nodes[bob].content,
             &after.nodes[bob].content
@@ -503,7 +603,7 @@ mod tests {
         let unnoted = edited(&model, "content/groups/chess.md", |d| {
             d.fields.retain(|(name, _)| name != "notes")
         });
-        let errors = resolve(&config, unnoted, Some(&before)).unwrap_err();
+        let errors = resolve(&config, unnoted, Some(&before), None).unwrap_err();
         assert!(
             errors.to_string().contains("every member needs a note"),
             "{errors}"
@@ -513,7 +613,7 @@ mod tests {
         let renamed = edited(&model, "content/people/ada.md", |d| {
             d.body = "## Childhood\n".into()
         });
-        let errors = resolve(&config, renamed, Some(&before)).unwrap_err();
+        let errors = resolve(&config, renamed, Some(&before), None).unwrap_err();
         assert!(errors.to_string().contains("early-life"), "{errors}");
     }
 }

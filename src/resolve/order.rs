@@ -1,5 +1,6 @@
 //! The orders of the site: each collection's entries in its declared order (title or
-//! date), and the timeline of every dated entry. After an edit, the changed documents
+//! date; undated entries after the dated ones, by title), and the timeline of every
+//! dated entry of the collections on it (`timeline: false` keeps a collection off). After an edit, the changed documents
 //! are moved within the last orders instead of sorting everything anew.
 
 use super::{DocIndex, Node};
@@ -20,7 +21,7 @@ pub(super) fn collection_orders(config: &Config, nodes: &[Node]) -> Vec<(String,
                 .collect();
             match c.sort {
                 SortOrder::Title => members.sort_by_cached_key(|&a| (title_key(&nodes[a]), a)),
-                SortOrder::Date => members.sort_by_key(|&a| (date_key(&nodes[a]), a)),
+                SortOrder::Date => members.sort_by_cached_key(|&a| (date_key(&nodes[a]), a)),
             }
             (c.name.clone(), members)
         })
@@ -38,13 +39,20 @@ pub(super) fn title_key(node: &Node) -> String {
     node.doc.title.to_lowercase()
 }
 
-/// Dated entries first, by date; undated ones after.
-pub(super) fn date_key(node: &Node) -> (bool, Option<PartialDate>) {
-    (node.doc.date.is_none(), node.doc.date)
+/// Dated entries first, by date (then title); undated ones after, by title.
+pub(super) fn date_key(node: &Node) -> (bool, Option<PartialDate>, String) {
+    (node.doc.date.is_none(), node.doc.date, title_key(node))
 }
 
-pub(super) fn on_timeline(node: &Node) -> bool {
-    node.doc.date.is_some() && node.doc.id.entry().is_some()
+/// Whether a node is on the timeline: a dated entry of a collection that is on it.
+pub(super) fn on_timeline(config: &Config, node: &Node) -> bool {
+    node.doc.date.is_some()
+        && node.doc.id.entry().is_some_and(|id| {
+            config
+                .collections
+                .iter()
+                .any(|c| c.name == id.collection && c.timeline)
+        })
 }
 
 /// Where node `i` sorts on the timeline: by date, collection (in declaration order),
@@ -70,7 +78,7 @@ pub(super) fn timeline_key(
 
 pub(super) fn timeline(config: &Config, nodes: &[Node]) -> Vec<DocIndex> {
     let mut dated: Vec<DocIndex> = (0..nodes.len())
-        .filter(|&i| on_timeline(&nodes[i]))
+        .filter(|&i| on_timeline(config, &nodes[i]))
         .collect();
     dated.sort_by_cached_key(|&i| timeline_key(config, nodes, i));
     dated

@@ -9,6 +9,7 @@ use super::links::{LinkIndex, SiteResolver};
 use super::{diagnostic, DocIndex, Edge, Node, ResolveError};
 use crate::config::{Config, FieldSpec};
 use crate::diagnostic::{first_problems_of_file, Diagnostic, Location, Place, Span};
+use crate::images::Picture;
 use crate::markdown::{self, RenderOptions};
 use crate::model::Document;
 use crate::routes::Route;
@@ -33,8 +34,10 @@ pub(super) fn render_document(
     let options = RenderOptions {
         unsafe_html: config.site.unsafe_html,
         highlight: Some(&highlight),
+        embed_hosts: &config.site.embed_hosts,
+        schemes: Some(&config.site.schemes),
     };
-    let resolver = SiteResolver::new(index, &doc.path);
+    let resolver = SiteResolver::new(config, index, &doc.path);
     let mut problems = Vec::new();
     let mut edges = Vec::new();
     let body = markdown::render(&doc.body, &resolver, options);
@@ -50,11 +53,20 @@ pub(super) fn render_document(
             None,
         ));
     }
+    let images: Vec<Picture> = body
+        .images
+        .iter()
+        .map(|found| Picture {
+            at: Some(in_body(found.at, found.span)),
+            ..found.picture.clone()
+        })
+        .collect();
     for link in &body.links {
         edges.push(Edge {
             from: i,
             to: link.key,
             field: None,
+            qualifiers: None,
             fragment: link.fragment.clone(),
             at: Some(in_body(link.at, link.span)),
         });
@@ -92,6 +104,7 @@ pub(super) fn render_document(
             content: body.html.into(),
             toc: body.toc.into(),
             fields: fields.into(),
+            images: images.into(),
         },
         problems,
         edges: edges.into(),

@@ -124,7 +124,51 @@ pub enum Route {
     /// `/<language>/<page>`: a page or file of the edition in another language than the
     /// site's own (`/fr/personnes/han-dong/`, `/fr/atom.xml`). Made by [`Route::in_edition`].
     In(String, Box<Route>),
+    /// `/images/<name>-<width>.<hash>.<ext>`: one published size of an image.
+    Image(ImageFile),
+    /// `/share/<page's path>card.png`: the share card (`og:image`) of a page.
+    ShareCard(Box<Route>),
+    /// `/corrections/`: every correction of the site, newest first.
+    Corrections,
+    /// `/corrections/atom.xml`: the corrections as a feed.
+    CorrectionsFeed,
+    /// `/casefile-published.json`: what this build published, read back by the next
+    /// build (see `published`).
+    PublishedRecord,
+    /// `/<collection>/<slug>/connections/`: every entry that refers to an entry, when its
+    /// page shows only the first of a group.
+    Connections(EntryId),
+    /// `/<listing>/page/<n>/`: page `n` (from 2) of a paginated listing: a collection
+    /// index, a tag page or the timeline. Made by [`Route::page`].
+    Paged(Box<Route>, usize),
 }
+
+/// One file an image is published as: content-hashed, so hosts can cache it forever.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ImageFile {
+    /// The source file's stem, as a slug.
+    pub name: String,
+    /// Hex digits of the hash of the source's content and the encoding settings.
+    pub hash: String,
+    /// Which size.
+    pub size: ImageSize,
+    /// The extension: `jpg`, `png`, `webp`.
+    pub ext: String,
+}
+
+/// A published size of an image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ImageSize {
+    /// This many pixels wide.
+    Width(u32),
+    /// Cropped to a share card.
+    Share,
+}
+
+/// The folder of published images.
+const IMAGES_DIR: &str = "images";
+/// The folder of share cards.
+const SHARE_DIR: &str = "share";
 
 /// The folder of the search index inside the output (beside the search page).
 pub(crate) const SEARCH_INDEX_DIR: &str = "search";
@@ -140,7 +184,10 @@ impl Route {
     pub fn in_edition(self, language: Option<&str>) -> Route {
         match (language, self) {
             (None, route) => route,
-            (Some(_), route @ Route::In(..)) => route,
+            // Images are one set of files for every edition.
+            (Some(_), route @ (Route::In(..) | Route::Image(_))) => route,
+            // A page's card is beside the other cards, named by the page's path.
+            (Some(l), Route::ShareCard(page)) => Route::ShareCard(Box::new(page.in_edition(Some(l)))),
             (Some(l), route) => Route::In(l.to_string(), Box::new(route)),
         }
     }
@@ -151,6 +198,17 @@ impl Route {
         match self {
             Route::In(language, route) => (route, Some(language)),
             route => (route, None),
+        }
+    }
+
+    /// Page `number` of this listing: the listing itself for page 1, so its first page
+    /// keeps the address it has always had.
+    pub fn page(self, number: usize) -> Route {
+        match (number, self) {
+            (0 | 1, route) => route,
+            (n, Route::In(language, route)) => Route::In(language, Box::new(route.page(n))),
+            (n, Route::Paged(route, _)) => Route::Paged(route, n),
+            (n, route) => Route::Paged(Box::new(route), n),
         }
     }
 
@@ -174,6 +232,22 @@ impl Route {
             Route::Feed => "atom.xml".into(),
             Route::TimelineData => "timeline.json".into(),
             Route::SearchIndex(file) => format!("{SEARCH_INDEX_DIR}/{file}"),
+            Route::Image(file) => {
+                let size = match file.size {
+                    ImageSize::Width(w) => w.to_string(),
+                    ImageSize::Share => "share".into(),
+                };
+                format!(
+                    "{IMAGES_DIR}/{}-{size}.{}.{}",
+                    file.name, file.hash, file.ext
+                )
+            }
+            Route::ShareCard(page) => format!("{SHARE_DIR}/{}card.png", page.site_path()),
+            Route::Corrections => "corrections/".into(),
+            Route::CorrectionsFeed => "corrections/atom.xml".into(),
+            Route::PublishedRecord => "casefile-published.json".into(),
+            Route::Paged(listing, n) => format!("{}page/{n}/", listing.site_path()),
+            Route::Connections(id) => format!("{}/{}/connections/", id.collection, id.slug),
         }
     }
 
@@ -198,6 +272,9 @@ impl Route {
         if let Route::In(_, route) = self {
             return route.is_listed_page();
         }
+        if let Route::Paged(listing, _) = self {
+            return listing.is_listed_page();
+        }
         !matches!(
             self,
             Route::NotFound
@@ -206,6 +283,10 @@ impl Route {
                 | Route::Feed
                 | Route::TimelineData
                 | Route::SearchIndex(_)
+                | Route::Image(_)
+                | Route::ShareCard(_)
+                | Route::CorrectionsFeed
+                | Route::PublishedRecord
         )
     }
 }
@@ -248,7 +329,16 @@ pub(crate) fn site_path_of_page(output_file: &str) -> &str {
 
 /// Top-level folders of the engine's own pages (and `static`, so that a site's `static/`
 /// folder is never mistaken for content published under that name).
-const ENGINE_FOLDERS: [&str; 5] = ["tags", "timeline", "static", "search", "map"];
+const ENGINE_FOLDERS: [&str; 8] = [
+    "tags",
+    "timeline",
+    "static",
+    "search",
+    "map",
+    "corrections",
+    IMAGES_DIR,
+    SHARE_DIR,
+];
 
 /// The name under which the search index and the search filter group standalone pages;
 /// a collection of that name would be indistinguishable from them.
@@ -300,12 +390,44 @@ mod tests {
             Route::SearchIndex("manifest.json".into()).output_file(),
             "search/manifest.json"
         );
+        assert_eq!(
+            Route::ShareCard(Box::new(entry.clone())).output_file(),
+            "share/people/han-dong/card.png"
+        );
+        assert_eq!(
+            Route::ShareCard(Box::new(Route::Home)).output_file(),
+            "share/card.png"
+        );
+        let photo = Route::Image(ImageFile {
+            name: "han-dong".into(),
+            hash: "0123456789".into(),
+            size: ImageSize::Width(480),
+            ext: "webp".into(),
+        });
+        assert_eq!(photo.output_file(), "images/han-dong-480.0123456789.webp");
         let base = BaseUrl::parse("https://example.org/x/").unwrap();
         assert_eq!(entry.url(&base), "/x/people/han-dong/");
         assert_eq!(
             Route::Feed.permalink(&base),
             "https://example.org/x/atom.xml"
         );
+    }
+
+    #[test]
+    fn a_listing_keeps_its_address_for_page_1_and_pages_below_it() {
+        let people = Route::CollectionIndex("people".into());
+        assert_eq!(people.clone().page(1), people);
+        assert_eq!(people.clone().page(2).site_path(), "people/page/2/");
+        assert_eq!(people.clone().page(2).page(3).site_path(), "people/page/3/");
+        assert_eq!(
+            Route::Timeline.page(4).output_file(),
+            "timeline/page/4/index.html"
+        );
+        assert_eq!(
+            Route::tag("Elections").page(2).site_path(),
+            "tags/elections/page/2/"
+        );
+        assert!(Route::Timeline.page(2).is_listed_page());
     }
 
     /// One route of each kind, named by the engine or by an editor (a collection or
@@ -331,6 +453,27 @@ mod tests {
             Route::TimelineData,
             Route::SearchIndex("manifest.json".into()),
             Route::In("fr".into(), Box::new(Route::Home)),
+            Route::Image(ImageFile {
+                name: "han-dong".into(),
+                hash: "0123456789".into(),
+                size: ImageSize::Width(480),
+                ext: "webp".into(),
+            }),
+            Route::ShareCard(Box::new(Route::Entry(EntryId {
+                collection: "people".into(),
+                slug: "han-dong".into(),
+            }))),
+            Route::Corrections,
+            Route::CorrectionsFeed,
+            Route::PublishedRecord,
+            Route::CollectionIndex("people".into()).page(2),
+            Route::Timeline.page(3),
+            Route::Tag("search".into()).page(2),
+            Route::Connections(EntryId {
+                collection: "people".into(),
+                slug: "han-dong".into(),
+            })
+            .page(2),
         ];
         // A new kind of route must be added above: this match does not compile until it is.
         for route in &every {
@@ -351,6 +494,13 @@ mod tests {
                 | Route::TimelineData
                 | Route::SearchIndex(_)
                 | Route::In(..) => {}
+                | Route::Image(_)
+                | Route::ShareCard(_)
+                | Route::Corrections
+                | Route::CorrectionsFeed
+                | Route::PublishedRecord
+                | Route::Connections(_)
+                | Route::Paged(..) => {}
             }
         }
         every.into()
@@ -375,7 +525,8 @@ mod tests {
                     | Route::Entry(_)
                     | Route::Page(_)
                     | Route::In(..)
-            ) {
+            ) || matches!(route, Route::Paged(listing, _) if matches!(**listing, Route::CollectionIndex(_) | Route::Connections(_)))
+            {
                 continue;
             }
             let first = route.output_file();

@@ -120,6 +120,9 @@ pub(crate) fn classify(root: &Path, paths: &[PathBuf]) -> Option<Change> {
             ("site.yaml", 1) => Change::Everything,
             (folder, 1) if WATCHED_FOLDERS.contains(&folder) => Change::Everything,
             _ if is_editor_noise(name) => continue,
+            // A picture beside the entries: the pages that show it are not known from
+            // the content files, so everything is built again (its files are cached).
+            ("content", _) if is_other_file(name) => Change::Everything,
             ("content", _) => Change::Content,
             (folder, _) if WATCHED_FOLDERS.contains(&folder) => Change::Everything,
             _ => continue,
@@ -130,6 +133,13 @@ pub(crate) fn classify(root: &Path, paths: &[PathBuf]) -> Option<Change> {
         });
     }
     change
+}
+
+/// A file in `content/` that is not Markdown (a picture, most likely).
+fn is_other_file(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .is_some_and(|ext| !ext.eq_ignore_ascii_case("md"))
 }
 
 /// Swap, backup and lock files that editors write beside the file being saved.
@@ -373,6 +383,10 @@ mod tests {
         assert_eq!(classify(root, &p("content/people/.a.md.swp")), None);
         assert_eq!(classify(root, &p("content/people/a.md~")), None);
         assert_eq!(classify(root, &p("site.yaml")), Some(Change::Everything));
+        assert_eq!(
+            classify(root, &p("content/people/han-dong.jpg")),
+            Some(Change::Everything)
+        );
         assert_eq!(
             classify(root, &p("themes/x/templates/a.html")),
             Some(Change::Everything)

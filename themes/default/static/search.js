@@ -268,7 +268,9 @@
         list.textContent = "";
         if (result === null) { status.textContent = ""; return; }
         var hits = result.hits;
-        status.textContent = hits.length === 1 ? words.one : words.many.replace("{n}", hits.length);
+        // The count is announced once the results it counts are on the page, so that
+        // neither a screen reader nor a script reads an empty list under "N results".
+        var count = hits.length === 1 ? words.one : words.many.replace("{n}", hits.length);
         return Promise.all(hits.slice(0, PAGE).map(function (h) { return record(m, h[0]); })).then(function (records) {
           if (ticket !== current) return;
           records.forEach(function (r, i) {
@@ -293,7 +295,7 @@
             }
             list.appendChild(li);
           });
-          if (hits.length > PAGE) status.textContent += words.best.replace("{n}", PAGE);
+          status.textContent = count + (hits.length > PAGE ? words.best.replace("{n}", PAGE) : "");
         });
       });
     }).catch(function (e) {

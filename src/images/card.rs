@@ -1,0 +1,186 @@
+//! Share cards: a page's card, rendered by the theme's `share-card.svg` template, drawn
+//! to a 1200 × 630 PNG by resvg with the fonts the theme ships in `fonts/` (never the
+//! system's, so a card looks the same on every machine), and cached by the SVG text,
+//! the fonts and the renderer.
+//!
+//! The SVG may not load anything: `<image>` references to files or addresses are
+//! refused, so a card reads nothing but its own text and the theme's fonts.
+
+use std::path::Path;
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+
+use resvg::tiny_skia;
+use resvg::usvg;
+use sha2::{Digest, Sha256};
+
+use super::cache::Cache;
+use super::process::Counts;
+use super::{hex, SHARE_HEIGHT, SHARE_WIDTH};
+
+/// What is part of every card's key besides its SVG and fonts.
+const RENDERER: &str = "casefile-cards-1/resvg-0.49";
+
+/// Draws share cards with one set of fonts.
+pub(crate) struct CardPainter {
+    fonts: Arc<usvg::fontdb::Database>,
+    /// A hash of the fonts' bytes, part of each card's key.
+    fonts_hash: String,
+    /// The first font's family: the default for text without `font-family`.
+    family: Option<String>,
+    cache: Cache,
+}
+
+impl CardPainter {
+    /// A painter with the fonts (`.ttf`, `.otf`) directly in `folder`, sorted by name.
+    pub(crate) fn new(folder: &Path, cache: Cache) -> CardPainter {
+        let mut names: Vec<std::path::PathBuf> = std::fs::read_dir(folder)
+            .map(|dir| dir.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        names.sort();
+        let files = names
+            .into_iter()
+            .filter(|path| std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file()))
+            .filter_map(|path| {
+                let name = path.file_name()?.to_string_lossy().into_owned();
+                Some((name, std::fs::read(&path).ok()?))
+            })
+            .collect();
+        CardPainter::with_fonts(files, cache)
+    }
+
+    /// A painter with the font files among `files` (name, bytes), in name order: the
+    /// built-in theme's, or a theme folder's.
+    pub(crate) fn with_fonts(mut files: Vec<(String, Vec<u8>)>, cache: Cache) -> CardPainter {
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut fonts = usvg::fontdb::Database::new();
+        let mut hasher = Sha256::new();
+        for (name, bytes) in files {
+            let lower = name.to_ascii_lowercase();
+            if !(lower.ends_with(".ttf") || lower.ends_with(".otf")) || name.contains('/') {
+                continue;
+            }
+            hasher.update(&bytes);
+            fonts.load_font_data(bytes);
+        }
+        let family = fonts
+            .faces()
+            .next()
+            .and_then(|f| f.families.first().map(|(name, _)| name.clone()));
+        CardPainter {
+            fonts: Arc::new(fonts),
+            fonts_hash: hex(&hasher.finalize()),
+            family,
+            cache,
+        }
+    }
+
+    /// The PNG of the card whose SVG is `svg`, from the cache or drawn (and cached).
+    pub(crate) fn png(&self, svg: &[u8], counts: &Counts) -> Result<Vec<u8>, String> {
+        let mut hasher = Sha256::new();
+        hasher.update(svg);
+        hasher.update(self.fonts_hash.as_bytes());
+        hasher.update(RENDERER.as_bytes());
+        let key = hex(&hasher.finalize())[..32].to_string();
+        if let Some(png) = self.cache.get("cards", &key, "png") {
+            counts.reused.fetch_add(1, Ordering::Relaxed);
+            return Ok(png);
+        }
+        let png = self.draw(svg)?;
+        counts.encoded.fetch_add(1, Ordering::Relaxed);
+        self.cache.put("cards", &key, "png", &png);
+        Ok(png)
+    }
+
+    fn draw(&self, svg: &[u8]) -> Result<Vec<u8>, String> {
+        let mut options = usvg::Options {
+            fontdb: Arc::clone(&self.fonts),
+            image_href_resolver: usvg::ImageHrefResolver {
+                resolve_data: Box::new(|_, _, _| None),
+                resolve_string: Box::new(|_, _| None),
+            },
+            ..usvg::Options::default()
+        };
+        if let Some(family) = &self.family {
+            options.font_family = family.clone();
+        }
+        let tree = usvg::Tree::from_data(svg, &options).map_err(|e| e.to_string())?;
+        let mut pixmap = tiny_skia::Pixmap::new(SHARE_WIDTH, SHARE_HEIGHT)
+            .ok_or_else(|| "cannot allocate the card".to_string())?;
+        let size = tree.size();
+        let transform = tiny_skia::Transform::from_scale(
+            SHARE_WIDTH as f32 / size.width(),
+            SHARE_HEIGHT as f32 / size.height(),
+        );
+        resvg::render(&tree, transform, &mut pixmap.as_mut());
+        pixmap.encode_png().map_err(|e| e.to_string())
+    }
+}
+
+/// `text` broken into lines of at most `width` characters at spaces (a longer word is
+/// a line of its own), at most `lines` of them, the last ending in `…` when text is
+/// left over: SVG has no line breaking of its own.
+pub(crate) fn wrap(text: &str, width: usize, lines: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let fits = line.is_empty() || line.chars().count() + 1 + word.chars().count() <= width;
+        if !fits {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    if out.len() > lines && lines > 0 {
+        out.truncate(lines);
+        if let Some(last) = out.last_mut() {
+            let keep: String = last.chars().take(width.saturating_sub(1)).collect();
+            *last = format!("{}…", keep.trim_end());
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_is_wrapped_at_spaces_and_cut_with_an_ellipsis() {
+        assert_eq!(
+            wrap("Han Dong leaves the Liberal caucus", 16, 3),
+            ["Han Dong leaves", "the Liberal", "caucus"]
+        );
+        assert_eq!(wrap("a b c d", 4, 1), ["a b…"]);
+        assert_eq!(wrap("a b c d", 3, 1), ["a…"]);
+        assert_eq!(wrap("", 10, 2), Vec::<String>::new());
+        assert_eq!(
+            wrap("Supercalifragilistic x", 5, 3),
+            ["Supercalifragilistic", "x"]
+        );
+    }
+
+    #[test]
+    fn a_card_is_drawn_once_then_read_back() {
+        let tmp = tempfile::tempdir().unwrap();
+        let fonts = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/fonts");
+        let cache = Cache::of_folder(tmp.path());
+        let painter = CardPainter::new(&fonts, cache);
+        let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630"><rect width="1200" height="630" fill="#123"/><text x="80" y="300" font-size="72" fill="#fff">Han Dong</text></svg>"##;
+        let counts = Counts::default();
+        let png = painter.png(svg, &counts).unwrap();
+        let image = image::load_from_memory(&png).unwrap();
+        assert_eq!((image.width(), image.height()), (1200, 630));
+        // The text was drawn: some pixels are light.
+        let light = image.to_rgb8().pixels().filter(|p| p.0[0] > 200).count();
+        assert!(light > 1000, "{light}");
+        assert_eq!(painter.png(svg, &counts).unwrap(), png);
+        assert_eq!(counts.encoded.load(Ordering::Relaxed), 1);
+        assert_eq!(counts.reused.load(Ordering::Relaxed), 1);
+    }
+}

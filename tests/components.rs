@@ -1,0 +1,124 @@
+//! Callouts and components in Markdown, through the binary on
+//! `tests/fixtures/share-cards` with the default theme: GitHub alerts become callouts,
+//! a pull quote links (and backlinks) its speaker and source, an embed shows only a
+//! host `site.yaml` allows, and wrong arguments are refused at their lines.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{copy_dir, Site};
+
+fn site() -> Site {
+    let site = Site::copy("share-cards");
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    copy_dir(
+        &repo.join("themes/default"),
+        &site.root.join("themes/default"),
+    );
+    // The portrait is not what these tests are about.
+    site.replace(
+        "content/people/ada-lovelace.md",
+        "portrait:\n  src: ada-lovelace.jpg\n  alt: Ada Lovelace at her desk\n  credit: Card Desk\n",
+        "",
+    );
+    site.replace(
+        "site.yaml",
+        "search: false\n",
+        "search: false\nembeds: { hosts: [www.youtube-nocookie.com] }\n",
+    );
+    site
+}
+
+fn casefile(site: &Site, command: &str) -> (bool, String, String) {
+    let out = site.out("public");
+    let run = Command::new(env!("CARGO_BIN_EXE_casefile"))
+        .args([command, "--color", "never", "--root"])
+        .arg(&site.root)
+        .args(if command == "build" {
+            vec!["--output".to_string(), out.to_string_lossy().into_owned()]
+        } else {
+            Vec::new()
+        })
+        .output()
+        .unwrap();
+    (
+        run.status.success(),
+        String::from_utf8_lossy(&run.stdout).into_owned(),
+        String::from_utf8_lossy(&run.stderr).into_owned(),
+    )
+}
+
+const BODY: &str = "---
+title: Short
+date: 2023-01-05
+---
+A short title.
+
+> [!WARNING]
+> The date is *disputed*.
+
+```pullquote
+text: \"I <never> said that & I won't.\"
+by: ada-lovelace
+source: about
+```
+
+```embed
+url: https://www.youtube-nocookie.com/embed/abc?start=5&end=9
+title: The statement, in full
+```
+";
+
+#[test]
+fn callouts_pull_quotes_and_embeds_render_safely_and_link_both_ways() {
+    let site = site();
+    site.write("content/events/short.md", BODY);
+    let (ok, stdout, stderr) = casefile(&site, "build");
+    assert!(ok, "{stdout}{stderr}");
+    let out = site.out("public");
+    let page = common::page(&out, "events/short/index.html");
+    assert!(
+        page.contains("<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>The date is <em>disputed</em>.</p>\n</div>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<figure class=\"pullquote\">\n<blockquote><p>I &lt;never&gt; said that &amp; I won&#39;t.</p></blockquote>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<figcaption><a href=\"/cards/people/ada-lovelace/\">Ada Lovelace</a>, <cite><a href=\"/cards/about/\">About this desk</a></cite></figcaption>"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/abc?start=5&amp;end=9\" title=\"The statement, in full\" loading=\"lazy\" sandbox="),
+        "{page}"
+    );
+    // The speaker's page links back to the quote's page.
+    let ada = common::page(&out, "people/ada-lovelace/index.html");
+    assert!(ada.contains("href=\"/cards/events/short/\""), "{ada}");
+}
+
+#[test]
+fn wrong_component_arguments_are_refused_at_their_lines() {
+    let site = site();
+    site.write(
+        "content/events/short.md",
+        "---\ntitle: Short\n---\nText.\n\n```pullquote\ntext: x\nby: ada-lovelac\nsorce: about\n```\n\n```embed\nurl: https://evil.example/x\ntitle: t\n```\n\n```embed\nurl: https://www.youtube-nocookie.com/embed/abc\n```\n",
+    );
+    let (ok, stdout, stderr) = casefile(&site, "check");
+    assert!(!ok, "{stdout}");
+    for expected in [
+        "content/events/short.md:9:1: error: unknown argument `sorce` of `pullquote`",
+        "content/events/short.md:8:1: error: ",
+        "content/events/short.md:13:1: error: `evil.example` is not a host this site embeds from",
+        "content/events/short.md:18:1: error: `embed` needs `title`",
+    ] {
+        assert!(stderr.contains(expected), "{expected}\n{stderr}");
+    }
+    assert!(
+        stderr.contains("help: embeds may come from www.youtube-nocookie.com"),
+        "{stderr}"
+    );
+}
