@@ -140,15 +140,25 @@ impl Config {
         ENGINE_WORDS
             .iter()
             .find(|(l, k, _)| *l == primary && *k == key)
-            .or_else(|| ENGINE_WORDS.iter().find(|(l, k, _)| *l == "en" && *k == key))
+            .or_else(|| {
+                ENGINE_WORDS
+                    .iter()
+                    .find(|(l, k, _)| *l == "en" && *k == key)
+            })
             .map(|(_, _, word)| word.to_string())
             .unwrap_or_else(|| key.to_string())
     }
 
     /// The edition that publishes pages in `language`, as routes name it: `None` for the
     /// site's own language.
-    pub fn edition_of<'a>(&self, language: &'a str) -> Option<&'a str> {
-        (language != self.site.default_language).then_some(language)
+    pub fn edition_of(&self, language: &str) -> Option<&std::sync::Arc<crate::routes::Edition>> {
+        self.site.editions.iter().find(|e| e.language == language)
+    }
+
+    /// The edition this configuration renders, as routes name it: `None` for the site's
+    /// own language.
+    pub fn edition(&self) -> Option<&std::sync::Arc<crate::routes::Edition>> {
+        self.edition_of(&self.site.language)
     }
 
     /// Whether a document in `language` has its own page in this edition (an original
@@ -182,6 +192,8 @@ pub struct SiteSettings {
     pub languages: Vec<String>,
     /// Each language's locale for `og:locale`, e.g. `fr_CA` (default: the tag with `_`).
     pub locales: BTreeMap<String, String>,
+    /// The editions in the site's other languages, with their collections' folders.
+    pub editions: Vec<std::sync::Arc<crate::routes::Edition>>,
     /// Theme folder name under `themes/`.
     pub theme: String,
     /// Raw HTML inside Markdown is passed through only when this is on.
@@ -277,6 +289,9 @@ pub struct Collection {
     pub sort: SortOrder,
     /// Entries per page of its index (`per_page:`; 0 puts them all on one page).
     pub per_page: usize,
+    /// Its folder in other languages' editions (`path: { fr: personnes }`), by language;
+    /// a language not listed uses the collection's name.
+    pub folders: BTreeMap<String, String>,
     /// Whether its dated entries appear on the timeline (`timeline: false` keeps, say,
     /// sources off it: a report's date is when it was published, not an event).
     pub timeline: bool,
@@ -514,6 +529,20 @@ pub(crate) enum ConfigError {
     /// Not a URL scheme name.
     #[error("`{0}` is not a URL scheme: a letter, then letters, digits, `+`, `-` or `.`")]
     BadScheme(String),
+    /// A collection's translated folder that another collection of the edition has.
+    #[error("`{folder}` is already the `{language}` folder of collection `{other}`")]
+    FolderTaken {
+        /// The folder.
+        folder: String,
+        /// The edition's language.
+        language: String,
+        /// The collection that has it.
+        other: String,
+    },
+    /// A translated folder for the site's own language, whose folders are the
+    /// collections' names.
+    #[error("`{0}` is the site's own language: its folder is the collection's name")]
+    OwnLanguageFolder(String),
 }
 
 impl From<ShapeError> for ConfigError {
@@ -663,7 +692,11 @@ fn theme_strings(config: &Config) -> (BTreeMap<String, BTreeMap<String, String>>
     };
     // `fr-ca` takes `fr.yaml`, then what `fr-ca.yaml` says differently.
     let mut read = |language: &str| -> BTreeMap<String, String> {
-        let primary = language.split('-').next().unwrap_or(language).to_ascii_lowercase();
+        let primary = language
+            .split('-')
+            .next()
+            .unwrap_or(language)
+            .to_ascii_lowercase();
         let mut words = read(&primary);
         if primary != language {
             words.extend(read(language));
@@ -864,6 +897,20 @@ impl ConfigReader<'_> {
                 self.error(&path, ConfigError::ReservedName(c.name.clone()), &[]);
             }
         }
+        let editions = self
+            .languages
+            .iter()
+            .skip(1)
+            .map(|language| {
+                std::sync::Arc::new(crate::routes::Edition {
+                    language: language.clone(),
+                    folders: collections
+                        .iter()
+                        .filter_map(|c| Some((c.name.clone(), c.folders.get(language)?.clone())))
+                        .collect(),
+                })
+            })
+            .collect();
         let output = options
             .output
             .clone()
@@ -904,6 +951,7 @@ impl ConfigReader<'_> {
                 default_language: language,
                 languages,
                 locales,
+                editions,
                 theme,
                 unsafe_html,
                 schemes,
@@ -928,7 +976,12 @@ impl ConfigReader<'_> {
         };
         let path = [key("languages")];
         let Some(languages) = value.as_mapping() else {
-            self.wrong(&path, "languages", "a mapping of language tags to settings", value);
+            self.wrong(
+                &path,
+                "languages",
+                "a mapping of language tags to settings",
+                value,
+            );
             return Vec::new();
         };
         let mut out = Vec::new();
@@ -955,7 +1008,9 @@ impl ConfigReader<'_> {
                 &["title", "description", "locale", "extra"],
                 None,
             );
-            let title = self.string(settings, &lpath, "title", true).unwrap_or_default();
+            let title = self
+                .string(settings, &lpath, "title", true)
+                .unwrap_or_default();
             let description = self
                 .string(settings, &lpath, "description", false)
                 .unwrap_or_default();
@@ -964,9 +1019,10 @@ impl ConfigReader<'_> {
                 .unwrap_or_else(|| default_locale(code));
             let extra = match settings.get("extra") {
                 None => serde_json::Map::new(),
-                Some(Value::Mapping(m)) => {
-                    serde_json::to_value(m).ok().and_then(|v| v.as_object().cloned()).unwrap_or_default()
-                }
+                Some(Value::Mapping(m)) => serde_json::to_value(m)
+                    .ok()
+                    .and_then(|v| v.as_object().cloned())
+                    .unwrap_or_default(),
                 Some(other) => {
                     let epath = yaml::child(&lpath, "extra");
                     self.wrong(&epath, "extra", "a mapping", other);
@@ -1042,12 +1098,7 @@ impl ConfigReader<'_> {
     /// A display string: text, or a mapping of languages to text (`{ en: People, fr:
     /// Personnes }`), which must give the site's own language and names no language the
     /// site does not have. The text is this reader's language's, else the site's own.
-    fn display(
-        &mut self,
-        map: &Mapping,
-        path: &[PathSegment],
-        name: &str,
-    ) -> Option<String> {
+    fn display(&mut self, map: &Mapping, path: &[PathSegment], name: &str) -> Option<String> {
         let Some(Value::Mapping(texts)) = map.get(name) else {
             return self.string(map, path, name, false);
         };
@@ -1055,7 +1106,9 @@ impl ConfigReader<'_> {
         let mut chosen = None;
         let mut own = None;
         for (language, text) in texts {
-            let Some(language) = language.as_str() else { continue };
+            let Some(language) = language.as_str() else {
+                continue;
+            };
             let tpath = yaml::child(&dpath, language);
             if !self.languages.iter().any(|l| l == language) {
                 let known = self.languages.clone();
@@ -1277,6 +1330,7 @@ impl ConfigReader<'_> {
                     "sort",
                     "timeline",
                     "per_page",
+                    "path",
                     "fields",
                     "checks",
                 ],
@@ -1303,6 +1357,7 @@ impl ConfigReader<'_> {
             let per_page = self
                 .per_page(spec, &path, "per_page")
                 .unwrap_or(pagination.collections);
+            let folders = self.folders(spec, &path);
             let fields_path = yaml::child(&path, "fields");
             let fields = match spec.get("fields") {
                 None => Vec::new(),
@@ -1320,12 +1375,92 @@ impl ConfigReader<'_> {
                 schema_org,
                 sort,
                 per_page,
+                folders,
                 timeline,
                 fields,
                 rules,
             });
         }
+        self.check_folders(&out);
         out
+    }
+
+    /// `path: { fr: personnes }`: a collection's folder in other languages' editions.
+    fn folders(&mut self, spec: &Mapping, path: &[PathSegment]) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let Some(value) = spec.get("path") else {
+            return out;
+        };
+        let ppath = yaml::child(path, "path");
+        let Some(map) = value.as_mapping() else {
+            self.wrong(
+                &ppath,
+                "path",
+                "a mapping of languages to folder names, such as `{ fr: personnes }`",
+                value,
+            );
+            return out;
+        };
+        for (language, folder) in map {
+            let Some(language) = language.as_str() else {
+                continue;
+            };
+            let lpath = yaml::child(&ppath, language);
+            if self.languages.first().map(String::as_str) == Some(language) {
+                self.error(&lpath, ConfigError::OwnLanguageFolder(language.into()), &[]);
+                continue;
+            }
+            if !self.languages.iter().any(|l| l == language) {
+                let known: Vec<String> = self.languages.iter().skip(1).cloned().collect();
+                let known: Vec<&str> = known.iter().map(String::as_str).collect();
+                let error = ConfigError::UnknownLanguage {
+                    key: "path".into(),
+                    language: language.to_string(),
+                };
+                self.error(&lpath, error, &known);
+                continue;
+            }
+            let Some(name) = folder.as_str() else {
+                self.wrong(
+                    &lpath,
+                    language,
+                    "a folder name such as `personnes`",
+                    folder,
+                );
+                continue;
+            };
+            if !is_name(name) {
+                self.error(&lpath, ConfigError::BadName(name.into()), &[]);
+            } else if crate::routes::is_reserved_collection(name) {
+                self.error(&lpath, ConfigError::ReservedName(name.into()), &[]);
+            } else {
+                out.insert(language.to_string(), name.to_string());
+            }
+        }
+        out
+    }
+
+    /// No two collections share a folder in any edition (a translated folder may not be
+    /// another collection's name there either).
+    fn check_folders(&mut self, collections: &[Collection]) {
+        for language in self.languages.clone().iter().skip(1) {
+            let mut taken: BTreeMap<&str, &str> = BTreeMap::new();
+            for c in collections {
+                let folder = c
+                    .folders
+                    .get(language)
+                    .map_or(c.name.as_str(), String::as_str);
+                if let Some(other) = taken.insert(folder, &c.name) {
+                    let at = [key("collections"), key(&c.name), key("path"), key(language)];
+                    let error = ConfigError::FolderTaken {
+                        folder: folder.to_string(),
+                        language: language.clone(),
+                        other: other.to_string(),
+                    };
+                    self.error(&at, error, &[]);
+                }
+            }
+        }
     }
 
     fn fields(
@@ -1530,12 +1665,10 @@ impl ConfigReader<'_> {
                         );
                     }
                 }
-                let message = self
-                    .display(map, &cpath, "message")
-                    .unwrap_or_else(|| {
-                        "its text changed since the last build published it, with no new correction"
-                            .into()
-                    });
+                let message = self.display(map, &cpath, "message").unwrap_or_else(|| {
+                    "its text changed since the last build published it, with no new correction"
+                        .into()
+                });
                 checks.push(Rule::CorrectionWhenChanged { message });
                 continue;
             }
@@ -1616,9 +1749,12 @@ fn is_language_tag(tag: &str) -> bool {
     let primary = tag.split('-').next().unwrap_or_default();
     (2..=3).contains(&primary.len())
         && primary.bytes().all(|b| b.is_ascii_lowercase())
-        && tag
-            .split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()))
+        && tag.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
 }
 
 /// `fr-ca` -> `fr_CA`, `fr` -> `fr`: the locale form Open Graph reads.

@@ -242,7 +242,8 @@ fn run_stages(
         return Err(problems.sorted());
     }
     drop(model);
-    memo.editions.resize_with(editions.len(), EditionMemo::default);
+    memo.editions
+        .resize_with(editions.len(), EditionMemo::default);
     let mut graphs = Vec::with_capacity(editions.len());
     let mut output: Option<Output> = None;
     for (done, (edition, model)) in editions.iter().zip(models).enumerate() {
@@ -330,8 +331,7 @@ fn run_edition(
     // What the last good build of this edition published, for the
     // `correction-when-changed` rule; an unreadable record is reported with the site's
     // own problems.
-    let (published, record_problem) = match published::read_previous(edition, &edition.output)
-    {
+    let (published, record_problem) = match published::read_previous(edition, &edition.output) {
         Ok(record) => (record, None),
         Err(problem) => (None, Some(problem)),
     };
@@ -362,8 +362,7 @@ fn run_edition(
     progress(Progress::Pages(estimated_pages(edition, &graph)));
     let on_page = || progress(Progress::Page);
     // On failure the memo's graph stays the one its pages were rendered from.
-    let mut rendered =
-        render::render(edition, &graph, previous, &mut kept.render, sink, &on_page)?;
+    let mut rendered = render::render(edition, &graph, previous, &mut kept.render, sink, &on_page)?;
     if !keep {
         kept.render = render::RenderMemo::default();
     }

@@ -150,7 +150,7 @@ pub(crate) fn read_previous(
         return Ok(None);
     }
     let file = Route::PublishedRecord
-        .in_edition(config.edition.as_deref())
+        .in_edition(config.edition())
         .output_file();
     let path = output.join(&file);
     let unreadable = |reason: String| {

@@ -56,7 +56,10 @@ fn french_pages_live_under_fr_with_their_own_text_and_the_originals_refs() {
     // The hearing translation gives no date, status or participants: they are the
     // original's.
     let hearing = page(&out, "fr/events/hearing/index.html");
-    assert!(hearing.contains("<time datetime=\"2023-03-22\">22 mars 2023</time>"), "{hearing}");
+    assert!(
+        hearing.contains("<time datetime=\"2023-03-22\">22 mars 2023</time>"),
+        "{hearing}"
+    );
     assert!(hearing.contains(">Rapportée</span>"));
     assert!(hearing.contains("<a href=\"/two/fr/people/ada/\">Ada Exemple</a>"));
     let english = page(&out, "people/ada/index.html");
@@ -76,8 +79,14 @@ fn each_version_links_every_other_both_ways_with_a_visible_switcher() {
         ("timeline/index.html", "fr/timeline/index.html"),
     ];
     for (en, fr) in pairs {
-        let en_url = format!("https://example.org/two/{}", en.trim_end_matches("index.html"));
-        let fr_url = format!("https://example.org/two/{}", fr.trim_end_matches("index.html"));
+        let en_url = format!(
+            "https://example.org/two/{}",
+            en.trim_end_matches("index.html")
+        );
+        let fr_url = format!(
+            "https://example.org/two/{}",
+            fr.trim_end_matches("index.html")
+        );
         for file in [en, fr] {
             let html = page(&out, file);
             for (lang, url) in [("en", &en_url), ("fr", &fr_url), ("x-default", &en_url)] {
@@ -133,7 +142,10 @@ fn an_untranslated_entry_is_a_warning_and_french_links_to_it_are_marked() {
     let (out, stderr) = built(&site);
     assert!(!stderr.contains("warning"), "{stderr}");
     let ada = page(&out, "fr/people/ada/index.html");
-    assert!(ada.contains("<a href=\"/two/fr/people/untranslated/\">Bob Non traduit</a>"), "{ada}");
+    assert!(
+        ada.contains("<a href=\"/two/fr/people/untranslated/\">Bob Non traduit</a>"),
+        "{ada}"
+    );
     assert!(!ada.contains("(in English)"));
 }
 
@@ -142,7 +154,10 @@ fn dates_read_naturally_in_each_language() {
     let site = bilingual();
     let (out, _) = built(&site);
     let timeline = page(&out, "fr/timeline/index.html");
-    assert!(timeline.contains("<time datetime=\"2021-02\">février 2021</time>"), "{timeline}");
+    assert!(
+        timeline.contains("<time datetime=\"2021-02\">février 2021</time>"),
+        "{timeline}"
+    );
     assert!(timeline.contains("<time datetime=\"2023-03-22\">22 mars 2023</time>"));
     assert!(timeline.contains("<h1>Chronologie</h1>"));
     let english = page(&out, "timeline/index.html");
@@ -160,9 +175,15 @@ fn each_language_has_its_own_feed_timeline_and_stemmed_search_index() {
     assert!(feed.contains("href=\"https://example.org/two/fr/atom.xml\" rel=\"self\""));
     assert!(page(&out, "atom.xml").contains("<title>The committee hearing</title>"));
     let timeline = page(&out, "fr/timeline.json");
-    assert!(timeline.contains("22 mars 2023") && timeline.contains("Lire la suite"), "{timeline}");
+    assert!(
+        timeline.contains("22 mars 2023") && timeline.contains("Lire la suite"),
+        "{timeline}"
+    );
     let manifest = page(&out, "fr/search/manifest.json");
-    assert!(manifest.contains("\"stemmer\":\"stem-fr.js\""), "{manifest}");
+    assert!(
+        manifest.contains("\"stemmer\":\"stem-fr.js\""),
+        "{manifest}"
+    );
     assert!(page(&out, "search/manifest.json").contains("\"stemmer\":\"stem-en.js\""));
     // "élections" is folded and stemmed by the French stemmer to "elect"; "enquêtes" to
     // "enquet". The English index has the English words.
@@ -189,7 +210,10 @@ fn each_language_has_its_own_feed_timeline_and_stemmed_search_index() {
 #[test]
 fn translation_mistakes_are_errors_at_the_translation() {
     let site = bilingual();
-    site.write("content/people/nobody.fr.md", "---\ntitle: Personne\nrole: Rien\n---\n");
+    site.write(
+        "content/people/nobody.fr.md",
+        "---\ntitle: Personne\nrole: Rien\n---\n",
+    );
     site.write(
         "content/events/meeting.fr.md",
         "---\ntitle: La rencontre\nparticipants: [untranslated]\n---\n",
@@ -204,9 +228,18 @@ fn translation_mistakes_are_errors_at_the_translation() {
 #[test]
 fn a_display_string_in_an_undeclared_language_is_a_config_error() {
     let site = bilingual();
-    site.replace("site.yaml", "title: { en: People, fr: Personnes }", "title: { en: People, de: Leute }");
+    site.replace(
+        "site.yaml",
+        "title: { en: People, fr: Personnes }",
+        "title: { en: People, de: Leute }",
+    );
     let (_, output) = build(&site);
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("site.yaml:18:30: error: `title` has text in `de`, which is not a language of the site"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "site.yaml:18:30: error: `title` has text in `de`, which is not a language of the site"
+        ),
+        "{stderr}"
+    );
 }

@@ -251,7 +251,13 @@ fn load_files(config: &Config, cache: &FileCache) -> Loaded {
         };
     }
     let collections: Vec<&str> = config.collections.iter().map(|c| c.name.as_str()).collect();
-    let languages: Vec<&str> = config.site.languages.iter().skip(1).map(String::as_str).collect();
+    let languages: Vec<&str> = config
+        .site
+        .languages
+        .iter()
+        .skip(1)
+        .map(String::as_str)
+        .collect();
     // Each file as loaded (or its problems), and whether it was read rather than reused.
     let results: Vec<(Loading, bool)> = walk
         .paths
@@ -261,8 +267,8 @@ fn load_files(config: &Config, cache: &FileCache) -> Loaded {
             if let Some(file) = metadata.as_ref().and_then(|m| cache.get(path, m)) {
                 return (Ok(file), false);
             }
-            let read = read_source(path, &content, &config.root, &collections, &languages)
-                .map(Arc::new);
+            let read =
+                read_source(path, &content, &config.root, &collections, &languages).map(Arc::new);
             (read, true)
         })
         .collect();

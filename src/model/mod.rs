@@ -481,9 +481,10 @@ pub(crate) fn edition(config: &Config, model: &Model) -> Result<(Model, Diagnost
             .and_then(|t| t.get(&original.id))
         {
             Some(translation) => {
-                let schema = original.id.entry().and_then(|id| {
-                    config.collections.iter().find(|c| c.name == id.collection)
-                });
+                let schema = original
+                    .id
+                    .entry()
+                    .and_then(|id| config.collections.iter().find(|c| c.name == id.collection));
                 let fields = match schema {
                     Some(schema) => merged_fields(schema, original, translation, &mut errors),
                     None => translation.fields.clone(),
@@ -538,11 +539,12 @@ pub(crate) fn edition(config: &Config, model: &Model) -> Result<(Model, Diagnost
                     original: original.to_string_lossy().replace('\\', "/"),
                 };
                 errors.push(
-                    Diagnostic::new(Stage::Model, translation.path.clone(), error)
-                        .with_hint(Some(format!(
+                    Diagnostic::new(Stage::Model, translation.path.clone(), error).with_hint(Some(
+                        format!(
                             "a translation is named after its original: `{}`",
                             original.display()
-                        ))),
+                        ),
+                    )),
                 );
             }
         }

@@ -72,7 +72,7 @@ pub(crate) fn publish(
     // The corrections feed goes with the corrections page: a theme without one has none.
     let has_corrections_page = pages.contains(
         &Route::Corrections
-            .in_edition(config.edition.as_deref())
+            .in_edition(config.edition())
             .output_file(),
     );
     for file in Generated::ALL {
@@ -141,7 +141,7 @@ impl Generated {
             Generated::CorrectionsFeed => Route::CorrectionsFeed,
             Generated::PublishedRecord => Route::PublishedRecord,
         };
-        route.in_edition(config.edition.as_deref())
+        route.in_edition(config.edition())
     }
 
     /// Its output path.
@@ -406,7 +406,7 @@ fn atom(config: &Config, graph: &Graph) -> String {
     let entries = feed_entries(config, graph);
     let updated = entries.iter().map(|(_, d)| *d).max();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    let edition = config.edition.as_deref();
+    let edition = config.edition();
     let home = Route::Home.in_edition(edition).permalink(base);
     let _ = write!(
         xml,
@@ -486,7 +486,7 @@ fn corrections_atom(config: &Config, graph: &Graph) -> String {
         .collect();
     all.sort_by_key(|c| std::cmp::Reverse(c.0));
     all.truncate(FEED_ENTRIES);
-    let edition = config.edition.as_deref();
+    let edition = config.edition();
     let page = Route::Corrections.in_edition(edition).permalink(base);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let _ = write!(

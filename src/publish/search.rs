@@ -607,14 +607,14 @@ pub(crate) fn add_search_index_with(
     });
     output.push((
         Route::SearchIndex("manifest.json".into())
-                .in_edition(config.edition.as_deref())
-                .output_file(),
+            .in_edition(config.edition())
+            .output_file(),
         json_for_html(&manifest).into_bytes(),
     ));
     if let Some(language) = language {
         output.push((
             Route::SearchIndex(language.stemmer_file().into())
-                .in_edition(config.edition.as_deref())
+                .in_edition(config.edition())
                 .output_file(),
             language.stemmer_js().as_bytes().to_vec(),
         ));
@@ -628,8 +628,8 @@ pub(crate) fn add_search_index_with(
                 .collect();
             (
                 Route::SearchIndex(format!("index/{key}.json"))
-                .in_edition(config.edition.as_deref())
-                .output_file(),
+                    .in_edition(config.edition())
+                    .output_file(),
                 json_for_html(&serde_json::Value::Object(encoded)).into_bytes(),
             )
         })
@@ -645,7 +645,7 @@ pub(crate) fn add_search_index_with(
             .collect();
         output.push((
             Route::SearchIndex(format!("docs/{n}.json"))
-                .in_edition(config.edition.as_deref())
+                .in_edition(config.edition())
                 .output_file(),
             json_for_html(&json!(records)).into_bytes(),
         ));

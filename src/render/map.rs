@@ -94,7 +94,7 @@ pub(super) fn relationship_map(config: &Config, graph: &Graph) -> String {
                 shown.len(),
                 members.len() - shown.len(),
                 crate::routes::Route::CollectionIndex(collection)
-                    .in_edition(config.edition.as_deref())
+                    .in_edition(config.edition())
                     .url(&config.site.base_url),
             )
         }));
@@ -183,7 +183,9 @@ pub(super) fn relationship_map(config: &Config, graph: &Graph) -> String {
         };
         let (x, y) = centre(col, *row);
         let top = y - NODE_HEIGHT / 2;
-        let label = config.word("map_more").replace("{count}", &count.to_string());
+        let label = config
+            .word("map_more")
+            .replace("{count}", &count.to_string());
         let _ = write!(
             svg,
             r#"<a class="node more" href="{}"><title>{} {label}: {}</title><rect x="{x}" y="{top}" width="{COLUMN_WIDTH}" height="{NODE_HEIGHT}" rx="5"/><text x="{}" y="{}">{label} →</text></a>"#,

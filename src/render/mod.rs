@@ -643,13 +643,20 @@ impl Renderer {
                 );
             }
             PageKind::Map => {
-                context.insert_value("page", synthetic(&config.word("relationship_map"), Route::Map));
+                context.insert_value(
+                    "page",
+                    synthetic(&config.word("relationship_map"), Route::Map),
+                );
                 context.insert_value("relationship_map", hand_map());
             }
-            PageKind::Search => context.insert_value("page", synthetic(&config.word("search"), Route::Search)),
-            PageKind::TagIndex => context.insert_value("page", synthetic(&config.word("tags"), Route::TagIndex)),
+            PageKind::Search => {
+                context.insert_value("page", synthetic(&config.word("search"), Route::Search))
+            }
+            PageKind::TagIndex => {
+                context.insert_value("page", synthetic(&config.word("tags"), Route::TagIndex))
+            }
             PageKind::Tag(slug, number) => {
-                let route = Route::Tag(slug.clone()).in_edition(config.edition.as_deref());
+                let route = Route::Tag(slug.clone()).in_edition(config.edition());
                 let tag = &graph.tags[slug];
                 if can_read(Aggregate::TagEntries) {
                     deps::read(Dep::Tag(slug.clone()));
@@ -672,14 +679,7 @@ impl Renderer {
                 context.insert_value("tag", Value::from(tag_value));
                 context.insert_value(
                     "paginator",
-                    paginate::paginator_value(
-                        config,
-                        &route,
-                        count,
-                        per_page,
-                        *number,
-                        slice,
-                    ),
+                    paginate::paginator_value(config, &route, count, per_page, *number, slice),
                 );
             }
             PageKind::NotFound => {
@@ -695,7 +695,9 @@ impl Renderer {
                 // The page reads who refers to the entry and the entry's card, not its text.
                 deps::read(Dep::Backlinks(*i));
                 deps::read(Dep::Card(*i));
-                let title = config.word("connections_of").replace("{title}", &node.doc.title);
+                let title = config
+                    .word("connections_of")
+                    .replace("{title}", &node.doc.title);
                 let route = listing.clone().unwrap_or(Route::NotFound).page(*number);
                 context.insert_value("page", synthetic(&title, route));
                 context.insert_value("entry", views.cards[*i].clone());
@@ -735,7 +737,10 @@ impl Renderer {
                 if can_read(Aggregate::Corrections) {
                     deps::read(Dep::Site(Aggregate::Corrections));
                 }
-                context.insert_value("page", synthetic(&config.word("corrections"), Route::Corrections));
+                context.insert_value(
+                    "page",
+                    synthetic(&config.word("corrections"), Route::Corrections),
+                );
                 context.insert_value("corrections", view::corrections_value(config, graph, views));
             }
         }
@@ -809,7 +814,7 @@ const CONNECTIONS_PER_PAGE: usize = 100;
 /// Every page of the site, in a fixed order; cheap, since no context is built here.
 fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
     let base = &config.site.base_url;
-    let edition = config.edition.as_deref();
+    let edition = config.edition();
     let job = |route: Route, what: &str, templates: Vec<String>, kind, optional| {
         let route = route.in_edition(edition);
         PageJob {
@@ -1096,8 +1101,7 @@ fn register_lookups(
 fn register_functions(tera: &mut tera::Tera, config: &Config, assets: &assets::Assets) {
     let base = config.site.base_url.clone();
     let renamed = assets.renamed.clone();
-    let statics: std::collections::HashSet<String> =
-        assets.files.keys().cloned().collect();
+    let statics: std::collections::HashSet<String> = assets.files.keys().cloned().collect();
     let edition = config.edition.clone();
     tera.register_function(
         "url_for",

@@ -43,7 +43,7 @@ pub(crate) fn paginator_value(
 ) -> Value {
     let base = &config.site.base_url;
     // The listing in this edition's language: its pages link their own language's pages.
-    let listing = &listing.clone().in_edition(config.edition.as_deref());
+    let listing = &listing.clone().in_edition(config.edition());
     let total = page_count(count, per_page);
     let url = |n: usize| listing.clone().page(n).url(base);
     let pages: Vec<Value> = (1..=total)

@@ -105,7 +105,7 @@ pub(crate) fn json_ld(
         }
         object.insert(
             "isPartOf".into(),
-            json!({ "@type": "WebSite", "name": config.site.title, "url": Route::Home.in_edition(config.edition.as_deref()).permalink(base) }),
+            json!({ "@type": "WebSite", "name": config.site.title, "url": Route::Home.in_edition(config.edition()).permalink(base) }),
         );
     } else if schema_type == "Event" {
         if let Some(date) = node.doc.date {
@@ -131,7 +131,7 @@ pub(crate) fn json_ld(
         }
     } else {
         // A person, body or event is the main subject of its page, which is the work.
-        let mut page = json!({ "@type": "WebPage", "url": node.route.permalink(base), "isPartOf": { "@type": "WebSite", "name": config.site.title, "url": Route::Home.in_edition(config.edition.as_deref()).permalink(base) } });
+        let mut page = json!({ "@type": "WebPage", "url": node.route.permalink(base), "isPartOf": { "@type": "WebSite", "name": config.site.title, "url": Route::Home.in_edition(config.edition()).permalink(base) } });
         if !corrections.is_empty() {
             page["correction"] = Json::Array(corrections);
         }

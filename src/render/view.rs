@@ -157,7 +157,7 @@ pub(crate) fn tag_value(config: &Config, name: &str) -> Value {
     let route = Route::tag(name);
     let url = route
         .clone()
-        .in_edition(config.edition.as_deref())
+        .in_edition(config.edition())
         .url(&config.site.base_url);
     let Route::Tag(slug) = route else {
         unreachable!("Route::tag makes a tag route")
@@ -372,15 +372,11 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
         (DocId::Entry(_), n) if n > 0 => n,
         _ => usize::MAX,
     };
-    let connections_url = node
-        .doc
-        .id
-        .entry()
-        .map(|id| {
-            Route::Connections(id.clone())
-                .in_edition(config.edition.as_deref())
-                .url(&config.site.base_url)
-        });
+    let connections_url = node.doc.id.entry().map(|id| {
+        Route::Connections(id.clone())
+            .in_edition(config.edition())
+            .url(&config.site.base_url)
+    });
     let backlinks: Vec<Value> = graph.backlinks[i]
         .iter()
         .map(|g| {
@@ -529,7 +525,7 @@ pub(crate) fn synthetic_page_in(
     languages: &[String],
 ) -> Value {
     let base = &config.site.base_url;
-    let route = &route.clone().in_edition(config.edition.as_deref());
+    let route = &route.clone().in_edition(config.edition());
     let share = share_image(config, views, route, None, title);
     let mut json_ld = serde_json::json!({
         "@context": "https://schema.org",
@@ -641,8 +637,7 @@ pub(crate) fn collection_value(
         .map(|(_, m)| m.as_slice())
         .unwrap_or(&[]);
     let entries: Vec<Value> = members.iter().map(|&i| views.cards[i].clone()).collect();
-    let route =
-        Route::CollectionIndex(collection.name.clone()).in_edition(config.edition.as_deref());
+    let route = Route::CollectionIndex(collection.name.clone()).in_edition(config.edition());
     map! {
         "name" => collection.name.clone(),
         "title" => collection.title.clone(),
@@ -691,14 +686,14 @@ pub(crate) fn site_value(
             map! {
                 "name" => t.name.clone(),
                 "slug" => t.slug.clone(),
-                "url" => Route::Tag(t.slug.clone()).in_edition(config.edition.as_deref()).url(&config.site.base_url),
+                "url" => Route::Tag(t.slug.clone()).in_edition(config.edition()).url(&config.site.base_url),
                 "count" => t.docs.len(),
             }
         })
         .collect();
     let extra = Value::from_serializable(&config.site.extra);
     let base = &config.site.base_url;
-    let edition = config.edition.as_deref();
+    let edition = config.edition();
     let here = |route: Route| route.in_edition(edition).url(base);
     let language = &config.site.language;
     let strings: Map = config

@@ -10,7 +10,9 @@
 pub(crate) mod scheme;
 pub(crate) mod slug;
 
+use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use thiserror::Error;
 
@@ -88,6 +90,36 @@ impl fmt::Display for EntryId {
     }
 }
 
+/// An edition in another language than the site's own: its language and the folders its
+/// collections are published in (`people` in English, `personnes` in French). The
+/// site's own language has none: its pages are at the root, in folders named after
+/// their collections.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Edition {
+    /// Its language tag (`fr`), also its folder.
+    pub language: String,
+    /// Collection name to translated folder; collections not listed keep their name.
+    pub folders: BTreeMap<String, String>,
+}
+
+impl Edition {
+    /// An edition of `language` whose collections keep their names.
+    pub fn new(language: &str) -> Arc<Edition> {
+        Arc::new(Edition {
+            language: language.to_string(),
+            folders: BTreeMap::new(),
+        })
+    }
+
+    /// The folder of `collection` in this edition.
+    pub fn folder<'a>(&'a self, collection: &'a str) -> &'a str {
+        self.folders
+            .get(collection)
+            .map(String::as_str)
+            .unwrap_or(collection)
+    }
+}
+
 /// A page or generated file of the site.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Route {
@@ -123,7 +155,7 @@ pub enum Route {
     SearchIndex(String),
     /// `/<language>/<page>`: a page or file of the edition in another language than the
     /// site's own (`/fr/personnes/han-dong/`, `/fr/atom.xml`). Made by [`Route::in_edition`].
-    In(String, Box<Route>),
+    In(Arc<Edition>, Box<Route>),
     /// `/images/<name>-<width>.<hash>.<ext>`: one published size of an image.
     Image(ImageFile),
     /// `/share/<page's path>card.png`: the share card (`og:image`) of a page.
@@ -181,14 +213,16 @@ impl Route {
 
     /// This route in the edition of `language`: the route itself for the site's own
     /// language (`None`), else the same page under `<language>/`.
-    pub fn in_edition(self, language: Option<&str>) -> Route {
-        match (language, self) {
+    pub fn in_edition(self, edition: Option<&Arc<Edition>>) -> Route {
+        match (edition, self) {
             (None, route) => route,
             // Images are one set of files for every edition.
             (Some(_), route @ (Route::In(..) | Route::Image(_))) => route,
             // A page's card is beside the other cards, named by the page's path.
-            (Some(l), Route::ShareCard(page)) => Route::ShareCard(Box::new(page.in_edition(Some(l)))),
-            (Some(l), route) => Route::In(l.to_string(), Box::new(route)),
+            (Some(e), Route::ShareCard(page)) => {
+                Route::ShareCard(Box::new(page.in_edition(Some(e))))
+            }
+            (Some(e), route) => Route::In(Arc::clone(e), Box::new(route)),
         }
     }
 
@@ -196,7 +230,7 @@ impl Route {
     /// (`None` for the site's own language).
     pub fn split_edition(&self) -> (&Route, Option<&str>) {
         match self {
-            Route::In(language, route) => (route, Some(language)),
+            Route::In(edition, route) => (route, Some(edition.language.as_str())),
             route => (route, None),
         }
     }
@@ -206,7 +240,7 @@ impl Route {
     pub fn page(self, number: usize) -> Route {
         match (number, self) {
             (0 | 1, route) => route,
-            (n, Route::In(language, route)) => Route::In(language, Box::new(route.page(n))),
+            (n, Route::In(edition, route)) => Route::In(edition, Box::new(route.page(n))),
             (n, Route::Paged(route, _)) => Route::Paged(route, n),
             (n, route) => Route::Paged(Box::new(route), n),
         }
@@ -215,11 +249,23 @@ impl Route {
     /// The path below the base URL: `people/han-dong/`, `tags/`, `atom.xml`; empty for the
     /// home page. Pages end with `/` and are published as `index.html` in that folder.
     pub fn site_path(&self) -> String {
+        self.path_with(None)
+    }
+
+    /// [`Route::site_path`], with each collection's folder as `edition` names it
+    /// (`people` -> `personnes`); the collection's name without one.
+    fn path_with(&self, edition: Option<&Edition>) -> String {
+        let folder = |collection: &str| match edition {
+            Some(e) => e.folder(collection).to_string(),
+            None => collection.to_string(),
+        };
         match self {
-            Route::In(language, route) => in_edition_path(Some(language), &route.site_path()),
+            Route::In(edition, route) => {
+                in_edition_path(Some(&edition.language), &route.path_with(Some(edition)))
+            }
             Route::Home => String::new(),
-            Route::CollectionIndex(c) => format!("{c}/"),
-            Route::Entry(id) => format!("{}/{}/", id.collection, id.slug),
+            Route::CollectionIndex(c) => format!("{}/", folder(c)),
+            Route::Entry(id) => format!("{}/{}/", folder(&id.collection), id.slug),
             Route::Page(slug) => format!("{slug}/"),
             Route::Timeline => "timeline/".into(),
             Route::Map => "map/".into(),
@@ -242,12 +288,14 @@ impl Route {
                     file.name, file.hash, file.ext
                 )
             }
-            Route::ShareCard(page) => format!("{SHARE_DIR}/{}card.png", page.site_path()),
+            Route::ShareCard(page) => format!("{SHARE_DIR}/{}card.png", page.path_with(edition)),
             Route::Corrections => "corrections/".into(),
             Route::CorrectionsFeed => "corrections/atom.xml".into(),
             Route::PublishedRecord => "casefile-published.json".into(),
-            Route::Paged(listing, n) => format!("{}page/{n}/", listing.site_path()),
-            Route::Connections(id) => format!("{}/{}/connections/", id.collection, id.slug),
+            Route::Paged(listing, n) => format!("{}page/{n}/", listing.path_with(edition)),
+            Route::Connections(id) => {
+                format!("{}/{}/connections/", folder(&id.collection), id.slug)
+            }
         }
     }
 
@@ -452,7 +500,7 @@ mod tests {
             Route::Feed,
             Route::TimelineData,
             Route::SearchIndex("manifest.json".into()),
-            Route::In("fr".into(), Box::new(Route::Home)),
+            Route::In(Edition::new("fr"), Box::new(Route::Home)),
             Route::Image(ImageFile {
                 name: "han-dong".into(),
                 hash: "0123456789".into(),
@@ -494,7 +542,7 @@ mod tests {
                 | Route::TimelineData
                 | Route::SearchIndex(_)
                 | Route::In(..) => {}
-                | Route::Image(_)
+                Route::Image(_)
                 | Route::ShareCard(_)
                 | Route::Corrections
                 | Route::CorrectionsFeed
@@ -541,19 +589,63 @@ mod tests {
     #[test]
     fn an_edition_is_a_folder_of_its_language() {
         let base = BaseUrl::parse("https://example.org/x/").unwrap();
+        let fr = Edition::new("fr");
         let entry = Route::Entry(EntryId {
             collection: "people".into(),
             slug: "han-dong".into(),
         });
-        let french = entry.clone().in_edition(Some("fr"));
+        let french = entry.clone().in_edition(Some(&fr));
         assert_eq!(french.url(&base), "/x/fr/people/han-dong/");
         assert_eq!(french.output_file(), "fr/people/han-dong/index.html");
-        assert_eq!(Route::Home.in_edition(Some("fr")).output_file(), "fr/index.html");
-        assert_eq!(Route::Feed.in_edition(Some("fr")).site_path(), "fr/atom.xml");
+        assert_eq!(
+            Route::Home.in_edition(Some(&fr)).output_file(),
+            "fr/index.html"
+        );
+        assert_eq!(Route::Feed.in_edition(Some(&fr)).site_path(), "fr/atom.xml");
         assert_eq!(entry.clone().in_edition(None), entry);
         assert_eq!(french.split_edition(), (&entry, Some("fr")));
-        assert_eq!(french.clone().in_edition(Some("fr")), french);
-        assert!(!Route::Sitemap.in_edition(Some("fr")).is_listed_page());
+        assert_eq!(french.clone().in_edition(Some(&fr)), french);
+        assert!(!Route::Sitemap.in_edition(Some(&fr)).is_listed_page());
+    }
+
+    #[test]
+    fn an_edition_names_its_collections_folders() {
+        let fr = Arc::new(Edition {
+            language: "fr".into(),
+            folders: [("people".to_string(), "personnes".to_string())].into(),
+        });
+        let id = EntryId {
+            collection: "people".into(),
+            slug: "han-dong".into(),
+        };
+        let entry = Route::Entry(id.clone()).in_edition(Some(&fr));
+        assert_eq!(entry.site_path(), "fr/personnes/han-dong/");
+        let index = Route::CollectionIndex("people".into()).in_edition(Some(&fr));
+        assert_eq!(index.clone().page(3).site_path(), "fr/personnes/page/3/");
+        assert_eq!(
+            Route::Connections(id).in_edition(Some(&fr)).site_path(),
+            "fr/personnes/han-dong/connections/"
+        );
+        assert_eq!(
+            Route::ShareCard(Box::new(Route::Entry(EntryId {
+                collection: "people".into(),
+                slug: "han-dong".into(),
+            })))
+            .in_edition(Some(&fr))
+            .site_path(),
+            "share/fr/personnes/han-dong/card.png"
+        );
+        // A collection without a translated folder keeps its name; the English pages
+        // keep theirs.
+        let bodies = Route::CollectionIndex("bodies".into());
+        assert_eq!(
+            bodies.clone().in_edition(Some(&fr)).site_path(),
+            "fr/bodies/"
+        );
+        assert_eq!(
+            Route::CollectionIndex("people".into()).site_path(),
+            "people/"
+        );
     }
 
     #[test]
