@@ -353,6 +353,7 @@ mod tests {
                 default_language: "en".into(),
                 languages: vec!["en".into()],
                 locales: Default::default(),
+                editions: Vec::new(),
                 theme: "default".into(),
                 unsafe_html: false,
                 schemes: Default::default(),

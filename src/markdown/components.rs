@@ -276,11 +276,13 @@ mod tests {
                     url: "/people/han-dong/".into(),
                     title: "Han <Dong>".into(),
                     key: 1,
+                    other_language: None,
                 }),
                 "news" => Ok(ResolvedLink {
                     url: "/sources/news/".into(),
                     title: "News & Views".into(),
                     key: 2,
+                    other_language: None,
                 }),
                 other => Err(ref_problem(line, format!("no entry `{other}`"), None)),
             }

@@ -569,6 +569,12 @@ fn merged_fields(
     for spec in &schema.fields {
         let value = if spec.kind.is_text() {
             translation.field(&spec.name)
+        } else if spec.kind == crate::config::FieldKind::Image {
+            // A picture's alt text, caption and credit are words: a translation may
+            // give its own, else it shows the original's.
+            translation
+                .field(&spec.name)
+                .or_else(|| original.field(&spec.name))
         } else {
             if let Some(given) = translation.field(&spec.name) {
                 if !same_value(Some(given), original.field(&spec.name)) {
