@@ -4,7 +4,8 @@
     casefile schema > front-matter.schema.json
     scripts/check-front-matter.py front-matter.schema.json content/**/*.md
 
-Each file is checked against `$defs/<collection>` for content/<collection>/<slug>.md
+Each file is checked against `$defs/<collection>` for content/<collection>/<slug>.md,
+`$defs/<collection>.translation` for a translation (content/<collection>/<slug>.fr.md)
 and `$defs/page` for the rest (or against the schema itself when it has no `$defs`,
 as `casefile schema <collection>` prints). Uses python3-jsonschema (Draft 2020-12) and
 PyYAML, reading dates as the text written (YAML would make `2023-03-22` a date object,
@@ -44,8 +45,11 @@ def definition(schema, path):
     parts = pathlib.PurePath(path).parts
     if "content" in parts:
         parts = parts[parts.index("content") + 1:]
-    if len(parts) == 2 and parts[1] != "_index.md" and parts[0] in defs:
-        return {**schema, "$ref": f"#/$defs/{parts[0]}"}
+    if len(parts) == 2 and not parts[1].startswith("_index.") and parts[0] in defs:
+        translated = parts[1].count(".") > 1
+        name = f"{parts[0]}.translation" if translated else parts[0]
+        if name in defs:
+            return {**schema, "$ref": f"#/$defs/{name}"}
     return {**schema, "$ref": "#/$defs/page"}
 
 

@@ -638,19 +638,32 @@ pub fn load_config(options: &BuildOptions) -> Result<Config, Diagnostics> {
 /// language of the site: flat mappings of a name to its text. A language without a file,
 /// or a name its file leaves out, takes the site language's text (then English's).
 fn theme_strings(config: &Config) -> (BTreeMap<String, BTreeMap<String, String>>, Diagnostics) {
-    let folder = config
-        .root
-        .join("themes")
-        .join(&config.site.theme)
-        .join("strings");
+    use crate::theme::ThemeSource;
+    let source = ThemeSource::of(&config.root, &config.site.theme);
+    let builtin = crate::theme::builtin_files("strings");
     let mut diagnostics = Diagnostics::new();
     let mut read = |language: &str| -> BTreeMap<String, String> {
-        let path = folder.join(format!("{language}.yaml"));
-        let shown = format!("themes/{}/strings/{language}.yaml", config.site.theme);
-        if !path.is_file() {
-            return BTreeMap::new();
-        }
-        let text = match text_file::read_text(&path, MAX_CONFIG_BYTES) {
+        let name = format!("{language}.yaml");
+        let (shown, read) = match &source {
+            Some(ThemeSource::Folder(folder)) => {
+                let path = folder.join("strings").join(&name);
+                if !path.is_file() {
+                    return BTreeMap::new();
+                }
+                let shown = format!("themes/{}/strings/{name}", config.site.theme);
+                (shown, text_file::read_text(&path, MAX_CONFIG_BYTES))
+            }
+            Some(ThemeSource::Builtin) => {
+                let Some((_, bytes)) = builtin.iter().find(|(n, _)| *n == name) else {
+                    return BTreeMap::new();
+                };
+                let shown = format!("{}/strings/{name}", crate::theme::BUILTIN_LABEL);
+                // The binary's own files, checked as UTF-8 by the tests of this theme.
+                (shown, Ok(String::from_utf8_lossy(bytes).into_owned()))
+            }
+            None => return BTreeMap::new(),
+        };
+        let text = match read {
             Ok(text) => text,
             Err(e) => {
                 let why = match e {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use thiserror::Error;
 
-use crate::config::{Config, Rule};
+use crate::config::{Collection, Config, Rule};
 use crate::diagnostic::{Diagnostic, Stage};
 use crate::model::Document;
 use crate::resolve::Graph;
@@ -93,23 +93,25 @@ pub(crate) fn fingerprint(doc: &Document) -> String {
     digest[..16].iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Whether any collection has the rule.
-fn has_rule(config: &Config) -> bool {
-    config.collections.iter().any(|c| {
-        c.rules
-            .iter()
-            .any(|r| matches!(r, Rule::CorrectionWhenChanged { .. }))
-    })
+/// Whether a collection has the rule, and so its entries are in the record.
+fn has_the_rule(collection: &Collection) -> bool {
+    collection
+        .rules
+        .iter()
+        .any(|r| matches!(r, Rule::CorrectionWhenChanged { .. }))
 }
 
-/// Whether a collection has the rule, and so is in the record.
+/// Whether any collection has the rule.
+fn has_rule(config: &Config) -> bool {
+    config.collections.iter().any(has_the_rule)
+}
+
+/// Whether the collection called `collection` is in the record.
 fn recorded(config: &Config, collection: &str) -> bool {
-    config.collections.iter().any(|c| {
-        c.name == collection
-            && c.rules
-                .iter()
-                .any(|r| matches!(r, Rule::CorrectionWhenChanged { .. }))
-    })
+    config
+        .collections
+        .iter()
+        .any(|c| c.name == collection && has_the_rule(c))
 }
 
 /// The record of `graph`; `None` when no collection has the rule (no file is written).

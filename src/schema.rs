@@ -21,7 +21,7 @@ const SLUG: &str = "[a-z0-9]+(?:-[a-z0-9]+)*";
 /// The schema of one collection's entries, or `None` for an unknown collection.
 pub fn collection_schema(config: &Config, name: &str) -> Option<Value> {
     let collection = config.collections.iter().find(|c| c.name == name)?;
-    let mut schema = entry_schema(config, Some(collection));
+    let mut schema = entry_schema(config, Some(collection), false);
     let object = schema
         .as_object_mut()
         .expect("an entry schema is an object");
@@ -44,20 +44,32 @@ pub fn collection_schema(config: &Config, name: &str) -> Option<Value> {
 /// `$defs/page`. A tool picks the definition by the file's folder.
 pub fn site_schema(config: &Config) -> Value {
     let mut defs = Map::new();
+    let translated = config.site.languages.len() > 1;
     for c in &config.collections {
-        defs.insert(c.name.clone(), entry_schema(config, Some(c)));
+        defs.insert(c.name.clone(), entry_schema(config, Some(c), false));
+        if translated {
+            defs.insert(
+                format!("{}.translation", c.name),
+                entry_schema(config, Some(c), true),
+            );
+        }
     }
-    defs.insert("page".into(), entry_schema(config, None));
+    defs.insert("page".into(), entry_schema(config, None, false));
+    let mut description = String::from("content/<collection>/<slug>.md validates against #/$defs/<collection>; content/<slug>.md and every _index.md against #/$defs/page.");
+    if translated {
+        description.push_str(" A translation (content/<collection>/<slug>.<language>.md) validates against #/$defs/<collection>.translation, a translated page or _index.<language>.md against #/$defs/page.");
+    }
     json!({
         "$schema": DIALECT,
         "title": format!("{}: front matter of content/", config.site.title),
-        "description": "content/<collection>/<slug>.md validates against #/$defs/<collection>; content/<slug>.md and every _index.md against #/$defs/page.",
+        "description": description,
         "$defs": defs,
     })
 }
 
-/// The keys every file has, then the collection's fields.
-fn entry_schema(config: &Config, collection: Option<&Collection>) -> Value {
+/// The keys every file has, then the collection's fields. A `translation` needs only its
+/// own words: a field that is not text is the original's when it leaves it out.
+fn entry_schema(config: &Config, collection: Option<&Collection>, translation: bool) -> Value {
     let mut properties = Map::new();
     properties.insert(
         "title".into(),
@@ -94,7 +106,7 @@ fn entry_schema(config: &Config, collection: Option<&Collection>) -> Value {
     if let Some(c) = collection {
         for field in &c.fields {
             let schema = field_schema(config, field);
-            if field.required {
+            if field.required && (!translation || field.kind.is_text()) {
                 required.push(field.name.clone().into());
                 properties.insert(field.name.clone(), schema);
             } else {
@@ -109,7 +121,11 @@ fn entry_schema(config: &Config, collection: Option<&Collection>) -> Value {
         "additionalProperties": false,
     });
     if let Some(c) = collection {
-        schema["description"] = format!("An entry of {}.", c.title).into();
+        schema["description"] = if translation {
+            format!("A translation of an entry of {}.", c.title).into()
+        } else {
+            format!("An entry of {}.", c.title).into()
+        };
     }
     schema
 }

@@ -46,7 +46,7 @@ impl ThemeSource {
     }
 }
 
-/// Every built-in file under `part` (`templates`, `static` or `fonts`) as (`/`-separated name
+/// Every built-in file under `part` (`templates`, `static`, `fonts` or `strings`) as (`/`-separated name
 /// inside it, contents), in name order.
 pub(crate) fn builtin_files(part: &str) -> Vec<(String, &'static [u8])> {
     let mut out = Vec::new();
@@ -125,7 +125,7 @@ pub fn copy_builtin_theme(root: &Path, name: &str) -> Result<(PathBuf, usize), T
         .tempdir_in(root.join("themes"))
         .map_err(|e| io(&root.join("themes"), e))?;
     let mut count = 0;
-    for part in ["templates", "static", "fonts"] {
+    for part in ["templates", "static", "fonts", "strings"] {
         for (file, bytes) in builtin_files(part) {
             let path = staging.path().join(part).join(&file);
             if let Some(parent) = path.parent() {
@@ -150,7 +150,7 @@ mod tests {
     #[test]
     fn builtin_theme_is_the_repository_folder() {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
-        for part in ["templates", "static"] {
+        for part in ["templates", "static", "strings"] {
             let files = builtin_files(part);
             assert!(!files.is_empty());
             for (name, bytes) in files {

@@ -744,7 +744,7 @@ fn unknown_template_variable() {
     built()
         .with_case("unknown-variable.html", "templates/page.html")
         .refused(
-            &["templates/page.html:3:15: error: Field `nope` is not defined. Available fields: backlinks, collection, content, corrections, date, excerpt, fields, id, image, json_ld, kind, permalink, referenced_by, schema_org, share_image, slug, source_path, summary, tags, title, toc, updated, url (while rendering `/about/`)"],
+            &["templates/page.html:3:15: error: Field `nope` is not defined. Available fields: alternates, backlinks, collection, content, corrections, date, excerpt, fields, id, image, json_ld, kind, lang, lang_note, permalink, referenced_by, schema_org, share_image, slug, source_path, summary, tags, title, toc, updated, url (while rendering `/about/`)"],
             1,
         );
 }

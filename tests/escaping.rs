@@ -137,7 +137,13 @@ fn poisoned_bundled_site() -> Site {
             .nth(1)
             .filter(|_| rel.matches('/').count() == 2);
         let specs: &[FieldSpec] = collection
-            .filter(|_| !rel.ends_with("_index.md"))
+            // A collection's `_index.md` and its translations are pages, not entries.
+            .filter(|_| {
+                !rel.rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .starts_with("_index")
+            })
             .and_then(|name| config.collections.iter().find(|c| c.name == name))
             .map_or(&[], |c| c.fields.as_slice());
         poison_front_matter(&mut front, specs, true);

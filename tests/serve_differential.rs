@@ -189,6 +189,18 @@ fn run_seeds(spec: &Spec) {
     );
 }
 
+/// The original of a translation (`people/han-dong.fr.md` -> `people/han-dong.md`); any
+/// other file is its own.
+fn original_of(path: &str) -> String {
+    let Some(stem) = path.strip_suffix(".md") else {
+        return path.to_string();
+    };
+    match stem.rsplit_once('.') {
+        Some((original, language)) if !language.contains('/') => format!("{original}.md"),
+        _ => path.to_string(),
+    }
+}
+
 /// `CASEFILE_DIFF_VERBOSE=1` prints every edit and how its rebuild went.
 fn verbose() -> bool {
     std::env::var_os("CASEFILE_DIFF_VERBOSE").is_some_and(|v| !v.is_empty() && v != "0")
@@ -274,7 +286,11 @@ fn run(spec: &Spec, seed: u64, edits: usize) -> Result<Tally, String> {
             let outcome = match (&got, &want) {
                 (Ok(r), _) if r.full => "full rebuild".to_string(),
                 (Ok(r), _) => format!("{} pages rendered", r.rendered.len()),
-                (Err(d), _) => format!("failed: {}", d.iter().next().unwrap()),
+                (Err(d), _) => {
+                    let all: Vec<String> = d.iter().map(ToString::to_string).collect();
+                    let error = all.iter().find(|t| t.contains(": error:")).or(all.first());
+                    format!("failed: {}", error.cloned().unwrap_or_default())
+                }
             };
             let outcome = outcome.lines().next().unwrap_or_default();
             let edits: Vec<&str> = world
@@ -402,7 +418,8 @@ impl<'a> World<'a> {
             let path = format!("content/{rel}");
             let parts: Vec<&str> = rel.split('/').collect();
             match parts[..] {
-                [collection, file] if file != "_index.md" => {
+                // `_index.md` and its translations (`_index.fr.md`) are pages.
+                [collection, file] if !file.starts_with("_index.") => {
                     entries.insert(path.clone(), collection.to_string());
                 }
                 _ => pages.push(path.clone()),
@@ -509,6 +526,15 @@ impl<'a> World<'a> {
             .collect()
     }
 
+    /// The present entries of `collection` that a ref can name: originals, not their
+    /// translations (which share the original's slug).
+    fn ref_targets(&self, collection: Option<&str>) -> Vec<String> {
+        self.present(collection)
+            .into_iter()
+            .filter(|p| original_of(p) == *p)
+            .collect()
+    }
+
     /// Applies one random edit and says how to rebuild after it.
     fn random_edit(&mut self) -> Change {
         if !self.broken.is_empty() && self.rng.one_in(2) {
@@ -543,31 +569,33 @@ impl<'a> World<'a> {
         let entries = self.present(None);
         // (weight, edit) pairs; the edits that break the site are rarer.
         type Edit<'w> = fn(&mut World<'w>, &str) -> Change;
-        let kinds: [(usize, Edit<'a>); 18] = [
-            (12, World::edit_title),
-            (8, World::edit_summary),
-            (14, World::edit_body),
-            (8, World::edit_tags),
-            (14, World::edit_refs),
-            (4, World::edit_single_ref),
-            (4, World::edit_records),
-            (4, World::edit_qualified),
-            (4, World::edit_corrections),
-            (8, World::edit_date),
-            (2, World::toggle_draft),
-            (4, World::break_file),
-            (3, World::remove_entry),
-            (3, World::add_entry),
-            (5, World::edit_page),
-            (4, World::edit_template),
-            (1, World::break_template),
-            (3, World::edit_site_yaml),
+        // (weight, edit, whether it changes what every language shares: refs, dates,
+        // drafts; those go to the original, as a translation may not change them).
+        let kinds: [(usize, Edit<'a>, bool); 18] = [
+            (12, World::edit_title, false),
+            (8, World::edit_summary, false),
+            (14, World::edit_body, false),
+            (8, World::edit_tags, false),
+            (14, World::edit_refs, true),
+            (4, World::edit_single_ref, true),
+            (4, World::edit_records, false),
+            (4, World::edit_qualified, true),
+            (4, World::edit_corrections, false),
+            (8, World::edit_date, true),
+            (2, World::toggle_draft, true),
+            (4, World::break_file, false),
+            (3, World::remove_entry, false),
+            (3, World::add_entry, false),
+            (5, World::edit_page, false),
+            (4, World::edit_template, false),
+            (1, World::break_template, false),
+            (3, World::edit_site_yaml, false),
         ];
-        let total: usize = kinds.iter().map(|(w, _)| w).sum();
+        let total: usize = kinds.iter().map(|(w, _, _)| w).sum();
         let mut roll = self.rng.below(total);
-        let edit = kinds
+        let (edit, shared) = kinds
             .iter()
-            .find(|(w, _)| {
+            .find(|(w, _, _)| {
                 if roll < *w {
                     true
                 } else {
@@ -575,9 +603,15 @@ impl<'a> World<'a> {
                     false
                 }
             })
-            .map(|(_, edit)| *edit)
+            .map(|(_, edit, shared)| (*edit, *shared))
             .unwrap();
-        let entry = self.rng.pick(&entries).clone();
+        let mut entry = self.rng.pick(&entries).clone();
+        if shared {
+            let original = original_of(&entry);
+            if self.entries.contains_key(&original) && !self.removed.contains(&original) {
+                entry = original;
+            }
+        }
         edit(self, &entry)
     }
 
@@ -611,9 +645,12 @@ impl<'a> World<'a> {
                 append_paragraph(&text, &format!("## Edit {n} heading")),
                 format!("heading #edit-{n}-heading added"),
             ),
+            // A translation's link goes to the translated page, which lacks the heading
+            // an original was given.
+            4 if original_of(entry) != entry => return self.edit_summary(entry),
             4 => {
                 let headings: Vec<String> = self
-                    .present(None)
+                    .ref_targets(None)
                     .into_iter()
                     .flat_map(|e| {
                         let link = wiki_link(&e);
@@ -637,7 +674,7 @@ impl<'a> World<'a> {
                 )
             }
             1 => {
-                let target = self.rng.pick(&self.present(None)).clone();
+                let target = self.rng.pick(&self.ref_targets(None)).clone();
                 let link = wiki_link(&target);
                 (
                     append_paragraph(&text, &format!("Edit {n}: see {link}.")),
@@ -694,7 +731,7 @@ impl<'a> World<'a> {
             return self.edit_summary(entry);
         };
         let targets: Vec<String> = self
-            .present(Some(to))
+            .ref_targets(Some(to))
             .iter()
             .map(|p| slug_of(p).to_string())
             .filter(|s| !refs.contains(s))
@@ -726,7 +763,7 @@ impl<'a> World<'a> {
             return self.edit_title(entry);
         };
         let targets: Vec<String> = self
-            .present(Some(to))
+            .ref_targets(Some(to))
             .iter()
             .map(|p| slug_of(p).to_string())
             .collect();
@@ -780,7 +817,7 @@ impl<'a> World<'a> {
             return self.edit_refs(entry);
         }
         let (field, to) = *self.rng.pick(&fields);
-        let targets = self.present(Some(to));
+        let targets = self.ref_targets(Some(to));
         let slug = (!targets.is_empty() && !self.rng.one_in(3))
             .then(|| slug_of(self.rng.pick::<String>(&targets)).to_string());
         let text = set_key(&self.texts[entry], field, slug.as_deref());
@@ -801,8 +838,8 @@ impl<'a> World<'a> {
             return self.edit_refs(entry);
         }
         let (field, key, to) = *self.rng.pick(&fields);
-        let targets = self.present(Some(to));
-        let everyone = self.present(None);
+        let targets = self.ref_targets(Some(to));
+        let everyone = self.ref_targets(None);
         let count = if targets.is_empty() {
             0
         } else {
@@ -870,7 +907,7 @@ impl<'a> World<'a> {
         let (collection, lines) = *self.rng.pick(self.spec.new_entries);
         let n = self.next_number();
         let path = format!("content/{collection}/added-{n}.md");
-        let target = self.rng.pick(&self.present(None)).clone();
+        let target = self.rng.pick(&self.ref_targets(None)).clone();
         let tag = self.rng.pick(&TAGS);
         let text = format!(
             "---\ntitle: {} {n}\n{lines}\ntags: [{tag}]\n---\nNew, and linked to {}.\n",

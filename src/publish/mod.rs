@@ -473,19 +473,15 @@ fn atom(config: &Config, graph: &Graph) -> String {
 /// the notice on the corrected page.
 fn corrections_atom(config: &Config, graph: &Graph) -> String {
     let base = &config.site.base_url;
-    let mut all: Vec<(PartialDate, &Node, usize)> = graph
-        .nodes
-        .iter()
-        .flat_map(|node| {
-            node.doc
-                .corrections
-                .iter()
-                .enumerate()
-                .map(move |(n, c)| (c.date, node, n))
+    let all: Vec<(PartialDate, &Node, usize)> = graph
+        .corrections()
+        .into_iter()
+        .take(FEED_ENTRIES)
+        .map(|(i, n)| {
+            let node = &graph.nodes[i];
+            (node.doc.corrections[n].date, node, n)
         })
         .collect();
-    all.sort_by_key(|c| std::cmp::Reverse(c.0));
-    all.truncate(FEED_ENTRIES);
     let edition = config.edition();
     let page = Route::Corrections.in_edition(edition).permalink(base);
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");

@@ -177,6 +177,14 @@ pub(crate) struct RenderMemo {
     last: Option<LastRender>,
 }
 
+/// The documents of `graph` that this edition does not publish: originals without a
+/// translation in its language, which its pages link to in theirs.
+fn untranslated(config: &Config, graph: &Graph) -> Vec<DocIndex> {
+    (0..graph.nodes.len())
+        .filter(|&i| !config.publishes(&graph.nodes[i].doc.lang))
+        .collect()
+}
+
 /// A page (by its place among the jobs) and what it read.
 type PageReads = (usize, Vec<deps::Dep>);
 
@@ -195,6 +203,9 @@ struct Pages {
     tags: Vec<String>,
     /// The entries with a picture the pages were made for (they have no share card).
     pictured: Vec<DocIndex>,
+    /// The documents left untranslated in this edition the pages were made for (they
+    /// have no page in it).
+    untranslated: Vec<DocIndex>,
 }
 
 impl Pages {
@@ -209,6 +220,7 @@ impl Pages {
             jobs,
             tags: graph.tags.keys().cloned().collect(),
             pictured: pictured(graph),
+            untranslated: untranslated(config, graph),
         }
     }
 
@@ -217,7 +229,10 @@ impl Pages {
     /// picture (which share it instead of a card), else new jobs that keep the
     /// reads of the pages that were there before. Also the pages that are gone.
     fn follow(self, config: &Config, graph: &Graph, templates: &Templates) -> (Pages, Vec<String>) {
-        if graph.tags.keys().eq(self.tags.iter()) && pictured(graph) == self.pictured {
+        if graph.tags.keys().eq(self.tags.iter())
+            && pictured(graph) == self.pictured
+            && untranslated(config, graph) == self.untranslated
+        {
             return (self, Vec::new());
         }
         let mut pages = Pages::of(config, graph, templates);

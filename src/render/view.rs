@@ -583,41 +583,33 @@ fn field_schema(spec: &FieldSpec) -> Value {
 /// the anchor of the notice on the node's page.
 fn corrections_of(language: &str, node: &Node) -> Value {
     Value::from(
-        node.doc
-            .corrections
-            .iter()
-            .enumerate()
-            .map(|(n, c)| {
-                map! {
-                    "date" => date_value(&c.date, language),
-                    "note" => c.note.clone(),
-                    "id" => format!("correction-{}", n + 1),
-                }
-            })
+        (0..node.doc.corrections.len())
+            .map(|n| Value::from(correction_value(language, node, n)))
             .collect::<Vec<_>>(),
     )
+}
+
+/// The `n`th correction of `node`: `{ date, note, id }`.
+fn correction_value(language: &str, node: &Node, n: usize) -> Map {
+    let c = &node.doc.corrections[n];
+    let mut m = Map::new();
+    m.insert("date".into(), date_value(&c.date, language));
+    m.insert("note".into(), Value::from(c.note.as_str()));
+    m.insert("id".into(), Value::from(format!("correction-{}", n + 1)));
+    m
 }
 
 /// Every correction of the site, newest first (then in site order), each with the card
 /// of the page it corrects: `[{ date, note, id, entry }]`.
 pub(crate) fn corrections_value(config: &Config, graph: &Graph, views: &Views) -> Value {
-    let mut all: Vec<(PartialDate, DocIndex, usize)> = Vec::new();
-    for (i, node) in graph.nodes.iter().enumerate() {
-        for (n, c) in node.doc.corrections.iter().enumerate() {
-            all.push((c.date, i, n));
-        }
-    }
-    all.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
     Value::from(
-        all.into_iter()
-            .map(|(date, i, n)| {
-                let c = &graph.nodes[i].doc.corrections[n];
-                map! {
-                    "date" => date_value(&date, &config.site.language),
-                    "note" => c.note.clone(),
-                    "id" => format!("correction-{}", n + 1),
-                    "entry" => views.cards[i].clone(),
-                }
+        graph
+            .corrections()
+            .into_iter()
+            .map(|(i, n)| {
+                let mut m = correction_value(&config.site.language, &graph.nodes[i], n);
+                m.insert("entry".into(), views.cards[i].clone());
+                Value::from(m)
             })
             .collect::<Vec<_>>(),
     )

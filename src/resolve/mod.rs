@@ -169,6 +169,21 @@ impl Node {
 }
 
 impl Graph {
+    /// Every correction of the site's pages as (page, its correction's position), newest
+    /// first, then in site order, then in the page's order: the corrections page and the
+    /// corrections feed list them so.
+    pub(crate) fn corrections(&self) -> Vec<(DocIndex, usize)> {
+        let mut all: Vec<(DocIndex, usize)> = self
+            .nodes
+            .iter()
+            .enumerate()
+            .flat_map(|(i, node)| (0..node.doc.corrections.len()).map(move |n| (i, n)))
+            .collect();
+        // A stable sort keeps site order, then the page's order, among equal dates.
+        all.sort_by_key(|&(i, n)| std::cmp::Reverse(self.nodes[i].doc.corrections[n].date));
+        all
+    }
+
     /// Every picture the site shows (image fields, records' image fields, Markdown
     /// images), with whether its share crop is published too.
     pub(crate) fn pictures(&self) -> Vec<crate::images::process::Use> {

@@ -111,6 +111,9 @@ impl Preview {
             self.memo = Memo::kept();
             let mut config = load_config(&self.options)?;
             config.site.search &= self.search;
+            for edition in &mut config.translations {
+                edition.site.search &= self.search;
+            }
             self.config = Some(config);
         }
         let config = self.config.as_ref().expect("loaded above");

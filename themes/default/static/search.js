@@ -11,7 +11,7 @@
   if (!form || !window.fetch || !window.TextEncoder || !String.prototype.normalize) return;
   var base = form.getAttribute("data-index");
   // The page's own words (its language's), with English where a theme gives none.
-  var words = {
+  var ui = {
     one: form.getAttribute("data-one-result") || "1 result",
     many: form.getAttribute("data-results") || "{n} results",
     best: form.getAttribute("data-showing-best") || " (showing the best {n})",
@@ -270,7 +270,7 @@
         var hits = result.hits;
         // The count is announced once the results it counts are on the page, so that
         // neither a screen reader nor a script reads an empty list under "N results".
-        var count = hits.length === 1 ? words.one : words.many.replace("{n}", hits.length);
+        var count = hits.length === 1 ? ui.one : ui.many.replace("{n}", hits.length);
         return Promise.all(hits.slice(0, PAGE).map(function (h) { return record(m, h[0]); })).then(function (records) {
           if (ticket !== current) return;
           records.forEach(function (r, i) {
@@ -295,11 +295,11 @@
             }
             list.appendChild(li);
           });
-          status.textContent = count + (hits.length > PAGE ? words.best.replace("{n}", PAGE) : "");
+          status.textContent = count + (hits.length > PAGE ? ui.best.replace("{n}", PAGE) : "");
         });
       });
     }).catch(function (e) {
-      status.textContent = words.unavailable;
+      status.textContent = ui.unavailable;
       if (window.console) console.warn(e);
     });
   }
