@@ -43,7 +43,7 @@ pub(crate) fn test_config(root: &std::path::Path) -> Config {
 /// The words the engine writes outside templates (the timeline data's link, the search
 /// index's group of pages, the mark on a link to a page in another language), for a
 /// theme whose strings file does not give them: `(language, key, word)`.
-pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 26] = [
+pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 28] = [
     ("en", "read_more", "Read more"),
     ("en", "pages", "Pages"),
     ("en", "in_this_language", "(in English)"),
@@ -52,6 +52,7 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 26] = [
     ("en", "search", "Search"),
     ("en", "tags", "Tags"),
     ("en", "page_not_found", "Page not found"),
+    ("en", "correction", "Correction"),
     ("en", "corrections", "Corrections"),
     ("en", "connections_of", "Connections of {title}"),
     ("en", "map_label", "Relationship map: entries by collection, with lines for references between them"),
@@ -65,6 +66,7 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 26] = [
     ("fr", "search", "Recherche"),
     ("fr", "tags", "Mots-clés"),
     ("fr", "page_not_found", "Page introuvable"),
+    ("fr", "correction", "Rectificatif"),
     ("fr", "corrections", "Rectificatifs"),
     ("fr", "connections_of", "Liens de la fiche {title}"),
     ("fr", "map_label", "Carte des liens : les fiches par section, reliées par des traits quand l'une renvoie à l'autre"),

@@ -306,7 +306,9 @@ fn payloads_in_every_field_come_out_as_text() {
     let xml: Vec<&String> = files.keys().filter(|p| p.ends_with(".xml")).collect();
     for path in &xml {
         let text = String::from_utf8_lossy(&files[*path]);
-        if path.contains("atom") || path.contains("feed") || path.contains("rss") {
+        // A feed with entries (an edition without corrections has an empty one).
+        let feed = path.contains("atom") || path.contains("feed") || path.contains("rss");
+        if feed && text.contains("<entry>") {
             assert!(text.contains("alert(1)"), "{path} carries the titles");
         }
     }

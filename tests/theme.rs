@@ -82,7 +82,8 @@ fn pages_have_landmarks_a_skip_link_and_one_h1() {
     let files = build(&repo(), &dir.path().join("out"));
     for (path, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let page = String::from_utf8_lossy(bytes);
-        assert!(page.contains("<html lang=\"en\">"), "{path}");
+        let lang = if path.starts_with("fr/") { "fr" } else { "en" };
+        assert!(page.contains(&format!("<html lang=\"{lang}\">")), "{path}");
         assert!(
             page.contains("<a class=\"skip-link\" href=\"#main\">"),
             "{path}"

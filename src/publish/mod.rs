@@ -499,11 +499,13 @@ fn corrections_atom(config: &Config, graph: &Graph) -> String {
             .unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
         xml_escape(&config.site.publisher.name),
     );
+    let correction = config.word("correction");
     for (date, node, n) in all {
         let link = format!("{}#correction-{}", node.route.permalink(base), n + 1);
         let _ = write!(
             xml,
-            "  <entry>\n    <title>Correction: {}</title>\n    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{}</id>\n    <updated>{}</updated>\n    <summary type=\"text\">{}</summary>\n  </entry>\n",
+            "  <entry>\n    <title>{}: {}</title>\n    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{}</id>\n    <updated>{}</updated>\n    <summary type=\"text\">{}</summary>\n  </entry>\n",
+            xml_escape(&correction),
             xml_escape(&node.doc.title),
             xml_escape(&link),
             xml_escape(&link),
