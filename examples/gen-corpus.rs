@@ -1177,7 +1177,7 @@ fn english_site_yaml(repo: &Path) -> io::Result<Yaml> {
                     *value = m.get("en").cloned().unwrap_or(Yaml::Null);
                     return;
                 }
-                m.remove("path");
+                m.shift_remove("path");
                 for (_, v) in m.iter_mut() {
                     english(v);
                 }
