@@ -70,6 +70,8 @@ struct PageScan {
     urls: Vec<String>,
     title: bool,
     description: bool,
+    /// `<meta name="robots" content="noindex">`: not for search engines (a redirect page).
+    noindex: bool,
 }
 
 fn scan(html: &str) -> Result<PageScan, String> {
@@ -102,6 +104,15 @@ fn scan(html: &str) -> Result<PageScan, String> {
                 .is_some_and(|c| !c.trim().is_empty())
             {
                 found.borrow_mut().description = true;
+            }
+            Ok(())
+        }))
+        .append_element_content_handler(element!("meta[name=robots]", |el| {
+            if el.get_attribute("content").is_some_and(|c| {
+                c.split(',')
+                    .any(|d| d.trim().eq_ignore_ascii_case("noindex"))
+            }) {
+                found.borrow_mut().noindex = true;
             }
             Ok(())
         }))
@@ -249,7 +260,8 @@ pub(crate) fn audit_output(
                 AuditError::NoTitle,
             ));
         }
-        if !found.description && !is_not_found {
+        // A page kept out of search engines (a redirect page) is not described to them.
+        if !found.description && !is_not_found && !found.noindex {
             // A warning: the page works, but search engines and link previews make up
             // a description of their own. The theme already tried the text's first
             // sentences, so the fix is in the front matter.
@@ -367,6 +379,7 @@ mod tests {
                 },
                 images: crate::config::ImageSettings::default(),
                 embed_hosts: Vec::new(),
+                redirects: Vec::new(),
                 pagination: crate::config::Pagination::default(),
             },
             collections: Vec::new(),

@@ -18,8 +18,9 @@ use crate::text_file::{self, FileError};
 use crate::yaml::{self, Document, Fields, Origin, PathSegment, ShapeError, YamlError};
 
 /// Keys every entry has, whatever its collection.
-pub(crate) const COMMON_KEYS: [&str; 8] = [
+pub(crate) const COMMON_KEYS: [&str; 9] = [
     "title",
+    "aliases",
     "summary",
     "date",
     "approximate",
@@ -43,7 +44,7 @@ pub(crate) fn test_config(root: &std::path::Path) -> Config {
 /// The words the engine writes outside templates (the timeline data's link, the search
 /// index's group of pages, the mark on a link to a page in another language), for a
 /// theme whose strings file does not give them: `(language, key, word)`.
-pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 28] = [
+pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 34] = [
     ("en", "read_more", "Read more"),
     ("en", "pages", "Pages"),
     ("en", "in_this_language", "(in English)"),
@@ -52,12 +53,15 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 28] = [
     ("en", "search", "Search"),
     ("en", "tags", "Tags"),
     ("en", "page_not_found", "Page not found"),
+    ("en", "moved_to", "This page has moved:"),
     ("en", "correction", "Correction"),
     ("en", "corrections", "Corrections"),
     ("en", "connections_of", "Connections of {title}"),
     ("en", "map_label", "Relationship map: entries by collection, with lines for references between them"),
     ("en", "map_more", "and {count} more"),
     ("en", "map_full_list", "the full list"),
+    ("en", "map_mentions", "In its text"),
+    ("en", "entry_map_label", "How {title} connects: entries that refer to it on the left, entries it refers to on the right"),
     ("fr", "read_more", "Lire la suite"),
     ("fr", "pages", "Pages"),
     ("fr", "in_this_language", "(en français)"),
@@ -66,12 +70,15 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 28] = [
     ("fr", "search", "Recherche"),
     ("fr", "tags", "Mots-clés"),
     ("fr", "page_not_found", "Page introuvable"),
+    ("fr", "moved_to", "Cette page a été déplacée :"),
     ("fr", "correction", "Rectificatif"),
     ("fr", "corrections", "Rectificatifs"),
     ("fr", "connections_of", "Liens de la fiche {title}"),
     ("fr", "map_label", "Carte des liens : les fiches par section, reliées par des traits quand l'une renvoie à l'autre"),
     ("fr", "map_more", "et {count} autres"),
     ("fr", "map_full_list", "la liste complète"),
+    ("fr", "map_mentions", "Dans son texte"),
+    ("fr", "entry_map_label", "Les liens de la fiche {title} : à gauche, les fiches qui y renvoient ; à droite, celles auxquelles elle renvoie"),
 ];
 
 /// `site.yaml` files larger than this are refused.
@@ -220,6 +227,20 @@ pub struct SiteSettings {
     /// The hosts whose pages the `embed` component may show (`embeds: { hosts: [...] }`);
     /// nothing is embedded from any other.
     pub embed_hosts: Vec<String>,
+    /// Old addresses and the pages they now lead to (`redirects:`), in file order.
+    pub redirects: Vec<SiteRedirect>,
+}
+
+/// A line of `redirects:` in `site.yaml`: `old/path/: collection/slug`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteRedirect {
+    /// The old address, as a site path (checked by `routes::old_path`).
+    pub from: String,
+    /// The page it leads to, as a wiki link names it: `collection/slug`, or a page's or
+    /// entry's slug when only one document has it.
+    pub to: String,
+    /// Where the target is written in `site.yaml`.
+    pub at: Option<Place>,
 }
 
 /// How images are resized and encoded (`images:` in `site.yaml`).
@@ -545,6 +566,12 @@ pub(crate) enum ConfigError {
     /// collections' names.
     #[error("`{0}` is the site's own language: its folder is the collection's name")]
     OwnLanguageFolder(String),
+    /// A path of `redirects:` that is not a plain old address.
+    #[error(transparent)]
+    BadOldPath(#[from] crate::routes::BadOldPath),
+    /// The same old path twice in `redirects:`.
+    #[error("`{0}` is already redirected above")]
+    RepeatedRedirect(String),
 }
 
 impl From<ShapeError> for ConfigError {
@@ -567,6 +594,9 @@ impl ConfigError {
             ConfigError::MissingTheme(name) => Some(format!(
                 "only `default` is built in; `casefile theme copy {name}` writes a copy of it to restyle"
             )),
+            ConfigError::BuiltinField(name) if name == "aliases" => Some(
+                "`aliases:` lists an entry's old addresses, which redirect to it; name a field of other names `known_as`".into(),
+            ),
             _ => None,
         }
     }
@@ -800,8 +830,9 @@ impl ConfigReader<'_> {
     }
 
     fn read(&mut self, map: &Mapping, options: &BuildOptions) -> Config {
-        const TOP: [&str; 18] = [
+        const TOP: [&str; 19] = [
             "images",
+            "redirects",
             "embeds",
             "publisher",
             "pagination",
@@ -904,6 +935,7 @@ impl ConfigReader<'_> {
         let publisher = self.publisher(map, &title);
         let images = self.images(map);
         let embed_hosts = self.embed_hosts(map);
+        let redirects = self.redirects(map);
         let pagination = self.pagination(map);
         let collections = self.collections(map, pagination);
         for c in &collections {
@@ -977,6 +1009,7 @@ impl ConfigReader<'_> {
                 publisher,
                 images,
                 embed_hosts,
+                redirects,
                 pagination,
             },
             collections,
@@ -1269,6 +1302,57 @@ impl ConfigReader<'_> {
             }
         }
         settings
+    }
+
+    /// `redirects: { 2023/dong-leaves/: events/dong-leaves-caucus }`: old paths and the
+    /// pages they lead to. The targets are documents, which this stage does not read:
+    /// the resolve stage finds them.
+    fn redirects(&mut self, map: &Mapping) -> Vec<SiteRedirect> {
+        let Some(value) = map.get("redirects") else {
+            return Vec::new();
+        };
+        let path = [key("redirects")];
+        const SHAPE: &str =
+            "a mapping of old paths to pages, such as `2023/dong-leaves/: events/dong-leaves-caucus`";
+        let Some(m) = value.as_mapping() else {
+            self.wrong(&path, "redirects", SHAPE, value);
+            return Vec::new();
+        };
+        let mut out: Vec<SiteRedirect> = Vec::new();
+        for (from, to) in m {
+            let Some(raw) = from.as_str().map(str::to_string) else {
+                self.wrong(&path, "redirects", SHAPE, from);
+                continue;
+            };
+            let at = [key("redirects"), key(&raw)];
+            let Some(to) = self.fields.text(to, &at) else {
+                self.wrong(&at, &raw, "a page such as `events/dong-leaves-caucus`", to);
+                continue;
+            };
+            let from = match crate::routes::old_path(&raw) {
+                Ok(from) => from,
+                Err(e) => {
+                    let spans = self.fields.spans();
+                    let place = spans.key(&at).or_else(|| spans.best(&at));
+                    self.fields.push(ConfigError::BadOldPath(e), place, None);
+                    continue;
+                }
+            };
+            if out.iter().any(|r| r.from == from) {
+                let spans = self.fields.spans();
+                let place = spans.key(&at).or_else(|| spans.best(&at));
+                self.fields
+                    .push(ConfigError::RepeatedRedirect(from), place, None);
+                continue;
+            }
+            let place = self.fields.spans().value(&at);
+            out.push(SiteRedirect {
+                from,
+                to: to.trim().to_string(),
+                at: place,
+            });
+        }
+        out
     }
 
     /// `embeds: { hosts: [www.youtube-nocookie.com] }`: host names, nothing else.

@@ -287,11 +287,12 @@ fn run_stages(
         memo.images = images::process::ImageMemo::default();
         return Err(problems);
     }
+    let pairs: Vec<(&Config, &resolve::Graph)> = editions.iter().copied().zip(&graphs).collect();
     if editions.len() > 1 {
-        let pairs: Vec<(&Config, &resolve::Graph)> =
-            editions.iter().copied().zip(&graphs).collect();
         publish::sitemap_of_editions(&pairs, &mut output);
     }
+    publish::redirect_rules(&pairs, &mut output);
+    drop(pairs);
     let mut report = report(config, &graphs[0], &output, started);
     report.encoded = counts.encoded.into_inner() + output.cards.0;
     report.reused = counts.reused.into_inner() + output.cards.1;

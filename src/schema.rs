@@ -17,6 +17,8 @@ const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
 
 /// A slug: lowercase letters and digits in groups joined by single hyphens.
 const SLUG: &str = "[a-z0-9]+(?:-[a-z0-9]+)*";
+/// An alias: a slug, or a collection's name and a slug (`routes::slug::is_name`).
+const ALIAS_PATTERN: &str = "^\\s*(?:[a-z][a-z0-9_-]*/)?[a-z0-9]+(?:-[a-z0-9]+)*\\s*$";
 
 /// The schema of one collection's entries, or `None` for an unknown collection.
 pub fn collection_schema(config: &Config, name: &str) -> Option<Value> {
@@ -102,6 +104,14 @@ fn entry_schema(config: &Config, collection: Option<&Collection>, translation: b
         optional(json!({ "type": "array", "items": { "type": ["string", "number"] } })),
     );
     properties.insert("draft".into(), optional(json!({ "type": "boolean" })));
+    properties.insert(
+        "aliases".into(),
+        optional(json!({
+            "type": "array",
+            "description": "Old addresses that redirect here: an old slug, or an old collection and slug.",
+            "items": { "type": "string", "pattern": ALIAS_PATTERN },
+        })),
+    );
     let mut required = vec![Value::from("title")];
     if let Some(c) = collection {
         for field in &c.fields {

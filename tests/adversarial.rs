@@ -186,7 +186,7 @@ fn one_wide_anchor_repeated() {
     built()
         .with_case("wide-alias.md", "content/people/han-tao.md")
         .refused(
-            &["content/people/han-tao.md:4:403: error: the YAML alias `*w` expands to more than 100000 values\n  = help: each `*w` repeats the whole value anchored as `&w`; write the values out instead"],
+            &["content/people/han-tao.md:4:404: error: the YAML alias `*w` expands to more than 100000 values\n  = help: each `*w` repeats the whole value anchored as `&w`; write the values out instead"],
             1,
         );
 }
@@ -224,8 +224,8 @@ fn wrong_types_for_every_field_type() {
                 "content/people/han-tao.md:12:10: error: `website`: `javascript:alert(1)` is not an absolute URL with an allowed scheme",
                 "content/people/han-tao.md:13:9: error: `active` must be `true` or `false`, found text",
                 "content/people/han-tao.md:14:8: error: `seats` must be a whole number, found a decimal number",
-                "content/people/han-tao.md:15:16: error: `aliases[1]` must be text, found a list",
-                "content/people/han-tao.md:15:23: error: `aliases[2]` must be text, found a mapping",
+                "content/people/han-tao.md:15:17: error: `known_as[1]` must be text, found a list",
+                "content/people/han-tao.md:15:24: error: `known_as[2]` must be text, found a mapping",
                 "content/people/han-tao.md:16:11: error: `employer` must be the slug of an entry of `orgs`, found a list",
                 "content/people/han-tao.md:17:7: error: `orgs` must be a list of slugs of `orgs` entries, found a mapping",
                 "content/people/han-tao.md:18:13: error: `statements` must be a list of records, found text",

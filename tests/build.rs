@@ -192,7 +192,7 @@ fn fields_are_typed_and_refs_become_cards() {
             r#"<dt>Kind</dt><dd class="field-kind">committee</dd>"#,
             r#"<dt>Chair</dt><dd class="field-chair"><a href="/explainer/people/han-tao/">Han Tao</a></dd>"#,
             r#"<dt>Founded</dt><dd class="field-founded">1994</dd>"#,
-            r#"<dt>Also known as</dt><dd class="field-aliases">PROC, Procedure committee</dd>"#,
+            r#"<dt>Also known as</dt><dd class="field-known_as">PROC, Procedure committee</dd>"#,
         ]
     );
     assert!(committee.contains(r#"<p class="date">2019 (year)</p>"#));

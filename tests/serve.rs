@@ -1199,3 +1199,91 @@ fn serve_on_a_network_address_warns_that_drafts_and_errors_are_visible() {
         "{line}"
     );
 }
+
+#[test]
+fn serve_prints_warnings_once_counts_them_and_sends_them_to_open_pages() {
+    let site = Site::copy("serve-site");
+    let mut server = Server::start(&site.root);
+    let mut events = server.events();
+    let first = events.next(WAIT).expect("the current state on connect");
+    assert_eq!(first["warnings"], serde_json::json!([]), "{first}");
+    server.drain();
+
+    // A file casefile does not read is a warning: the site still builds and is served.
+    site.write("content/people/notes.txt", "call back on Tuesday\n");
+    let event = events.next(WAIT).expect("a rebuild event");
+    assert_eq!(event["errors"], serde_json::json!([]), "{event}");
+    let warnings = event["warnings"].as_array().expect("warnings");
+    assert_eq!(warnings.len(), 1, "{event}");
+    assert_eq!(warnings[0]["path"], "content/people/notes.txt", "{event}");
+    std::thread::sleep(Duration::from_millis(300));
+    let lines = server.drain();
+    let printed: Vec<&String> = lines.iter().filter(|l| l.contains(": warning:")).collect();
+    assert_eq!(printed.len(), 1, "{lines:?}");
+    assert!(
+        printed[0].starts_with("content/people/notes.txt: warning:"),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.contains(" rendered in ") && l.ends_with(", 1 warning")),
+        "{lines:?}"
+    );
+
+    // An edit elsewhere keeps the warning: counted again, not printed again.
+    let text = site
+        .read("content/people/ada.md")
+        .replace("Ada Lovelace", "Ada King");
+    save_like_an_editor(&site, "content/people/ada.md", &text);
+    let event = events.next(WAIT).expect("a rebuild event");
+    assert_eq!(
+        event["warnings"].as_array().map(Vec::len),
+        Some(1),
+        "{event}"
+    );
+    std::thread::sleep(Duration::from_millis(300));
+    let lines = server.drain();
+    assert!(!lines.iter().any(|l| l.contains(": warning:")), "{lines:?}");
+    assert!(
+        lines.iter().any(|l| l.ends_with(", 1 warning")),
+        "{lines:?}"
+    );
+
+    // Gone: open pages drop the box.
+    std::fs::remove_file(site.root.join("content/people/notes.txt")).unwrap();
+    let event = events.next(WAIT).expect("a rebuild event");
+    assert_eq!(event["warnings"], serde_json::json!([]), "{event}");
+}
+
+#[test]
+fn serve_publishes_an_alias_as_it_is_added_and_drops_it_when_removed() {
+    let site = Site::copy("serve-site");
+    let server = Server::start(&site.root);
+    let mut events = server.events();
+    events.next(WAIT).expect("the current state on connect");
+    assert_eq!(server.get("/people/ada-lovelace/").status, 404);
+
+    let original = site.read("content/people/ada.md");
+    let with_alias = original.replacen("---\n", "---\naliases: [ada-lovelace]\n", 1);
+    save_like_an_editor(&site, "content/people/ada.md", &with_alias);
+    let event = events.next(WAIT).expect("a rebuild event");
+    assert_eq!(event["errors"], serde_json::json!([]), "{event}");
+    let old = server.get("/people/ada-lovelace/");
+    assert_eq!(old.status, 200);
+    assert!(old.body.contains("url=/people/ada/"), "{}", old.body);
+    let rules = server.get("/_redirects");
+    assert_eq!(rules.status, 200);
+    assert!(
+        rules
+            .body
+            .contains("/people/ada-lovelace/ /people/ada/ 301"),
+        "{}",
+        rules.body
+    );
+
+    save_like_an_editor(&site, "content/people/ada.md", &original);
+    events.next(WAIT).expect("a rebuild event");
+    assert_eq!(server.get("/people/ada-lovelace/").status, 404);
+    assert_eq!(server.get("/_redirects").status, 404);
+}

@@ -253,3 +253,67 @@ fn the_home_and_search_pages_stay_small_as_collections_grow() {
     );
     assert!(search.contains("People</a> (311)"));
 }
+
+#[test]
+fn an_entry_map_draws_neighbours_in_groups_and_counts_the_rest_of_a_hub() {
+    // 120 more events involving Han Dong: his map draws a few per group, counts the rest
+    // and links the complete list; every box is a link whose name is the whole title.
+    let site = common::Site::bundled();
+    for i in 0..120 {
+        site.write(
+            &format!("content/events/generated-event-{i:03}.md"),
+            format!("---\ntitle: A generated event with a long title, number {i:03}\ndate: 2022-01-01\nparticipants: [han-dong]\n---\nText.\n"),
+        );
+    }
+    let files = build(&site.root, &site.out("public"));
+    let page = html(&files, "people/han-dong/index.html");
+    let map = page
+        .split("<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"entry-map\"")
+        .nth(1)
+        .expect("an entry map");
+    let map = &map[..map.find("</svg>").unwrap()];
+    assert!(
+        map.contains("role=\"group\" aria-label=\"How Han Dong connects"),
+        "{map}"
+    );
+    let group = map
+        .split("Events involving Han Dong (")
+        .nth(1)
+        .expect("the events group");
+    assert!(group.starts_with("125)"), "{group}");
+    let group = &group[..group.find("class=\"group-title\"").unwrap_or(group.len())];
+    assert_eq!(group.matches("<a class=\"node\" ").count(), 4, "{group}");
+    assert!(group.contains("and 121 more"), "{group}");
+    assert!(
+        group.contains("people/han-dong/connections/\"><title>and 121 more"),
+        "{group}"
+    );
+    // Cut names keep the whole title as the link's name (its `<title>`).
+    let cut = map
+        .find("A generated event with a long title, number")
+        .expect("a generated event");
+    let link = &map[map[..cut].rfind("<a ").unwrap()..];
+    let link = &link[..link.find("</a>").unwrap()];
+    assert!(
+        link.contains("<title>A generated event with a long title, number"),
+        "{link}"
+    );
+    assert!(link.contains('…'), "{link}");
+    // Neighbours the entry refers to are on the other side.
+    assert!(map.contains("Affiliations (2)"), "{map}");
+    // The page does not grow with the hub: at most 5 boxes per group.
+    let boxes = map.matches("<rect").count();
+    assert!(boxes < 45, "{boxes} boxes");
+    assert!(page.len() < 100_000, "{} bytes", page.len());
+    // The map is on the other side's pages too: an event that names Han Dong has one.
+    let event = files
+        .iter()
+        .filter(|(p, _)| p.starts_with("events/generated-event-") && p.ends_with("/index.html"))
+        .map(|(_, b)| String::from_utf8_lossy(b).into_owned())
+        .next()
+        .unwrap();
+    assert!(
+        event.contains("class=\"entry-map\""),
+        "an event refers to Han Dong"
+    );
+}

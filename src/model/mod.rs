@@ -24,7 +24,7 @@ use crate::load::{SourceFile, SourceKind};
 use crate::routes::scheme::SchemePolicy;
 use crate::routes::slug::{is_slug, odd_character, suggest_slug};
 pub(crate) use crate::routes::EntryId;
-use crate::routes::Route;
+use crate::routes::{OldAddress, Route};
 use crate::yaml::{self, Fields, PathSegment, ShapeError, SpanIndex};
 
 pub(crate) use date::{DateError, PartialDate};
@@ -91,6 +91,15 @@ impl RefQualifiers {
     }
 }
 
+/// An old address of an entry or page (`aliases:` in front matter).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// The address the page had.
+    pub address: OldAddress,
+    /// Where it is written.
+    pub at: Option<Place>,
+}
+
 /// One correction of an entry (`corrections:` in front matter): when, and what changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Correction {
@@ -155,6 +164,8 @@ pub struct Document {
     pub tags: Vec<String>,
     /// Corrections, oldest first.
     pub corrections: Vec<Correction>,
+    /// The addresses the page was published at before (`aliases:`), which redirect to it.
+    pub aliases: Vec<Alias>,
     /// Declared fields that were given, in declaration order.
     pub fields: Vec<(String, FieldValue)>,
     /// The Markdown body.
@@ -250,6 +261,12 @@ pub(crate) enum ModelError {
         /// The end.
         until: PartialDate,
     },
+    /// An alias that is not a slug, or a collection's folder and a slug.
+    #[error("`{0}` is not an old address: write the old slug (`dong-han`), or the old collection and slug (`persons/dong-han`)")]
+    BadAlias(String),
+    /// `aliases:` on the home page, which is always at the site's address.
+    #[error("the home page has no old address: it is always at the site's address (give old paths in `redirects:` of site.yaml)")]
+    HomeAlias,
     /// No front matter in an entry.
     #[error("missing front matter: start the file with `---`, a `title:` line and `---`")]
     NoFrontMatter,
@@ -292,6 +309,10 @@ impl ModelError {
             ModelError::Shape(error) => error.hint(),
             ModelError::BadEnum { value, .. } => did_you_mean(value, candidates.iter().copied()),
             ModelError::Image(error) => error.hint(false),
+            ModelError::BadAlias(text) => {
+                let last = text.rsplit('/').next().unwrap_or(text);
+                Some(format!("slugs look like `{}`", suggest_slug(last)))
+            }
             ModelError::BadRefSlug(slug) => Some(match odd_character(slug) {
                 Some(note) => format!("{note}: retype the slug with ASCII letters"),
                 None => format!("slugs look like `{}`", suggest_slug(slug)),
@@ -499,7 +520,25 @@ pub(crate) fn edition(config: &Config, model: &Model) -> Result<(Model, Diagnost
                         .at(Some(Place::start())),
                     );
                 }
+                let addresses = |d: &Document| {
+                    d.aliases
+                        .iter()
+                        .map(|a| a.address.clone())
+                        .collect::<Vec<_>>()
+                };
+                if !translation.aliases.is_empty() && addresses(translation) != addresses(original)
+                {
+                    errors.push(
+                        Diagnostic::new(
+                            Stage::Model,
+                            translation.path.clone(),
+                            ModelError::NotTheOriginal("aliases".into()),
+                        )
+                        .at(translation.aliases[0].at.or(Some(Place::start()))),
+                    );
+                }
                 documents.push(Arc::new(Document {
+                    aliases: original.aliases.clone(),
                     date: original.date,
                     updated: translation.updated.or(original.updated),
                     fields,
@@ -730,6 +769,7 @@ impl Checker<'_> {
         let updated = self.date(front, "updated");
         let tags = self.tags(front);
         let corrections = self.corrections(front);
+        let aliases = self.aliases(front, &id);
         let draft = match front.get("draft") {
             None => false,
             Some(Value::Bool(b)) => *b,
@@ -756,6 +796,7 @@ impl Checker<'_> {
                 updated,
                 tags,
                 corrections,
+                aliases,
                 fields,
                 body: source.body.clone(),
                 body_line: source.body_line,
@@ -850,6 +891,64 @@ impl Checker<'_> {
             }
         }
         out.sort_by_key(|c| c.date);
+        out
+    }
+
+    /// `aliases: [old-slug, old-collection/old-slug]`: an entry's or page's old
+    /// addresses. A slug alone keeps an entry's collection (`people/old-slug`); for a
+    /// page or a collection's index it is the folder it had (`/old-slug/`).
+    fn aliases(&mut self, front: &Mapping, id: &DocId) -> Vec<Alias> {
+        const SHAPE: &str = "a list of old slugs such as `[dong-han, persons/dong-han]`";
+        let items = match front.get("aliases") {
+            None | Some(Value::Null) => return Vec::new(),
+            Some(Value::Sequence(items)) => items,
+            Some(other) => {
+                self.wrong(&[key("aliases")], "aliases", SHAPE, other);
+                return Vec::new();
+            }
+        };
+        if matches!(id, DocId::Home) {
+            self.report(&[key("aliases")], ModelError::HomeAlias, &[]);
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        for (i, item) in items.iter().enumerate() {
+            let path = [key("aliases"), PathSegment::Index(i)];
+            let Some(text) = item.as_str().map(str::trim) else {
+                self.wrong(&path, "aliases", SHAPE, item);
+                continue;
+            };
+            let (folder, slug) = match text.split_once('/') {
+                Some((folder, slug)) => (Some(folder), slug),
+                None => (None, text),
+            };
+            let folder_ok = folder.is_none_or(|f| {
+                crate::routes::slug::is_name(f) && !crate::routes::is_reserved_collection(f)
+            });
+            if !folder_ok || !is_slug(slug) {
+                self.report(&path, ModelError::BadAlias(text.to_string()), &[]);
+                continue;
+            }
+            let address = match (folder, id) {
+                (Some(folder), _) => OldAddress::Entry(EntryId {
+                    collection: folder.to_string(),
+                    slug: slug.to_string(),
+                }),
+                (None, DocId::Entry(own)) => OldAddress::Entry(EntryId {
+                    collection: own.collection.clone(),
+                    slug: slug.to_string(),
+                }),
+                (None, _) => {
+                    if crate::routes::is_reserved_page(slug, std::iter::empty()) {
+                        self.report(&path, ModelError::ReservedSlug(slug.to_string()), &[]);
+                        continue;
+                    }
+                    OldAddress::Page(slug.to_string())
+                }
+            };
+            let at = self.spans().value(&path);
+            out.push(Alias { address, at });
+        }
         out
     }
 

@@ -61,10 +61,11 @@ pub(crate) fn publish(
     index: SearchIndex,
     memo: &mut PublishMemo,
 ) {
+    let redirected = redirect_pages(std::iter::once(graph));
     let pages: Vec<String> = output
         .site_pages
         .iter()
-        .filter(|p| routes::is_page_file(p))
+        .filter(|p| routes::is_page_file(p) && !redirected.contains(p.as_str()))
         .cloned()
         .collect();
     // A file of the same name in the site's or theme's `static/` wins: an editor who
@@ -276,10 +277,11 @@ pub(crate) fn sitemap_of_editions(editions: &[(&Config, &Graph)], output: &mut O
         }
         (page.to_string(), config.site.default_language.clone())
     };
+    let redirected = redirect_pages(editions.iter().map(|(_, graph)| *graph));
     let pages: Vec<&String> = output
         .site_pages
         .iter()
-        .filter(|p| routes::is_page_file(p))
+        .filter(|p| routes::is_page_file(p) && !redirected.contains(p.as_str()))
         .collect();
     let mut versions: std::collections::BTreeMap<String, Vec<(String, String)>> =
         Default::default();
@@ -326,6 +328,65 @@ pub(crate) fn sitemap_of_editions(editions: &[(&Config, &Graph)], output: &mut O
     }
     xml.push_str("</urlset>\n");
     output.files.insert(path, xml.into_bytes());
+}
+
+/// The output files of the redirect pages of `graphs`: pages, but not the site's own,
+/// so the sitemap leaves them out.
+fn redirect_pages<'g>(
+    graphs: impl Iterator<Item = &'g Graph>,
+) -> std::collections::HashSet<String> {
+    graphs
+        .flat_map(|graph| graph.redirects.iter().map(|r| r.from.output_file()))
+        .collect()
+}
+
+/// Static hosts that read `_redirects` (Netlify, Cloudflare Pages) answer these
+/// addresses with a permanent redirect; others serve the redirect pages.
+const REDIRECT_STATUS: u16 = 301;
+
+/// Adds `_redirects` to `output`: a line `old new 301` for each redirect of every
+/// edition, after the lines of a `_redirects` the site's `static/` gives (the first
+/// rule for an address wins, so the newsroom's own come first). Netlify serves a file
+/// that exists at an address before its rules; it then serves the redirect page, which
+/// leads to the same place.
+pub(crate) fn redirect_rules(editions: &[(&Config, &Graph)], output: &mut Output) {
+    let Some((config, _)) = editions.first() else {
+        return;
+    };
+    let path = Route::RedirectRules.output_file();
+    let base = &config.site.base_url;
+    let mut rules = String::new();
+    for (_, graph) in editions {
+        for redirect in &graph.redirects {
+            let _ = writeln!(
+                rules,
+                "{} {} {REDIRECT_STATUS}",
+                redirect.from.url(base),
+                graph.nodes[redirect.to].url
+            );
+        }
+    }
+    if rules.is_empty() {
+        // An incremental run after the last redirect went: the file goes too, unless
+        // the site gives its own.
+        if !output.full && !output.contains(&path) {
+            output.removed.push(path);
+        }
+        return;
+    }
+    let mut text = match output.files.remove(&path) {
+        Some(own) => {
+            let mut own = String::from_utf8_lossy(&own).into_owned();
+            if !own.ends_with('\n') {
+                own.push('\n');
+            }
+            own
+        }
+        None => String::new(),
+    };
+    text.push_str("# Old addresses, from `aliases:` in front matter and `redirects:` in site.yaml (written by casefile)\n");
+    text.push_str(&rules);
+    output.files.insert(path, text.into_bytes());
 }
 
 fn robots(config: &Config) -> String {

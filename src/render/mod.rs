@@ -154,6 +154,8 @@ enum PageKind {
     Corrections,
     /// Page `.1` (from 1) of an entry's connections page.
     Connections(DocIndex, usize),
+    /// An old address: the graph's `redirects[.0]`.
+    Redirect(usize),
 }
 
 /// One page to render: where it goes, which templates may render it, and what it is.
@@ -206,6 +208,8 @@ struct Pages {
     /// The documents left untranslated in this edition the pages were made for (they
     /// have no page in it).
     untranslated: Vec<DocIndex>,
+    /// The old addresses the pages were made for (each has a redirect page).
+    redirects: Vec<crate::resolve::Redirect>,
 }
 
 impl Pages {
@@ -221,17 +225,19 @@ impl Pages {
             tags: graph.tags.keys().cloned().collect(),
             pictured: pictured(graph),
             untranslated: untranslated(config, graph),
+            redirects: graph.redirects.clone(),
         }
     }
 
     /// The pages of `graph`, a graph of the same documents as the one these were made
-    /// for: these same jobs when the site has the same tags and the same entries with a
-    /// picture (which share it instead of a card), else new jobs that keep the
+    /// for: these same jobs when the site has the same tags, the same entries with a
+    /// picture (which share it instead of a card) and the same old addresses, else new jobs that keep the
     /// reads of the pages that were there before. Also the pages that are gone.
     fn follow(self, config: &Config, graph: &Graph, templates: &Templates) -> (Pages, Vec<String>) {
         if graph.tags.keys().eq(self.tags.iter())
             && pictured(graph) == self.pictured
             && untranslated(config, graph) == self.untranslated
+            && graph.redirects == self.redirects
         {
             return (self, Vec::new());
         }
@@ -414,6 +420,25 @@ impl Renderer {
     }
 
     /// The relationship map of `graph` (the graph the views are of), drawn once.
+    /// Entry `i`'s own map, recording what it reads: who refers to the entry, and the
+    /// cards of the neighbours it draws.
+    fn entry_map(&self, config: &Config, graph: &Graph, i: DocIndex) -> Value {
+        deps::read(Dep::Backlinks(i));
+        let cap = config.site.pagination.backlinks;
+        let paged = cap > 0 && graph.backlinks[i].iter().any(|g| g.docs.len() > cap);
+        let connections = graph.nodes[i].doc.id.entry().filter(|_| paged).map(|id| {
+            Route::Connections(id.clone())
+                .in_edition(config.edition())
+                .url(&config.site.base_url)
+        });
+        let (incoming, outgoing) = map::neighbours(config, graph, i, connections.as_deref());
+        let (svg, drawn) = map::entry_map(config, graph, i, &incoming, &outgoing);
+        for d in drawn {
+            deps::read(Dep::Card(d));
+        }
+        Value::safe_string(&svg)
+    }
+
     fn map(&self, config: &Config, graph: &Graph) -> &Value {
         self.map
             .get_or_init(|| Value::safe_string(&map::relationship_map(config, graph)))
@@ -583,6 +608,7 @@ impl Renderer {
             self.map(config, graph).clone()
         };
         let kind = &job.kind;
+        let reads_entry_map = can_read(Aggregate::EntryMap);
         let mut context = Context::new();
         let page = |i: DocIndex| view::page_value(config, graph, views, i);
         let synthetic =
@@ -629,6 +655,9 @@ impl Renderer {
             PageKind::Entry(c, i) => {
                 context.insert_value("page", page(*i));
                 context.insert_value("collection", hand_collection(*c));
+                if reads_entry_map {
+                    context.insert_value("entry_map", self.entry_map(config, graph, *i));
+                }
             }
             PageKind::Standalone(i) => context.insert_value("page", page(*i)),
             PageKind::Timeline(number) => {
@@ -747,6 +776,19 @@ impl Renderer {
                         ),
                     );
                 }
+            }
+            PageKind::Redirect(r) => {
+                let redirect = &graph.redirects[*r];
+                // The page reads where its target is and what it is called.
+                deps::read(Dep::Card(redirect.to));
+                let node = &graph.nodes[redirect.to];
+                let mut target = tera::Map::new();
+                target.insert("title".into(), Value::from(node.doc.title.as_str()));
+                target.insert("url".into(), Value::from(node.url.as_str()));
+                let permalink = format!("{}{}", config.site.base_url.origin(), node.url);
+                target.insert("permalink".into(), Value::from(permalink));
+                target.insert("lang".into(), Value::from(node.doc.lang.as_str()));
+                context.insert_value("redirect", Value::from(target));
             }
             PageKind::Corrections => {
                 if can_read(Aggregate::Corrections) {
@@ -982,6 +1024,18 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
             true,
         ));
     }
+    // Old addresses, each a page that sends readers on.
+    for (r, redirect) in graph.redirects.iter().enumerate() {
+        jobs.push(PageJob {
+            path: redirect.from.output_file(),
+            url: redirect.from.url(base),
+            what: "redirect pages (`aliases:` and `redirects:`)".into(),
+            templates: one("redirect.html"),
+            kind: PageKind::Redirect(r),
+            optional: false,
+            card: false,
+        });
+    }
     // Each listed page's share card, drawn from the theme's SVG template with the page's
     // own context (so it is rendered again exactly when what it reads changes). An entry
     // with a picture shares a crop of it instead.
@@ -1035,7 +1089,7 @@ fn page_route(graph: &Graph, kind: &PageKind) -> Option<Route> {
         PageKind::Connections(i, n) => {
             Route::Connections(graph.nodes[*i].doc.id.entry()?.clone()).page(*n)
         }
-        PageKind::NotFound => return None,
+        PageKind::NotFound | PageKind::Redirect(_) => return None,
     })
 }
 

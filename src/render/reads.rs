@@ -32,11 +32,14 @@ pub(crate) enum Aggregate {
     TagEntries,
     /// Every correction of the site, through `corrections`.
     Corrections,
+    /// An entry's own map, `entry_map` (its neighbours: what refers to it, what it
+    /// refers to).
+    EntryMap,
 }
 
 impl Aggregate {
     /// Every aggregate.
-    pub(crate) const ALL: [Aggregate; 8] = [
+    pub(crate) const ALL: [Aggregate; 9] = [
         Aggregate::SiteCollections,
         Aggregate::SitePages,
         Aggregate::SiteTags,
@@ -45,6 +48,7 @@ impl Aggregate {
         Aggregate::Map,
         Aggregate::TagEntries,
         Aggregate::Corrections,
+        Aggregate::EntryMap,
     ];
 
     /// The access paths that reach it (`*` for any key or index).
@@ -67,6 +71,7 @@ impl Aggregate {
             Aggregate::Map => &[&["relationship_map"]],
             Aggregate::TagEntries => &[&["tag", "entries"], &["tag", "count"], &["paginator"]],
             Aggregate::Corrections => &[&["corrections"]],
+            Aggregate::EntryMap => &[&["entry_map"]],
         }
     }
 }
@@ -415,6 +420,7 @@ impl<'t> Walker<'t> {
                     "timeline",
                     "timeline_years",
                     "relationship_map",
+                    "entry_map",
                     "corrections",
                     "paginator",
                 ] {
@@ -763,8 +769,8 @@ mod default_theme {
     use super::*;
 
     /// The default theme's entry pages read no list of entries but the standalone pages
-    /// (in the navigation), so an edit to one entry's title re-renders the pages that
-    /// show that entry, not every entry page.
+    /// (in the navigation) and their own map (its neighbours), so an edit to one entry's
+    /// title re-renders the pages that show that entry, not every entry page.
     #[test]
     fn entry_pages_read_only_the_standalone_pages() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates");
@@ -779,8 +785,8 @@ mod default_theme {
         }
         let mut reads = ReadsOf::new(&sources);
         use Aggregate::*;
-        assert_eq!(reads.of("entry.html"), [SitePages]);
-        assert_eq!(reads.of("allegations/entry.html"), [SitePages]);
+        assert_eq!(reads.of("entry.html"), [SitePages, EntryMap]);
+        assert_eq!(reads.of("allegations/entry.html"), [SitePages, EntryMap]);
         // `paginator` pages whichever list the page has (a collection's, a tag's, the
         // timeline's): it counts as reading each, and the page records the one it is
         // handed.

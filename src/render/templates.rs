@@ -158,6 +158,10 @@ impl Templates {
     }
 }
 
+/// Templates that any theme without its own gets from the built-in theme: pages that
+/// carry no design of the theme's (a redirect page only sends readers on).
+const ENGINE_TEMPLATES: [&str; 1] = ["redirect.html"];
+
 /// Loads the theme's templates, then the site's over them, into `tera` (which must
 /// already have the site's functions and filters: tera checks every name at load time).
 pub(crate) fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnostics> {
@@ -195,6 +199,23 @@ pub(crate) fn load_templates(config: &Config, tera: Tera) -> Result<Templates, D
         })
         .collect();
     diagnostics.extend(problems);
+    // A page the engine added after a theme was copied has its built-in template, so an
+    // older copy keeps building when an editor first renames an entry.
+    for name in ENGINE_TEMPLATES {
+        if !sources.contains_key(name) && !found.contains_key(name) {
+            if let Some((_, bytes)) = theme::builtin_files("templates")
+                .into_iter()
+                .find(|(n, _)| n == name)
+            {
+                let path = Path::new(theme::BUILTIN_LABEL).join("templates").join(name);
+                files.insert(name.to_string(), path);
+                sources.insert(
+                    name.to_string(),
+                    String::from_utf8_lossy(bytes).into_owned(),
+                );
+            }
+        }
+    }
 
     for (name, (abs, rel)) in found {
         match text_file::read_text(&abs, MAX_TEMPLATE_BYTES) {

@@ -120,6 +120,16 @@ impl<'a> LinkIndex<'a> {
     }
 
     fn wiki(&self, target: &str) -> Result<DocIndex, LinkProblem> {
+        self.named(target, &|name| format!("[[{name}]]"))
+    }
+
+    /// The document `collection/slug` names, or the one document whose slug is `slug`;
+    /// `show` writes a name as the editor would have written it, for the messages.
+    pub(super) fn named(
+        &self,
+        target: &str,
+        show: &dyn Fn(&str) -> String,
+    ) -> Result<DocIndex, LinkProblem> {
         if let Some((collection, slug)) = target.split_once('/') {
             let id = EntryId {
                 collection: collection.to_string(),
@@ -135,10 +145,13 @@ impl<'a> LinkIndex<'a> {
             Some(many) => {
                 let options: Vec<String> = many
                     .iter()
-                    .map(|&i| format!("[[{}]]", qualified(&self.docs[i].id)))
+                    .map(|&i| show(&qualified(&self.docs[i].id)))
                     .collect();
                 Err(LinkProblem {
-                    message: format!("`[[{target}]]` is ambiguous: several entries have that slug"),
+                    message: format!(
+                        "`{}` is ambiguous: several entries have that slug",
+                        show(target)
+                    ),
                     hint: Some(format!("write one of {}", options.join(", "))),
                 })
             }
@@ -152,7 +165,7 @@ impl<'a> LinkIndex<'a> {
                     });
                 }
                 let hint = closest(target, self.tables.by_slug.keys().map(String::as_str))
-                    .map(|slug| format!("did you mean `[[{slug}]]`?"));
+                    .map(|slug| format!("did you mean `{}`?", show(slug)));
                 Err(LinkProblem {
                     message: format!("no entry or page has the slug `{target}`"),
                     hint,

@@ -10,7 +10,8 @@
 //! - [`rules`]: the editorial rules of `site.yaml`;
 //! - [`backlinks`]: the groups of nodes that refer to each node;
 //! - [`order`]: each collection's order and the timeline;
-//! - [`tags`]: the documents of each tag.
+//! - [`tags`]: the documents of each tag;
+//! - [`redirects`]: the old addresses of pages, checked to be free.
 //!
 //! Given the previous graph of the same site ([`reuse`]), it keeps what no change
 //! touched. It must not run templates or touch the output folder.
@@ -19,6 +20,7 @@ mod backlinks;
 mod fields;
 mod links;
 mod order;
+mod redirects;
 mod reuse;
 mod rules;
 mod tags;
@@ -39,6 +41,7 @@ use crate::published::PublishedRecord;
 use crate::routes::Route;
 
 use order::{Changed, MAX_REORDERED};
+pub(crate) use redirects::Redirect;
 use reuse::Reuse;
 
 /// Index of a node in [`Graph::nodes`].
@@ -149,6 +152,8 @@ pub struct Graph {
     pub timeline: Vec<DocIndex>,
     /// Tags by slug.
     pub tags: BTreeMap<String, Tag>,
+    /// Old addresses that lead to pages, in document order, then `site.yaml`'s.
+    pub redirects: Vec<Redirect>,
     /// Documents by id, slug and path.
     tables: Arc<links::LinkTables>,
     /// Each node's outgoing edges, and the drafts left out: what a later [`resolve`]
@@ -287,6 +292,30 @@ pub(crate) enum ResolveError {
     /// A link problem from the Markdown stage.
     #[error("{0}")]
     Link(String),
+    /// An old address that a page of the site has.
+    #[error("`{address}` cannot redirect: it is the address of {page}")]
+    RedirectTaken {
+        /// The old address.
+        address: String,
+        /// Whose address it is.
+        page: String,
+    },
+    /// An old address given twice.
+    #[error("`{address}` already redirects: it is an old address of {other}")]
+    RedirectRepeated {
+        /// The old address.
+        address: String,
+        /// Who gave it first.
+        other: String,
+    },
+    /// An old path inside a folder whose addresses belong to the engine's pages.
+    #[error("`{address}` cannot redirect: the addresses in `/{folder}/` belong to the site's own pages (an entry's old address is `collection/slug/`)")]
+    RedirectReserved {
+        /// The old address.
+        address: String,
+        /// The folder.
+        folder: String,
+    },
     /// A changed text with no new correction (`correction-when-changed`).
     #[error("{message}")]
     Uncorrected {
@@ -371,6 +400,8 @@ pub(crate) fn resolve(
     }
     let edges = || edges_by_node.iter().flat_map(|e| e.iter());
     diagnostics.extend(links::check_fragments(&nodes, edges()));
+    let (redirects, problems) = redirects::redirects(config, &nodes, &index);
+    diagnostics.extend(problems);
     // A document shared with the previous graph passed its editorial rules there.
     let unshared = nodes
         .iter()
@@ -406,6 +437,7 @@ pub(crate) fn resolve(
         collections,
         timeline,
         tags,
+        redirects,
         tables,
         edges: edges_by_node,
         drafts: draft_ids,

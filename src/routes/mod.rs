@@ -173,6 +173,26 @@ pub enum Route {
     /// `/<listing>/page/<n>/`: page `n` (from 2) of a paginated listing: a collection
     /// index, a tag page or the timeline. Made by [`Route::page`].
     Paged(Box<Route>, usize),
+    /// An address a page was published at before it moved (an `aliases:` entry of its
+    /// front matter, or a line of `redirects:` in `site.yaml`): a page that sends
+    /// readers on to where it is now.
+    Redirect(OldAddress),
+    /// `/_redirects`: every redirect, in the format Netlify and Cloudflare Pages read.
+    RedirectRules,
+}
+
+/// Where a page used to be.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OldAddress {
+    /// `/<collection>/<slug>/`: an entry's old slug, or its old collection too. The
+    /// collection's folder is the edition's when it has one.
+    Entry(EntryId),
+    /// `/<slug>/`: a standalone page's old slug.
+    Page(String),
+    /// A path below the base URL as `site.yaml` gives it (`2023/dong-leaves/`,
+    /// `old-page.html`): checked by [`old_path`], published as it is, in the site's own
+    /// language only.
+    Path(String),
 }
 
 /// One file an image is published as: content-hashed, so hosts can cache it forever.
@@ -216,8 +236,15 @@ impl Route {
     pub fn in_edition(self, edition: Option<&Arc<Edition>>) -> Route {
         match (edition, self) {
             (None, route) => route,
-            // Images are one set of files for every edition.
-            (Some(_), route @ (Route::In(..) | Route::Image(_))) => route,
+            // Images are one set of files for every edition, and so are the redirect
+            // rules; an old path of `site.yaml` is published as written.
+            (
+                Some(_),
+                route @ (Route::In(..)
+                | Route::Image(_)
+                | Route::RedirectRules
+                | Route::Redirect(OldAddress::Path(_))),
+            ) => route,
             // A page's card is beside the other cards, named by the page's path.
             (Some(e), Route::ShareCard(page)) => {
                 Route::ShareCard(Box::new(page.in_edition(Some(e))))
@@ -296,6 +323,12 @@ impl Route {
             Route::Connections(id) => {
                 format!("{}/{}/connections/", folder(&id.collection), id.slug)
             }
+            Route::Redirect(OldAddress::Entry(id)) => {
+                format!("{}/{}/", folder(&id.collection), id.slug)
+            }
+            Route::Redirect(OldAddress::Page(slug)) => format!("{slug}/"),
+            Route::Redirect(OldAddress::Path(path)) => path.clone(),
+            Route::RedirectRules => "_redirects".into(),
         }
     }
 
@@ -335,8 +368,43 @@ impl Route {
                 | Route::ShareCard(_)
                 | Route::CorrectionsFeed
                 | Route::PublishedRecord
+                | Route::Redirect(_)
+                | Route::RedirectRules
         )
     }
+}
+
+/// Why a path of `redirects:` in `site.yaml` cannot be an old address.
+#[derive(Debug, Error, Clone, PartialEq, Eq)]
+#[error("`{0}` is not a path below the site's address: give folders and a name of letters, digits, `-`, `_`, `.` or `~`, ending in `/` or `.html`, such as `2023/dong-leaves/`")]
+pub(crate) struct BadOldPath(pub(crate) String);
+
+/// `/2023/Dong-Leaves/` -> `2023/Dong-Leaves/`: a path of `redirects:` as the site path
+/// of its redirect page. It must name a folder (ending in `/`) or an `.html` file, with
+/// segments of unreserved URL characters only (so it needs no escaping in HTML, in
+/// `_redirects` or on disk) and no `.` or `..`; the root is not an old address.
+pub(crate) fn old_path(raw: &str) -> Result<String, BadOldPath> {
+    let bad = || BadOldPath(raw.to_string());
+    let path = raw.strip_prefix('/').unwrap_or(raw);
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let plain = |s: &&str| {
+        !s.is_empty()
+            && *s != "."
+            && *s != ".."
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '~'))
+    };
+    let ends_well = path.ends_with('/') || path.ends_with(".html");
+    if path.is_empty() || path.ends_with("//") || !ends_well || !segments.iter().all(plain) {
+        return Err(bad());
+    }
+    if segments
+        .iter()
+        .any(|s| slug::is_device_name(s.split('.').next().unwrap_or(s)))
+    {
+        return Err(bad());
+    }
+    Ok(path.to_string())
 }
 
 impl fmt::Display for Route {
@@ -522,6 +590,13 @@ mod tests {
                 slug: "han-dong".into(),
             })
             .page(2),
+            Route::Redirect(OldAddress::Entry(EntryId {
+                collection: "persons".into(),
+                slug: "han-dong".into(),
+            })),
+            Route::Redirect(OldAddress::Page("about-us".into())),
+            Route::Redirect(OldAddress::Path("2023/dong-leaves.html".into())),
+            Route::RedirectRules,
         ];
         // A new kind of route must be added above: this match does not compile until it is.
         for route in &every {
@@ -548,7 +623,9 @@ mod tests {
                 | Route::CorrectionsFeed
                 | Route::PublishedRecord
                 | Route::Connections(_)
-                | Route::Paged(..) => {}
+                | Route::Paged(..)
+                | Route::Redirect(_)
+                | Route::RedirectRules => {}
             }
         }
         every.into()
@@ -573,6 +650,7 @@ mod tests {
                     | Route::Entry(_)
                     | Route::Page(_)
                     | Route::In(..)
+                    | Route::Redirect(_)
             ) || matches!(route, Route::Paged(listing, _) if matches!(**listing, Route::CollectionIndex(_) | Route::Connections(_)))
             {
                 continue;
@@ -646,6 +724,41 @@ mod tests {
             Route::CollectionIndex("people".into()).site_path(),
             "people/"
         );
+    }
+
+    #[test]
+    fn old_addresses_are_published_where_the_pages_were() {
+        let fr = Arc::new(Edition {
+            language: "fr".into(),
+            folders: [("people".to_string(), "personnes".to_string())].into(),
+        });
+        let old = Route::Redirect(OldAddress::Entry(EntryId {
+            collection: "people".into(),
+            slug: "dong-han".into(),
+        }));
+        assert_eq!(old.output_file(), "people/dong-han/index.html");
+        assert_eq!(
+            old.clone().in_edition(Some(&fr)).site_path(),
+            "fr/personnes/dong-han/"
+        );
+        let path = Route::Redirect(OldAddress::Path("2023/dong.html".into()));
+        assert_eq!(path.output_file(), "2023/dong.html");
+        assert_eq!(path.clone().in_edition(Some(&fr)), path);
+        assert_eq!(Route::RedirectRules.output_file(), "_redirects");
+        assert!(!old.is_listed_page());
+    }
+
+    #[test]
+    fn an_old_path_is_a_plain_folder_or_html_file() {
+        assert_eq!(old_path("/2023/Dong-Leaves/").unwrap(), "2023/Dong-Leaves/");
+        assert_eq!(old_path("old_page.html").unwrap(), "old_page.html");
+        assert_eq!(old_path("a/b~c/").unwrap(), "a/b~c/");
+        for bad in [
+            "", "/", "old", "a//b/", "../etc/", "a/./b/", "a b/", "a?b/", "a%2F/", "x.php", "con/",
+            "a\\b/", "é/",
+        ] {
+            assert!(old_path(bad).is_err(), "{bad:?} was accepted");
+        }
     }
 
     #[test]

@@ -62,6 +62,8 @@ struct StateMessage<'a> {
     rendered: usize,
     /// Problems of the last rebuild (empty when it succeeded).
     errors: &'a [ErrorView],
+    /// Warnings of the last good build: the site builds, but these need a look.
+    warnings: &'a [ErrorView],
 }
 
 struct State {
@@ -70,6 +72,7 @@ struct State {
     build: String,
     rendered: usize,
     errors: Arc<Vec<ErrorView>>,
+    warnings: Arc<Vec<ErrorView>>,
 }
 
 /// The shared state of the server: the site being served, and the latest event, which
@@ -102,6 +105,7 @@ impl Hub {
                 build: format!("{session}-0"),
                 rendered: 0,
                 errors: Arc::new(Vec::new()),
+                warnings: Arc::new(Vec::new()),
             }),
             events: watch::Sender::new(String::new()),
             session,
@@ -111,8 +115,13 @@ impl Hub {
         hub
     }
 
-    /// Serves `files` from now on and tells open pages to reload.
-    pub(crate) fn site_changed(&self, files: Arc<Files>, rendered: usize) {
+    /// Serves `files`, built with `warnings`, from now on and tells open pages to reload.
+    pub(crate) fn site_changed(
+        &self,
+        files: Arc<Files>,
+        rendered: usize,
+        warnings: Vec<ErrorView>,
+    ) {
         let build = {
             let mut generation = self.generation.lock().expect("not poisoned");
             *generation += 1;
@@ -125,6 +134,20 @@ impl Hub {
             state.build = build;
             state.rendered = rendered;
             state.errors = Arc::new(Vec::new());
+            state.warnings = Arc::new(warnings);
+        }
+        self.broadcast();
+    }
+
+    /// A rebuild succeeded without changing a served file: no errors, and `warnings`.
+    pub(crate) fn site_unchanged(&self, warnings: Vec<ErrorView>) {
+        {
+            let mut state = self.state.write().expect("not poisoned");
+            if state.errors.is_empty() && *state.warnings == warnings {
+                return;
+            }
+            state.errors = Arc::new(Vec::new());
+            state.warnings = Arc::new(warnings);
         }
         self.broadcast();
     }
@@ -148,6 +171,7 @@ impl Hub {
             build: &state.build,
             rendered: state.rendered,
             errors: &state.errors,
+            warnings: &state.warnings,
         };
         let json = serde_json::to_string(&message).expect("serialisable");
         // serde_json escapes newlines, so the data is one line.

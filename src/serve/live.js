@@ -1,4 +1,4 @@
-// casefile serve: reloads this page after a rebuild, and shows build errors over it.
+// casefile serve: reloads this page after a rebuild, shows build errors over it and the build's warnings in a corner.
 // Served only by `casefile serve`; never part of a built site.
 (function () {
   "use strict";
@@ -8,6 +8,7 @@
   var script = document.currentScript;
   var pageBuild = script ? script.getAttribute("data-build") : null;
   var OVERLAY = "casefile-error-overlay";
+  var WARNINGS = "casefile-warnings";
   var delay = 500;
 
   function text(tag, content, style) {
@@ -53,6 +54,37 @@
     (document.body || document.documentElement).appendChild(box);
   }
 
+  // The build succeeded but warns: a small box in a corner, closed until asked, so the
+  // page stays readable. Values are set with textContent, as for errors.
+  function showWarnings(warnings) {
+    var old = document.getElementById(WARNINGS);
+    var wasOpen = old ? old.open : false;
+    if (old) old.parentNode.removeChild(old);
+    if (!warnings || !warnings.length) return;
+    var box = document.createElement("details");
+    box.id = WARNINGS;
+    box.open = wasOpen;
+    box.setAttribute("role", "status");
+    box.style.cssText =
+      "position:fixed;right:.75rem;bottom:.75rem;z-index:2147483646;max-width:min(36rem,calc(100vw - 1.5rem));" +
+      "max-height:60vh;overflow:auto;padding:.4rem .8rem;border-radius:.4rem;background:#2b2100;color:#fff;" +
+      "font:13px/1.5 ui-monospace,SFMono-Regular,Menlo,monospace;box-shadow:0 2px 8px rgba(0,0,0,.4)";
+    var n = warnings.length;
+    box.appendChild(text("summary", "casefile: " + n + " warning" + (n === 1 ? "" : "s"),
+      "cursor:pointer;color:#ffd54f;font-weight:bold"));
+    warnings.forEach(function (w) {
+      var item = document.createElement("div");
+      item.className = "casefile-warning";
+      item.style.cssText = "margin:.5rem 0 0;padding:.3rem .6rem;border-left:3px solid #ffd54f";
+      var place = w.path + (w.line ? ":" + w.line + ":" + w.column : "");
+      item.appendChild(text("div", place, "color:#80d8ff"));
+      item.appendChild(text("div", w.message));
+      if (w.hint) item.appendChild(text("div", w.hint, "color:#ccc"));
+      box.appendChild(item);
+    });
+    (document.body || document.documentElement).appendChild(box);
+  }
+
   function connect() {
     var source = new EventSource("/__casefile/events");
     source.onopen = function () { delay = 500; };
@@ -64,6 +96,7 @@
       } else {
         hideErrors();
       }
+      showWarnings(state.warnings);
       if (pageBuild !== null && state.build !== pageBuild) {
         source.close();
         window.location.reload();

@@ -187,12 +187,20 @@ pub fn serve(options: ServeOptions) -> Result<(), ServeError> {
         drafts: options.drafts,
     });
 
+    // Warnings are printed when they differ from the last ones printed, not after every
+    // save; the summary line counts them each time.
+    let printed = std::cell::RefCell::new(Diagnostics::new());
     let report = |result: &Result<Rebuild, Diagnostics>, site: &Preview| match result {
         Ok(rebuild) => {
+            let warnings = error_views(&root, &rebuild.warnings);
             if rebuild.changed {
-                hub.site_changed(site.files(), rebuild.rendered.len());
+                hub.site_changed(site.files(), rebuild.rendered.len(), warnings);
             } else {
-                hub.errors_changed(Vec::new());
+                hub.site_unchanged(warnings);
+            }
+            if *printed.borrow() != rebuild.warnings {
+                eprint!("{}", printer.format_warnings(&rebuild.warnings));
+                *printed.borrow_mut() = rebuild.warnings.clone();
             }
             if !options.quiet {
                 println!("{}", rebuild_line(rebuild));
@@ -329,8 +337,12 @@ fn rebuild_line(rebuild: &Rebuild) -> String {
         0 => String::new(),
         n => format!(", {n} removed"),
     };
+    let warnings = match rebuild.warnings.len() {
+        0 => String::new(),
+        n => format!(", {}", crate::diagnostic::count_warnings(n)),
+    };
     format!(
-        "{what}{removed} in {:.0} ms (load, check and link {:.0} ms)",
+        "{what}{removed} in {:.0} ms (load, check and link {:.0} ms){warnings}",
         ms(rebuild.elapsed),
         ms(rebuild.front)
     )

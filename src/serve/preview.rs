@@ -46,6 +46,8 @@ pub struct Rebuild {
     pub stages: Vec<(&'static str, Duration)>,
     /// Wall time of the whole rebuild.
     pub elapsed: Duration,
+    /// What the build warns of (empty when no content file changed since the last).
+    pub warnings: Diagnostics,
 }
 
 /// A site kept in memory between rebuilds.
@@ -58,6 +60,9 @@ pub struct Preview {
     /// A rebuild from an empty memo is owed (the configuration changed, or the last
     /// attempt at one failed).
     full_owed: bool,
+    /// The warnings of the last run that read the content (a run that finds no content
+    /// file changed keeps them).
+    warnings: Diagnostics,
 }
 
 impl Preview {
@@ -71,6 +76,7 @@ impl Preview {
             files: Arc::new(Files::new()),
             search: true,
             full_owed: true,
+            warnings: Diagnostics::new(),
         }
     }
 
@@ -136,7 +142,8 @@ impl Preview {
                 .map_or(started.elapsed(), |(_, at)| *at - started),
             ..Rebuild::default()
         };
-        if let Some((output, _)) = run {
+        if let Some((output, report)) = run {
+            self.warnings = report.warnings.clone();
             rebuild.full = output.full;
             let pages: std::collections::HashSet<&str> =
                 output.site_pages.iter().map(String::as_str).collect();
@@ -180,6 +187,7 @@ impl Preview {
             self.files = files;
         }
         self.full_owed = false;
+        rebuild.warnings = self.warnings.clone();
         rebuild.elapsed = started.elapsed();
         Ok(rebuild)
     }
