@@ -986,6 +986,7 @@ fn slug_list(corpus: &Corpus, list: &[usize]) -> String {
 enum Format {
     Casefile,
     Hugo,
+    Zola,
 }
 
 /// Field names that Hugo reserves in front matter, renamed in the Hugo corpus.
@@ -1055,7 +1056,7 @@ fn write_field(
         Field::Markdown(md) => {
             let md = match format {
                 Format::Casefile => md.clone(),
-                Format::Hugo => hugo_links(md, corpus, by_slug),
+                Format::Hugo | Format::Zola => hugo_links(md, corpus, by_slug),
             };
             writeln!(out, "{indent}{name}: {}", quote(&md))
         }
@@ -1096,7 +1097,7 @@ fn entry_file(
                 let _ = writeln!(out, "date: {}", quote(d));
             }
         }
-        Format::Hugo => {
+        Format::Hugo | Format::Zola => {
             let _ = writeln!(out, "description: {}", quote(&e.summary));
             if let Some(d) = &e.date {
                 // Hugo needs a full date to sort by; the partial one is kept for display.
@@ -1122,7 +1123,7 @@ fn entry_file(
     out.push_str("---\n");
     match format {
         Format::Casefile => out.push_str(&e.body),
-        Format::Hugo => out.push_str(&hugo_links(&e.body, corpus, by_slug)),
+        Format::Hugo | Format::Zola => out.push_str(&hugo_links(&e.body, corpus, by_slug)),
     }
     out
 }
@@ -1864,10 +1865,232 @@ fn write_hugo(corpus: &Corpus, dir: &Path, repo: &Path) -> io::Result<()> {
     Ok(())
 }
 
+/// `[[slug|label#frag]]` into `[label](@/collection/slug.md#frag)`: Zola's internal links,
+/// which it checks and from which it computes `page.backlinks`.
+fn zola_links(text: &str, corpus: &Corpus, by_slug: &HashMap<&str, usize>) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("[[") {
+        let Some(len) = rest[start..].find("]]") else {
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let inner = &rest[start + 2..start + len];
+        let (target, label) = match inner.split_once('|') {
+            Some((t, l)) => (t, Some(l)),
+            None => (inner, None),
+        };
+        let (path, fragment) = match target.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (target, None),
+        };
+        let slug = path.rsplit('/').next().unwrap_or(path);
+        let e = &corpus.entries[by_slug[slug]];
+        let text = label.unwrap_or(&e.title);
+        let _ = write!(
+            out,
+            "[{text}](@/{}/{}.md{})",
+            COLLECTIONS[e.collection].0,
+            e.slug,
+            fragment.map(|f| format!("#{f}")).unwrap_or_default()
+        );
+        rest = &rest[start + len + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A TOML basic string (JSON's escapes are valid TOML).
+fn toml_str(s: &str) -> String {
+    serde_json::to_string(s).unwrap_or_default()
+}
+
+/// The entries an entry's reference fields name, as `{title, url}` tables for the page
+/// template (Zola has no typed references; looking each up with `get_page` would cost more).
+fn zola_refs(e: &Entry, corpus: &Corpus, out: &mut String) {
+    fn collect(value: &Field, found: &mut Vec<usize>) {
+        match value {
+            Field::Ref(t) => found.push(*t),
+            Field::Refs(list) => found.extend(list.iter().copied()),
+            Field::Records(records) => {
+                for record in records {
+                    for (_, v) in record {
+                        collect(v, found);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    for (_, value) in &e.fields {
+        collect(value, &mut found);
+    }
+    for t in found {
+        let r = &corpus.entries[t];
+        let _ = writeln!(
+            out,
+            "[[extra.refs]]\ntitle = {}\nurl = \"/{}/{}/\"",
+            toml_str(&r.title),
+            COLLECTIONS[r.collection].0,
+            r.slug
+        );
+    }
+}
+
+fn zola_entry(e: &Entry, corpus: &Corpus, by_slug: &HashMap<&str, usize>) -> String {
+    let mut out = String::with_capacity(4096);
+    out.push_str("+++\n");
+    let _ = writeln!(out, "title = {}", toml_str(&e.title));
+    let _ = writeln!(out, "description = {}", toml_str(&e.summary));
+    if let Some(d) = &e.date {
+        let full = match d.len() {
+            4 => format!("{d}-01-01"),
+            7 => format!("{d}-01"),
+            _ => d.clone(),
+        };
+        let _ = writeln!(out, "date = {full}");
+    }
+    if !e.tags.is_empty() {
+        let tags: Vec<String> = e.tags.iter().map(|t| toml_str(t)).collect();
+        let _ = writeln!(out, "[taxonomies]\ntags = [{}]", tags.join(", "));
+    }
+    zola_refs(e, corpus, &mut out);
+    out.push_str("+++\n");
+    out.push_str(&zola_links(&e.body, corpus, by_slug));
+    out
+}
+
+const ZOLA_TEMPLATES: [(&str, &str); 7] = [
+    (
+        "base.html",
+        r#"<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{% block title %}{{ config.title }}{% endblock %}</title>
+<meta name="generator" content="Zola">
+</head>
+<body>
+<header><a href="{{ get_url(path='/') }}">{{ config.title }}</a>
+<nav>{% for s in ["people", "bodies", "allegations", "events", "sources"] %}<a href="/{{ s }}/">{{ s | capitalize }}</a> {% endfor %}<a href="/tags/">Tags</a></nav></header>
+<main>{% block content %}{% endblock %}</main>
+<footer><p>{{ config.description }}</p></footer>
+</body>
+</html>
+"#,
+    ),
+    (
+        "index.html",
+        r#"{% extends "base.html" %}
+{% block content %}<h1>{{ section.title }}</h1>
+{{ section.content | safe }}{% endblock %}
+"#,
+    ),
+    (
+        "section.html",
+        r#"{% extends "base.html" %}
+{% block title %}{{ section.title }} · {{ config.title }}{% endblock %}
+{% block content %}<h1>{{ section.title }}</h1>
+{{ section.content | safe }}
+<ul>{% for p in section.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a>{% if p.description %} — {{ p.description }}{% endif %}</li>
+{% endfor %}</ul>{% endblock %}
+"#,
+    ),
+    (
+        "page.html",
+        r#"{% extends "base.html" %}
+{% block title %}{{ page.title }} · {{ config.title }}{% endblock %}
+{% block content %}<article><h1>{{ page.title }}</h1>
+{% if page.description %}<p class="summary">{{ page.description }}</p>{% endif %}
+{% if page.date %}<p><time datetime="{{ page.date }}">{{ page.date | date(format="%-d %B %Y") }}</time></p>{% endif %}
+{% if page.taxonomies.tags %}<p>{% for t in page.taxonomies.tags %}<a href="{{ get_taxonomy_url(kind='tags', name=t) }}">{{ t }}</a> {% endfor %}</p>{% endif %}
+{{ page.content | safe }}
+{% if page.extra.refs %}<h2>References</h2><ul>{% for r in page.extra.refs %}<li><a href="{{ r.url }}">{{ r.title }}</a></li>{% endfor %}</ul>{% endif %}
+{% if page.backlinks %}<h2>Linked from</h2><ul>{% for b in page.backlinks %}<li><a href="{{ b.permalink }}">{{ b.title }}</a></li>{% endfor %}</ul>{% endif %}
+</article>{% endblock %}
+"#,
+    ),
+    (
+        "taxonomy_list.html",
+        r#"{% extends "base.html" %}
+{% block content %}<h1>Tags</h1><ul>{% for t in terms %}<li><a href="{{ t.permalink }}">{{ t.name }}</a> ({{ t.pages | length }})</li>{% endfor %}</ul>{% endblock %}
+"#,
+    ),
+    (
+        "taxonomy_single.html",
+        r#"{% extends "base.html" %}
+{% block content %}<h1>{{ term.name }}</h1><ul>{% for p in term.pages %}<li><a href="{{ p.permalink }}">{{ p.title }}</a></li>{% endfor %}</ul>{% endblock %}
+"#,
+    ),
+    (
+        "about.html",
+        r#"{% extends "base.html" %}
+{% block content %}<article><h1>{{ page.title }}</h1>{{ page.content | safe }}</article>{% endblock %}
+"#,
+    ),
+];
+
+fn write_zola(corpus: &Corpus, dir: &Path) -> io::Result<()> {
+    write_file(
+        &dir.join("config.toml"),
+        &format!(
+            "base_url = \"https://example.org\"\ntitle = {}\ndescription = {}\n\
+             default_language = \"en\"\ncompile_sass = false\nbuild_search_index = false\n\
+             generate_feeds = true\nfeed_limit = 50\n\
+             taxonomies = [{{ name = \"tags\" }}]\n\n\
+             [link_checker]\ninternal_level = \"warn\"\n",
+            toml_str(SITE_TITLE),
+            toml_str(SITE_DESCRIPTION)
+        ),
+    )?;
+    for (path, text) in ZOLA_TEMPLATES {
+        write_file(&dir.join("templates").join(path), text)?;
+    }
+    let by_slug: HashMap<&str, usize> = corpus
+        .entries
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.slug.as_str(), i))
+        .collect();
+    let content = dir.join("content");
+    let home = home_text(corpus).replace("[[about]]", "[About this corpus](@/about.md)");
+    write_file(
+        &content.join("_index.md"),
+        &format!(
+            "+++\ntitle = {}\nsort_by = \"date\"\n+++\n{}",
+            toml_str(SITE_TITLE),
+            zola_links(&home, corpus, &by_slug)
+        ),
+    )?;
+    write_file(
+        &content.join("about.md"),
+        &format!("+++\ntitle = \"About this corpus\"\ntemplate = \"about.html\"\n+++\n{ABOUT}"),
+    )?;
+    for (c, (name, _)) in COLLECTIONS.iter().enumerate() {
+        write_file(
+            &content.join(name).join("_index.md"),
+            &format!(
+                "+++\ntitle = {}\nsort_by = \"title\"\n+++\nThere are {} entries here.\n",
+                toml_str(&capitalise(name)),
+                corpus.count(c)
+            ),
+        )?;
+    }
+    for e in &corpus.entries {
+        let path = content
+            .join(COLLECTIONS[e.collection].0)
+            .join(format!("{}.md", e.slug));
+        write_file(&path, &zola_entry(e, corpus, &by_slug))?;
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------
 
 const USAGE: &str =
-    "usage: gen-corpus N DIR [--seed S] [--format casefile|hugo] [--no-search] [--repo DIR]
+    "usage: gen-corpus N DIR [--seed S] [--format casefile|hugo|zola] [--no-search] [--repo DIR]
 
 Writes a deterministic benchmark site with N entries into DIR (replacing a DIR that an
 earlier gen-corpus run made). site.yaml's collections and themes/ are read from --repo
@@ -1890,6 +2113,7 @@ fn run() -> Result<(), String> {
                 format = match args.next().as_deref() {
                     Some("casefile") => Format::Casefile,
                     Some("hugo") => Format::Hugo,
+                    Some("zola") => Format::Zola,
                     _ => return Err(USAGE.into()),
                 }
             }
@@ -1929,16 +2153,17 @@ fn run() -> Result<(), String> {
     let written = match format {
         Format::Casefile => write_casefile(&corpus, &dir, repo, search),
         Format::Hugo => write_hugo(&corpus, &dir, repo),
+        Format::Zola => write_zola(&corpus, &dir),
     };
     written.map_err(|e| format!("writing {}: {e}", dir.display()))?;
     write_file(
         &dir.join(MARKER),
         &format!(
             "n={n} seed={seed} format={}\n",
-            if format == Format::Hugo {
-                "hugo"
-            } else {
-                "casefile"
+            match format {
+                Format::Casefile => "casefile",
+                Format::Hugo => "hugo",
+                Format::Zola => "zola",
             }
         ),
     )

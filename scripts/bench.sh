@@ -7,7 +7,11 @@
 # For each N it generates three sites with examples/gen-corpus.rs (seed 1):
 #   casefile          the default build, search index included
 #   casefile-nosearch the same site with `search: false` (Hugo builds no search index)
+#   casefile-cold     casefile with its share-card/image cache (.casefile-cache/) removed first;
+#                     plain `casefile` runs keep the cache warm, as a CI that keeps it would
 #   hugo              the same corpus and equivalent layouts for Hugo
+#   zola              the same corpus as a Zola site (when ZOLA names a binary; Zola is not
+#                     packaged: build it from its repository); Zola draws no share cards
 #   hugo+pagefind     Hugo, then the Pagefind CLI over its output (when PAGEFIND is found):
 #                     what a Hugo site with the same search costs
 # then, after one untimed warm-up each, runs every tool RUNS times, alternating them, with
@@ -24,6 +28,7 @@
 #   CASEFILE, GEN       prebuilt binaries; by default `cargo build --release` builds both
 #   LABEL               what CASEFILE was built from, for the header (default: git describe)
 #   HUGO=hugo           the Hugo binary
+#   ZOLA=path           the Zola binary (Zola is skipped, saying so, when unset or missing)
 #   PAGEFIND            the Pagefind CLI (default: `pagefind` on PATH, else none)
 #   RESULTS=target/bench/results-<date>.tsv   every run, one line each
 #   KEEP=1              keep the copied binaries in WORK/bin
@@ -39,7 +44,14 @@ WORK=${WORK:-/dev/shm/casefile-bench}
 DISK=${DISK-/var/tmp/casefile-bench}
 HUGO=${HUGO:-hugo}
 PAGEFIND=${PAGEFIND-$(command -v pagefind || true)}
-TOOLS="casefile casefile-nosearch hugo${PAGEFIND:+ hugo+pagefind}"
+if [ -n "${ZOLA:-}" ] && [ -x "$ZOLA" ]; then
+    ZOLA_TOOL=zola
+else
+    echo "# Zola skipped: set ZOLA=/path/to/zola to compare with it" >&2
+    ZOLA=
+    ZOLA_TOOL=
+fi
+TOOLS="casefile casefile-cold casefile-nosearch hugo${PAGEFIND:+ hugo+pagefind}${ZOLA_TOOL:+ zola}"
 STAMP=$(date -u +%Y%m%dT%H%M%SZ)
 RESULTS=${RESULTS:-$ROOT/target/bench/results-$STAMP.tsv}
 TIME=/usr/bin/time
@@ -74,6 +86,10 @@ run() {
     sync
     log=$(mktemp)
     case $tool in
+        casefile-cold)
+            rm -rf "$site/.casefile-cache"
+            "$TIME" -o "$log" -f '%e %M %U %S' "$CASEFILE" build --quiet --root "$site" --output "$out" ;;
+        zola) (cd "$site" && "$TIME" -o "$log" -f '%e %M %U %S' "$ZOLA" build --output-dir "$out" --force >/dev/null) ;;
         casefile*) "$TIME" -o "$log" -f '%e %M %U %S' "$CASEFILE" build --quiet --root "$site" --output "$out" ;;
         hugo) "$TIME" -o "$log" -f '%e %M %U %S' "$HUGO" --quiet --source "$site" --destination "$out" ;;
         # Peak RSS is the largest of the two processes (getrusage of waited-for children).
@@ -97,13 +113,20 @@ measure() {
     done
 }
 
-site_of() { [ "$1" = hugo+pagefind ] && echo hugo || echo "$1"; }
+site_of() {
+    case $1 in
+        hugo+pagefind) echo hugo ;;
+        casefile-cold) echo casefile ;;
+        *) echo "$1" ;;
+    esac
+}
 
 generate() {
     local n=$1
     "$GEN" "$n" "$WORK/casefile-$n"
     "$GEN" "$n" "$WORK/casefile-nosearch-$n" --no-search
     "$GEN" "$n" "$WORK/hugo-$n" --format hugo
+    [ -z "$ZOLA" ] || "$GEN" "$n" "$WORK/zola-$n" --format zola
 }
 
 for n in $SIZES; do
@@ -130,7 +153,7 @@ for n in $SIZES; do
         printf '%s\tcp-r\ttmpfs\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$n" "$r" $stats \
             "$(find "$WORK/copy" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')" "$(find "$WORK/copy" -type f | wc -l)" >>"$RESULTS"
     done
-    rm -rf "$WORK/copy" "$WORK/hugo-$n" "$WORK"/out-* ${DISK:+"$DISK"/out-*}
+    rm -rf "$WORK/copy" "$WORK/hugo-$n" "$WORK/zola-$n" "$WORK"/out-* ${DISK:+"$DISK"/out-*}
     rm -rf "$WORK/casefile-$n" "$WORK/casefile-nosearch-$n"
 done
 
@@ -176,20 +199,23 @@ NR == 1 { next }
     if (!(k SUBSEP "min" in mins) || $5 + 0 < mins[k SUBSEP "min"]) mins[k SUBSEP "min"] = $5 + 0
 }
 END {
-    print "| N | tool | output | runs | wall (median) | wall (min) | CPU user+sys | peak RSS | output | files | wall / memory vs Hugo | vs Hugo+Pagefind |"
-    print "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    print "| N | tool | output | runs | wall (median) | wall (min) | CPU user+sys | peak RSS | output | files | wall / memory vs Hugo | vs Hugo+Pagefind | vs Zola |"
+    print "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
     for (i = 1; i <= count; i++) {
         k = order[i]; split(k, p, SUBSEP)
         w = median(k SUBSEP "wall"); m = median(k SUBSEP "mem"); c = median(k SUBSEP "cpu")
-        r1 = r2 = ""
+        r1 = r2 = r3 = ""
+        h = p[1] SUBSEP "zola" SUBSEP p[3]
+        if ((h SUBSEP "wall") in vals && p[2] ~ /^casefile/)
+            r3 = sprintf("%.2fx / %.2fx", w / median(h SUBSEP "wall"), m / median(h SUBSEP "mem"))
         h = p[1] SUBSEP "hugo" SUBSEP p[3]
         if ((h SUBSEP "wall") in vals && p[2] ~ /^casefile/)
             r1 = sprintf("%.2fx / %.2fx", w / median(h SUBSEP "wall"), m / median(h SUBSEP "mem"))
         h = p[1] SUBSEP "hugo+pagefind" SUBSEP p[3]
         if ((h SUBSEP "wall") in vals && p[2] == "casefile")
             r2 = sprintf("%.2fx / %.2fx", w / median(h SUBSEP "wall"), m / median(h SUBSEP "mem"))
-        printf "| %s | %s | %s | %d | %.2f s | %.2f s | %.2f s | %.0f MB | %.1f MB | %d | %s | %s |\n", \
-            p[1], p[2], p[3], runs[k], w, mins[k SUBSEP "min"], c, m / 1024, bytes[k] / 1e6, files[k], r1, r2
+        printf "| %s | %s | %s | %d | %.2f s | %.2f s | %.2f s | %.0f MB | %.1f MB | %d | %s | %s | %s |\n", \
+            p[1], p[2], p[3], runs[k], w, mins[k SUBSEP "min"], c, m / 1024, bytes[k] / 1e6, files[k], r1, r2, r3
     }
 }' "$RESULTS"
 
