@@ -41,9 +41,10 @@ pub(crate) fn test_config(root: &std::path::Path) -> Config {
 }
 
 /// The words the engine writes outside templates (the timeline data's link, the search
-/// index's group of pages, the mark on a link to a page in another language), for a
-/// theme whose strings file does not give them: `(language, key, word)`.
-pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 28] = [
+/// index's group of pages, the mark on a link to a page in another language, the title
+/// of a tag's feed), for a theme whose strings file does not give them: `(language, key,
+/// word)`.
+pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 30] = [
     ("en", "read_more", "Read more"),
     ("en", "pages", "Pages"),
     ("en", "in_this_language", "(in English)"),
@@ -58,6 +59,7 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 28] = [
     ("en", "map_label", "Relationship map: entries by collection, with lines for references between them"),
     ("en", "map_more", "and {count} more"),
     ("en", "map_full_list", "the full list"),
+    ("en", "tagged", "Tagged “{name}”"),
     ("fr", "read_more", "Lire la suite"),
     ("fr", "pages", "Pages"),
     ("fr", "in_this_language", "(en français)"),
@@ -72,6 +74,7 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 28] = [
     ("fr", "map_label", "Carte des liens : les fiches par section, reliées par des traits quand l'une renvoie à l'autre"),
     ("fr", "map_more", "et {count} autres"),
     ("fr", "map_full_list", "la liste complète"),
+    ("fr", "tagged", "Mot-clé « {name} »"),
 ];
 
 /// `site.yaml` files larger than this are refused.

@@ -290,7 +290,7 @@ fn run_stages(
     if editions.len() > 1 {
         let pairs: Vec<(&Config, &resolve::Graph)> =
             editions.iter().copied().zip(&graphs).collect();
-        publish::sitemap_of_editions(&pairs, &mut output);
+        publish::sitemap_of_editions(&pairs, &mut output, &mut memo.editions[0].publish);
     }
     let mut report = report(config, &graphs[0], &output, started);
     report.encoded = counts.encoded.into_inner() + output.cards.0;

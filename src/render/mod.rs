@@ -685,6 +685,11 @@ impl Renderer {
                 tag_value.insert("name".into(), Value::from(tag.name.as_str()));
                 tag_value.insert("slug".into(), Value::from(tag.slug.as_str()));
                 tag_value.insert("url".into(), Value::from(route.url(&config.site.base_url)));
+                let feed = Route::TagFeed(slug.clone()).in_edition(config.edition());
+                tag_value.insert(
+                    "feed_url".into(),
+                    Value::from(feed.url(&config.site.base_url)),
+                );
                 tag_value.insert("count".into(), Value::from(entries.len()));
                 let per_page = config.site.pagination.tags;
                 let range = paginate::page_range(entries.len(), per_page, *number);
