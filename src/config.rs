@@ -42,9 +42,10 @@ pub(crate) fn test_config(root: &std::path::Path) -> Config {
 }
 
 /// The words the engine writes outside templates (the timeline data's link, the search
-/// index's group of pages, the mark on a link to a page in another language), for a
-/// theme whose strings file does not give them: `(language, key, word)`.
-pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 34] = [
+/// index's group of pages, the mark on a link to a page in another language, the title
+/// of a tag's feed), for a theme whose strings file does not give them: `(language, key,
+/// word)`.
+pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 36] = [
     ("en", "read_more", "Read more"),
     ("en", "pages", "Pages"),
     ("en", "in_this_language", "(in English)"),
@@ -62,6 +63,7 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 34] = [
     ("en", "map_full_list", "the full list"),
     ("en", "map_mentions", "In its text"),
     ("en", "entry_map_label", "How {title} connects: entries that refer to it on the left, entries it refers to on the right"),
+    ("en", "tagged", "Tagged “{name}”"),
     ("fr", "read_more", "Lire la suite"),
     ("fr", "pages", "Pages"),
     ("fr", "in_this_language", "(en français)"),
@@ -79,6 +81,7 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 34] = [
     ("fr", "map_full_list", "la liste complète"),
     ("fr", "map_mentions", "Dans son texte"),
     ("fr", "entry_map_label", "Les liens de la fiche {title} : à gauche, les fiches qui y renvoient ; à droite, celles auxquelles elle renvoie"),
+    ("fr", "tagged", "Mot-clé « {name} »"),
 ];
 
 /// `site.yaml` files larger than this are refused.

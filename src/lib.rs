@@ -289,7 +289,7 @@ fn run_stages(
     }
     let pairs: Vec<(&Config, &resolve::Graph)> = editions.iter().copied().zip(&graphs).collect();
     if editions.len() > 1 {
-        publish::sitemap_of_editions(&pairs, &mut output);
+        publish::sitemap_of_editions(&pairs, &mut output, &mut memo.editions[0].publish);
     }
     publish::redirect_rules(&pairs, &mut output);
     drop(pairs);

@@ -156,7 +156,10 @@ fn tags_that_appear_and_disappear() {
 
     site.replace("content/people/cy.md", "tags: [baseball]\n", "");
     let removed = inc.rebuild(Change::Content).unwrap();
-    assert_eq!(removed.removed, paths(&["tags/baseball/index.html"]));
+    assert_eq!(
+        removed.removed,
+        paths(&["tags/baseball/index.html", "tags/baseball/atom.xml"])
+    );
     assert!(!inc.files().contains_key("tags/baseball/index.html"));
     assert_same_as_full_build(&site, &inc);
 }
@@ -1286,4 +1289,98 @@ fn serve_publishes_an_alias_as_it_is_added_and_drops_it_when_removed() {
     events.next(WAIT).expect("a rebuild event");
     assert_eq!(server.get("/people/ada-lovelace/").status, 404);
     assert_eq!(server.get("/_redirects").status, 404);
+}
+
+/// The pages of a listing among the pages a rebuild rendered: `notes/` and
+/// `notes/page/<n>/`, or a tag's.
+fn listing_pages<'a>(rendered: &'a [String], listing: &str) -> Vec<&'a str> {
+    rendered
+        .iter()
+        .map(String::as_str)
+        .filter(|p| {
+            p.strip_prefix(listing).is_some_and(|rest| {
+                rest == "index.html"
+                    || rest
+                        .strip_prefix("page/")
+                        .and_then(|r| r.strip_suffix("/index.html"))
+                        .is_some_and(|n| n.parse::<usize>().is_ok())
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn edits_to_a_paginated_listing_rerender_its_pages_as_a_full_build_would() {
+    // Seven notes, two a page, oldest first: notes 1-2, 3-4, 5-6, 7; notes 1 to 4 tagged.
+    let site = Site::copy("serve-paged");
+    let mut inc = built(&site);
+    assert!(inc.files().contains_key("notes/page/4/index.html"));
+    assert!(inc.files().contains_key("tags/harbour/page/2/index.html"));
+
+    // A new title shows on the page that lists the note (and in the feeds), not on the
+    // listing's other pages.
+    site.replace(
+        "content/notes/note-3.md",
+        "title: Note 3",
+        "title: Note three",
+    );
+    let retitled = inc.rebuild(Change::Content).unwrap();
+    assert!(!retitled.full);
+    assert_eq!(
+        listing_pages(&retitled.rendered, "notes/"),
+        ["notes/page/2/index.html"]
+    );
+    assert_eq!(
+        listing_pages(&retitled.rendered, "tags/harbour/"),
+        ["tags/harbour/page/2/index.html"]
+    );
+    for feed in ["atom.xml", "notes/atom.xml", "tags/harbour/atom.xml"] {
+        assert!(
+            String::from_utf8_lossy(&inc.files()[feed]).contains("Note three"),
+            "{feed}"
+        );
+    }
+    assert_same_as_full_build(&site, &inc);
+
+    // A new date moves the note from page 2 to the last page: the pages between shift.
+    site.replace(
+        "content/notes/note-3.md",
+        "date: 2024-01-03",
+        "date: 2024-01-09",
+    );
+    let moved = inc.rebuild(Change::Content).unwrap();
+    assert!(!moved.full);
+    // The order changed, so every page of the listing is rendered again.
+    assert_eq!(listing_pages(&moved.rendered, "notes/").len(), 4);
+    assert_same_as_full_build(&site, &inc);
+
+    // A fifth tagged note gives the tag a third page.
+    site.replace(
+        "content/notes/note-6.md",
+        "summary: The note of day 6.\n",
+        "summary: The note of day 6.\ntags: [harbour]\n",
+    );
+    inc.rebuild(Change::Content).unwrap();
+    assert!(inc.files().contains_key("tags/harbour/page/3/index.html"));
+    assert_same_as_full_build(&site, &inc);
+
+    // Two added notes make a fifth page; a removed one takes it away again. The set of
+    // pages changes, so serve renders everything, as a full build would.
+    for n in [8, 9] {
+        site.write(
+            &format!("content/notes/note-{n}.md"),
+            format!("---\ntitle: Note {n}\ndate: 2024-02-0{n}\n---\nDay {n}.\n"),
+        );
+    }
+    let added = inc.rebuild(Change::Content).unwrap();
+    assert!(inc.files().contains_key("notes/page/5/index.html"));
+    assert!(listing_pages(&added.rendered, "notes/").len() == 5);
+    assert_same_as_full_build(&site, &inc);
+    site.remove("content/notes/note-1.md");
+    let removed = inc.rebuild(Change::Content).unwrap();
+    assert!(!inc.files().contains_key("notes/page/5/index.html"));
+    assert!(removed
+        .removed
+        .contains(&"notes/page/5/index.html".to_string()));
+    assert_same_as_full_build(&site, &inc);
 }

@@ -1,5 +1,6 @@
-//! Machine-readable companions of the rendered site: sitemap, robots.txt, Atom feed,
-//! TimelineJS data and the search index.
+//! Machine-readable companions of the rendered site: sitemap (split under an index past
+//! the protocol's limits), robots.txt, Atom feeds (the site's, and one beside each
+//! collection index and tag page), TimelineJS data and the search index.
 //!
 //! Runs after rendering and adds files to the in-memory [`Output`]; it never writes to
 //! disk (the write stage does) and never changes a rendered page. The search index reads
@@ -12,7 +13,7 @@
 mod search;
 
 use std::fmt::Write;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rayon::prelude::*;
 use serde_json::json;
@@ -22,11 +23,23 @@ use crate::model::{DocId, Document, PartialDate};
 use crate::render::structured::json_for_html;
 use crate::render::Output;
 use crate::render::{Aggregate, Dep};
-use crate::resolve::{DocIndex, Graph, Node};
+use crate::resolve::{DocIndex, Graph, Node, Tag};
 use crate::routes::{self, BaseUrl, Route};
 
-/// How many of the most recent entries the Atom feed carries.
+/// How many of the most recent entries an Atom feed carries.
 pub(crate) const FEED_ENTRIES: usize = 50;
+
+/// The most URLs one sitemap file may list (sitemaps.org); a site with more pages has a
+/// sitemap index.
+const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// The most bytes one sitemap file may hold, uncompressed (sitemaps.org: 50 MiB).
+const SITEMAP_MAX_BYTES: usize = 52_428_800;
+
+/// Lowers [`SITEMAP_MAX_URLS`] for a test, which then splits the sitemap of a small
+/// site without generating 50,000 pages. Not a setting: the protocol's limit is the
+/// right one for every site.
+const SITEMAP_MAX_URLS_FOR_TESTS: &str = "CASEFILE_TEST_SITEMAP_MAX_URLS";
 
 /// The files of the search index, when the site has search.
 #[derive(Debug, Default)]
@@ -49,6 +62,9 @@ pub(crate) fn search_index(config: &Config, graph: &Graph) -> SearchIndex {
 #[derive(Debug, Default)]
 pub(crate) struct PublishMemo {
     events: std::collections::HashMap<usize, (Arc<Document>, String)>,
+    /// How many parts the last sitemap was split into (0: one file, no index), so that
+    /// the parts a smaller site no longer has are removed.
+    sitemap_parts: usize,
 }
 
 /// Adds the sitemap, robots.txt, feed, timeline JSON and the search index made
@@ -76,6 +92,7 @@ pub(crate) fn publish(
             .in_edition(config.edition())
             .output_file(),
     );
+    let entries = EntryXml::of(graph);
     for file in Generated::ALL {
         // One sitemap and one robots.txt serve every edition: the site's own language's
         // run makes them (with the pages of every language, see [`sitemap_of_editions`]).
@@ -88,18 +105,149 @@ pub(crate) fn publish(
         if file == Generated::CorrectionsFeed && !has_corrections_page {
             continue;
         }
-        let path = file.path(config);
-        if !output.contains(&path) && file.may_have_changed(graph, previous, output) {
-            let text = match file {
-                Generated::Timeline => Some(timeline_json(config, graph, memo)),
-                _ => file.text(config, graph, &pages),
-            };
-            if let Some(text) = text {
-                output.files.insert(path, text.into_bytes());
+        if !output.contains(&file.path(config)) && file.may_have_changed(graph, previous, output) {
+            file.make(config, graph, &pages, &entries, memo, output);
+        }
+    }
+    listing_feeds(config, graph, previous, output, &entries);
+    output.files.extend(index.files);
+}
+
+/// Adds the feed of each collection index and tag page that may have changed, and, after
+/// an edit, marks the feeds of tags no longer used as removed.
+///
+/// A listing without an entry the feed rule takes still has its feed, empty (valid
+/// Atom): its page advertises the feed whatever it lists, a reader subscribed to it
+/// keeps a working address, and whether the file exists never changes with an entry's
+/// date.
+fn listing_feeds(
+    config: &Config,
+    graph: &Graph,
+    previous: Option<&Graph>,
+    output: &mut Output,
+    entries: &EntryXml,
+) {
+    let edition = config.edition();
+    // A tag's feed goes with its page: a theme without `tag.html` has neither.
+    let has_page = |route: Route| {
+        output
+            .site_pages
+            .binary_search(&route.in_edition(edition).output_file())
+            .is_ok()
+    };
+    let feeds: Vec<Feed> = (0..config.collections.len())
+        .map(Feed::Collection)
+        .chain(
+            graph
+                .tags
+                .values()
+                .filter(|tag| has_page(Route::Tag(tag.slug.clone())))
+                .map(Feed::Tag),
+        )
+        .collect();
+    let made: Vec<(String, String)> = feeds
+        .into_par_iter()
+        .filter_map(|feed| {
+            let path = feed.route(config).output_file();
+            (!output.contains(&path) && feed.may_have_changed(graph, previous, output))
+                .then(|| (path, atom(config, graph, feed, entries)))
+        })
+        .collect();
+    for (path, text) in made {
+        output.files.insert(path, text.into_bytes());
+    }
+    if let (Some(previous), false) = (previous, output.full) {
+        for slug in previous.tags.keys() {
+            if !graph.tags.contains_key(slug) {
+                let feed = Route::TagFeed(slug.clone()).in_edition(edition);
+                output.removed.push(feed.output_file());
             }
         }
     }
-    output.files.extend(index.files);
+}
+
+/// A feed of the site: of every entry (`atom.xml`), or of a listing's, beside its page.
+#[derive(Debug, Clone, Copy)]
+enum Feed<'g> {
+    /// Every entry of the site.
+    Site,
+    /// The entries of a collection, by its position in `site.yaml`.
+    Collection(usize),
+    /// The entries with a tag.
+    Tag(&'g Tag),
+}
+
+impl Feed<'_> {
+    /// Its route in the edition of `config`.
+    fn route(self, config: &Config) -> Route {
+        match self {
+            Feed::Site => Route::Feed,
+            Feed::Collection(c) => Route::CollectionFeed(config.collections[c].name.clone()),
+            Feed::Tag(tag) => Route::TagFeed(tag.slug.clone()),
+        }
+        .in_edition(config.edition())
+    }
+
+    /// The page it is the feed of, in the edition of `config`.
+    fn page(self, config: &Config) -> Route {
+        match self {
+            Feed::Site => Route::Home,
+            Feed::Collection(c) => Route::CollectionIndex(config.collections[c].name.clone()),
+            Feed::Tag(tag) => Route::Tag(tag.slug.clone()),
+        }
+        .in_edition(config.edition())
+    }
+
+    /// Its title, in the edition's language: the site's, or the listing's page's title
+    /// and the site's (as the default theme's `<link rel="alternate">` gives it).
+    fn title(self, config: &Config) -> String {
+        let site = &config.site.title;
+        match self {
+            Feed::Site => site.clone(),
+            Feed::Collection(c) => format!("{} · {site}", config.collections[c].title),
+            Feed::Tag(tag) => format!(
+                "{} · {site}",
+                config.word("tagged").replace("{name}", &tag.name)
+            ),
+        }
+    }
+
+    /// The documents it may carry, in site order.
+    fn candidates(self, graph: &Graph) -> Vec<DocIndex> {
+        match self {
+            Feed::Site => (0..graph.nodes.len()).collect(),
+            Feed::Collection(c) => {
+                let mut members = graph.collections[c].1.clone();
+                members.sort_unstable();
+                members
+            }
+            Feed::Tag(tag) => tag.docs.clone(),
+        }
+    }
+
+    /// Whether what the feed shows changed in the render of `output` (always, for a
+    /// render of every page): an entry it may carry (its dates, title, summary or
+    /// content), or which entries those are.
+    fn may_have_changed(self, graph: &Graph, previous: Option<&Graph>, output: &Output) -> bool {
+        let (Some(changed), Some(_)) = (&output.changed, previous) else {
+            return true;
+        };
+        let node = |i: &DocIndex| changed.contains(&Dep::Node(*i));
+        match self {
+            // Any entry can become one of the most recently updated.
+            Feed::Site => {
+                changed.contains(&Dep::Site(Aggregate::Timeline))
+                    || (0..graph.nodes.len())
+                        .any(|i| node(&i) && graph.nodes[i].doc.id.entry().is_some())
+            }
+            Feed::Collection(c) => {
+                changed.contains(&Dep::Collection(c)) || graph.collections[c].1.iter().any(node)
+            }
+            Feed::Tag(tag) => {
+                changed.contains(&Dep::Tag(tag.slug.clone())) || tag.docs.iter().any(node)
+            }
+        }
+    }
 }
 
 /// A file made from a few parts of the graph (the search index, which reads every
@@ -156,7 +304,6 @@ impl Generated {
         let (Some(changed), Some(previous)) = (&output.changed, previous) else {
             return true;
         };
-        let node = |i: DocIndex| changed.contains(&Dep::Node(i));
         let timeline = changed.contains(&Dep::Site(Aggregate::Timeline));
         match self {
             Generated::Robots => false,
@@ -168,12 +315,7 @@ impl Generated {
                             && a.doc.updated.or(a.doc.date) != b.doc.updated.or(b.doc.date)
                     })
             }
-            // Any entry can become one of the most recently updated.
-            Generated::Atom => {
-                timeline
-                    || (0..graph.nodes.len())
-                        .any(|i| node(i) && graph.nodes[i].doc.id.entry().is_some())
-            }
+            Generated::Atom => Feed::Site.may_have_changed(graph, Some(previous), output),
             // The timeline's entries as their cards show them.
             Generated::Timeline => timeline,
             Generated::CorrectionsFeed => changed.contains(&Dep::Site(Aggregate::Corrections)),
@@ -185,17 +327,39 @@ impl Generated {
         }
     }
 
-    /// Its text, for a site whose pages are `pages`; `None` for a file the site does
-    /// not have (the record, when no collection has the rule that reads it).
-    fn text(self, config: &Config, graph: &Graph, pages: &[String]) -> Option<String> {
-        Some(match self {
-            Generated::Sitemap => sitemap(config, graph, pages),
+    /// Makes the file (a split sitemap: the files) into `output`, for a site whose pages
+    /// are `pages`; nothing for a file the site does not have (the record, when no
+    /// collection has the rule that reads it).
+    fn make(
+        self,
+        config: &Config,
+        graph: &Graph,
+        pages: &[String],
+        entries: &EntryXml,
+        memo: &mut PublishMemo,
+        output: &mut Output,
+    ) {
+        let text = match self {
+            Generated::Sitemap => {
+                let urls = sitemap_urls(config, graph, pages);
+                let files = sitemap_files(
+                    &config.site.base_url,
+                    URLSET,
+                    urls,
+                    SitemapLimits::of_protocol(),
+                );
+                return put_sitemap(output, files, memo);
+            }
             Generated::Robots => robots(config),
-            Generated::Atom => atom(config, graph),
-            Generated::Timeline => timeline_json(config, graph, &mut PublishMemo::default()),
+            Generated::Atom => atom(config, graph, Feed::Site, entries),
+            Generated::Timeline => timeline_json(config, graph, memo),
             Generated::CorrectionsFeed => corrections_atom(config, graph),
-            Generated::PublishedRecord => return crate::published::record(config, graph),
-        })
+            Generated::PublishedRecord => match crate::published::record(config, graph) {
+                Some(text) => text,
+                None => return,
+            },
+        };
+        output.files.insert(self.path(config), text.into_bytes());
     }
 }
 
@@ -217,39 +381,167 @@ pub(crate) fn xml_escape(text: &str) -> String {
     out
 }
 
-fn sitemap(config: &Config, graph: &Graph, pages: &[String]) -> String {
-    let base = &config.site.base_url;
-    // `lastmod` says when a page last changed, to the day (the sitemaps.org schema
-    // accepts only a full date or date-time): an entry's full `updated` date, and nothing
-    // otherwise. An entry's `date` is when its event happened, not when its page changed.
-    let mut lastmod_by_path = std::collections::HashMap::new();
-    for node in &graph.nodes {
-        if let Some(date) = node.doc.updated.filter(PartialDate::is_full) {
-            lastmod_by_path.insert(node.route.output_file(), date);
+/// The opening of a sitemap's `<urlset>`, with its XML declaration.
+const URLSET: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n";
+
+/// [`URLSET`] with the namespace of the `xhtml:link` alternates of a site in several
+/// languages.
+const URLSET_OF_EDITIONS: &str = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n";
+
+/// The end of a `<urlset>`.
+const URLSET_END: &str = "</urlset>\n";
+
+/// One `<url>` element of a sitemap, and the page's last change.
+#[derive(Debug, Clone)]
+struct SitemapUrl {
+    xml: String,
+    lastmod: Option<PartialDate>,
+}
+
+/// How much one sitemap file may hold.
+#[derive(Debug, Clone, Copy)]
+struct SitemapLimits {
+    urls: usize,
+    bytes: usize,
+}
+
+impl SitemapLimits {
+    /// The sitemaps.org protocol's limits (the URL count lowered by
+    /// [`SITEMAP_MAX_URLS_FOR_TESTS`] when a test sets it).
+    fn of_protocol() -> SitemapLimits {
+        let urls = std::env::var(SITEMAP_MAX_URLS_FOR_TESTS)
+            .ok()
+            .and_then(|v| v.parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .map_or(SITEMAP_MAX_URLS, |n| n.min(SITEMAP_MAX_URLS));
+        SitemapLimits {
+            urls,
+            bytes: SITEMAP_MAX_BYTES,
         }
     }
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for page in pages {
-        let site_path = routes::site_path_of_page(page);
+}
+
+/// The last change of each page an entry or page is published at: its full `updated`
+/// date. `lastmod` says when a page last changed, to the day (the sitemaps.org schema
+/// accepts only a full date or date-time); an entry's `date` is when its event happened,
+/// not when its page changed.
+fn lastmod_by_path<'g>(
+    graphs: impl Iterator<Item = &'g Graph>,
+) -> std::collections::HashMap<String, PartialDate> {
+    let mut lastmod = std::collections::HashMap::new();
+    for graph in graphs {
+        for node in &graph.nodes {
+            if let Some(date) = node.doc.updated.filter(PartialDate::is_full) {
+                lastmod.insert(node.route.output_file(), date);
+            }
+        }
+    }
+    lastmod
+}
+
+/// The `<url>` of each of `pages`.
+fn sitemap_urls(config: &Config, graph: &Graph, pages: &[String]) -> Vec<SitemapUrl> {
+    let base = &config.site.base_url;
+    let lastmod_by_path = lastmod_by_path(std::iter::once(graph));
+    pages
+        .iter()
+        .map(|page| {
+            let site_path = routes::site_path_of_page(page);
+            let mut xml = format!(
+                "  <url><loc>{}</loc>",
+                xml_escape(&base.permalink(site_path))
+            );
+            let lastmod = lastmod_by_path.get(page).copied();
+            if let Some(date) = lastmod {
+                let _ = write!(xml, "<lastmod>{date}</lastmod>");
+            }
+            xml.push_str("</url>\n");
+            SitemapUrl { xml, lastmod }
+        })
+        .collect()
+}
+
+/// The sitemap files of `urls`, by output path, in a `<urlset>` that `open` opens: one
+/// `sitemap.xml` when they fit in one file, else `sitemap.xml` as a `<sitemapindex>` of
+/// `sitemap-1.xml`, `sitemap-2.xml`, ..., each within `limits`, the URLs in their order.
+/// A part's `lastmod` in the index is the latest of its pages'.
+fn sitemap_files(
+    base: &BaseUrl,
+    open: &str,
+    urls: Vec<SitemapUrl>,
+    limits: SitemapLimits,
+) -> Vec<(String, String)> {
+    let mut parts: Vec<(String, Option<PartialDate>)> = Vec::new();
+    let mut xml = String::from(open);
+    let mut count = 0;
+    let mut lastmod: Option<PartialDate> = None;
+    for url in urls {
+        let full =
+            count == limits.urls || xml.len() + url.xml.len() + URLSET_END.len() > limits.bytes;
+        if count > 0 && full {
+            xml.push_str(URLSET_END);
+            parts.push((std::mem::replace(&mut xml, String::from(open)), lastmod));
+            count = 0;
+            lastmod = None;
+        }
+        xml.push_str(&url.xml);
+        count += 1;
+        lastmod = lastmod.max(url.lastmod);
+    }
+    xml.push_str(URLSET_END);
+    parts.push((xml, lastmod));
+    let index = Route::Sitemap.output_file();
+    if parts.len() == 1 {
+        return parts
+            .into_iter()
+            .map(|(xml, _)| (index.clone(), xml))
+            .collect();
+    }
+    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut files = Vec::with_capacity(parts.len() + 1);
+    for (n, (part, lastmod)) in parts.into_iter().enumerate() {
+        let route = Route::SitemapPart(n + 1);
         let _ = write!(
             xml,
-            "  <url><loc>{}</loc>",
-            xml_escape(&base.permalink(site_path))
+            "  <sitemap><loc>{}</loc>",
+            xml_escape(&route.permalink(base))
         );
-        if let Some(date) = lastmod_by_path.get(page) {
+        if let Some(date) = lastmod {
             let _ = write!(xml, "<lastmod>{date}</lastmod>");
         }
-        xml.push_str("</url>\n");
+        xml.push_str("</sitemap>\n");
+        files.push((route.output_file(), part));
     }
-    xml.push_str("</urlset>\n");
-    xml
+    xml.push_str("</sitemapindex>\n");
+    files.insert(0, (index, xml));
+    files
+}
+
+/// Puts the sitemap `files` (from [`sitemap_files`]) in `output`; after an edit, marks
+/// the parts the last sitemap had and this one has not as removed.
+fn put_sitemap(output: &mut Output, files: Vec<(String, String)>, memo: &mut PublishMemo) {
+    let parts = files.len() - 1;
+    if !output.full {
+        for n in parts + 1..=memo.sitemap_parts {
+            output.removed.push(Route::SitemapPart(n).output_file());
+        }
+    }
+    memo.sitemap_parts = parts;
+    for (path, text) in files {
+        output.files.insert(path, text.into_bytes());
+    }
 }
 
 /// The one sitemap of a site in several languages, made once every edition has
 /// rendered: each page with an `xhtml:link` to every version of it (itself included) and
 /// `x-default` at the site language's. Versions are the pages at the same path below
-/// each language's folder (`people/han-dong/`, `fr/people/han-dong/`).
-pub(crate) fn sitemap_of_editions(editions: &[(&Config, &Graph)], output: &mut Output) {
+/// each language's folder (`people/han-dong/`, `fr/people/han-dong/`). `memo` is the
+/// site's own language's.
+pub(crate) fn sitemap_of_editions(
+    editions: &[(&Config, &Graph)],
+    output: &mut Output,
+    memo: &mut PublishMemo,
+) {
     let Some((config, _)) = editions.first() else {
         return;
     };
@@ -259,14 +551,7 @@ pub(crate) fn sitemap_of_editions(editions: &[(&Config, &Graph)], output: &mut O
     }
     let base = &config.site.base_url;
     let languages = &config.site.languages;
-    let mut lastmod_by_path = std::collections::HashMap::new();
-    for (_, graph) in editions {
-        for node in &graph.nodes {
-            if let Some(date) = node.doc.updated.filter(PartialDate::is_full) {
-                lastmod_by_path.insert(node.route.output_file(), date);
-            }
-        }
-    }
+    let lastmod_by_path = lastmod_by_path(editions.iter().map(|(_, graph)| *graph));
     // Each page's path in the site's own language, and the language it is in.
     let original = |page: &str| -> (String, String) {
         for language in languages.iter().skip(1) {
@@ -296,11 +581,12 @@ pub(crate) fn sitemap_of_editions(editions: &[(&Config, &Graph)], output: &mut O
     for group in versions.values_mut() {
         group.sort_by_key(|(language, _)| languages.iter().position(|l| l == language));
     }
-    let mut xml = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n");
     let permalink = |page: &str| xml_escape(&base.permalink(routes::site_path_of_page(page)));
+    let mut urls = Vec::with_capacity(pages.len());
     for page in pages {
-        let _ = write!(xml, "  <url><loc>{}</loc>", permalink(page));
-        if let Some(date) = lastmod_by_path.get(page.as_str()) {
+        let mut xml = format!("  <url><loc>{}</loc>", permalink(page));
+        let lastmod = lastmod_by_path.get(page.as_str()).copied();
+        if let Some(date) = lastmod {
             let _ = write!(xml, "<lastmod>{date}</lastmod>");
         }
         let group = &versions[&original(page).0];
@@ -325,9 +611,10 @@ pub(crate) fn sitemap_of_editions(editions: &[(&Config, &Graph)], output: &mut O
             }
         }
         xml.push_str("</url>\n");
+        urls.push(SitemapUrl { xml, lastmod });
     }
-    xml.push_str("</urlset>\n");
-    output.files.insert(path, xml.into_bytes());
+    let files = sitemap_files(base, URLSET_OF_EDITIONS, urls, SitemapLimits::of_protocol());
+    put_sitemap(output, files, memo);
 }
 
 /// The output files of the redirect pages of `graphs`: pages, but not the site's own,
@@ -416,20 +703,40 @@ fn feed_date(node: &Node) -> Option<PartialDate> {
         .or(node.doc.date.filter(PartialDate::is_full))
 }
 
-/// The entries of the feed: the entries with a full date (those of collections kept off
-/// the timeline too: a report is news), most recently updated first (ties in site order),
-/// at most [`FEED_ENTRIES`].
-fn feed_entries<'g>(config: &Config, graph: &'g Graph) -> Vec<(&'g Node, PartialDate)> {
-    let mut entries: Vec<(&Node, PartialDate)> = graph
-        .nodes
-        .iter()
-        .filter(|n| n.doc.id.entry().is_some())
-        .filter(|n| config.publishes(&n.doc.lang))
-        .filter_map(|n| feed_date(n).map(|d| (n, d)))
+/// The entries of `feed`: those it may carry that have a full date (those of
+/// collections kept off the timeline too: a report is news), most recently updated
+/// first (ties in site order), at most [`FEED_ENTRIES`].
+fn feed_entries(config: &Config, graph: &Graph, feed: Feed) -> Vec<(DocIndex, PartialDate)> {
+    let mut entries: Vec<(DocIndex, PartialDate)> = feed
+        .candidates(graph)
+        .into_iter()
+        .filter(|&i| graph.nodes[i].doc.id.entry().is_some())
+        .filter(|&i| config.publishes(&graph.nodes[i].doc.lang))
+        .filter_map(|i| feed_date(&graph.nodes[i]).map(|d| (i, d)))
         .collect();
     entries.sort_by_key(|e| std::cmp::Reverse(e.1));
     entries.truncate(FEED_ENTRIES);
     entries
+}
+
+/// Each entry's `<entry>` element, made once for all the feeds that carry it (the site's,
+/// its collection's, each of its tags').
+struct EntryXml {
+    made: Vec<OnceLock<String>>,
+}
+
+impl EntryXml {
+    /// None made yet, for the nodes of `graph`.
+    fn of(graph: &Graph) -> EntryXml {
+        EntryXml {
+            made: (0..graph.nodes.len()).map(|_| OnceLock::new()).collect(),
+        }
+    }
+
+    /// The `<entry>` of node `i`, last updated on `updated`.
+    fn get(&self, config: &Config, graph: &Graph, i: DocIndex, updated: PartialDate) -> &str {
+        self.made[i].get_or_init(|| entry_xml(config, &graph.nodes[i], updated))
+    }
 }
 
 /// `html` with every root-relative or fragment link made absolute against the page at
@@ -462,23 +769,32 @@ fn absolute_links(html: &str, base: &BaseUrl, page_url: &str) -> String {
     rewrite_str(html, settings).unwrap_or_else(|_| html.to_string())
 }
 
-fn atom(config: &Config, graph: &Graph) -> String {
+/// The Atom document of `feed`.
+fn atom(config: &Config, graph: &Graph, feed: Feed, made: &EntryXml) -> String {
     let base = &config.site.base_url;
-    let entries = feed_entries(config, graph);
+    let entries = feed_entries(config, graph, feed);
     let updated = entries.iter().map(|(_, d)| *d).max();
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
     let edition = config.edition();
     let home = Route::Home.in_edition(edition).permalink(base);
+    let page = feed.page(config).permalink(base);
+    // The site's description describes the site, not one of its listings.
+    let subtitle = match feed {
+        Feed::Site => format!(
+            "  <subtitle>{}</subtitle>\n",
+            xml_escape(&config.site.description)
+        ),
+        Feed::Collection(_) | Feed::Tag(_) => String::new(),
+    };
     let _ = write!(
         xml,
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}\">\n  <title>{}</title>\n  <subtitle>{}</subtitle>\n  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n  <author><name>{}</name>{}</author>\n  <generator>casefile</generator>\n",
+        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\" xml:base=\"{}\">\n  <title>{}</title>\n{subtitle}  <link href=\"{}\" rel=\"self\" type=\"application/atom+xml\"/>\n  <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n  <id>{}</id>\n  <updated>{}</updated>\n  <author><name>{}</name>{}</author>\n  <generator>casefile</generator>\n",
         xml_escape(&config.site.language),
         xml_escape(&home),
-        xml_escape(&config.site.title),
-        xml_escape(&config.site.description),
-        xml_escape(&Route::Feed.in_edition(edition).permalink(base)),
-        xml_escape(&home),
-        xml_escape(&home),
+        xml_escape(&feed.title(config)),
+        xml_escape(&feed.route(config).permalink(base)),
+        xml_escape(&page),
+        xml_escape(&page),
         updated.map(|d| rfc3339(&d)).unwrap_or_else(|| "1970-01-01T00:00:00Z".into()),
         xml_escape(&config.site.publisher.name),
         config
@@ -489,44 +805,52 @@ fn atom(config: &Config, graph: &Graph) -> String {
             .map(|u| format!("<uri>{}</uri>", xml_escape(u)))
             .unwrap_or_default(),
     );
-    for (node, updated) in entries {
-        let link = node.route.permalink(base);
-        let collection = node
-            .doc
-            .id
-            .entry()
-            .map(|id| id.collection.as_str())
-            .unwrap_or("");
-        let _ = write!(
-            xml,
-            "  <entry>\n    <title>{}</title>\n    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{}</id>\n",
-            xml_escape(&node.doc.title),
-            xml_escape(&link),
-            xml_escape(&link),
-        );
-        if let Some(published) = node.doc.date.filter(PartialDate::is_full) {
-            let _ = writeln!(xml, "    <published>{}</published>", rfc3339(&published));
-        }
-        let _ = writeln!(
-            xml,
-            "    <updated>{}</updated>\n    <category term=\"{}\"/>",
-            rfc3339(&updated),
-            xml_escape(collection),
-        );
-        if let Some(summary) = &node.doc.summary {
-            let _ = writeln!(
-                xml,
-                "    <summary type=\"text\">{}</summary>",
-                xml_escape(summary)
-            );
-        }
-        let _ = writeln!(
-            xml,
-            "    <content type=\"html\">{}</content>\n  </entry>",
-            xml_escape(&absolute_links(&node.content, base, &link))
-        );
+    for (i, updated) in entries {
+        xml.push_str(made.get(config, graph, i, updated));
     }
     xml.push_str("</feed>\n");
+    xml
+}
+
+/// The `<entry>` of an entry's node, last updated on `updated`.
+fn entry_xml(config: &Config, node: &Node, updated: PartialDate) -> String {
+    let base = &config.site.base_url;
+    let link = node.route.permalink(base);
+    let collection = node
+        .doc
+        .id
+        .entry()
+        .map(|id| id.collection.as_str())
+        .unwrap_or("");
+    let mut xml = String::new();
+    let _ = write!(
+        xml,
+        "  <entry>\n    <title>{}</title>\n    <link href=\"{}\" rel=\"alternate\" type=\"text/html\"/>\n    <id>{}</id>\n",
+        xml_escape(&node.doc.title),
+        xml_escape(&link),
+        xml_escape(&link),
+    );
+    if let Some(published) = node.doc.date.filter(PartialDate::is_full) {
+        let _ = writeln!(xml, "    <published>{}</published>", rfc3339(&published));
+    }
+    let _ = writeln!(
+        xml,
+        "    <updated>{}</updated>\n    <category term=\"{}\"/>",
+        rfc3339(&updated),
+        xml_escape(collection),
+    );
+    if let Some(summary) = &node.doc.summary {
+        let _ = writeln!(
+            xml,
+            "    <summary type=\"text\">{}</summary>",
+            xml_escape(summary)
+        );
+    }
+    let _ = writeln!(
+        xml,
+        "    <content type=\"html\">{}</content>\n  </entry>",
+        xml_escape(&absolute_links(&node.content, base, &link))
+    );
     xml
 }
 
@@ -723,6 +1047,92 @@ mod tests {
             "&lt;a href=&quot;x&quot;&gt;&amp;&apos;&lt;/a&gt;]]&gt;"
         );
         assert_eq!(xml_escape("bell\u{7}"), "bell");
+    }
+
+    /// `n` URLs of pages `page-0/`, `page-1/`, ..., every third with a last change.
+    fn urls(n: usize) -> Vec<SitemapUrl> {
+        (0..n)
+            .map(|i| SitemapUrl {
+                xml: format!("  <url><loc>https://example.org/x/page-{i}/</loc></url>\n"),
+                lastmod: (i % 3 == 0)
+                    .then(|| PartialDate::parse(&format!("2020-01-{:02}", i % 28 + 1)).unwrap()),
+            })
+            .collect()
+    }
+
+    /// The `<loc>`s of an XML document, in order.
+    fn locs(xml: &str) -> Vec<String> {
+        let doc = roxmltree::Document::parse(xml).expect("well-formed");
+        doc.descendants()
+            .filter(|n| n.has_tag_name("loc"))
+            .filter_map(|n| n.text().map(String::from))
+            .collect()
+    }
+
+    #[test]
+    fn a_sitemap_within_the_limits_is_one_file() {
+        let base = BaseUrl::parse("https://example.org/x/").unwrap();
+        let limits = SitemapLimits {
+            urls: 10,
+            bytes: SITEMAP_MAX_BYTES,
+        };
+        let files = sitemap_files(&base, URLSET, urls(10), limits);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].0, "sitemap.xml");
+        assert!(files[0].1.contains("<urlset"), "{}", files[0].1);
+        assert_eq!(locs(&files[0].1).len(), 10);
+    }
+
+    #[test]
+    fn a_sitemap_past_the_limits_is_an_index_of_parts_that_keep_every_url_once() {
+        let base = BaseUrl::parse("https://example.org/x/").unwrap();
+        let all: Vec<String> = (0..25)
+            .map(|i| format!("https://example.org/x/page-{i}/"))
+            .collect();
+        // By count: 10, 10 and 5.
+        let limits = SitemapLimits {
+            urls: 10,
+            bytes: SITEMAP_MAX_BYTES,
+        };
+        let files = sitemap_files(&base, URLSET, urls(25), limits);
+        let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        let index = &files[0].1;
+        assert!(index.contains("<sitemapindex"), "{index}");
+        assert_eq!(
+            locs(index),
+            [
+                "https://example.org/x/sitemap-1.xml",
+                "https://example.org/x/sitemap-2.xml",
+                "https://example.org/x/sitemap-3.xml"
+            ]
+        );
+        let counts: Vec<usize> = files[1..].iter().map(|(_, xml)| locs(xml).len()).collect();
+        assert_eq!(counts, [10, 10, 5]);
+        let listed: Vec<String> = files[1..].iter().flat_map(|(_, xml)| locs(xml)).collect();
+        assert_eq!(listed, all);
+        // Each part's lastmod is its latest page's: pages 0..10 have days 1, 4, 7, 10.
+        assert!(
+            index.contains("sitemap-1.xml</loc><lastmod>2020-01-10</lastmod>"),
+            "{index}"
+        );
+        // By size: no part is larger than the limit, with its opening and end.
+        let one = urls(1)[0].xml.len();
+        let bytes = URLSET.len() + URLSET_END.len() + 4 * one;
+        let limits = SitemapLimits { urls: 1000, bytes };
+        let files = sitemap_files(&base, URLSET, urls(10), limits);
+        assert!(files.len() > 3, "{} files", files.len());
+        assert!(files[1..].iter().all(|(_, xml)| xml.len() <= bytes));
+        let listed: Vec<String> = files[1..].iter().flat_map(|(_, xml)| locs(xml)).collect();
+        assert_eq!(listed, all[..10]);
     }
 
     #[test]

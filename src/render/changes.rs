@@ -65,6 +65,9 @@ pub(super) fn changed_reads(
 
     let mut orders_changed = false;
     for (c, ((_, a), (_, b))) in old.collections.iter().zip(&new.collections).enumerate() {
+        if a != b {
+            changed.insert(Dep::CollectionOrder(c));
+        }
         if a != b || any_card(b) {
             orders_changed |= a != b;
             changed.insert(Dep::Collection(c));
@@ -89,12 +92,17 @@ pub(super) fn changed_reads(
         changed.insert(Dep::Site(Aggregate::SiteTags));
     }
     for (slug, tag) in &new.tags {
-        if old.tags.get(slug).is_none_or(|o| o.docs != tag.docs) || any_card(&tag.docs) {
+        let order_changed = old.tags.get(slug).is_none_or(|o| o.docs != tag.docs);
+        if order_changed {
+            changed.insert(Dep::TagOrder(slug.clone()));
+        }
+        if order_changed || any_card(&tag.docs) {
             changed.insert(Dep::Tag(slug.clone()));
         }
     }
     for slug in old.tags.keys().filter(|s| !new.tags.contains_key(*s)) {
         changed.insert(Dep::Tag(slug.clone()));
+        changed.insert(Dep::TagOrder(slug.clone()));
     }
     let corrected = |g: &Graph, i: usize| !g.nodes[i].doc.corrections.is_empty();
     let corrections_changed = (0..n).any(|i| {

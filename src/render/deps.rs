@@ -25,6 +25,11 @@ pub(crate) enum Dep {
     Collection(usize),
     /// The entries of a tag, by slug, with their cards.
     Tag(String),
+    /// Which entries a collection has, in order (not what their cards show): what says
+    /// which of them a page of its index lists.
+    CollectionOrder(usize),
+    /// Which documents a tag has, in order, by slug (not what their cards show).
+    TagOrder(String),
     /// A site-wide list: every collection's entries, the standalone pages, the tags, the
     /// timeline or the map.
     Site(Aggregate),
@@ -83,6 +88,8 @@ pub(crate) struct Changes {
     backlinks: Vec<bool>,
     collections: Vec<bool>,
     tags: std::collections::HashSet<String>,
+    collection_orders: Vec<bool>,
+    tag_orders: std::collections::HashSet<String>,
     site: Vec<Aggregate>,
 }
 
@@ -94,6 +101,7 @@ impl Changes {
             cards: vec![false; nodes],
             backlinks: vec![false; nodes],
             collections: vec![false; collections],
+            collection_orders: vec![false; collections],
             ..Changes::default()
         }
     }
@@ -107,6 +115,10 @@ impl Changes {
             Dep::Collection(c) => self.collections[c] = true,
             Dep::Tag(slug) => {
                 self.tags.insert(slug);
+            }
+            Dep::CollectionOrder(c) => self.collection_orders[c] = true,
+            Dep::TagOrder(slug) => {
+                self.tag_orders.insert(slug);
             }
             Dep::Site(a) => {
                 if !self.site.contains(&a) {
@@ -124,6 +136,8 @@ impl Changes {
             Dep::Backlinks(i) => self.backlinks.get(*i).copied().unwrap_or(true),
             Dep::Collection(c) => self.collections.get(*c).copied().unwrap_or(true),
             Dep::Tag(slug) => self.tags.contains(slug),
+            Dep::CollectionOrder(c) => self.collection_orders.get(*c).copied().unwrap_or(true),
+            Dep::TagOrder(slug) => self.tag_orders.contains(slug),
             Dep::Site(a) => self.site.contains(a),
         }
     }

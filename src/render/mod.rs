@@ -201,8 +201,8 @@ struct LastRender {
 struct Pages {
     jobs: Vec<PageJob>,
     reads: Vec<Option<Vec<deps::Dep>>>,
-    /// The tags the pages were made for (a tag has a page).
-    tags: Vec<String>,
+    /// The tags the pages were made for, with how many pages each has.
+    tags: Vec<(String, usize)>,
     /// The entries with a picture the pages were made for (they have no share card).
     pictured: Vec<DocIndex>,
     /// The documents left untranslated in this edition the pages were made for (they
@@ -222,7 +222,7 @@ impl Pages {
         Pages {
             reads: vec![None; jobs.len()],
             jobs,
-            tags: graph.tags.keys().cloned().collect(),
+            tags: tag_pages(config, graph),
             pictured: pictured(graph),
             untranslated: untranslated(config, graph),
             redirects: graph.redirects.clone(),
@@ -234,7 +234,7 @@ impl Pages {
     /// picture (which share it instead of a card) and the same old addresses, else new jobs that keep the
     /// reads of the pages that were there before. Also the pages that are gone.
     fn follow(self, config: &Config, graph: &Graph, templates: &Templates) -> (Pages, Vec<String>) {
-        if graph.tags.keys().eq(self.tags.iter())
+        if tag_pages(config, graph) == self.tags
             && pictured(graph) == self.pictured
             && untranslated(config, graph) == self.untranslated
             && graph.redirects == self.redirects
@@ -601,6 +601,21 @@ impl Renderer {
             }
             shared.timeline(graph, views)
         };
+        // A listing's page shows its slice of the list (which the list's order decides)
+        // and how many pages the list takes: it reads that order and the cards it shows,
+        // not the cards of the listing's other pages.
+        let hand_page_of = |order: Dep, slice: &[DocIndex]| {
+            if can_read(Aggregate::Paginator) {
+                deps::read(order);
+                for &i in slice {
+                    deps::read(Dep::Card(i));
+                }
+            }
+            slice
+                .iter()
+                .map(|&i| views.cards[i].clone())
+                .collect::<Vec<Value>>()
+        };
         let hand_map = || {
             if can_read(Aggregate::Map) {
                 deps::read(Dep::Site(Aggregate::Map));
@@ -636,10 +651,7 @@ impl Renderer {
                 context.insert_value("collection", hand_collection(*c));
                 let members = graph.members(&collection.name);
                 let range = paginate::page_range(members.len(), collection.per_page, *number);
-                let entries = members[range]
-                    .iter()
-                    .map(|&i| views.cards[i].clone())
-                    .collect();
+                let entries = hand_page_of(Dep::CollectionOrder(*c), &members[range]);
                 context.insert_value(
                     "paginator",
                     paginate::paginator_value(
@@ -663,8 +675,11 @@ impl Renderer {
             PageKind::Timeline(number) => {
                 context.insert_value("page", synthetic(&config.word("timeline"), Route::Timeline));
                 // The whole timeline is read (a page's slice moves when any entry does);
-                // `timeline` and `timeline_years` hold this page's slice.
+                // `timeline` and `timeline_years` hold this page's slice, as `paginator` does.
                 hand_timeline();
+                if can_read(Aggregate::Paginator) {
+                    deps::read(Dep::Site(Aggregate::Timeline));
+                }
                 let per_page = config.site.pagination.timeline;
                 let range = paginate::page_range(graph.timeline.len(), per_page, *number);
                 let (timeline, years) = view::timeline_slice(graph, views, range.clone());
@@ -714,11 +729,16 @@ impl Renderer {
                 tag_value.insert("name".into(), Value::from(tag.name.as_str()));
                 tag_value.insert("slug".into(), Value::from(tag.slug.as_str()));
                 tag_value.insert("url".into(), Value::from(route.url(&config.site.base_url)));
+                let feed = Route::TagFeed(slug.clone()).in_edition(config.edition());
+                tag_value.insert(
+                    "feed_url".into(),
+                    Value::from(feed.url(&config.site.base_url)),
+                );
                 tag_value.insert("count".into(), Value::from(entries.len()));
                 let per_page = config.site.pagination.tags;
                 let range = paginate::page_range(entries.len(), per_page, *number);
                 let count = entries.len();
-                let slice = entries[range].to_vec();
+                let slice = hand_page_of(Dep::TagOrder(slug.clone()), &tag.docs[range]);
                 tag_value.insert("entries".into(), Value::from(entries));
                 context.insert_value("tag", Value::from(tag_value));
                 context.insert_value(
@@ -1062,6 +1082,18 @@ fn page_jobs(config: &Config, graph: &Graph) -> Vec<PageJob> {
         .collect();
     jobs.extend(cards);
     jobs
+}
+
+/// Each tag of `graph`, by slug, with how many pages its listing takes.
+fn tag_pages(config: &Config, graph: &Graph) -> Vec<(String, usize)> {
+    graph
+        .tags
+        .iter()
+        .map(|(slug, tag)| {
+            let pages = paginate::page_count(tag.docs.len(), config.site.pagination.tags);
+            (slug.clone(), pages)
+        })
+        .collect()
 }
 
 /// The entries whose share image is their picture rather than a card.

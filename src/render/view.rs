@@ -641,6 +641,7 @@ pub(crate) fn collection_value(
         },
         "timeline" => collection.timeline,
         "url" => route.url(&config.site.base_url),
+        "feed_url" => Route::CollectionFeed(collection.name.clone()).in_edition(config.edition()).url(&config.site.base_url),
         "count" => entries.len(),
         "fields" => collection.fields.iter().map(field_schema).collect::<Vec<_>>(),
         "entries" => entries,
@@ -679,6 +680,7 @@ pub(crate) fn site_value(
                 "name" => t.name.clone(),
                 "slug" => t.slug.clone(),
                 "url" => Route::Tag(t.slug.clone()).in_edition(config.edition()).url(&config.site.base_url),
+                "feed_url" => Route::TagFeed(t.slug.clone()).in_edition(config.edition()).url(&config.site.base_url),
                 "count" => t.docs.len(),
             }
         })

@@ -143,8 +143,12 @@ pub enum Route {
     Tag(String),
     /// `/404.html`, served by static hosts for every missing address.
     NotFound,
-    /// `/sitemap.xml`
+    /// `/sitemap.xml`: the sitemap, or the index of its parts when the site has more
+    /// pages than one sitemap file may list.
     Sitemap,
+    /// `/sitemap-<n>.xml` (from 1): part `n` of a sitemap split by [`Route::Sitemap`]'s
+    /// index.
+    SitemapPart(usize),
     /// `/robots.txt`
     Robots,
     /// `/atom.xml`
@@ -164,6 +168,10 @@ pub enum Route {
     Corrections,
     /// `/corrections/atom.xml`: the corrections as a feed.
     CorrectionsFeed,
+    /// `/<collection>/atom.xml`: a collection's entries as a feed.
+    CollectionFeed(String),
+    /// `/tags/<slug>/atom.xml`: the entries of a tag as a feed.
+    TagFeed(String),
     /// `/casefile-published.json`: what this build published, read back by the next
     /// build (see `published`).
     PublishedRecord,
@@ -301,6 +309,7 @@ impl Route {
             Route::Tag(slug) => format!("tags/{slug}/"),
             Route::NotFound => "404.html".into(),
             Route::Sitemap => "sitemap.xml".into(),
+            Route::SitemapPart(n) => format!("sitemap-{n}.xml"),
             Route::Robots => "robots.txt".into(),
             Route::Feed => "atom.xml".into(),
             Route::TimelineData => "timeline.json".into(),
@@ -318,6 +327,8 @@ impl Route {
             Route::ShareCard(page) => format!("{SHARE_DIR}/{}card.png", page.path_with(edition)),
             Route::Corrections => "corrections/".into(),
             Route::CorrectionsFeed => "corrections/atom.xml".into(),
+            Route::CollectionFeed(c) => format!("{}/atom.xml", folder(c)),
+            Route::TagFeed(slug) => format!("tags/{slug}/atom.xml"),
             Route::PublishedRecord => "casefile-published.json".into(),
             Route::Paged(listing, n) => format!("{}page/{n}/", listing.path_with(edition)),
             Route::Connections(id) => {
@@ -360,6 +371,7 @@ impl Route {
             self,
             Route::NotFound
                 | Route::Sitemap
+                | Route::SitemapPart(_)
                 | Route::Robots
                 | Route::Feed
                 | Route::TimelineData
@@ -367,6 +379,8 @@ impl Route {
                 | Route::Image(_)
                 | Route::ShareCard(_)
                 | Route::CorrectionsFeed
+                | Route::CollectionFeed(_)
+                | Route::TagFeed(_)
                 | Route::PublishedRecord
                 | Route::Redirect(_)
                 | Route::RedirectRules
@@ -546,6 +560,17 @@ mod tests {
         assert!(Route::Timeline.page(2).is_listed_page());
     }
 
+    #[test]
+    fn listings_have_their_feeds_beside_them_and_a_sitemap_its_parts() {
+        let people = Route::CollectionFeed("people".into());
+        assert_eq!(people.output_file(), "people/atom.xml");
+        assert!(!people.is_listed_page());
+        let tag = Route::TagFeed(slug::tag_slug("Foreign interference"));
+        assert_eq!(tag.site_path(), "tags/foreign-interference/atom.xml");
+        assert_eq!(Route::SitemapPart(3).output_file(), "sitemap-3.xml");
+        assert!(!Route::SitemapPart(3).is_listed_page());
+    }
+
     /// One route of each kind, named by the engine or by an editor (a collection or
     /// page slug that is not reserved).
     fn one_of_each() -> Vec<Route> {
@@ -564,6 +589,7 @@ mod tests {
             Route::Tag("search".into()),
             Route::NotFound,
             Route::Sitemap,
+            Route::SitemapPart(2),
             Route::Robots,
             Route::Feed,
             Route::TimelineData,
@@ -581,6 +607,8 @@ mod tests {
             }))),
             Route::Corrections,
             Route::CorrectionsFeed,
+            Route::CollectionFeed("people".into()),
+            Route::TagFeed("search".into()),
             Route::PublishedRecord,
             Route::CollectionIndex("people".into()).page(2),
             Route::Timeline.page(3),
@@ -612,6 +640,7 @@ mod tests {
                 | Route::Tag(_)
                 | Route::NotFound
                 | Route::Sitemap
+                | Route::SitemapPart(_)
                 | Route::Robots
                 | Route::Feed
                 | Route::TimelineData
@@ -621,6 +650,8 @@ mod tests {
                 | Route::ShareCard(_)
                 | Route::Corrections
                 | Route::CorrectionsFeed
+                | Route::CollectionFeed(_)
+                | Route::TagFeed(_)
                 | Route::PublishedRecord
                 | Route::Connections(_)
                 | Route::Paged(..)
@@ -647,6 +678,7 @@ mod tests {
                 route,
                 Route::Home
                     | Route::CollectionIndex(_)
+                    | Route::CollectionFeed(_)
                     | Route::Entry(_)
                     | Route::Page(_)
                     | Route::In(..)
@@ -684,6 +716,12 @@ mod tests {
         assert_eq!(french.split_edition(), (&entry, Some("fr")));
         assert_eq!(french.clone().in_edition(Some(&fr)), french);
         assert!(!Route::Sitemap.in_edition(Some(&fr)).is_listed_page());
+        assert_eq!(
+            Route::TagFeed("elections".into())
+                .in_edition(Some(&fr))
+                .output_file(),
+            "fr/tags/elections/atom.xml"
+        );
     }
 
     #[test]
@@ -700,6 +738,12 @@ mod tests {
         assert_eq!(entry.site_path(), "fr/personnes/han-dong/");
         let index = Route::CollectionIndex("people".into()).in_edition(Some(&fr));
         assert_eq!(index.clone().page(3).site_path(), "fr/personnes/page/3/");
+        assert_eq!(
+            Route::CollectionFeed("people".into())
+                .in_edition(Some(&fr))
+                .site_path(),
+            "fr/personnes/atom.xml"
+        );
         assert_eq!(
             Route::Connections(id).in_edition(Some(&fr)).site_path(),
             "fr/personnes/han-dong/connections/"
