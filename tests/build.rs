@@ -9,28 +9,34 @@ use std::fs;
 use common::{between, files, lines_with, page, tree, Site};
 
 /// Every file a build of the `valid` fixture writes.
-const VALID_TREE: [&str; 24] = [
+const VALID_TREE: [&str; 30] = [
     "404.html",
     "about/index.html",
     "allegations/advice/index.html",
+    "allegations/atom.xml",
     "allegations/election-funds/index.html",
     "allegations/index.html",
     "allegations/witting-affiliate/index.html",
     "atom.xml",
+    "bodies/atom.xml",
     "bodies/global-news/index.html",
     "bodies/house-committee/index.html",
     "bodies/index.html",
     CSS,
     "index.html",
+    "people/atom.xml",
     "people/han-dong/index.html",
     "people/han-tao/index.html",
     "people/index.html",
     "robots.txt",
     "shared.txt",
     "sitemap.xml",
+    "tags/elections/atom.xml",
     "tags/elections/index.html",
+    "tags/foreign-interference/atom.xml",
     "tags/foreign-interference/index.html",
     "tags/index.html",
+    "tags/parliament/atom.xml",
     "tags/parliament/index.html",
     "timeline.json",
     "timeline/index.html",
@@ -67,7 +73,7 @@ fn report_counts_entries_pages_and_files() {
     assert_eq!(entries, [("people", 2), ("bodies", 2), ("allegations", 3)]);
     assert_eq!(report.pages, 1, "one standalone page");
     assert_eq!(report.rendered, 18, "pages rendered from templates");
-    assert_eq!(report.files, 24);
+    assert_eq!(report.files, 30);
     let bytes: u64 = tree(&out).values().map(|b| b.len() as u64).sum();
     assert_eq!(report.bytes, bytes);
 }
@@ -394,6 +400,7 @@ fn drafts_are_left_out_unless_asked_for() {
     let mut expected: Vec<String> = VALID_TREE.iter().map(|s| s.to_string()).collect();
     expected.push("people/jane-doe/index.html".into());
     expected.push("tags/drafts/index.html".into());
+    expected.push("tags/drafts/atom.xml".into());
     expected.sort();
     assert_eq!(files(&with_drafts), expected);
     let jane = page(&with_drafts, "people/jane-doe/index.html");
