@@ -527,7 +527,7 @@ fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {
     let entries: Vec<String> = report
         .entries
         .iter()
-        .map(|(c, n)| format!("{n} {c}"))
+        .map(|(c, n)| format!("{c}: {n}"))
         .collect();
     let entries = if entries.is_empty() {
         String::new()
@@ -546,8 +546,10 @@ fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {
     let media = match report.encoded + report.reused {
         0 => String::new(),
         n => format!(
-            " ({n} images and share cards: {} encoded, {} from the cache)",
-            report.encoded, report.reused
+            " ({}: {} encoded, {} from the cache)",
+            counted(n, "image or share card", "images and share cards"),
+            report.encoded,
+            report.reused
         ),
     };
     let warnings = match report.warnings.len() {
@@ -556,12 +558,37 @@ fn summary(verb: &str, report: &Report, output: Option<&PathBuf>) -> String {
         n => format!(" ({n} warnings)"),
     };
     format!(
-        "{verb} {} pages from {total} entries{entries} and {} standalone page{}, {} files{media}, {:.1} KB{place} in {:.2} s{how}{warnings}",
-        report.rendered,
-        report.pages,
-        if report.pages == 1 { "" } else { "s" },
-        report.files,
+        "{verb} {} from {}{entries} and {}, {}{media}, {:.1} KB{place} in {:.2} s{how}{warnings}",
+        counted(report.rendered, "page", "pages"),
+        counted(total, "entry", "entries"),
+        counted(report.pages, "standalone page", "standalone pages"),
+        counted(report.files, "file", "files"),
         report.bytes as f64 / 1024.0,
         report.elapsed.as_secs_f64()
     )
+}
+
+/// `1 entry`, `2 entries`: the summary line counts in words that agree with the number.
+fn counted(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_summary_counts_in_words_that_agree_with_the_number() {
+        let mut report = Report::default();
+        report.entries = vec![("people".into(), 1), ("claims".into(), 0)];
+        (report.pages, report.rendered, report.files, report.encoded) = (1, 1, 1, 1);
+        let line = summary("built", &report, None);
+        assert!(
+            line.starts_with(
+                "built 1 page from 1 entry (people: 1, claims: 0) and 1 standalone page, 1 file \
+                 (1 image or share card: 1 encoded, 0 from the cache)"
+            ),
+            "{line}"
+        );
+    }
 }

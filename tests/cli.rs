@@ -79,12 +79,12 @@ fn build_prints_a_summary_and_exits_0() {
     assert_eq!(
         without_timing(&text),
         format!(
-            "built 18 pages from 7 entries (2 people, 2 bodies, 3 allegations) and 1 standalone page, 24 files, {} into {}",
+            "built 18 pages from 7 entries (people: 2, bodies: 2, allegations: 3) and 1 standalone page, 30 files, {} into {}",
             kb(&out),
             out.display()
         )
     );
-    assert_eq!(files(&out).len(), 24);
+    assert_eq!(files(&out).len(), 30);
 }
 
 #[test]
@@ -104,7 +104,7 @@ fn quiet_build_prints_nothing() {
         assert_exit(&o, 0);
         assert_eq!(stdout(&o), "", "{flag}");
         assert_eq!(stderr(&o), "", "{flag}");
-        assert_eq!(files(&out).len(), 24);
+        assert_eq!(files(&out).len(), 30);
     }
 }
 
@@ -117,7 +117,7 @@ fn build_defaults_to_the_current_folder_and_public() {
         .output()
         .unwrap();
     assert_exit(&o, 0);
-    assert_eq!(files(&site.root.join("public")).len(), 24);
+    assert_eq!(files(&site.root.join("public")).len(), 30);
 }
 
 #[test]
@@ -140,7 +140,7 @@ fn build_with_base_url_and_drafts() {
     assert_exit(&o, 0);
     assert!(
         stdout(&o).starts_with(
-            "built 20 pages from 8 entries (3 people, 2 bodies, 3 allegations) and 1 standalone page, 26 files, "
+            "built 20 pages from 8 entries (people: 3, bodies: 2, allegations: 3) and 1 standalone page, 33 files, "
         ),
         "{}",
         stdout(&o)
@@ -451,7 +451,7 @@ fn check_prints_a_summary_and_writes_nothing() {
     assert_eq!(
         without_timing(&format!("{first}\n")),
         format!(
-            "checked 18 pages from 7 entries (2 people, 2 bodies, 3 allegations) and 1 standalone page, 24 files, {}",
+            "checked 18 pages from 7 entries (people: 2, bodies: 2, allegations: 3) and 1 standalone page, 30 files, {}",
             kb(&reference)
         )
     );
@@ -480,7 +480,7 @@ fn check_with_drafts_counts_them() {
     assert_exit(&o, 0);
     assert!(
         stdout(&o)
-            .starts_with("checked 20 pages from 8 entries (3 people, 2 bodies, 3 allegations)"),
+            .starts_with("checked 20 pages from 8 entries (people: 3, bodies: 2, allegations: 3)"),
         "{}",
         stdout(&o)
     );
