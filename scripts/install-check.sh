@@ -15,7 +15,8 @@ trap 'rm -rf "$work"' EXIT
 export CARGO_INSTALL_ROOT="$work/install"
 
 if [ $# -ge 1 ]; then
-    cargo install --locked --quiet --git "$1"
+    # The repository also holds the casefile-fuzz package: name the one to install.
+    cargo install --locked --quiet --git "$1" casefile
 else
     cargo install --locked --quiet --path "$repo"
 fi
