@@ -45,7 +45,7 @@ pub(crate) fn test_config(root: &std::path::Path) -> Config {
 /// index's group of pages, the mark on a link to a page in another language, the title
 /// of a tag's feed), for a theme whose strings file does not give them: `(language, key,
 /// word)`.
-pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 36] = [
+pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 46] = [
     ("en", "read_more", "Read more"),
     ("en", "pages", "Pages"),
     ("en", "in_this_language", "(in English)"),
@@ -64,6 +64,11 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 36] = [
     ("en", "map_mentions", "In its text"),
     ("en", "entry_map_label", "How {title} connects: entries that refer to it on the left, entries it refers to on the right"),
     ("en", "tagged", "Tagged “{name}”"),
+    ("en", "callout_note", "Note"),
+    ("en", "callout_tip", "Tip"),
+    ("en", "callout_important", "Important"),
+    ("en", "callout_warning", "Warning"),
+    ("en", "callout_caution", "Caution"),
     ("fr", "read_more", "Lire la suite"),
     ("fr", "pages", "Pages"),
     ("fr", "in_this_language", "(en français)"),
@@ -82,6 +87,11 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 36] = [
     ("fr", "map_mentions", "Dans son texte"),
     ("fr", "entry_map_label", "Les liens de la fiche {title} : à gauche, les fiches qui y renvoient ; à droite, celles auxquelles elle renvoie"),
     ("fr", "tagged", "Mot-clé « {name} »"),
+    ("fr", "callout_note", "Remarque"),
+    ("fr", "callout_tip", "Conseil"),
+    ("fr", "callout_important", "Important"),
+    ("fr", "callout_warning", "Avertissement"),
+    ("fr", "callout_caution", "Attention"),
 ];
 
 /// `site.yaml` files larger than this are refused.

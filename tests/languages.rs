@@ -243,3 +243,35 @@ fn a_display_string_in_an_undeclared_language_is_a_config_error() {
         "{stderr}"
     );
 }
+
+#[test]
+fn callouts_are_titled_in_the_texts_language() {
+    let site = bilingual();
+    site.replace(
+        "content/events/hearing.fr.md",
+        "Le comité a entendu",
+        "> [!WARNING]\n> La date est *contestée*.\n\n> [!TIP]\n> Voir aussi.\n\nLe comité a entendu",
+    );
+    let (out, _) = built(&site);
+    let french = page(&out, "fr/events/hearing/index.html");
+    assert!(
+        french.contains("<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Avertissement</p>\n<p>La date est <em>contestée</em>.</p>"),
+        "{french}"
+    );
+    assert!(french.contains("<p class=\"callout-title\">Conseil</p>"));
+    // A theme's strings file may give its own word.
+    site.write(
+        "themes/default/strings/fr.yaml",
+        &format!(
+            "{}\ncallout_tip: Astuce\n",
+            std::fs::read_to_string(site.root.join("themes/default/strings/fr.yaml")).unwrap()
+        ),
+    );
+    let (out, _) = built(&site);
+    let french = page(&out, "fr/events/hearing/index.html");
+    assert!(
+        french.contains("<p class=\"callout-title\">Astuce</p>"),
+        "{french}"
+    );
+    assert!(french.contains("<p class=\"callout-title\">Avertissement</p>"));
+}

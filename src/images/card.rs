@@ -19,7 +19,7 @@ use super::process::Counts;
 use super::{hex, SHARE_HEIGHT, SHARE_WIDTH};
 
 /// What is part of every card's key besides its SVG and fonts.
-const RENDERER: &str = "casefile-cards-1/resvg-0.49";
+const RENDERER: &str = "casefile-cards-2/resvg-0.49";
 
 /// Draws share cards with one set of fonts.
 pub(crate) struct CardPainter {
@@ -113,8 +113,56 @@ impl CardPainter {
             SHARE_HEIGHT as f32 / size.height(),
         );
         resvg::render(&tree, transform, &mut pixmap.as_mut());
-        pixmap.encode_png().map_err(|e| e.to_string())
+        encode(&pixmap)
     }
+}
+
+/// The smallest exact PNG of a drawn card: indexed when it has at most 256 colours (a
+/// card is flat colour and anti-aliased text, so it nearly always has), else RGB, and
+/// tiny-skia's own RGBA encoding only for a card that is not opaque. Never lossy: a
+/// card shows what its SVG draws, pixel for pixel.
+fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
+    let rgba = pixmap.data();
+    // Premultiplied and straight alpha agree only where a pixel is opaque.
+    if rgba.chunks_exact(4).any(|p| p[3] != 255) {
+        return pixmap.encode_png().map_err(|e| e.to_string());
+    }
+    let mut palette: Vec<[u8; 3]> = Vec::new();
+    let mut index: std::collections::HashMap<[u8; 3], u8> = std::collections::HashMap::new();
+    let mut indexed = Vec::with_capacity(rgba.len() / 4);
+    for p in rgba.chunks_exact(4) {
+        let colour = [p[0], p[1], p[2]];
+        let i = match index.get(&colour) {
+            Some(i) => *i,
+            None if palette.len() < 256 => {
+                let i = palette.len() as u8;
+                palette.push(colour);
+                index.insert(colour, i);
+                i
+            }
+            None => break,
+        };
+        indexed.push(i);
+    }
+    let is_indexed = indexed.len() == rgba.len() / 4;
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Balanced);
+    let data = if is_indexed {
+        encoder.set_color(png::ColorType::Indexed);
+        encoder.set_palette(palette.concat());
+        indexed
+    } else {
+        encoder.set_color(png::ColorType::Rgb);
+        rgba.chunks_exact(4)
+            .flat_map(|p| [p[0], p[1], p[2]])
+            .collect()
+    };
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(&data).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())?;
+    Ok(out)
 }
 
 /// `text` broken into lines of at most `width` characters at spaces (a longer word is
@@ -163,6 +211,35 @@ mod tests {
             wrap("Supercalifragilistic x", 5, 3),
             ["Supercalifragilistic", "x"]
         );
+    }
+
+    /// The PNG colour type of `png` (IHDR's tenth byte) and its pixels, decoded.
+    fn decoded(png: &[u8]) -> (u8, Vec<u8>) {
+        let image = image::load_from_memory(png).unwrap();
+        (png[25], image.to_rgba8().into_raw())
+    }
+
+    #[test]
+    fn cards_are_encoded_exactly_indexed_when_they_can_be() {
+        let mut pixmap = tiny_skia::Pixmap::new(40, 10).unwrap();
+        pixmap.fill(tiny_skia::Color::from_rgba8(0x12, 0x34, 0x56, 255));
+        let (colour_type, pixels) = decoded(&encode(&pixmap).unwrap());
+        assert_eq!(colour_type, 3, "two colours or fewer: indexed");
+        assert_eq!(pixels, pixmap.data());
+
+        // 400 colours do not fit a palette: RGB, still exact.
+        for (n, p) in pixmap.data_mut().chunks_exact_mut(4).enumerate() {
+            p.copy_from_slice(&[(n % 256) as u8, (n / 256) as u8, 7, 255]);
+        }
+        let (colour_type, pixels) = decoded(&encode(&pixmap).unwrap());
+        assert_eq!(colour_type, 2);
+        assert_eq!(pixels, pixmap.data());
+
+        // A card that is not opaque keeps its alpha.
+        pixmap.fill(tiny_skia::Color::from_rgba8(0, 0, 0, 0));
+        let (colour_type, pixels) = decoded(&encode(&pixmap).unwrap());
+        assert_eq!(colour_type, 6);
+        assert!(pixels.chunks_exact(4).all(|p| p[3] == 0));
     }
 
     #[test]

@@ -161,6 +161,9 @@ pub(crate) struct RenderOptions<'a> {
     pub embed_hosts: &'a [String],
     /// The site's URL-scheme policy; `None` is the default one.
     pub schemes: Option<&'a SchemePolicy>,
+    /// The titles of callouts in the text's language, in [`CALLOUT_WORDS`] order;
+    /// `None` titles them in English.
+    pub callout_titles: Option<&'a [String; 5]>,
 }
 
 /// The default scheme policy, for texts rendered without a site's.
@@ -180,26 +183,33 @@ fn parser_options() -> Options {
         | Options::ENABLE_GFM
 }
 
+/// The kinds of GitHub-style alert, in the order of [`RenderOptions::callout_titles`],
+/// with the engine word (`config::ENGINE_WORDS`) that titles each.
+pub(crate) const CALLOUT_WORDS: [&str; 5] = [
+    "callout_note",
+    "callout_tip",
+    "callout_important",
+    "callout_warning",
+    "callout_caution",
+];
+
 /// The opening markup of a GitHub-style alert (`> [!WARNING]`): a note landmark whose
-/// first line says what kind of note it is, in words (not only by colour or an icon).
-fn callout_start(kind: BlockQuoteKind) -> &'static str {
-    match kind {
-        BlockQuoteKind::Note => {
-            "<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Note</p>\n"
-        }
-        BlockQuoteKind::Tip => {
-            "<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Tip</p>\n"
-        }
-        BlockQuoteKind::Important => {
-            "<div class=\"callout callout-important\" role=\"note\">\n<p class=\"callout-title\">Important</p>\n"
-        }
-        BlockQuoteKind::Warning => {
-            "<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n"
-        }
-        BlockQuoteKind::Caution => {
-            "<div class=\"callout callout-caution\" role=\"note\">\n<p class=\"callout-title\">Caution</p>\n"
-        }
-    }
+/// first line says what kind of note it is, in words (not only by colour or an icon),
+/// in the text's language.
+fn callout_start(kind: BlockQuoteKind, titles: Option<&[String; 5]>) -> String {
+    let (class, n, english) = match kind {
+        BlockQuoteKind::Note => ("note", 0, "Note"),
+        BlockQuoteKind::Tip => ("tip", 1, "Tip"),
+        BlockQuoteKind::Important => ("important", 2, "Important"),
+        BlockQuoteKind::Warning => ("warning", 3, "Warning"),
+        BlockQuoteKind::Caution => ("caution", 4, "Caution"),
+    };
+    let mut title = String::new();
+    let _ =
+        pulldown_cmark_escape::escape_html(&mut title, titles.map_or(english, |t| t[n].as_str()));
+    format!(
+        "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
+    )
 }
 
 /// Renders a Markdown document.
@@ -705,7 +715,8 @@ impl<'a, 'r> Transform<'a, 'r> {
             }
             Event::Start(Tag::Paragraph) => self.paragraph(range),
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                Some(Event::Html(callout_start(kind).into()))
+                let start = callout_start(kind, self.options.callout_titles);
+                Some(Event::Html(start.into()))
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => Some(Event::Html("</div>\n".into())),
             // An image inside text, a list item, a link or a table: it could not have its

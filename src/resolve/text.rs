@@ -31,11 +31,13 @@ pub(super) fn render_document(
 ) -> RenderedDocument {
     // One highlighting budget for the file: its body and its Markdown fields.
     let highlight = markdown::HighlightBudget::per_file();
+    let callout_titles = markdown::CALLOUT_WORDS.map(|key| config.word_in(&doc.lang, key));
     let options = RenderOptions {
         unsafe_html: config.site.unsafe_html,
         highlight: Some(&highlight),
         embed_hosts: &config.site.embed_hosts,
         schemes: Some(&config.site.schemes),
+        callout_titles: Some(&callout_titles),
     };
     let resolver = SiteResolver::new(config, index, &doc.path);
     let mut problems = Vec::new();
