@@ -262,7 +262,7 @@ fn callouts_are_titled_in_the_texts_language() {
     // A theme's strings file may give its own word.
     site.write(
         "themes/default/strings/fr.yaml",
-        &format!(
+        format!(
             "{}\ncallout_tip: Astuce\n",
             std::fs::read_to_string(site.root.join("themes/default/strings/fr.yaml")).unwrap()
         ),

@@ -117,6 +117,46 @@ impl CardPainter {
     }
 }
 
+/// The palette (RGB triples) and each pixel's index into it, for opaque RGBA pixels of
+/// at most 256 colours; `None` past that. A card is a million pixels drawn in long runs of
+/// one colour, so the run's colour is checked first, then a small open-addressed table
+/// (a general-purpose hash map per pixel cost more than drawing the card).
+fn palette_of(rgba: &[u8]) -> Option<(Vec<u8>, Vec<u8>)> {
+    const SLOTS: usize = 1024;
+    let mut keys = [u32::MAX; SLOTS];
+    let mut values = [0u8; SLOTS];
+    let mut palette: Vec<u8> = Vec::with_capacity(256 * 3);
+    let mut indexed = Vec::with_capacity(rgba.len() / 4);
+    let mut last = (u32::MAX, 0u8);
+    for p in rgba.chunks_exact(4) {
+        let colour = u32::from(p[0]) << 16 | u32::from(p[1]) << 8 | u32::from(p[2]);
+        if colour == last.0 {
+            indexed.push(last.1);
+            continue;
+        }
+        let mut slot = (colour.wrapping_mul(0x9E37_79B1) >> 22) as usize % SLOTS;
+        let index = loop {
+            if keys[slot] == colour {
+                break values[slot];
+            }
+            if keys[slot] == u32::MAX {
+                let count = palette.len() / 3;
+                if count == 256 {
+                    return None;
+                }
+                keys[slot] = colour;
+                values[slot] = count as u8;
+                palette.extend_from_slice(&p[..3]);
+                break count as u8;
+            }
+            slot = (slot + 1) % SLOTS;
+        };
+        last = (colour, index);
+        indexed.push(index);
+    }
+    Some((palette, indexed))
+}
+
 /// The smallest exact PNG of a drawn card: indexed when it has at most 256 colours (a
 /// card is flat colour and anti-aliased text, so it nearly always has), else RGB, and
 /// tiny-skia's own RGBA encoding only for a card that is not opaque. Never lossy: a
@@ -127,31 +167,14 @@ fn encode(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
     if rgba.chunks_exact(4).any(|p| p[3] != 255) {
         return pixmap.encode_png().map_err(|e| e.to_string());
     }
-    let mut palette: Vec<[u8; 3]> = Vec::new();
-    let mut index: std::collections::HashMap<[u8; 3], u8> = std::collections::HashMap::new();
-    let mut indexed = Vec::with_capacity(rgba.len() / 4);
-    for p in rgba.chunks_exact(4) {
-        let colour = [p[0], p[1], p[2]];
-        let i = match index.get(&colour) {
-            Some(i) => *i,
-            None if palette.len() < 256 => {
-                let i = palette.len() as u8;
-                palette.push(colour);
-                index.insert(colour, i);
-                i
-            }
-            None => break,
-        };
-        indexed.push(i);
-    }
-    let is_indexed = indexed.len() == rgba.len() / 4;
+    let indexed = palette_of(rgba);
     let mut out = Vec::new();
     let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
     encoder.set_depth(png::BitDepth::Eight);
     encoder.set_compression(png::Compression::Balanced);
-    let data = if is_indexed {
+    let data = if let Some((palette, indexed)) = indexed {
         encoder.set_color(png::ColorType::Indexed);
-        encoder.set_palette(palette.concat());
+        encoder.set_palette(palette);
         indexed
     } else {
         encoder.set_color(png::ColorType::Rgb);
