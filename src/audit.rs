@@ -378,7 +378,7 @@ mod tests {
                     url: None,
                 },
                 images: crate::config::ImageSettings::default(),
-                embed_hosts: Vec::new(),
+                embed_hosts: Default::default(),
                 redirects: Vec::new(),
                 pagination: crate::config::Pagination::default(),
             },

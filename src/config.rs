@@ -195,6 +195,40 @@ impl Config {
     }
 }
 
+/// Where the `embed` component may show pages from (`embeds:` in `site.yaml`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmbedHosts {
+    /// Hosts shown in a sandbox with an origin of its own (`hosts:`): scripts run, but
+    /// the page can read no cookies or storage of its host's.
+    pub hosts: Vec<String>,
+    /// Hosts whose players need their own origin (`own_origin:`, a video player that
+    /// keeps settings in its storage, say): shown without a sandbox, as every other site
+    /// shows them, so list only providers the newsroom trusts.
+    pub own_origin: Vec<String>,
+}
+
+impl EmbedHosts {
+    /// Whether `host` (lower case) is listed, and if so whether it keeps its own origin.
+    pub(crate) fn lookup(&self, host: &str) -> Option<bool> {
+        if self.own_origin.iter().any(|h| h == host) {
+            Some(true)
+        } else if self.hosts.iter().any(|h| h == host) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    /// Every listed host, in the order written.
+    pub(crate) fn all(&self) -> Vec<&str> {
+        self.hosts
+            .iter()
+            .chain(&self.own_origin)
+            .map(String::as_str)
+            .collect()
+    }
+}
+
 /// Site-wide settings from `site.yaml`.
 #[derive(Debug, Clone)]
 pub struct SiteSettings {
@@ -237,9 +271,9 @@ pub struct SiteSettings {
     pub publisher: Publisher,
     /// How images are published (`images:`).
     pub images: ImageSettings,
-    /// The hosts whose pages the `embed` component may show (`embeds: { hosts: [...] }`);
-    /// nothing is embedded from any other.
-    pub embed_hosts: Vec<String>,
+    /// The hosts whose pages the `embed` component may show (`embeds:`); nothing is
+    /// embedded from any other.
+    pub embed_hosts: EmbedHosts,
     /// Old addresses and the pages they now lead to (`redirects:`), in file order.
     pub redirects: Vec<SiteRedirect>,
 }
@@ -1368,35 +1402,42 @@ impl ConfigReader<'_> {
         out
     }
 
-    /// `embeds: { hosts: [www.youtube-nocookie.com] }`: host names, nothing else.
-    fn embed_hosts(&mut self, map: &Mapping) -> Vec<String> {
+    /// `embeds: { hosts: [datawrapper.dwcdn.net], own_origin: [www.youtube-nocookie.com] }`:
+    /// host names, nothing else.
+    fn embed_hosts(&mut self, map: &Mapping) -> EmbedHosts {
         let Some(value) = map.get("embeds") else {
-            return Vec::new();
+            return EmbedHosts::default();
         };
         let path = [key("embeds")];
         let Some(m) = value.as_mapping() else {
             self.wrong(&path, "embeds", "a mapping with `hosts`", value);
-            return Vec::new();
+            return EmbedHosts::default();
         };
-        self.fields.unknown_keys(m, &path, &["hosts"], None);
-        const HOSTS: &str = "a list of host names such as `www.youtube-nocookie.com`";
-        let hosts = self.fields.string_list(m, &path, "hosts", HOSTS);
-        let mut good = Vec::new();
-        for (i, host) in hosts.into_iter().enumerate() {
-            let plain = !host.is_empty()
-                && host
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
-                && !host.starts_with('.')
-                && !host.ends_with('.');
-            if plain {
-                good.push(host.to_ascii_lowercase());
-            } else {
-                let at = [key("embeds"), key("hosts"), PathSegment::Index(i)];
-                self.wrong(&at, "hosts", HOSTS, &Value::String(host));
+        self.fields
+            .unknown_keys(m, &path, &["hosts", "own_origin"], None);
+        let mut list = |name: &'static str| {
+            const HOSTS: &str = "a list of host names such as `www.youtube-nocookie.com`";
+            let hosts = self.fields.string_list(m, &path, name, HOSTS);
+            let mut good = Vec::new();
+            for (i, host) in hosts.into_iter().enumerate() {
+                let plain = !host.is_empty()
+                    && host
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+                    && !host.starts_with('.')
+                    && !host.ends_with('.');
+                if plain {
+                    good.push(host.to_ascii_lowercase());
+                } else {
+                    let at = [key("embeds"), key(name), PathSegment::Index(i)];
+                    self.wrong(&at, name, HOSTS, &Value::String(host));
+                }
             }
-        }
-        good
+            good
+        };
+        let hosts = list("hosts");
+        let own_origin = list("own_origin");
+        EmbedHosts { hosts, own_origin }
     }
 
     fn collections(&mut self, map: &Mapping, pagination: Pagination) -> Vec<Collection> {

@@ -6,7 +6,8 @@
 //! 1. [`config`]: `site.yaml` into a validated [`Config`] (collections and their schemas);
 //! 2. [`load`]: `content/` files split into front matter and body, YAML with positions;
 //! 3. [`model`]: front matter checked against the schemas into typed documents;
-//! 4. [`resolve`]: references and links resolved both ways, Markdown rendered, timeline, tags;
+//! 4. [`resolve`]: references and links resolved both ways, Markdown rendered (its
+//!    components drawn by the theme's `components/` templates, read just before), timeline, tags;
 //! 5. [`render`]: tera templates over the graph, in parallel, into an output in memory or
 //!    straight into the build folder;
 //! 6. [`publish`]: sitemap, robots.txt, Atom feed, TimelineJS data, search index;
@@ -49,8 +50,8 @@ use std::time::{Duration, Instant};
 
 pub use audit::AuditReport;
 pub use config::{
-    load_config, BaseUrl, BuildOptions, Collection, Config, FieldKind, FieldSpec, ImageSettings,
-    Publisher, Rule, SiteSettings, SortOrder,
+    load_config, BaseUrl, BuildOptions, Collection, Config, EmbedHosts, FieldKind, FieldSpec,
+    ImageSettings, Publisher, Rule, SiteSettings, SortOrder,
 };
 pub use diagnostic::{
     Category, Diagnostic, Diagnostics, Location, Place, Printer, Severity, Span, Stage,
@@ -336,8 +337,10 @@ fn run_edition(
         Ok(record) => (record, None),
         Err(problem) => (None, Some(problem)),
     };
+    // Markdown components are drawn by theme templates while bodies are rendered.
+    let components = render::component_templates(edition);
     let graph = match (
-        resolve::resolve(edition, model, previous, published.as_ref()),
+        resolve::resolve(edition, &components, model, previous, published.as_ref()),
         record_problem,
     ) {
         (Ok(graph), None) => graph,
@@ -391,7 +394,9 @@ pub(crate) fn model_of(config: &Config) -> model::Model {
 /// The graph of the site of `config`, for unit tests of later stages.
 #[cfg(test)]
 pub(crate) fn graph_of(config: &Config) -> resolve::Graph {
-    resolve::resolve(config, model_of(config), None, None).unwrap_or_else(|e| panic!("{e}"))
+    let components = render::component_templates(config);
+    resolve::resolve(config, &components, model_of(config), None, None)
+        .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Renders the whole site in memory: every stage but writing.

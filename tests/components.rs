@@ -60,7 +60,7 @@ A short title.
 > The date is *disputed*.
 
 ```pullquote
-text: \"I <never> said that & I won't.\"
+text: \"I <never> said *that* & I won't, as [[fish-and-chips]] knows.\"
 by: ada-lovelace
 source: about
 ```
@@ -84,7 +84,7 @@ fn callouts_pull_quotes_and_embeds_render_safely_and_link_both_ways() {
         "{page}"
     );
     assert!(
-        page.contains("<figure class=\"pullquote\">\n<blockquote><p>I &lt;never&gt; said that &amp; I won&#39;t.</p></blockquote>"),
+        page.contains("<figure class=\"pullquote\">\n<blockquote><p>I &lt;never&gt; said <em>that</em> &amp; I won’t, as <a href=\"/cards/people/fish-and-chips/\">Fish &amp; Chips &lt;b&gt;Ltd&lt;/b&gt; \"quoted\" &lt;/text&gt;&lt;text&gt;INJECTED</a> knows.</p></blockquote>"),
         "{page}"
     );
     assert!(
@@ -95,9 +95,14 @@ fn callouts_pull_quotes_and_embeds_render_safely_and_link_both_ways() {
         page.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/abc?start=5&amp;end=9\" title=\"The statement, in full\" loading=\"lazy\" sandbox="),
         "{page}"
     );
-    // The speaker's page links back to the quote's page.
-    let ada = common::page(&out, "people/ada-lovelace/index.html");
-    assert!(ada.contains("href=\"/cards/events/short/\""), "{ada}");
+    // The speaker's page, and the page the quote's text links, link back to the quote's.
+    for person in ["ada-lovelace", "fish-and-chips"] {
+        let back = common::page(&out, &format!("people/{person}/index.html"));
+        assert!(
+            back.contains("href=\"/cards/events/short/\""),
+            "{person}: {back}"
+        );
+    }
 }
 
 #[test]
@@ -121,4 +126,44 @@ fn wrong_component_arguments_are_refused_at_their_lines() {
         stderr.contains("help: embeds may come from www.youtube-nocookie.com"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_site_draws_a_component_with_its_own_template() {
+    let site = site();
+    site.write("content/events/short.md", BODY);
+    site.write(
+        "templates/components/pullquote.html",
+        "<aside class=\"quote\">{{ text }} <b>{{ by.title }}</b>{% if source %} ({{ source.title }}){% endif %}</aside>\n",
+    );
+    let (ok, stdout, stderr) = casefile(&site, "build");
+    assert!(ok, "{stdout}{stderr}");
+    let page = common::page(&site.out("public"), "events/short/index.html");
+    assert!(
+        page.contains("<aside class=\"quote\">I &lt;never&gt; said <em>that</em> &amp; I won’t, as <a href=\"/cards/people/fish-and-chips/\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains(" <b>Ada Lovelace</b> (About this desk)</aside>"),
+        "{page}"
+    );
+    // The embed keeps the theme's template.
+    assert!(
+        page.contains("<figure class=\"embed\">\n<iframe src="),
+        "{page}"
+    );
+
+    // A template that cannot draw the quote is an error at the quote, naming the file.
+    site.write("templates/components/pullquote.html", "{{ by.nickname }}");
+    let (ok, _, stderr) = casefile(&site, "check");
+    assert!(!ok);
+    let line = BODY
+        .lines()
+        .position(|l| l == "```pullquote")
+        .expect("the body has a pull quote")
+        + 2;
+    let expected = format!(
+        "content/events/short.md:{line}:1: error: `templates/components/pullquote.html` could not draw it: "
+    );
+    assert!(stderr.contains(&expected), "{expected}\n{stderr}");
 }

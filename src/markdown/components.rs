@@ -3,26 +3,127 @@
 //!
 //! ````markdown
 //! ```pullquote
-//! text: We will not be intimidated.
-//! by: han-dong
-//! source: global-news-2023-03-22
+//! text: We will publish the *full* report.
+//! by: jane-roe
+//! source: city-hall-statement
 //! ```
 //! ````
 //!
-//! - `pullquote`: `text` (required), `by` (required, an entry, as in `[[...]]`) and
-//!   `source` (an entry). Both refs are resolved like wiki-links, so they are checked,
-//!   linked and backlinked.
+//! - `pullquote`: `text` (required, inline Markdown), `by` (required, an entry, as in
+//!   `[[...]]`) and `source` (an entry). Both refs, and links in the text, are resolved
+//!   like wiki-links, so they are checked, linked and backlinked.
 //! - `embed`: `url` (required, `https://` on a host listed in `site.yaml`'s
-//!   `embeds: { hosts: [...] }`) and `title` (required: an iframe's accessible name).
+//!   `embeds: { hosts: [...], own_origin: [...] }`) and `title` (required: an iframe's
+//!   accessible name).
 //!
 //! Every argument is checked like a field, at its line: unknown keys, missing or empty
-//! values, unknown entries, hosts not allowed. Text is escaped; nothing else reaches the
-//! page. This module only builds markup from arguments; the caller resolves refs.
+//! values, unknown entries, hosts not allowed. The checked arguments are then drawn by
+//! the theme's template `components/<name>.html` ([`ComponentTemplates`]), autoescaped,
+//! so a newsroom restyles a pull quote the way it restyles a page. This module checks
+//! arguments and renders those templates; the caller resolves refs and finds the files.
 
-use pulldown_cmark_escape::{escape_href, escape_html};
+use std::sync::OnceLock;
+
+use tera::{Context, Map, Tera, Value};
 
 use super::ResolvedLink;
+use crate::config::EmbedHosts;
 use crate::routes::scheme::is_safe_url;
+
+/// The components there are, each drawn by `components/<name>.html`.
+pub(crate) const COMPONENTS: [&str; 2] = ["pullquote", "embed"];
+
+/// The template that draws component `name`.
+pub(crate) fn template_name(name: &str) -> String {
+    format!("components/{name}.html")
+}
+
+/// The theme's component templates, loaded apart from the page templates: Markdown is
+/// rendered before pages are, and a component needs none of a page's functions.
+pub(crate) struct ComponentTemplates {
+    tera: Tera,
+    /// The file each template came from, as diagnostics name it.
+    files: Vec<(String, String)>,
+}
+
+impl std::fmt::Debug for ComponentTemplates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ComponentTemplates")
+            .field("files", &self.files)
+            .finish()
+    }
+}
+
+impl ComponentTemplates {
+    /// The templates among `sources` (name, text, the file shown in errors) whose names
+    /// are `components/<name>.html`. A component without one, or whose template does not
+    /// parse, is drawn by the built-in theme's: the page templates are loaded later with
+    /// every template of the theme, and that load reports the syntax error at its line.
+    pub(crate) fn new(sources: &[(String, String, String)]) -> ComponentTemplates {
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html"]);
+        let mut files = Vec::new();
+        for name in COMPONENTS {
+            let wanted = template_name(name);
+            let own = sources
+                .iter()
+                .find(|(n, _, _)| *n == wanted)
+                .filter(|(_, text, _)| tera.add_raw_template(&wanted, text).is_ok());
+            if let Some((_, _, shown)) = own {
+                files.push((wanted, shown.clone()));
+            } else if let Some(text) = builtin_source(&wanted) {
+                if tera.add_raw_template(&wanted, &text).is_ok() {
+                    let shown = format!("{}/templates/{wanted}", crate::theme::BUILTIN_LABEL);
+                    files.push((wanted, shown));
+                }
+            }
+        }
+        ComponentTemplates { tera, files }
+    }
+
+    /// The built-in theme's, for texts rendered without a site (tests, fuzzing).
+    pub(crate) fn builtin() -> &'static ComponentTemplates {
+        static BUILTIN: OnceLock<ComponentTemplates> = OnceLock::new();
+        BUILTIN.get_or_init(|| ComponentTemplates::new(&[]))
+    }
+
+    /// Component `name` drawn with `args`, or why its template failed.
+    fn render(&self, name: &str, args: Args) -> Result<String, String> {
+        let template = template_name(name);
+        let shown = self
+            .files
+            .iter()
+            .find(|(n, _)| *n == template)
+            .map_or(template.as_str(), |(_, shown)| shown.as_str());
+        let mut context = Context::new();
+        for (key, value) in args {
+            context.insert_value(key, value);
+        }
+        self.tera
+            .render(&template, &context)
+            .map_err(|e| format!("`{shown}` could not draw it: {}", tera_message(&e)))
+    }
+}
+
+/// The built-in theme's text of template `name`.
+fn builtin_source(name: &str) -> Option<String> {
+    crate::theme::builtin_files("templates")
+        .into_iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+}
+
+/// tera's message and its causes, on one line.
+fn tera_message(error: &tera::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message.split_whitespace().collect::<Vec<_>>().join(" ")
+}
 
 /// The info strings that name a component.
 pub(super) fn is_component(lang: &str) -> bool {
@@ -38,12 +139,19 @@ pub(super) struct ArgProblem {
 }
 
 /// The arguments as written: key, value and the line each is on.
-type Args = Vec<(String, String, usize)>;
+type Written = Vec<(String, String, usize)>;
 
-/// What a component needs from its caller: entries resolved (and recorded as links).
+/// The arguments as the template sees them.
+type Args = Vec<(&'static str, Value)>;
+
+/// What a component needs from its caller: entries resolved and inline Markdown
+/// rendered (their links recorded as the page's).
 pub(super) trait Refs {
     /// Resolves `target` as a `[[target]]` link written at line `line` of the text.
     fn entry(&mut self, target: &str, line: usize) -> Result<ResolvedLink, ArgProblem>;
+
+    /// Renders `text`, written at line `line`, as inline Markdown.
+    fn inline(&mut self, text: &str, line: usize) -> Result<String, Vec<ArgProblem>>;
 }
 
 fn problem(line: usize, message: String, hint: Option<&str>) -> ArgProblem {
@@ -60,7 +168,7 @@ fn args(
     component: &str,
     text: &str,
     keys: &[&str],
-) -> Result<(Args, Vec<ArgProblem>), Vec<ArgProblem>> {
+) -> Result<(Written, Vec<ArgProblem>), Vec<ArgProblem>> {
     let value: serde_yaml::Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -121,14 +229,14 @@ fn args(
     Ok((out, problems))
 }
 
-fn get<'a>(args: &'a Args, key: &str) -> Option<(&'a str, usize)> {
+fn get<'a>(args: &'a Written, key: &str) -> Option<(&'a str, usize)> {
     args.iter()
         .find(|(k, v, _)| k == key && !v.is_empty())
         .map(|(_, v, line)| (v.as_str(), *line))
 }
 
 fn required<'a>(
-    args: &'a Args,
+    args: &'a Written,
     component: &str,
     key: &str,
     problems: &mut Vec<ArgProblem>,
@@ -144,37 +252,45 @@ fn required<'a>(
     found
 }
 
-fn html(text: &str) -> String {
-    let mut out = String::new();
-    let _ = escape_html(&mut out, text);
-    out
+/// An entry as the templates see it: as `entry_link` in `components.html` reads one.
+fn entry_value(link: &ResolvedLink) -> Value {
+    let mut m = Map::new();
+    m.insert("url".into(), Value::from(link.url.as_str()));
+    m.insert("title".into(), Value::from(link.title.as_str()));
+    if let Some((lang, note)) = &link.other_language {
+        m.insert("lang".into(), Value::from(lang.as_str()));
+        m.insert("lang_note".into(), Value::from(note.as_str()));
+    }
+    Value::from(m)
 }
 
-fn href(url: &str) -> String {
-    let mut out = String::new();
-    // Escapes `&`, quotes and angle brackets for the attribute, and percent-encodes
-    // what may not stand in a URL.
-    let _ = escape_href(&mut out, url);
-    out
-}
-
-/// The markup of component `lang` with arguments `text`, or its problems.
+/// The markup of component `lang` with arguments `text`, drawn by `templates`, or its
+/// problems (a template that fails is a problem at the block's first line).
 pub(super) fn render(
     lang: &str,
     text: &str,
-    embed_hosts: &[String],
+    embeds: &EmbedHosts,
     refs: &mut dyn Refs,
+    templates: &ComponentTemplates,
 ) -> Result<String, Vec<ArgProblem>> {
-    match lang {
-        "pullquote" => pullquote(text, refs),
-        _ => embed(text, embed_hosts),
-    }
+    let args = match lang {
+        "pullquote" => pullquote(text, refs)?,
+        _ => embed(text, embeds)?,
+    };
+    templates
+        .render(lang, args)
+        .map_err(|message| vec![problem(0, message, None)])
 }
 
-fn pullquote(text: &str, refs: &mut dyn Refs) -> Result<String, Vec<ArgProblem>> {
+fn pullquote(text: &str, refs: &mut dyn Refs) -> Result<Args, Vec<ArgProblem>> {
     let (args, mut problems) = args("pullquote", text, &["text", "by", "source"])?;
     let quote = required(&args, "pullquote", "text", &mut problems);
     let by = required(&args, "pullquote", "by", &mut problems);
+    let quote = quote.and_then(|(quote, line)| {
+        refs.inline(quote, line)
+            .map_err(|p| problems.extend(p))
+            .ok()
+    });
     let mut link = |found: Option<(&str, usize)>| {
         let (target, line) = found?;
         refs.entry(target, line).map_err(|p| problems.push(p)).ok()
@@ -187,22 +303,20 @@ fn pullquote(text: &str, refs: &mut dyn Refs) -> Result<String, Vec<ArgProblem>>
     if !problems.is_empty() {
         return Err(problems);
     }
-    let mut out = format!(
-        "<figure class=\"pullquote\">\n<blockquote><p>{}</p></blockquote>\n<figcaption><a href=\"{}\">{}</a>",
-        html(quote.0),
-        href(&by.url),
-        html(&by.title)
-    );
-    if let Some(source) = source {
-        out.push_str(&format!(
-            ", <cite><a href=\"{}\">{}</a></cite>",
-            href(&source.url),
-            html(&source.title)
-        ));
-    }
-    out.push_str("</figcaption>\n</figure>\n");
-    Ok(out)
+    Ok(vec![
+        ("text", Value::safe_string(&quote)),
+        ("by", entry_value(&by)),
+        ("source", source.as_ref().map_or(Value::none(), entry_value)),
+    ])
 }
+
+/// What may not stand in an address as written in an attribute.
+const URL_UNSAFE: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'<')
+    .add(b'>')
+    .add(b'`');
 
 /// The host of an `https://` URL, lower-cased.
 fn https_host(url: &str) -> Option<String> {
@@ -215,10 +329,11 @@ fn https_host(url: &str) -> Option<String> {
     Some(host.to_ascii_lowercase())
 }
 
-fn embed(text: &str, hosts: &[String]) -> Result<String, Vec<ArgProblem>> {
+fn embed(text: &str, embeds: &EmbedHosts) -> Result<Args, Vec<ArgProblem>> {
     let (args, mut problems) = args("embed", text, &["url", "title"])?;
     let url = required(&args, "embed", "url", &mut problems);
     let title = required(&args, "embed", "title", &mut problems);
+    let mut own_origin = false;
     if let Some((url, line)) = url {
         match https_host(url).filter(|_| is_safe_url(url)) {
             None => problems.push(problem(
@@ -226,33 +341,37 @@ fn embed(text: &str, hosts: &[String]) -> Result<String, Vec<ArgProblem>> {
                 format!("embed address `{url}` is not an https:// address"),
                 Some("embeds are shown from https:// addresses only"),
             )),
-            Some(host) if !hosts.iter().any(|h| h.eq_ignore_ascii_case(&host)) => {
-                let hint = if hosts.is_empty() {
-                    "site.yaml lists no hosts to embed from: add `embeds: { hosts: [...] }`"
-                        .to_string()
-                } else {
-                    format!("embeds may come from {}", hosts.join(", "))
-                };
-                problems.push(problem(
-                    line,
-                    format!("`{host}` is not a host this site embeds from"),
-                    Some(&hint),
-                ));
-            }
-            Some(_) => {}
+            Some(host) => match embeds.lookup(&host) {
+                Some(own) => own_origin = own,
+                None => {
+                    let all = embeds.all();
+                    let hint = if all.is_empty() {
+                        "site.yaml lists no hosts to embed from: add `embeds: { hosts: [...] }`"
+                            .to_string()
+                    } else {
+                        format!("embeds may come from {}", all.join(", "))
+                    };
+                    problems.push(problem(
+                        line,
+                        format!("`{host}` is not a host this site embeds from"),
+                        Some(&hint),
+                    ));
+                }
+            },
         }
     }
     let (Some((url, _)), Some((title, _)), true) = (url, title, problems.is_empty()) else {
         return Err(problems);
     };
-    Ok(format!(
-        "<figure class=\"embed\">\n<iframe src=\"{src}\" title=\"{title}\" loading=\"lazy\" \
-         sandbox=\"allow-scripts allow-same-origin allow-popups allow-presentation\" \
-         allow=\"fullscreen; picture-in-picture\" referrerpolicy=\"strict-origin-when-cross-origin\"></iframe>\n\
-         <figcaption><a href=\"{src}\">{title}</a></figcaption>\n</figure>\n",
-        src = href(url),
-        title = html(title)
-    ))
+    // Spaces, quotes and characters past ASCII are percent-encoded: an address as a
+    // browser (and the HTML checker) reads it in an attribute.
+    let encoded = percent_encoding::utf8_percent_encode(url, URL_UNSAFE).to_string();
+    Ok(vec![
+        ("url", Value::from(encoded)),
+        ("host", Value::from(https_host(url).unwrap_or_default())),
+        ("title", Value::from(title)),
+        ("own_origin", Value::from(own_origin)),
+    ])
 }
 
 /// What the caller's resolver says of a target, as a component's problem.
@@ -287,31 +406,43 @@ mod tests {
                 other => Err(ref_problem(line, format!("no entry `{other}`"), None)),
             }
         }
+
+        fn inline(&mut self, text: &str, _: usize) -> Result<String, Vec<ArgProblem>> {
+            let mut out = String::new();
+            let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+            Ok(out.replace("*We*", "<em>We</em>"))
+        }
+    }
+
+    fn no_hosts() -> EmbedHosts {
+        EmbedHosts::default()
+    }
+
+    fn draw(lang: &str, text: &str, hosts: &EmbedHosts) -> Result<String, Vec<ArgProblem>> {
+        render(lang, text, hosts, &mut Known, ComponentTemplates::builtin())
     }
 
     #[test]
     fn a_pull_quote_links_its_speaker_and_source_escaped() {
-        let html = render(
+        let html = draw(
             "pullquote",
-            "text: \"<b>We</b> & they\"\nby: han-dong\nsource: news\n",
-            &[],
-            &mut Known,
+            "text: \"<b>*We*</b> & they\"\nby: han-dong\nsource: news\n",
+            &no_hosts(),
         )
         .unwrap();
         assert_eq!(
             html,
-            "<figure class=\"pullquote\">\n<blockquote><p>&lt;b&gt;We&lt;/b&gt; &amp; they</p></blockquote>\n\
+            "<figure class=\"pullquote\">\n<blockquote><p>&lt;b&gt;<em>We</em>&lt;/b&gt; &amp; they</p></blockquote>\n\
              <figcaption><a href=\"/people/han-dong/\">Han &lt;Dong&gt;</a>, <cite><a href=\"/sources/news/\">News &amp; Views</a></cite></figcaption>\n</figure>\n"
         );
     }
 
     #[test]
     fn bad_arguments_are_refused_at_their_lines() {
-        let problems = render(
+        let problems = draw(
             "pullquote",
             "text: x\nby: nobody\nsorce: news\n",
-            &[],
-            &mut Known,
+            &no_hosts(),
         )
         .unwrap_err();
         assert_eq!(problems.len(), 2, "{problems:?}");
@@ -323,42 +454,102 @@ mod tests {
             (problems[1].line, problems[1].message.as_str()),
             (1, "no entry `nobody`")
         );
-        let problems = render("pullquote", "text: x\nby: nobody\n", &[], &mut Known).unwrap_err();
+        let problems = draw("pullquote", "text: x\nby: nobody\n", &no_hosts()).unwrap_err();
         assert_eq!(
             (problems[0].line, problems[0].message.as_str()),
             (1, "no entry `nobody`")
         );
-        let problems = render("pullquote", "by: han-dong\n", &[], &mut Known).unwrap_err();
+        let problems = draw("pullquote", "by: han-dong\n", &no_hosts()).unwrap_err();
         assert_eq!(problems[0].message, "`pullquote` needs `text`");
     }
 
     #[test]
     fn embeds_come_only_from_listed_hosts_over_https() {
-        let hosts = vec!["www.youtube-nocookie.com".to_string()];
-        let ok = render(
+        let hosts = EmbedHosts {
+            hosts: vec!["charts.example".to_string()],
+            own_origin: vec!["www.youtube-nocookie.com".to_string()],
+        };
+        let ok = draw(
             "embed",
-            "url: https://www.youtube-nocookie.com/embed/x?a=1&b=2\ntitle: The \"statement\"\n",
+            "url: https://www.youtube-nocookie.com/embed/é?a=1&b=2\ntitle: The \"statement\"\n",
             &hosts,
-            &mut Known,
         )
         .unwrap();
-        assert!(ok.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/x?a=1&amp;b=2\" title=\"The &quot;statement&quot;\""), "{ok}");
+        assert!(ok.contains("<iframe src=\"https://www.youtube-nocookie.com/embed/%C3%A9?a=1&amp;b=2\" title=\"The &quot;statement&quot;\" loading=\"lazy\" allow="), "{ok}");
+        // A host of `hosts:` is sandboxed; one of `own_origin:` is not.
+        assert!(!ok.contains("sandbox"), "{ok}");
+        let chart = draw(
+            "embed",
+            "url: https://Charts.example/c/1\ntitle: A chart\n",
+            &hosts,
+        )
+        .unwrap();
+        assert!(chart.contains(" sandbox=\"allow-scripts allow-popups allow-popups-to-escape-sandbox allow-presentation\" "), "{chart}");
         for (url, message) in [
             ("https://evil.example/x", "`evil.example` is not a host this site embeds from"),
+            ("https://charts.example.evil/x", "`charts.example.evil` is not a host this site embeds from"),
             ("http://www.youtube-nocookie.com/x", "embed address `http://www.youtube-nocookie.com/x` is not an https:// address"),
             ("javascript:alert(1)", "embed address `javascript:alert(1)` is not an https:// address"),
             ("https://www.youtube-nocookie.com@evil.example/", "embed address `https://www.youtube-nocookie.com@evil.example/` is not an https:// address"),
         ] {
-            let problems = render("embed", &format!("title: t\nurl: \"{url}\"\n"), &hosts, &mut Known).unwrap_err();
+            let problems = draw("embed", &format!("title: t\nurl: \"{url}\"\n"), &hosts).unwrap_err();
             assert_eq!((problems[0].line, problems[0].message.as_str()), (1, message));
         }
-        let problems = render(
+        let problems =
+            draw("embed", "url: https://www.youtube-nocookie.com/x\n", &hosts).unwrap_err();
+        assert_eq!(problems[0].message, "`embed` needs `title`");
+    }
+
+    #[test]
+    fn a_theme_template_draws_the_component_and_its_failure_is_a_problem() {
+        let own = ComponentTemplates::new(&[(
+            "components/pullquote.html".into(),
+            "<q>{{ text }}</q> — {{ by.title }}".into(),
+            "templates/components/pullquote.html".into(),
+        )]);
+        let html = render(
+            "pullquote",
+            "text: x & y\nby: han-dong\n",
+            &no_hosts(),
+            &mut Known,
+            &own,
+        )
+        .unwrap();
+        assert_eq!(html, "<q>x &amp; y</q> — Han &lt;Dong&gt;");
+        // The embed, which the site does not override, is the built-in theme's.
+        let hosts = EmbedHosts {
+            hosts: vec!["charts.example".into()],
+            own_origin: Vec::new(),
+        };
+        let embed = render(
             "embed",
-            "url: https://www.youtube-nocookie.com/x\n",
+            "url: https://charts.example/\ntitle: t\n",
             &hosts,
             &mut Known,
+            &own,
+        )
+        .unwrap();
+        assert!(embed.starts_with("<figure class=\"embed\">"), "{embed}");
+
+        let broken = ComponentTemplates::new(&[(
+            "components/pullquote.html".into(),
+            "{{ by.nickname }}".into(),
+            "templates/components/pullquote.html".into(),
+        )]);
+        let problems = render(
+            "pullquote",
+            "text: x\nby: han-dong\n",
+            &no_hosts(),
+            &mut Known,
+            &broken,
         )
         .unwrap_err();
-        assert_eq!(problems[0].message, "`embed` needs `title`");
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0]
+                .message
+                .starts_with("`templates/components/pullquote.html` could not draw it: "),
+            "{problems:?}"
+        );
     }
 }

@@ -6,6 +6,8 @@
 //! and links with schemes other than http(s) and mailto are refused.
 
 mod components;
+
+pub(crate) use components::{template_name as component_template, ComponentTemplates, COMPONENTS};
 mod highlight;
 
 use std::collections::{HashMap, HashSet};
@@ -16,6 +18,7 @@ use pulldown_cmark::{
     BlockQuoteKind, CodeBlockKind, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd,
 };
 
+use crate::config::EmbedHosts;
 use crate::diagnostic::{Location, Span};
 use crate::images::{check_words, Picture, Source};
 use crate::routes::scheme::{SchemePolicy, Use};
@@ -157,8 +160,10 @@ pub(crate) struct RenderOptions<'a> {
     /// The highlighting budget of the file this text belongs to, shared by its body and
     /// fields; `None` gives this text a budget of its own.
     pub highlight: Option<&'a HighlightBudget>,
-    /// The hosts the `embed` component may show pages of (`embeds.hosts`).
-    pub embed_hosts: &'a [String],
+    /// The hosts the `embed` component may show pages of (`embeds:`); `None` is none.
+    pub embeds: Option<&'a EmbedHosts>,
+    /// The templates that draw components; `None` is the built-in theme's.
+    pub components: Option<&'a ComponentTemplates>,
     /// The site's URL-scheme policy; `None` is the default one.
     pub schemes: Option<&'a SchemePolicy>,
     /// The titles of callouts in the text's language, in [`CALLOUT_WORDS`] order;
@@ -547,9 +552,41 @@ impl<'a, 'r> Transform<'a, 'r> {
     fn component(&mut self, lang: &str, text: &str) -> String {
         struct SiteRefs<'x> {
             resolver: &'x dyn LinkResolver,
-            found: Vec<(usize, usize)>,
+            options: RenderOptions<'x>,
+            /// Each entry linked: its key, the `#fragment` linked to, the line.
+            found: Vec<(usize, Option<String>, usize)>,
         }
         impl components::Refs for SiteRefs<'_> {
+            fn inline(
+                &mut self,
+                text: &str,
+                line: usize,
+            ) -> Result<String, Vec<components::ArgProblem>> {
+                let rendered = render_inline(text, self.resolver, self.options);
+                let mut problems: Vec<components::ArgProblem> = rendered
+                    .problems
+                    .into_iter()
+                    .map(|p| components::ref_problem(line, p.message, p.hint))
+                    .collect();
+                if !rendered.images.is_empty() {
+                    problems.push(components::ref_problem(
+                        line,
+                        "a pull quote's text cannot hold an image".into(),
+                        Some("put the picture before or after the quote".into()),
+                    ));
+                }
+                if !problems.is_empty() {
+                    return Err(problems);
+                }
+                self.found.extend(
+                    rendered
+                        .links
+                        .into_iter()
+                        .map(|link| (link.key, link.fragment, line)),
+                );
+                Ok(rendered.html)
+            }
+
             fn entry(
                 &mut self,
                 target: &str,
@@ -558,7 +595,7 @@ impl<'a, 'r> Transform<'a, 'r> {
                 let target = target.trim_start_matches("[[").trim_end_matches("]]");
                 match self.resolver.resolve(&LinkTarget::Wiki(target)) {
                     Ok(link) => {
-                        self.found.push((link.key, line));
+                        self.found.push((link.key, None, line));
                         Ok(link)
                     }
                     Err(p) => Err(components::ref_problem(line, p.message, p.hint)),
@@ -584,14 +621,24 @@ impl<'a, 'r> Transform<'a, 'r> {
         };
         let mut refs = SiteRefs {
             resolver: self.resolver,
+            options: self.options,
             found: Vec::new(),
         };
-        let rendered = components::render(lang, text, self.options.embed_hosts, &mut refs);
-        for (key, line) in refs.found {
+        let no_embeds = EmbedHosts::default();
+        let rendered = components::render(
+            lang,
+            text,
+            self.options.embeds.unwrap_or(&no_embeds),
+            &mut refs,
+            self.options
+                .components
+                .unwrap_or_else(|| ComponentTemplates::builtin()),
+        );
+        for (key, fragment, line) in refs.found {
             let range = line_range(line);
             self.out.links.push(FoundLink {
                 key,
-                fragment: None,
+                fragment,
                 at: self.locator.locate(range.start),
                 span: Span::new(range.start, range.end),
             });

@@ -38,7 +38,7 @@ use crate::routes::Route;
 
 pub(crate) use deps::Dep;
 pub(crate) use reads::Aggregate;
-pub(crate) use templates::{load_templates, TemplateError, Templates};
+pub(crate) use templates::{component_templates, load_templates, TemplateError, Templates};
 use view::Views;
 
 /// A rendered site: the files held in memory, and the pages already handed to a

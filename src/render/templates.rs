@@ -15,6 +15,7 @@ use super::reads::{Aggregate, Reads, ReadsOf};
 use super::site_folder::{files_in, FolderKind};
 use crate::config::Config;
 use crate::diagnostic::{relative_to, Diagnostic, Diagnostics, Location, Place, Span, Stage};
+use crate::markdown::{component_template, ComponentTemplates, COMPONENTS};
 use crate::text_file::{self, FileError};
 use crate::theme::{self, ThemeSource};
 
@@ -162,9 +163,15 @@ impl Templates {
 /// carry no design of the theme's (a redirect page only sends readers on).
 const ENGINE_TEMPLATES: [&str; 1] = ["redirect.html"];
 
-/// Loads the theme's templates, then the site's over them, into `tera` (which must
-/// already have the site's functions and filters: tera checks every name at load time).
-pub(crate) fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnostics> {
+/// The theme's templates, then the site's over them: name to text, name to the file it
+/// came from, and the files that could not be read.
+fn template_sources(
+    config: &Config,
+) -> (
+    BTreeMap<String, String>,
+    HashMap<String, PathBuf>,
+    Diagnostics,
+) {
     let mut problems = Vec::new();
     let kind = FolderKind {
         folder: "templates",
@@ -236,6 +243,30 @@ pub(crate) fn load_templates(config: &Config, tera: Tera) -> Result<Templates, D
             }
         }
     }
+    (sources, files, diagnostics)
+}
+
+/// The templates that draw Markdown components (`components/<name>.html`), the site's
+/// over the theme's. Markdown is rendered before pages, so these are read on their own;
+/// a file that cannot be read or parsed is reported by [`load_templates`].
+pub(crate) fn component_templates(config: &Config) -> ComponentTemplates {
+    let (sources, files, _) = template_sources(config);
+    let sources: Vec<(String, String, String)> = COMPONENTS
+        .iter()
+        .map(|name| component_template(name))
+        .filter_map(|name| {
+            let text = sources.get(&name)?.clone();
+            let shown = files.get(&name)?.to_string_lossy().into_owned();
+            Some((name, text, shown))
+        })
+        .collect();
+    ComponentTemplates::new(&sources)
+}
+
+/// Loads the theme's templates, then the site's over them, into `tera` (which must
+/// already have the site's functions and filters: tera checks every name at load time).
+pub(crate) fn load_templates(config: &Config, tera: Tera) -> Result<Templates, Diagnostics> {
+    let (sources, files, mut diagnostics) = template_sources(config);
     let mut templates = Templates {
         tera,
         files,

@@ -35,7 +35,7 @@ use thiserror::Error;
 
 use crate::config::{Config, SortOrder};
 use crate::diagnostic::{Diagnostic, Diagnostics, Place, Stage};
-use crate::markdown::Heading;
+use crate::markdown::{ComponentTemplates, Heading};
 use crate::model::{DocId, Document, EntryId, Model, PartialDate, RefQualifiers};
 use crate::published::PublishedRecord;
 use crate::routes::Route;
@@ -332,6 +332,7 @@ pub(crate) enum ResolveError {
 /// orders and tags when no changed document alters them.
 pub(crate) fn resolve(
     config: &Config,
+    components: &ComponentTemplates,
     model: Model,
     previous: Option<&Graph>,
     published: Option<&PublishedRecord>,
@@ -385,7 +386,7 @@ pub(crate) fn resolve(
                     problems: Vec::new(),
                     edges: Arc::clone(edges),
                 },
-                None => text::render_document(config, &index, i, doc, urls[i].clone()),
+                None => text::render_document(config, components, &index, i, doc, urls[i].clone()),
             }
         })
         .collect();
@@ -565,7 +566,14 @@ mod tests {
     fn a_graph_reusing_the_last_equals_a_fresh_one() {
         let (_tmp, config) = site();
         let model = crate::model_of(&config);
-        let before = resolve(&config, model.clone(), None, None).unwrap();
+        let before = resolve(
+            &config,
+            ComponentTemplates::builtin(),
+            model.clone(),
+            None,
+            None,
+        )
+        .unwrap();
         let title = |t: &'static str| move |d: &mut Document| d.title = t.into();
         type Edit = Box<dyn Fn(&mut Document)>;
         let edits: Vec<(&str, Edit)> = vec![
@@ -602,8 +610,20 @@ mod tests {
         ];
         for (path, edit) in &edits {
             let model = edited(&model, path, edit);
-            let fresh = resolve(&config, model.clone(), None, None);
-            let reused = resolve(&config, model, Some(&before), None);
+            let fresh = resolve(
+                &config,
+                ComponentTemplates::builtin(),
+                model.clone(),
+                None,
+                None,
+            );
+            let reused = resolve(
+                &config,
+                ComponentTemplates::builtin(),
+                model,
+                Some(&before),
+                None,
+            );
             match (fresh, reused) {
                 (Ok(fresh), Ok(reused)) => {
                     assert_eq!(public_parts(&fresh), public_parts(&reused), "{path}");
@@ -620,7 +640,14 @@ mod tests {
     fn unchanged_documents_share_their_rendering_and_changed_ones_are_checked() {
         let (_tmp, config) = site();
         let model = crate::model_of(&config);
-        let before = resolve(&config, model.clone(), None, None).unwrap();
+        let before = resolve(
+            &config,
+            ComponentTemplates::builtin(),
+            model.clone(),
+            None,
+            None,
+        )
+        .unwrap();
         let ada = before
             .find(&DocId::Entry(EntryId {
                 collection: "people".into(),
@@ -629,7 +656,14 @@ mod tests {
             .unwrap();
         let bob = ada + 1;
 
-        let again = resolve(&config, model.clone(), Some(&before), None).unwrap();
+        let again = resolve(
+            &config,
+            ComponentTemplates::builtin(),
+            model.clone(),
+            Some(&before),
+            None,
+        )
+        .unwrap();
         for (a, b) in before.nodes.iter().zip(&again.nodes) {
             assert!(Arc::ptr_eq(&a.content, &b.content), "{:?}", a.doc.path);
         }
@@ -639,7 +673,14 @@ mod tests {
         let retitled = edited(&model, "content/people/ada.md", |d| {
             d.title = "Ada L".into()
         });
-        let after = resolve(&config, retitled, Some(&before), None).unwrap();
+        let after = resolve(
+            &config,
+            ComponentTemplates::builtin(),
+            retitled,
+            Some(&before),
+            None,
+        )
+        .unwrap();
         assert!(!Arc::ptr_eq(
             &before.nodes[bob].content,
             &after.nodes[bob].content
@@ -650,7 +691,14 @@ mod tests {
         let unnoted = edited(&model, "content/groups/chess.md", |d| {
             d.fields.retain(|(name, _)| name != "notes")
         });
-        let errors = resolve(&config, unnoted, Some(&before), None).unwrap_err();
+        let errors = resolve(
+            &config,
+            ComponentTemplates::builtin(),
+            unnoted,
+            Some(&before),
+            None,
+        )
+        .unwrap_err();
         assert!(
             errors.to_string().contains("every member needs a note"),
             "{errors}"
@@ -660,7 +708,14 @@ mod tests {
         let renamed = edited(&model, "content/people/ada.md", |d| {
             d.body = "## Childhood\n".into()
         });
-        let errors = resolve(&config, renamed, Some(&before), None).unwrap_err();
+        let errors = resolve(
+            &config,
+            ComponentTemplates::builtin(),
+            renamed,
+            Some(&before),
+            None,
+        )
+        .unwrap_err();
         assert!(errors.to_string().contains("early-life"), "{errors}");
     }
 }

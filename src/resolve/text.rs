@@ -10,7 +10,7 @@ use super::{diagnostic, DocIndex, Edge, Node, ResolveError};
 use crate::config::{Config, FieldSpec};
 use crate::diagnostic::{first_problems_of_file, Diagnostic, Location, Place, Span};
 use crate::images::Picture;
-use crate::markdown::{self, RenderOptions};
+use crate::markdown::{self, ComponentTemplates, RenderOptions};
 use crate::model::Document;
 use crate::routes::Route;
 
@@ -24,6 +24,7 @@ pub(super) struct RenderedDocument {
 /// Renders document `i`, published at `route` and `url`.
 pub(super) fn render_document(
     config: &Config,
+    components: &ComponentTemplates,
     index: &LinkIndex<'_>,
     i: DocIndex,
     doc: Arc<Document>,
@@ -35,7 +36,8 @@ pub(super) fn render_document(
     let options = RenderOptions {
         unsafe_html: config.site.unsafe_html,
         highlight: Some(&highlight),
-        embed_hosts: &config.site.embed_hosts,
+        embeds: Some(&config.site.embed_hosts),
+        components: Some(components),
         schemes: Some(&config.site.schemes),
         callout_titles: Some(&callout_titles),
     };
