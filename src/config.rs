@@ -45,7 +45,7 @@ pub(crate) fn test_config(root: &std::path::Path) -> Config {
 /// index's group of pages, the mark on a link to a page in another language, the title
 /// of a tag's feed), for a theme whose strings file does not give them: `(language, key,
 /// word)`.
-pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 46] = [
+pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 50] = [
     ("en", "read_more", "Read more"),
     ("en", "pages", "Pages"),
     ("en", "in_this_language", "(in English)"),
@@ -60,6 +60,8 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 46] = [
     ("en", "connections_of", "Connections of {title}"),
     ("en", "map_label", "Relationship map: entries by collection, with lines for references between them"),
     ("en", "map_more", "and {count} more"),
+    ("en", "map_connection", "{count} connection"),
+    ("en", "map_connections", "{count} connections"),
     ("en", "map_full_list", "the full list"),
     ("en", "map_mentions", "In its text"),
     ("en", "entry_map_label", "How {title} connects: entries that refer to it on the left, entries it refers to on the right"),
@@ -83,6 +85,8 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 46] = [
     ("fr", "connections_of", "Liens de la fiche {title}"),
     ("fr", "map_label", "Carte des liens : les fiches par section, reliées par des traits quand l'une renvoie à l'autre"),
     ("fr", "map_more", "et {count} autres"),
+    ("fr", "map_connection", "{count} lien"),
+    ("fr", "map_connections", "{count} liens"),
     ("fr", "map_full_list", "la liste complète"),
     ("fr", "map_mentions", "Dans son texte"),
     ("fr", "entry_map_label", "Les liens de la fiche {title} : à gauche, les fiches qui y renvoient ; à droite, celles auxquelles elle renvoie"),

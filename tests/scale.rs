@@ -199,3 +199,10 @@ fn a_hub_shows_part_of_each_long_group_and_links_all_of_it() {
         found.len()
     );
 }
+
+#[test]
+fn the_site_map_says_how_connected_each_shown_entry_of_a_long_column_is() {
+    let map = html("map/index.html");
+    assert!(map.contains(" connections)</title>"), "{map}");
+    assert!(!map.contains("(1 connections)"));
+}

@@ -166,9 +166,16 @@ pub(super) fn relationship_map(config: &Config, graph: &Graph) -> String {
         // In a column cut short, each box says how connected its entry is: why it is drawn.
         let (title, label) = if truncated[col] {
             let n = degree[i];
-            let word = if n == 1 { "connection" } else { "connections" };
+            // French, unlike English, counts none in the singular ("0 lien").
+            let singular = n == 1 || (n == 0 && config.site.language.starts_with("fr"));
+            let key = if singular {
+                "map_connection"
+            } else {
+                "map_connections"
+            };
+            let count = config.word(key).replace("{count}", &n.to_string());
             (
-                format!("{} ({n} {word})", node.doc.title),
+                format!("{} ({count})", node.doc.title),
                 format!("{} ({n})", shorten_by(&node.doc.title, 6)),
             )
         } else {
