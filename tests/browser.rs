@@ -117,18 +117,6 @@ fn site_passes_browser_checks() {
     run_suite(None, None);
 }
 
-/// A JPEG of `width` × `height`: a gradient, so every resized width differs.
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 128])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 85)
-        .encode(&img, width, height, image::ExtendedColorType::Rgb8)
-        .unwrap();
-    out
-}
-
 /// What the bundled explainer does not have: a portrait in an infobox and on cards, a
 /// figure with a caption and credit in a text, every kind of callout, a pull quote and an
 /// embed. The generic checks (axe in both schemes, the Nu HTML Checker, links, no
@@ -140,11 +128,11 @@ fn pictures_callouts_and_components_pass_the_page_checks() {
     common::copy_dir(&common::fixture("share-cards"), &root);
     std::fs::write(
         root.join("content/people/ada-lovelace.jpg"),
-        jpeg(1600, 1200),
+        common::jpeg(1600, 1200),
     )
     .unwrap();
     std::fs::create_dir_all(root.join("static/photos")).unwrap();
-    std::fs::write(root.join("static/photos/desk.jpg"), jpeg(1200, 800)).unwrap();
+    std::fs::write(root.join("static/photos/desk.jpg"), common::jpeg(1200, 800)).unwrap();
     let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap();
     std::fs::write(
         root.join("site.yaml"),

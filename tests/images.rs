@@ -9,18 +9,6 @@ use std::process::Command;
 
 use common::{config_for, page, Site};
 
-/// A JPEG photo of `width` × `height`: a gradient, so it compresses like a picture.
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 128])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .encode(&img, width, height, image::ExtendedColorType::Rgb8)
-        .unwrap();
-    out
-}
-
 /// A PNG with transparency.
 fn png(width: u32, height: u32) -> Vec<u8> {
     let img = image::RgbaImage::from_fn(width, height, |x, y| {
@@ -100,7 +88,7 @@ fn photo_site() -> Site {
         "content/_index.md",
         "---\ntitle: Photo Desk\n---\nPictures.\n",
     );
-    site.write("content/people/han-dong.jpg", jpeg(2000, 1500));
+    site.write("content/people/han-dong.jpg", common::jpeg(2000, 1500));
     site.write("static/photos/chart.png", png(800, 600));
     site.write(
         "content/people/han-dong.md",
@@ -246,7 +234,7 @@ fn a_second_build_encodes_nothing() {
         common::tree(&site.out("two"))
     );
     // A changed picture is encoded again, under new names.
-    site.write("content/people/han-dong.jpg", jpeg(1000, 1000));
+    site.write("content/people/han-dong.jpg", common::jpeg(1000, 1000));
     let third = site
         .build(&site.out("three"))
         .unwrap_or_else(|e| panic!("{e}"));

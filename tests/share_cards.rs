@@ -15,18 +15,6 @@ use common::{copy_dir, Site};
 
 const BASE: &str = "https://example.org/cards/";
 
-/// A JPEG photo of `width` × `height`: a gradient, so it compresses like a picture.
-fn jpeg(width: u32, height: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(width, height, |x, y| {
-        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 90])
-    });
-    let mut out = Vec::new();
-    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
-        .encode(&img, width, height, image::ExtendedColorType::Rgb8)
-        .unwrap();
-    out
-}
-
 /// The fixture with the repository's default theme and its portrait.
 fn card_site() -> Site {
     let site = Site::copy("share-cards");
@@ -35,7 +23,7 @@ fn card_site() -> Site {
         &repo.join("themes/default"),
         &site.root.join("themes/default"),
     );
-    site.write("content/people/ada-lovelace.jpg", jpeg(1600, 1200));
+    site.write("content/people/ada-lovelace.jpg", common::jpeg(1600, 1200));
     site
 }
 
@@ -271,7 +259,7 @@ fn serve_redraws_the_cards_of_the_pages_that_changed() {
     assert_eq!(card(&preview, fish).unwrap(), fish_before);
 
     // An entry that gets a portrait shares it instead of its card.
-    site.write("content/people/fish-and-chips.jpg", jpeg(900, 900));
+    site.write("content/people/fish-and-chips.jpg", common::jpeg(900, 900));
     site.replace(
         "content/people/fish-and-chips.md",
         "role: Caterer\n",

@@ -211,3 +211,16 @@ pub fn listed(diagnostics: &Diagnostics) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A JPEG photo of `width` × `height`: a gradient, so it compresses like a picture and
+/// every resized width differs.
+pub fn jpeg(width: u32, height: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x * 255 / width) as u8, (y * 255 / height) as u8, 128])
+    });
+    let mut out = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90)
+        .encode(&img, width, height, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
