@@ -202,8 +202,8 @@ impl Config {
 /// Where the `embed` component may show pages from (`embeds:` in `site.yaml`).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EmbedHosts {
-    /// Hosts shown in a sandbox with an origin of its own (`hosts:`): scripts run, but
-    /// the page can read no cookies or storage of its host's.
+    /// Hosts shown in a sandbox with an opaque origin (`hosts:`): scripts run, but the
+    /// page can read no cookies or storage of its host's.
     pub hosts: Vec<String>,
     /// Hosts whose players need their own origin (`own_origin:`, a video player that
     /// keeps settings in its storage, say): shown without a sandbox, as every other site
@@ -1441,6 +1441,18 @@ impl ConfigReader<'_> {
         };
         let hosts = list("hosts");
         let own_origin = list("own_origin");
+        // A host in both lists would lose its sandbox without saying so.
+        for (i, host) in own_origin.iter().enumerate() {
+            if hosts.contains(host) {
+                let at = [key("embeds"), key("own_origin"), PathSegment::Index(i)];
+                self.wrong(
+                    &at,
+                    "own_origin",
+                    "a host not also under `hosts` (each host is sandboxed or not)",
+                    &Value::String(host.clone()),
+                );
+            }
+        }
         EmbedHosts { hosts, own_origin }
     }
 

@@ -337,23 +337,25 @@ fn run_edition(
         Ok(record) => (record, None),
         Err(problem) => (None, Some(problem)),
     };
-    // Markdown components are drawn by theme templates while bodies are rendered.
-    let components = render::component_templates(edition);
-    let graph = match (
-        resolve::resolve(edition, &components, model, previous, published.as_ref()),
-        record_problem,
-    ) {
-        (Ok(graph), None) => graph,
-        (Ok(_), Some(problem)) => {
-            let mut problems = Diagnostics::new();
-            problems.push(problem);
-            return Err(problems);
-        }
-        (Err(mut problems), Some(problem)) => {
-            problems.push(problem);
+    // Markdown components are drawn by theme templates while bodies are rendered. A
+    // template that cannot be loaded is reported with the content's problems, which are
+    // found meanwhile with the built-in theme's templates.
+    let mut problems = Diagnostics::new();
+    let loaded = render::component_templates(edition)
+        .map_err(|templates| problems.extend(templates))
+        .ok();
+    let components = loaded
+        .as_ref()
+        .unwrap_or_else(|| markdown::ComponentTemplates::builtin());
+    let resolved = resolve::resolve(edition, components, model, previous, published.as_ref());
+    problems.extend(record_problem);
+    let graph = match resolved {
+        Ok(graph) if problems.is_empty() => graph,
+        Ok(_) => return Err(problems.sorted()),
+        Err(more) => {
+            problems.extend(more);
             return Err(problems.sorted());
         }
-        (Err(problems), None) => return Err(problems),
     };
     // Before rendering: the index's working memory is gone before the pages pile up.
     // After an edit in `serve` the last index stands (see the README).
@@ -394,7 +396,7 @@ pub(crate) fn model_of(config: &Config) -> model::Model {
 /// The graph of the site of `config`, for unit tests of later stages.
 #[cfg(test)]
 pub(crate) fn graph_of(config: &Config) -> resolve::Graph {
-    let components = render::component_templates(config);
+    let components = render::component_templates(config).unwrap_or_else(|e| panic!("{e}"));
     resolve::resolve(config, &components, model_of(config), None, None)
         .unwrap_or_else(|e| panic!("{e}"))
 }

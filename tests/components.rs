@@ -167,3 +167,112 @@ fn a_site_draws_a_component_with_its_own_template() {
     );
     assert!(stderr.contains(&expected), "{expected}\n{stderr}");
 }
+
+#[test]
+fn a_site_draws_callouts_with_its_own_template() {
+    let site = site();
+    site.write("content/events/short.md", BODY);
+    site.write(
+        "templates/components/callout.html",
+        "<aside class=\"alert {{ kind }}\"><strong>{{ title }}:</strong>{{ body }}</aside>\n",
+    );
+    let (ok, stdout, stderr) = casefile(&site, "build");
+    assert!(ok, "{stdout}{stderr}");
+    let page = common::page(&site.out("public"), "events/short/index.html");
+    assert!(
+        page.contains("<aside class=\"alert warning\"><strong>Warning:</strong>\n<p>The date is <em>disputed</em>.</p>\n</aside>"),
+        "{page}"
+    );
+
+    // The text must go somewhere, once: else the alert is an error at its line.
+    site.write(
+        "templates/components/callout.html",
+        "<aside>{{ title }}</aside>",
+    );
+    let (ok, _, stderr) = casefile(&site, "check");
+    assert!(!ok);
+    let line = BODY
+        .lines()
+        .position(|l| l == "> [!WARNING]")
+        .expect("the body has a callout")
+        + 1;
+    let expected = format!(
+        "content/events/short.md:{line}:1: error: `templates/components/callout.html` must print `body` exactly once"
+    );
+    assert!(stderr.contains(&expected), "{expected}\n{stderr}");
+}
+
+#[test]
+fn component_templates_get_the_theme_words_and_refuse_what_they_cannot_call() {
+    let site = site();
+    site.write("content/events/short.md", BODY);
+    site.write(
+        "templates/components/embed.html",
+        "<p class=\"embed\">{{ word(key=\"search\") }}: <a href=\"{{ url }}\">{{ title }}</a></p>\n",
+    );
+    let (ok, stdout, stderr) = casefile(&site, "build");
+    assert!(ok, "{stdout}{stderr}");
+    let page = common::page(&site.out("public"), "events/short/index.html");
+    assert!(
+        page.contains("<p class=\"embed\">Search: <a href=\"https://www.youtube-nocookie.com/embed/abc?start=5&amp;end=9\">The statement, in full</a></p>"),
+        "{page}"
+    );
+
+    // A template that calls what component templates do not have is refused, named,
+    // and reported beside the content's own problems; it is never silently replaced.
+    site.write(
+        "templates/components/embed.html",
+        "{{ url_for(path=\"/\") }}",
+    );
+    site.replace(
+        "content/events/short.md",
+        "by: ada-lovelace",
+        "by: ada-lovelac",
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_casefile"))
+        .args(["check", "--color", "never", "--root"])
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "templates/components/embed.html: error: this component template cannot be used: "
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("content/events/short.md:"), "{stderr}");
+}
+
+#[test]
+fn a_pull_quote_is_one_paragraph_and_a_host_is_sandboxed_or_not() {
+    let site = site();
+    site.write(
+        "content/events/short.md",
+        "---\ntitle: Short\n---\nText.\n\n```pullquote\ntext: 1984. The year.\nby: ada-lovelace\n```\n",
+    );
+    let (ok, _, stderr) = casefile(&site, "check");
+    assert!(!ok);
+    assert!(
+        stderr.contains("content/events/short.md:7:1: error: a pull quote's text is one paragraph of inline Markdown"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("write `1984\\.`"), "{stderr}");
+
+    site.write("content/events/short.md", "---\ntitle: Short\n---\nText.\n");
+    site.replace(
+        "site.yaml",
+        "embeds: { hosts: [www.youtube-nocookie.com] }",
+        "embeds: { hosts: [www.youtube-nocookie.com], own_origin: [www.youtube-nocookie.com] }",
+    );
+    let output = Command::new(env!("CARGO_BIN_EXE_casefile"))
+        .args(["check", "--color", "never", "--root"])
+        .arg(&site.root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("site.yaml:"), "{stderr}");
+    assert!(stderr.contains("own_origin"), "{stderr}");
+}

@@ -247,7 +247,7 @@ mod tests {
         let mut pixmap = tiny_skia::Pixmap::new(40, 10).unwrap();
         pixmap.fill(tiny_skia::Color::from_rgba8(0x12, 0x34, 0x56, 255));
         let (colour_type, pixels) = decoded(&encode(&pixmap).unwrap());
-        assert_eq!(colour_type, 3, "two colours or fewer: indexed");
+        assert_eq!(colour_type, 3, "one colour: indexed");
         assert_eq!(pixels, pixmap.data());
 
         // 400 colours do not fit a palette: RGB, still exact.

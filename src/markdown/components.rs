@@ -30,8 +30,14 @@ use super::ResolvedLink;
 use crate::config::EmbedHosts;
 use crate::routes::scheme::is_safe_url;
 
-/// The components there are, each drawn by `components/<name>.html`.
-pub(crate) const COMPONENTS: [&str; 2] = ["pullquote", "embed"];
+/// What the theme draws in a text, each with its template `components/<name>.html`:
+/// the two fenced components, and callouts (GitHub's alerts).
+pub(crate) const COMPONENTS: [&str; 3] = ["pullquote", "embed", "callout"];
+
+/// Stands where a callout's text goes while its template is drawn, so that the one
+/// drawing splits into the markup before the text and after it. Markdown's HTML never
+/// holds a NUL (the parser replaces it), so the text cannot fake it.
+const CALLOUT_BODY: &str = "\u{0}callout-body\u{0}";
 
 /// The template that draws component `name`.
 pub(crate) fn template_name(name: &str) -> String {
@@ -56,45 +62,51 @@ impl std::fmt::Debug for ComponentTemplates {
 
 impl ComponentTemplates {
     /// The templates among `sources` (name, text, the file shown in errors) whose names
-    /// are `components/<name>.html`. A component without one, or whose template does not
-    /// parse, is drawn by the built-in theme's: the page templates are loaded later with
-    /// every template of the theme, and that load reports the syntax error at its line.
-    pub(crate) fn new(sources: &[(String, String, String)]) -> ComponentTemplates {
-        let mut tera = Tera::new();
+    /// are `components/<name>.html`, loaded into `tera` (which holds the functions they
+    /// may call); a component the sources leave out is drawn by the built-in theme's
+    /// template. `Err` holds each given template that does not load: (file, why).
+    pub(crate) fn new(
+        mut tera: Tera,
+        sources: &[(String, String, String)],
+    ) -> Result<ComponentTemplates, Vec<(String, String)>> {
         tera.autoescape_on([".html"]);
         let mut files = Vec::new();
+        let mut problems = Vec::new();
         for name in COMPONENTS {
             let wanted = template_name(name);
-            let own = sources
-                .iter()
-                .find(|(n, _, _)| *n == wanted)
-                .filter(|(_, text, _)| tera.add_raw_template(&wanted, text).is_ok());
-            if let Some((_, _, shown)) = own {
-                files.push((wanted, shown.clone()));
+            if let Some((_, text, shown)) = sources.iter().find(|(n, _, _)| *n == wanted) {
+                match tera.add_raw_template(&wanted, text) {
+                    Ok(()) => files.push((wanted, shown.clone())),
+                    Err(e) => problems.push((shown.clone(), tera_message(&e))),
+                }
             } else if let Some(text) = builtin_source(&wanted) {
-                if tera.add_raw_template(&wanted, &text).is_ok() {
-                    let shown = format!("{}/templates/{wanted}", crate::theme::BUILTIN_LABEL);
-                    files.push((wanted, shown));
+                let shown = format!("{}/templates/{wanted}", crate::theme::BUILTIN_LABEL);
+                match tera.add_raw_template(&wanted, &text) {
+                    Ok(()) => files.push((wanted, shown)),
+                    Err(e) => problems.push((shown, tera_message(&e))),
                 }
             }
         }
-        ComponentTemplates { tera, files }
+        if problems.is_empty() {
+            Ok(ComponentTemplates { tera, files })
+        } else {
+            Err(problems)
+        }
     }
 
     /// The built-in theme's, for texts rendered without a site (tests, fuzzing).
     pub(crate) fn builtin() -> &'static ComponentTemplates {
         static BUILTIN: OnceLock<ComponentTemplates> = OnceLock::new();
-        BUILTIN.get_or_init(|| ComponentTemplates::new(&[]))
+        BUILTIN.get_or_init(|| {
+            ComponentTemplates::new(Tera::new(), &[])
+                .unwrap_or_else(|e| panic!("the built-in component templates load: {e:?}"))
+        })
     }
 
     /// Component `name` drawn with `args`, or why its template failed.
     fn render(&self, name: &str, args: Args) -> Result<String, String> {
         let template = template_name(name);
-        let shown = self
-            .files
-            .iter()
-            .find(|(n, _)| *n == template)
-            .map_or(template.as_str(), |(_, shown)| shown.as_str());
+        let shown = self.shown(&template);
         let mut context = Context::new();
         for (key, value) in args {
             context.insert_value(key, value);
@@ -102,6 +114,38 @@ impl ComponentTemplates {
         self.tera
             .render(&template, &context)
             .map_err(|e| format!("`{shown}` could not draw it: {}", tera_message(&e)))
+    }
+}
+
+impl ComponentTemplates {
+    /// The markup before and after the text of a callout of `kind` (`note`, `warning`...)
+    /// titled `title`, or why its template cannot draw one.
+    pub(super) fn callout(&self, kind: &str, title: &str) -> Result<(String, String), String> {
+        let drawn = self.render(
+            "callout",
+            vec![
+                ("kind", Value::from(kind)),
+                ("title", Value::from(title)),
+                ("body", Value::safe_string(CALLOUT_BODY)),
+            ],
+        )?;
+        match drawn.split_once(CALLOUT_BODY) {
+            Some((before, after)) if !after.contains(CALLOUT_BODY) => {
+                Ok((before.to_string(), after.to_string()))
+            }
+            _ => Err(format!(
+                "`{}` must print `body` exactly once",
+                self.shown(&template_name("callout"))
+            )),
+        }
+    }
+
+    /// The file template `template` came from, as diagnostics name it.
+    fn shown<'t>(&'t self, template: &'t str) -> &'t str {
+        self.files
+            .iter()
+            .find(|(n, _)| n == template)
+            .map_or(template, |(_, shown)| shown.as_str())
     }
 }
 
@@ -125,7 +169,7 @@ fn tera_message(error: &tera::Error) -> String {
     message.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The info strings that name a component.
+/// The info strings that name a fenced component.
 pub(super) fn is_component(lang: &str) -> bool {
     matches!(lang, "pullquote" | "embed")
 }
@@ -173,10 +217,30 @@ fn args(
         Ok(v) => v,
         Err(e) => {
             let line = e.location().map_or(0, |l| l.line().saturating_sub(1));
+            // YAML reads a value that starts with `[`, `*`, `&`... as a list, an alias or
+            // an anchor: the usual cause when an editor writes a link or emphasis first.
+            let special = text.lines().enumerate().find(|(_, l)| {
+                l.split_once(':').is_some_and(|(_, value)| {
+                    value
+                        .trim_start()
+                        .starts_with(['[', '{', '*', '&', '!', '|', '>', '%', '@', '`'])
+                })
+            });
+            let (line, hint) = match special {
+                Some((at, l)) => {
+                    let key = l.split(':').next().unwrap_or_default().trim();
+                    let hint = format!(
+                        "YAML reads a value that starts with `[`, `*`, `&` and the like as \
+                         something else: put it in quotes, `{key}: \"...\"`"
+                    );
+                    (at, hint)
+                }
+                None => (line, "write one `key: value` a line".to_string()),
+            };
             return Err(vec![problem(
                 line,
                 format!("the arguments of `{component}` are not valid YAML: {e}"),
-                Some("write one `key: value` a line"),
+                Some(&hint),
             )]);
         }
     };
@@ -502,11 +566,15 @@ mod tests {
 
     #[test]
     fn a_theme_template_draws_the_component_and_its_failure_is_a_problem() {
-        let own = ComponentTemplates::new(&[(
-            "components/pullquote.html".into(),
-            "<q>{{ text }}</q> — {{ by.title }}".into(),
-            "templates/components/pullquote.html".into(),
-        )]);
+        let own = ComponentTemplates::new(
+            Tera::new(),
+            &[(
+                "components/pullquote.html".into(),
+                "<q>{{ text }}</q> — {{ by.title }}".into(),
+                "templates/components/pullquote.html".into(),
+            )],
+        )
+        .unwrap();
         let html = render(
             "pullquote",
             "text: x & y\nby: han-dong\n",
@@ -531,11 +599,15 @@ mod tests {
         .unwrap();
         assert!(embed.starts_with("<figure class=\"embed\">"), "{embed}");
 
-        let broken = ComponentTemplates::new(&[(
-            "components/pullquote.html".into(),
-            "{{ by.nickname }}".into(),
-            "templates/components/pullquote.html".into(),
-        )]);
+        let broken = ComponentTemplates::new(
+            Tera::new(),
+            &[(
+                "components/pullquote.html".into(),
+                "{{ by.nickname }}".into(),
+                "templates/components/pullquote.html".into(),
+            )],
+        )
+        .unwrap();
         let problems = render(
             "pullquote",
             "text: x\nby: han-dong\n",
@@ -550,6 +622,36 @@ mod tests {
                 .message
                 .starts_with("`templates/components/pullquote.html` could not draw it: "),
             "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_template_that_cannot_load_is_refused_not_replaced() {
+        let problems = ComponentTemplates::new(
+            Tera::new(),
+            &[(
+                "components/embed.html".into(),
+                "{{ no_such_function() }}".into(),
+                "templates/components/embed.html".into(),
+            )],
+        )
+        .unwrap_err();
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "templates/components/embed.html");
+    }
+
+    #[test]
+    fn a_value_yaml_reads_as_something_else_gets_a_hint_at_its_line() {
+        let problems = draw(
+            "pullquote",
+            "by: han-dong\ntext: [[han-dong]] said it.\n",
+            &no_hosts(),
+        )
+        .unwrap_err();
+        assert_eq!(problems[0].line, 1, "{problems:?}");
+        assert_eq!(
+            problems[0].hint.as_deref(),
+            Some("YAML reads a value that starts with `[`, `*`, `&` and the like as something else: put it in quotes, `text: \"...\"`")
         );
     }
 }

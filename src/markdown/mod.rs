@@ -1,9 +1,10 @@
 //! Markdown bodies to HTML, with a table of contents and checked links.
 //!
-//! Pure: given text and a [`LinkResolver`], returns HTML, headings and the links found.
-//! It knows nothing of entries or collections; the caller's resolver decides what
-//! `[[han-dong]]` or `../people/han-dong.md` means. Raw HTML is escaped unless allowed,
-//! and links with schemes other than http(s) and mailto are refused.
+//! Given text, a [`LinkResolver`] and the theme's component templates, returns HTML,
+//! headings and the links found; it reads no files (the built-in theme's templates are
+//! in the binary). It knows nothing of entries or collections; the caller's resolver
+//! decides what `[[han-dong]]` or `../people/han-dong.md` means. Raw HTML is escaped
+//! unless allowed, and links with schemes that run code or read local data are refused.
 
 mod components;
 
@@ -198,23 +199,15 @@ pub(crate) const CALLOUT_WORDS: [&str; 5] = [
     "callout_caution",
 ];
 
-/// The opening markup of a GitHub-style alert (`> [!WARNING]`): a note landmark whose
-/// first line says what kind of note it is, in words (not only by colour or an icon),
-/// in the text's language.
-fn callout_start(kind: BlockQuoteKind, titles: Option<&[String; 5]>) -> String {
-    let (class, n, english) = match kind {
-        BlockQuoteKind::Note => ("note", 0, "Note"),
-        BlockQuoteKind::Tip => ("tip", 1, "Tip"),
-        BlockQuoteKind::Important => ("important", 2, "Important"),
-        BlockQuoteKind::Warning => ("warning", 3, "Warning"),
-        BlockQuoteKind::Caution => ("caution", 4, "Caution"),
-    };
-    let mut title = String::new();
-    let _ =
-        pulldown_cmark_escape::escape_html(&mut title, titles.map_or(english, |t| t[n].as_str()));
-    format!(
-        "<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"
-    )
+/// A GitHub-style alert's kind, as its class and [`CALLOUT_WORDS`] name it.
+fn callout_kind(kind: BlockQuoteKind) -> (&'static str, usize) {
+    match kind {
+        BlockQuoteKind::Note => ("note", 0),
+        BlockQuoteKind::Tip => ("tip", 1),
+        BlockQuoteKind::Important => ("important", 2),
+        BlockQuoteKind::Warning => ("warning", 3),
+        BlockQuoteKind::Caution => ("caution", 4),
+    }
 }
 
 /// Renders a Markdown document.
@@ -355,6 +348,8 @@ struct Transform<'a, 'r> {
     heading: std::collections::VecDeque<Event<'a>>,
     /// The text ended, or a limit stopped it.
     done: bool,
+    /// The closing markup of each callout open around the current event, innermost last.
+    callout_ends: Vec<String>,
 }
 
 impl<'a, 'r> Transform<'a, 'r> {
@@ -376,6 +371,7 @@ impl<'a, 'r> Transform<'a, 'r> {
             ids: HeadingIds::default(),
             heading: std::collections::VecDeque::new(),
             done: false,
+            callout_ends: Vec::new(),
         }
     }
 
@@ -546,6 +542,35 @@ impl<'a, 'r> Transform<'a, 'r> {
         Some(Event::Html(html.into()))
     }
 
+    /// The markup before and after the text of a GitHub-style alert (`> [!WARNING]`),
+    /// drawn by the theme's callout template and titled in words in the text's language
+    /// (a note landmark that says what kind of note it is, not only by colour). A template
+    /// that cannot draw one is a problem at the alert, which then takes the built-in
+    /// theme's markup, so the page's structure holds.
+    fn callout(&mut self, kind: BlockQuoteKind, range: &Range<usize>) -> (String, String) {
+        const ENGLISH: [&str; 5] = ["Note", "Tip", "Important", "Warning", "Caution"];
+        let (class, n) = callout_kind(kind);
+        let title = self
+            .options
+            .callout_titles
+            .map_or(ENGLISH[n], |titles| titles[n].as_str());
+        let templates = self
+            .options
+            .components
+            .unwrap_or_else(|| ComponentTemplates::builtin());
+        let drawn = templates.callout(class, title).or_else(|message| {
+            let line = range.start
+                ..self.locator.text[range.start..]
+                    .find('\n')
+                    .map_or(range.end, |n| range.start + n);
+            push_problem(&mut self.out, &mut self.locator, &line, message, None);
+            ComponentTemplates::builtin().callout(class, title)
+        });
+        let (before, after) = drawn.unwrap_or_default();
+        self.budget.html += before.len() + after.len();
+        (before, after)
+    }
+
     /// The markup of a component block (`lang` its info string, `text` its arguments),
     /// recording the entries it links; nothing, with problems at the arguments' lines,
     /// when they are wrong.
@@ -562,7 +587,14 @@ impl<'a, 'r> Transform<'a, 'r> {
                 text: &str,
                 line: usize,
             ) -> Result<String, Vec<components::ArgProblem>> {
-                let rendered = render_inline(text, self.resolver, self.options);
+                let rendered = render(text, self.resolver, self.options);
+                let paragraph = rendered
+                    .html
+                    .trim_end()
+                    .strip_prefix("<p>")
+                    .and_then(|html| html.strip_suffix("</p>"))
+                    .filter(|inner| !inner.contains("<p>"))
+                    .map(String::from);
                 let mut problems: Vec<components::ArgProblem> = rendered
                     .problems
                     .into_iter()
@@ -575,16 +607,27 @@ impl<'a, 'r> Transform<'a, 'r> {
                         Some("put the picture before or after the quote".into()),
                     ));
                 }
-                if !problems.is_empty() {
+                let Some(paragraph) = paragraph.filter(|_| problems.is_empty()) else {
+                    if problems.is_empty() {
+                        problems.push(components::ref_problem(
+                            line,
+                            "a pull quote's text is one paragraph of inline Markdown".into(),
+                            Some(
+                                "a text that starts with `1984.`, `#` or `-` reads as a list \
+                                 or a heading: write `1984\\.`, `\\#` or `\\-`"
+                                    .into(),
+                            ),
+                        ));
+                    }
                     return Err(problems);
-                }
+                };
                 self.found.extend(
                     rendered
                         .links
                         .into_iter()
                         .map(|link| (link.key, link.fragment, line)),
                 );
-                Ok(rendered.html)
+                Ok(paragraph)
             }
 
             fn entry(
@@ -762,10 +805,14 @@ impl<'a, 'r> Transform<'a, 'r> {
             }
             Event::Start(Tag::Paragraph) => self.paragraph(range),
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let start = callout_start(kind, self.options.callout_titles);
-                Some(Event::Html(start.into()))
+                let (before, after) = self.callout(kind, &range);
+                self.callout_ends.push(after);
+                Some(Event::Html(before.into()))
             }
-            Event::End(TagEnd::BlockQuote(Some(_))) => Some(Event::Html("</div>\n".into())),
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                let after = self.callout_ends.pop().unwrap_or_default();
+                Some(Event::Html(after.into()))
+            }
             // An image inside text, a list item, a link or a table: it could not have its
             // caption and credit beside it.
             Event::Start(Tag::Image { ref dest_url, .. }) => {

@@ -42,6 +42,17 @@ fn shorten_by(title: &str, reserved: usize) -> String {
     }
 }
 
+/// The word that counts `n` connections in `language`: French, unlike English, counts
+/// none in the singular ("0 lien", "0 connections").
+fn connection_word(language: &str, n: usize) -> &'static str {
+    let primary = language.split('-').next().unwrap_or_default();
+    if n == 1 || (n == 0 && primary == "fr") {
+        "map_connection"
+    } else {
+        "map_connections"
+    }
+}
+
 /// The map as an `<svg>` element, or an empty string for a site without entries.
 pub(super) fn relationship_map(config: &Config, graph: &Graph) -> String {
     let columns: Vec<(&str, &[usize])> = config
@@ -166,13 +177,7 @@ pub(super) fn relationship_map(config: &Config, graph: &Graph) -> String {
         // In a column cut short, each box says how connected its entry is: why it is drawn.
         let (title, label) = if truncated[col] {
             let n = degree[i];
-            // French, unlike English, counts none in the singular ("0 lien").
-            let singular = n == 1 || (n == 0 && config.site.language.starts_with("fr"));
-            let key = if singular {
-                "map_connection"
-            } else {
-                "map_connections"
-            };
+            let key = connection_word(&config.site.language, n);
             let count = config.word(key).replace("{count}", &n.to_string());
             (
                 format!("{} ({count})", node.doc.title),
@@ -459,6 +464,21 @@ fn entry_edge(side: usize, centre_x: usize, start_y: usize, x: usize, y: usize) 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connections_are_counted_in_the_singular_as_each_language_does() {
+        assert_eq!(connection_word("en", 1), "map_connection");
+        assert_eq!(connection_word("en", 0), "map_connections");
+        assert_eq!(connection_word("en", 2), "map_connections");
+        assert_eq!(connection_word("fr-CA", 0), "map_connection");
+        assert_eq!(connection_word("fr", 2), "map_connections");
+        assert_eq!(connection_word("frr", 0), "map_connections");
+        let config = crate::config::test_config(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bilingual"),
+        );
+        assert_eq!(config.word_in("fr", "map_connections"), "{count} liens");
+        assert_eq!(config.word_in("en", "map_connection"), "{count} connection");
+    }
 
     #[test]
     fn long_titles_are_shortened() {

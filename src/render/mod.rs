@@ -1226,6 +1226,13 @@ fn register_functions(tera: &mut tera::Tera, config: &Config, assets: &assets::A
             Ok(Value::from(base.url(&path)))
         },
     );
+    register_text_functions(tera, config);
+}
+
+/// The functions and filters that need nothing but the configuration: words in the
+/// edition's language, dates, enum values, wrapping, grouping. Component templates, which
+/// are drawn before any page, get these too.
+pub(crate) fn register_text_functions(tera: &mut tera::Tera, config: &Config) {
     let language = config.site.language.clone();
     tera.register_filter(
         "human_date",

@@ -46,6 +46,9 @@ pub(crate) enum TemplateError {
     /// A syntax or rendering error reported by tera.
     #[error("{0}")]
     Tera(String),
+    /// A component template that cannot be loaded on its own.
+    #[error("this component template cannot be used: {0}")]
+    Component(String),
     /// No template for a kind of page.
     #[error("no template for {what}: add one of {names}")]
     Missing {
@@ -246,21 +249,38 @@ fn template_sources(
     (sources, files, diagnostics)
 }
 
-/// The templates that draw Markdown components (`components/<name>.html`), the site's
-/// over the theme's. Markdown is rendered before pages, so these are read on their own;
-/// a file that cannot be read or parsed is reported by [`load_templates`].
-pub(crate) fn component_templates(config: &Config) -> ComponentTemplates {
+/// The templates that draw Markdown components and callouts (`components/<name>.html`),
+/// the site's over the theme's. Markdown is rendered before pages, so these are loaded on
+/// their own, with the functions and filters that need no page
+/// ([`super::register_text_functions`]); one that cannot be loaded so is an error naming
+/// its file. Files that cannot be read are reported by [`load_templates`].
+pub(crate) fn component_templates(config: &Config) -> Result<ComponentTemplates, Diagnostics> {
     let (sources, files, _) = template_sources(config);
-    let sources: Vec<(String, String, String)> = COMPONENTS
-        .iter()
-        .map(|name| component_template(name))
-        .filter_map(|name| {
-            let text = sources.get(&name)?.clone();
-            let shown = files.get(&name)?.to_string_lossy().into_owned();
-            Some((name, text, shown))
-        })
-        .collect();
-    ComponentTemplates::new(&sources)
+    let mut found: Vec<(String, String, String)> = Vec::new();
+    for name in COMPONENTS.iter().map(|name| component_template(name)) {
+        if let (Some(text), Some(file)) = (sources.get(&name), files.get(&name)) {
+            let shown = file.to_string_lossy().into_owned();
+            found.push((name, text.clone(), shown));
+        }
+    }
+    let mut tera = Tera::new();
+    super::register_text_functions(&mut tera, config);
+    ComponentTemplates::new(tera, &found).map_err(|problems| {
+        let mut diagnostics = Diagnostics::new();
+        for (file, message) in problems {
+            diagnostics.push(
+                Diagnostic::new(Stage::Render, &file, TemplateError::Component(message)).with_hint(
+                    Some(
+                        "a component template sees its arguments, `word()` and the filters \
+                         that need no page (`humanize`, `human_date`): not `site`, `page`, \
+                         `url_for`, `components.html`, `{% extends %}` or `{% include %}`"
+                            .to_string(),
+                    ),
+                ),
+            );
+        }
+        diagnostics
+    })
 }
 
 /// Loads the theme's templates, then the site's over them, into `tera` (which must

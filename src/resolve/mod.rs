@@ -14,7 +14,9 @@
 //! - [`redirects`]: the old addresses of pages, checked to be free.
 //!
 //! Given the previous graph of the same site ([`reuse`]), it keeps what no change
-//! touched. It must not run templates or touch the output folder.
+//! touched. It must not run page templates or touch the output folder; the only
+//! templates it draws are the theme's component templates, handed in already loaded,
+//! through Markdown.
 
 mod backlinks;
 mod fields;

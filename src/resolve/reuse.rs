@@ -3,6 +3,10 @@
 //! links to no document whose title changed, and the tables and orders that no changed
 //! document alters. A document shared with the previous graph (the same [`Arc`]) is
 //! known to be unchanged without being compared.
+//!
+//! A kept rendering holds what the theme's component templates drew; that is right only
+//! because `serve` starts from no previous graph after any change outside `content/`
+//! (templates included).
 
 use std::sync::Arc;
 
