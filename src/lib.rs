@@ -46,6 +46,7 @@ mod write;
 mod yaml;
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 pub use audit::AuditReport;
@@ -272,7 +273,24 @@ fn run_stages(
     // and none is removed while another edition still shows it.
     progress(Progress::Stage("images"));
     let counts = images::process::Counts::default();
-    let pictures = graphs.iter().flat_map(resolve::Graph::pictures).collect();
+    let pictures: Vec<images::process::Use> =
+        graphs.iter().flat_map(resolve::Graph::pictures).collect();
+    // A picture beside its entry is read by the page that shows it, under another name
+    // (its published files are content-hashed): not a file casefile leaves unread.
+    let pictured: std::collections::HashSet<&Path> = pictures
+        .iter()
+        .map(|u| Path::new(u.picture.source.shown.as_str()))
+        .collect();
+    let unread_picture = |d: &Diagnostic| {
+        d.error::<load::LoadError>()
+            .is_some_and(|e| matches!(e, load::LoadError::NotRead))
+            && pictured.contains(d.path())
+    };
+    *warnings = std::mem::take(warnings)
+        .into_iter()
+        .filter(|d| !unread_picture(d))
+        .collect();
+    drop(pictured);
     if let Err(problems) = images::process::publish(
         config,
         pictures,

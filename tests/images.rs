@@ -350,3 +350,17 @@ fn a_decorative_image_needs_no_alt_text_but_says_so() {
         "{problems}"
     );
 }
+
+#[test]
+fn a_picture_beside_its_entry_is_not_an_unread_file() {
+    let site = photo_site();
+    // Beside it, a file no page shows is still one casefile leaves unread.
+    site.write("content/people/notes.txt", "to do");
+    let (stderr, code) = check(&site.root);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("content/people/notes.txt: warning: casefile does not read this file"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("han-dong.jpg"), "{stderr}");
+}

@@ -64,11 +64,11 @@ impl ComponentTemplates {
     /// The templates among `sources` (name, text, the file shown in errors) whose names
     /// are `components/<name>.html`, loaded into `tera` (which holds the functions they
     /// may call); a component the sources leave out is drawn by the built-in theme's
-    /// template. `Err` holds each given template that does not load: (file, why).
+    /// template. `Err` holds each template that does not load: its name and tera's error.
     pub(crate) fn new(
         mut tera: Tera,
         sources: &[(String, String, String)],
-    ) -> Result<ComponentTemplates, Vec<(String, String)>> {
+    ) -> Result<ComponentTemplates, Vec<(String, tera::Error)>> {
         tera.autoescape_on([".html"]);
         let mut files = Vec::new();
         let mut problems = Vec::new();
@@ -77,13 +77,13 @@ impl ComponentTemplates {
             if let Some((_, text, shown)) = sources.iter().find(|(n, _, _)| *n == wanted) {
                 match tera.add_raw_template(&wanted, text) {
                     Ok(()) => files.push((wanted, shown.clone())),
-                    Err(e) => problems.push((shown.clone(), tera_message(&e))),
+                    Err(e) => problems.push((wanted, e)),
                 }
             } else if let Some(text) = builtin_source(&wanted) {
                 let shown = format!("{}/templates/{wanted}", crate::theme::BUILTIN_LABEL);
                 match tera.add_raw_template(&wanted, &text) {
                     Ok(()) => files.push((wanted, shown)),
-                    Err(e) => problems.push((shown, tera_message(&e))),
+                    Err(e) => problems.push((wanted, e)),
                 }
             }
         }
@@ -637,7 +637,7 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(problems.len(), 1);
-        assert_eq!(problems[0].0, "templates/components/embed.html");
+        assert_eq!(problems[0].0, "components/embed.html");
     }
 
     #[test]

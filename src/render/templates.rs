@@ -46,9 +46,6 @@ pub(crate) enum TemplateError {
     /// A syntax or rendering error reported by tera.
     #[error("{0}")]
     Tera(String),
-    /// A component template that cannot be loaded on its own.
-    #[error("this component template cannot be used: {0}")]
-    Component(String),
     /// No template for a kind of page.
     #[error("no template for {what}: add one of {names}")]
     Missing {
@@ -266,18 +263,20 @@ pub(crate) fn component_templates(config: &Config) -> Result<ComponentTemplates,
     let mut tera = Tera::new();
     super::register_text_functions(&mut tera, config);
     ComponentTemplates::new(tera, &found).map_err(|problems| {
+        // Placed like any template error: at the file, line and column tera names.
+        let located = Templates {
+            tera: Tera::new(),
+            files,
+            reads: HashMap::new(),
+        };
+        let hint = "a component template sees its arguments, `word()` and the filters that \
+                    need no page (`humanize`, `human_date`): not `site`, `page`, `url_for`, \
+                    `components.html`, `{% extends %}` or `{% include %}`";
         let mut diagnostics = Diagnostics::new();
-        for (file, message) in problems {
-            diagnostics.push(
-                Diagnostic::new(Stage::Render, &file, TemplateError::Component(message)).with_hint(
-                    Some(
-                        "a component template sees its arguments, `word()` and the filters \
-                         that need no page (`humanize`, `human_date`): not `site`, `page`, \
-                         `url_for`, `components.html`, `{% extends %}` or `{% include %}`"
-                            .to_string(),
-                    ),
-                ),
-            );
+        for (name, error) in problems {
+            for d in located.diagnostics(&error, &name) {
+                diagnostics.push(d.with_hint(Some(hint.to_string())));
+            }
         }
         diagnostics
     })
