@@ -199,6 +199,11 @@ pub(crate) const CALLOUT_WORDS: [&str; 5] = [
     "callout_caution",
 ];
 
+/// The `id` of footnote `name` (and the fragment its references link to).
+fn footnote_id(name: &str) -> String {
+    format!("fn-{name}")
+}
+
 /// A GitHub-style alert's kind, as its class and [`CALLOUT_WORDS`] name it.
 fn callout_kind(kind: BlockQuoteKind) -> (&'static str, usize) {
     match kind {
@@ -723,6 +728,14 @@ impl<'a, 'r> Transform<'a, 'r> {
             };
         }
         match event {
+            // Footnotes take ids of their own kind, so that a footnote named like a
+            // heading (`[^sources]` beside "## Sources") never repeats its id.
+            Event::FootnoteReference(name) => {
+                Some(Event::FootnoteReference(footnote_id(&name).into()))
+            }
+            Event::Start(Tag::FootnoteDefinition(name)) => Some(Event::Start(
+                Tag::FootnoteDefinition(footnote_id(&name).into()),
+            )),
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info.to_string(),
@@ -1055,7 +1068,11 @@ impl HeadingIds {
                 title.push_str(t);
             }
         }
-        let base = explicit.unwrap_or_else(|| text_slug(&title));
+        let mut base = explicit.unwrap_or_else(|| text_slug(&title));
+        // `fn-` ids are the footnotes' ([`footnote_id`]).
+        if base.starts_with("fn-") {
+            base.insert_str(0, "h-");
+        }
         let mut unique = base.clone();
         let mut n = self.next_suffix.get(&base).copied().unwrap_or(1);
         while !self.used.insert(unique.clone()) {
@@ -1200,6 +1217,19 @@ mod tests {
             "only <p> and </p>: {}",
             out.html
         );
+    }
+
+    #[test]
+    fn a_footnote_named_like_a_heading_keeps_a_distinct_id() {
+        let out = html("## Sources\n\nSee the report.[^sources]\n\n[^sources]: The report.\n");
+        assert!(out.contains("<h2 id=\"sources\">Sources</h2>"), "{out}");
+        assert!(out.contains("<a href=\"#fn-sources\">1</a>"), "{out}");
+        assert!(out.contains("id=\"fn-sources\""), "{out}");
+        assert_eq!(out.matches("id=\"sources\"").count(), 1, "{out}");
+        // Nor can a heading take a footnote's id.
+        let out = html("## Fn sources\n\nSee.[^sources]\n\n[^sources]: It.\n");
+        assert!(out.contains("<h2 id=\"h-fn-sources\">"), "{out}");
+        assert_eq!(out.matches("id=\"fn-sources\"").count(), 1, "{out}");
     }
 
     #[test]
