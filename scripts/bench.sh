@@ -223,5 +223,5 @@ END {
 if [ -z "${KEEP:-}" ]; then
     rm -rf "$WORK/bin"
     rmdir "$WORK" 2>/dev/null || true
-    [ -n "$DISK" ] && { rmdir "$DISK" 2>/dev/null || true; }
+    if [ -n "$DISK" ]; then rmdir "$DISK" 2>/dev/null || true; fi
 fi
