@@ -98,6 +98,18 @@ pub(crate) const ENGINE_WORDS: [(&str, &str, &str); 50] = [
     ("fr", "callout_caution", "Attention"),
 ];
 
+/// The engine's own word for `key` in `language` (its primary subtag), else in English.
+pub(crate) fn engine_word(language: &str, key: &str) -> Option<&'static str> {
+    let primary = language.split('-').next().unwrap_or_default();
+    let find = |language: &str| {
+        ENGINE_WORDS
+            .iter()
+            .find(|(l, k, _)| *l == language && *k == key)
+            .map(|(_, _, word)| *word)
+    };
+    find(primary).or_else(|| find("en"))
+}
+
 /// `site.yaml` files larger than this are refused.
 pub(crate) const MAX_CONFIG_BYTES: u64 = 1024 * 1024;
 
@@ -162,16 +174,8 @@ impl Config {
         if let Some(word) = self.words_of(language).and_then(|w| w.get(key)) {
             return word.clone();
         }
-        let primary = language.split('-').next().unwrap_or_default();
-        ENGINE_WORDS
-            .iter()
-            .find(|(l, k, _)| *l == primary && *k == key)
-            .or_else(|| {
-                ENGINE_WORDS
-                    .iter()
-                    .find(|(l, k, _)| *l == "en" && *k == key)
-            })
-            .map(|(_, _, word)| word.to_string())
+        engine_word(language, key)
+            .map(String::from)
             .unwrap_or_else(|| key.to_string())
     }
 

@@ -135,6 +135,9 @@ pub(crate) struct Memo {
 #[derive(Default)]
 struct EditionMemo {
     graph: Option<resolve::Graph>,
+    /// The theme's component templates, read once: any change to a template starts
+    /// `serve` from an empty memo.
+    components: Option<markdown::ComponentTemplates>,
     render: render::RenderMemo,
     publish: publish::PublishMemo,
 }
@@ -167,16 +170,7 @@ pub(crate) fn run(
     let mut warnings = Diagnostics::new();
     match run_stages(config, memo, sink, progress, &mut warnings) {
         Ok(Some((output, mut report))) => {
-            // A file beside the entries that the site publishes (an image a page shows)
-            // is used, so not worth a warning.
-            let published = |d: &Diagnostic| {
-                d.error::<load::LoadError>()
-                    .is_some_and(|e| matches!(e, load::LoadError::NotRead))
-                    && d.path()
-                        .strip_prefix("content")
-                        .is_ok_and(|p| output.contains(&p.to_string_lossy().replace('\\', "/")))
-            };
-            report.warnings = warnings.into_iter().filter(|d| !published(d)).collect();
+            report.warnings = warnings;
             Ok(Some((output, report)))
         }
         Ok(None) => Ok(None),
@@ -359,10 +353,13 @@ fn run_edition(
     // template that cannot be loaded is reported with the content's problems, which are
     // found meanwhile with the built-in theme's templates.
     let mut problems = Diagnostics::new();
-    let loaded = render::component_templates(edition)
-        .map_err(|templates| problems.extend(templates))
-        .ok();
-    let components = loaded
+    if kept.components.is_none() {
+        kept.components = render::component_templates(edition)
+            .map_err(|templates| problems.extend(templates))
+            .ok();
+    }
+    let components = kept
+        .components
         .as_ref()
         .unwrap_or_else(|| markdown::ComponentTemplates::builtin());
     let resolved = resolve::resolve(edition, components, model, previous, published.as_ref());

@@ -31,9 +31,10 @@ fn site() -> Site {
     site
 }
 
-fn casefile(site: &Site, command: &str) -> (bool, String, String) {
+/// Runs `casefile <command>` on the site (building into `public` beside it).
+fn run(site: &Site, command: &str) -> std::process::Output {
     let out = site.out("public");
-    let run = Command::new(env!("CARGO_BIN_EXE_casefile"))
+    Command::new(env!("CARGO_BIN_EXE_casefile"))
         .args([command, "--color", "never", "--root"])
         .arg(&site.root)
         .args(if command == "build" {
@@ -42,7 +43,11 @@ fn casefile(site: &Site, command: &str) -> (bool, String, String) {
             Vec::new()
         })
         .output()
-        .unwrap();
+        .unwrap()
+}
+
+fn casefile(site: &Site, command: &str) -> (bool, String, String) {
+    let run = run(site, command);
     (
         run.status.success(),
         String::from_utf8_lossy(&run.stdout).into_owned(),
@@ -229,11 +234,7 @@ fn component_templates_get_the_theme_words_and_refuse_what_they_cannot_call() {
         "by: ada-lovelace",
         "by: ada-lovelac",
     );
-    let output = Command::new(env!("CARGO_BIN_EXE_casefile"))
-        .args(["check", "--color", "never", "--root"])
-        .arg(&site.root)
-        .output()
-        .unwrap();
+    let output = run(&site, "check");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     assert!(
@@ -264,11 +265,7 @@ fn a_pull_quote_is_one_paragraph_and_a_host_is_sandboxed_or_not() {
         "embeds: { hosts: [www.youtube-nocookie.com] }",
         "embeds: { hosts: [www.youtube-nocookie.com], own_origin: [www.youtube-nocookie.com] }",
     );
-    let output = Command::new(env!("CARGO_BIN_EXE_casefile"))
-        .args(["check", "--color", "never", "--root"])
-        .arg(&site.root)
-        .output()
-        .unwrap();
+    let output = run(&site, "check");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("site.yaml:"), "{stderr}");

@@ -1384,3 +1384,37 @@ fn edits_to_a_paginated_listing_rerender_its_pages_as_a_full_build_would() {
         .contains(&"notes/page/5/index.html".to_string()));
     assert_same_as_full_build(&site, &inc);
 }
+
+#[test]
+fn a_component_template_edit_redraws_the_texts_that_use_it() {
+    let site = Site::copy("serve-site");
+    site.replace(
+        "content/people/ada.md",
+        "\n---\n",
+        "\n---\n> [!NOTE]\n> Kept for the test.\n\n",
+    );
+    let mut inc = built(&site);
+    let page =
+        |inc: &Preview| String::from_utf8_lossy(&inc.files()["people/ada/index.html"]).into_owned();
+    assert!(page(&inc).contains("<p class=\"callout-title\">Note</p>"));
+    // An edit to the content keeps the templates read at the first build...
+    site.replace(
+        "content/people/ada.md",
+        "Kept for the test.",
+        "Kept, edited.",
+    );
+    inc.rebuild(Change::Content).unwrap();
+    assert!(page(&inc).contains("Kept, edited."));
+    // ...and a template edit is read again, as every change outside content/ starts over.
+    site.write(
+        "templates/components/callout.html",
+        "<aside class=\"{{ kind }}\"><b>{{ title }}</b>{{ body }}</aside>\n",
+    );
+    assert!(inc.rebuild(Change::Everything).unwrap().full);
+    assert!(
+        page(&inc).contains("<aside class=\"note\"><b>Note</b>"),
+        "{}",
+        page(&inc)
+    );
+    assert_same_as_full_build(&site, &inc);
+}

@@ -74,17 +74,19 @@ impl ComponentTemplates {
         let mut problems = Vec::new();
         for name in COMPONENTS {
             let wanted = template_name(name);
-            if let Some((_, text, shown)) = sources.iter().find(|(n, _, _)| *n == wanted) {
-                match tera.add_raw_template(&wanted, text) {
-                    Ok(()) => files.push((wanted, shown.clone())),
-                    Err(e) => problems.push((wanted, e)),
-                }
-            } else if let Some(text) = builtin_source(&wanted) {
+            let given = sources
+                .iter()
+                .find(|(n, _, _)| *n == wanted)
+                .map(|(_, text, shown)| (text.clone(), shown.clone()));
+            let Some((text, shown)) = given.or_else(|| {
                 let shown = format!("{}/templates/{wanted}", crate::theme::BUILTIN_LABEL);
-                match tera.add_raw_template(&wanted, &text) {
-                    Ok(()) => files.push((wanted, shown)),
-                    Err(e) => problems.push((wanted, e)),
-                }
+                builtin_source(&wanted).map(|text| (text, shown))
+            }) else {
+                continue;
+            };
+            match tera.add_raw_template(&wanted, &text) {
+                Ok(()) => files.push((wanted, shown)),
+                Err(e) => problems.push((wanted, e)),
             }
         }
         if problems.is_empty() {
@@ -115,9 +117,7 @@ impl ComponentTemplates {
             .render(&template, &context)
             .map_err(|e| format!("`{shown}` could not draw it: {}", tera_message(&e)))
     }
-}
 
-impl ComponentTemplates {
     /// The markup before and after the text of a callout of `kind` (`note`, `warning`...)
     /// titled `title`, or why its template cannot draw one.
     pub(super) fn callout(&self, kind: &str, title: &str) -> Result<(String, String), String> {

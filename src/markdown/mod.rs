@@ -168,7 +168,7 @@ pub(crate) struct RenderOptions<'a> {
     /// The site's URL-scheme policy; `None` is the default one.
     pub schemes: Option<&'a SchemePolicy>,
     /// The titles of callouts in the text's language, in [`CALLOUT_WORDS`] order;
-    /// `None` titles them in English.
+    /// `None` titles them with the engine's English words.
     pub callout_titles: Option<&'a [String; 5]>,
 }
 
@@ -235,17 +235,19 @@ pub(crate) fn render_inline(
     options: RenderOptions,
 ) -> Rendered {
     let mut out = render(text, resolver, options);
-    let trimmed = out.html.trim_end();
-    if let Some(inner) = trimmed
-        .strip_prefix("<p>")
-        .and_then(|s| s.strip_suffix("</p>"))
-    {
-        if !inner.contains("<p>") {
-            out.html = inner.to_string();
-        }
+    if let Some(inner) = one_paragraph(&out.html) {
+        out.html = inner.to_string();
     }
     out.toc.clear();
     out
+}
+
+/// What is inside the `<p>` of `html` when it is one paragraph and nothing else.
+fn one_paragraph(html: &str) -> Option<&str> {
+    html.trim_end()
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+        .filter(|inner| !inner.contains("<p>"))
 }
 
 fn problem(
@@ -553,12 +555,11 @@ impl<'a, 'r> Transform<'a, 'r> {
     /// that cannot draw one is a problem at the alert, which then takes the built-in
     /// theme's markup, so the page's structure holds.
     fn callout(&mut self, kind: BlockQuoteKind, range: &Range<usize>) -> (String, String) {
-        const ENGLISH: [&str; 5] = ["Note", "Tip", "Important", "Warning", "Caution"];
         let (class, n) = callout_kind(kind);
-        let title = self
-            .options
-            .callout_titles
-            .map_or(ENGLISH[n], |titles| titles[n].as_str());
+        let title = match self.options.callout_titles {
+            Some(titles) => titles[n].as_str(),
+            None => crate::config::engine_word("en", CALLOUT_WORDS[n]).unwrap_or_default(),
+        };
         let templates = self
             .options
             .components
@@ -593,13 +594,7 @@ impl<'a, 'r> Transform<'a, 'r> {
                 line: usize,
             ) -> Result<String, Vec<components::ArgProblem>> {
                 let rendered = render(text, self.resolver, self.options);
-                let paragraph = rendered
-                    .html
-                    .trim_end()
-                    .strip_prefix("<p>")
-                    .and_then(|html| html.strip_suffix("</p>"))
-                    .filter(|inner| !inner.contains("<p>"))
-                    .map(String::from);
+                let paragraph = one_paragraph(&rendered.html).map(String::from);
                 let mut problems: Vec<components::ArgProblem> = rendered
                     .problems
                     .into_iter()

@@ -368,6 +368,11 @@ pub(crate) fn resolve(
         .collect();
     let index = links::LinkIndex::new(&tables, &documents, &urls, &marks, &drafts);
 
+    let theme = text::TextTheme::new(
+        config,
+        components,
+        documents.iter().map(|d| d.lang.as_str()),
+    );
     // Documents are rendered in parallel; each yields its own problems.
     let rendered: Vec<text::RenderedDocument> = documents
         .par_iter()
@@ -388,7 +393,7 @@ pub(crate) fn resolve(
                     problems: Vec::new(),
                     edges: Arc::clone(edges),
                 },
-                None => text::render_document(config, components, &index, i, doc, urls[i].clone()),
+                None => text::render_document(config, &theme, &index, i, doc, urls[i].clone()),
             }
         })
         .collect();
@@ -520,6 +525,15 @@ fn diagnostic(path: &Path, error: ResolveError) -> Diagnostic {
 mod tests {
     use super::*;
 
+    /// The graph of `model`, with the built-in theme's component templates.
+    fn resolved(
+        config: &Config,
+        model: Model,
+        previous: Option<&Graph>,
+    ) -> Result<Graph, Diagnostics> {
+        resolve(config, ComponentTemplates::builtin(), model, previous, None)
+    }
+
     fn site() -> (tempfile::TempDir, Config) {
         let tmp = tempfile::tempdir().unwrap();
         let files = [
@@ -568,14 +582,7 @@ mod tests {
     fn a_graph_reusing_the_last_equals_a_fresh_one() {
         let (_tmp, config) = site();
         let model = crate::model_of(&config);
-        let before = resolve(
-            &config,
-            ComponentTemplates::builtin(),
-            model.clone(),
-            None,
-            None,
-        )
-        .unwrap();
+        let before = resolved(&config, model.clone(), None).unwrap();
         let title = |t: &'static str| move |d: &mut Document| d.title = t.into();
         type Edit = Box<dyn Fn(&mut Document)>;
         let edits: Vec<(&str, Edit)> = vec![
@@ -612,20 +619,8 @@ mod tests {
         ];
         for (path, edit) in &edits {
             let model = edited(&model, path, edit);
-            let fresh = resolve(
-                &config,
-                ComponentTemplates::builtin(),
-                model.clone(),
-                None,
-                None,
-            );
-            let reused = resolve(
-                &config,
-                ComponentTemplates::builtin(),
-                model,
-                Some(&before),
-                None,
-            );
+            let fresh = resolved(&config, model.clone(), None);
+            let reused = resolved(&config, model, Some(&before));
             match (fresh, reused) {
                 (Ok(fresh), Ok(reused)) => {
                     assert_eq!(public_parts(&fresh), public_parts(&reused), "{path}");
@@ -642,14 +637,7 @@ mod tests {
     fn unchanged_documents_share_their_rendering_and_changed_ones_are_checked() {
         let (_tmp, config) = site();
         let model = crate::model_of(&config);
-        let before = resolve(
-            &config,
-            ComponentTemplates::builtin(),
-            model.clone(),
-            None,
-            None,
-        )
-        .unwrap();
+        let before = resolved(&config, model.clone(), None).unwrap();
         let ada = before
             .find(&DocId::Entry(EntryId {
                 collection: "people".into(),
@@ -658,14 +646,7 @@ mod tests {
             .unwrap();
         let bob = ada + 1;
 
-        let again = resolve(
-            &config,
-            ComponentTemplates::builtin(),
-            model.clone(),
-            Some(&before),
-            None,
-        )
-        .unwrap();
+        let again = resolved(&config, model.clone(), Some(&before)).unwrap();
         for (a, b) in before.nodes.iter().zip(&again.nodes) {
             assert!(Arc::ptr_eq(&a.content, &b.content), "{:?}", a.doc.path);
         }
@@ -675,14 +656,7 @@ mod tests {
         let retitled = edited(&model, "content/people/ada.md", |d| {
             d.title = "Ada L".into()
         });
-        let after = resolve(
-            &config,
-            ComponentTemplates::builtin(),
-            retitled,
-            Some(&before),
-            None,
-        )
-        .unwrap();
+        let after = resolved(&config, retitled, Some(&before)).unwrap();
         assert!(!Arc::ptr_eq(
             &before.nodes[bob].content,
             &after.nodes[bob].content
@@ -693,14 +667,7 @@ mod tests {
         let unnoted = edited(&model, "content/groups/chess.md", |d| {
             d.fields.retain(|(name, _)| name != "notes")
         });
-        let errors = resolve(
-            &config,
-            ComponentTemplates::builtin(),
-            unnoted,
-            Some(&before),
-            None,
-        )
-        .unwrap_err();
+        let errors = resolved(&config, unnoted, Some(&before)).unwrap_err();
         assert!(
             errors.to_string().contains("every member needs a note"),
             "{errors}"
@@ -710,14 +677,7 @@ mod tests {
         let renamed = edited(&model, "content/people/ada.md", |d| {
             d.body = "## Childhood\n".into()
         });
-        let errors = resolve(
-            &config,
-            ComponentTemplates::builtin(),
-            renamed,
-            Some(&before),
-            None,
-        )
-        .unwrap_err();
+        let errors = resolved(&config, renamed, Some(&before)).unwrap_err();
         assert!(errors.to_string().contains("early-life"), "{errors}");
     }
 }

@@ -21,10 +21,44 @@ pub(super) struct RenderedDocument {
     pub(super) edges: Arc<[Edge]>,
 }
 
+/// What the theme gives every text: its component templates, and the callout titles of
+/// each language the site's documents are in (looked up once, not once a document).
+pub(super) struct TextTheme<'a> {
+    components: &'a ComponentTemplates,
+    callout_titles: Vec<(String, [String; 5])>,
+}
+
+impl<'a> TextTheme<'a> {
+    pub(super) fn new<'l>(
+        config: &Config,
+        components: &'a ComponentTemplates,
+        languages: impl Iterator<Item = &'l str>,
+    ) -> TextTheme<'a> {
+        let mut callout_titles: Vec<(String, [String; 5])> = Vec::new();
+        for language in languages {
+            if !callout_titles.iter().any(|(l, _)| l == language) {
+                let titles = markdown::CALLOUT_WORDS.map(|key| config.word_in(language, key));
+                callout_titles.push((language.to_string(), titles));
+            }
+        }
+        TextTheme {
+            components,
+            callout_titles,
+        }
+    }
+
+    fn callout_titles(&self, language: &str) -> Option<&[String; 5]> {
+        self.callout_titles
+            .iter()
+            .find(|(l, _)| l == language)
+            .map(|(_, titles)| titles)
+    }
+}
+
 /// Renders document `i`, published at `route` and `url`.
 pub(super) fn render_document(
     config: &Config,
-    components: &ComponentTemplates,
+    theme: &TextTheme<'_>,
     index: &LinkIndex<'_>,
     i: DocIndex,
     doc: Arc<Document>,
@@ -32,14 +66,13 @@ pub(super) fn render_document(
 ) -> RenderedDocument {
     // One highlighting budget for the file: its body and its Markdown fields.
     let highlight = markdown::HighlightBudget::per_file();
-    let callout_titles = markdown::CALLOUT_WORDS.map(|key| config.word_in(&doc.lang, key));
     let options = RenderOptions {
         unsafe_html: config.site.unsafe_html,
         highlight: Some(&highlight),
         embeds: Some(&config.site.embed_hosts),
-        components: Some(components),
+        components: Some(theme.components),
         schemes: Some(&config.site.schemes),
-        callout_titles: Some(&callout_titles),
+        callout_titles: theme.callout_titles(&doc.lang),
     };
     let resolver = SiteResolver::new(config, index, &doc.path);
     let mut problems = Vec::new();
