@@ -7,6 +7,7 @@
 //! unless allowed, and links with schemes that run code or read local data are refused.
 
 mod components;
+mod excerpt;
 
 pub(crate) use components::{template_name as component_template, ComponentTemplates, COMPONENTS};
 mod highlight;
@@ -141,6 +142,8 @@ pub(crate) struct Rendered {
     pub images: Vec<FoundImage>,
     /// Links that could not be resolved or were refused.
     pub problems: Vec<MarkdownProblem>,
+    /// The first sentences of its paragraphs: `page.excerpt`.
+    pub excerpt: String,
 }
 
 /// The most HTML one Markdown text may render to. Markdown can expand a lot (a reference
@@ -225,6 +228,7 @@ pub(crate) fn render(text: &str, resolver: &dyn LinkResolver, options: RenderOpt
     pulldown_cmark::html::push_html(&mut html, &mut events);
     let mut out = events.out;
     out.html = html;
+    out.excerpt = events.paragraphs.excerpt();
     out
 }
 
@@ -357,6 +361,8 @@ struct Transform<'a, 'r> {
     done: bool,
     /// The closing markup of each callout open around the current event, innermost last.
     callout_ends: Vec<String>,
+    /// The text of the paragraphs written, for the excerpt.
+    paragraphs: excerpt::ParagraphText,
 }
 
 impl<'a, 'r> Transform<'a, 'r> {
@@ -379,6 +385,7 @@ impl<'a, 'r> Transform<'a, 'r> {
             heading: std::collections::VecDeque::new(),
             done: false,
             callout_ends: Vec::new(),
+            paragraphs: excerpt::ParagraphText::default(),
         }
     }
 
@@ -805,6 +812,8 @@ impl<'a, 'r> Transform<'a, 'r> {
                 html.push_str("\">");
                 let _ = pulldown_cmark_escape::escape_html(&mut html, &note);
                 html.push_str("</span>");
+                self.paragraphs.push(" ");
+                self.paragraphs.push(&note);
                 Some(Event::Html(html.into()))
             }
             Event::End(TagEnd::Link) if self.dropped_links > 0 => {
@@ -876,7 +885,9 @@ impl<'a> Iterator for Transform<'a, '_> {
     type Item = Event<'a>;
 
     fn next(&mut self) -> Option<Event<'a>> {
-        self.next_event()
+        let event = self.next_event()?;
+        self.paragraphs.observe(&event);
+        Some(event)
     }
 }
 

@@ -15,7 +15,6 @@
 mod assets;
 mod changes;
 mod deps;
-mod excerpt;
 mod map;
 mod paginate;
 mod reads;

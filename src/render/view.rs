@@ -350,11 +350,8 @@ pub(crate) fn page_value(config: &Config, graph: &Graph, views: &Views, i: DocIn
     };
     m.insert("fields".into(), fields_value(config, &node.fields, &card));
     m.insert("content".into(), Value::safe_string(&node.content));
-    // Read from the node's content, which `Dep::Node` above covers.
-    m.insert(
-        "excerpt".into(),
-        Value::from(super::excerpt::excerpt(&node.content)),
-    );
+    // Made with the node's content, which `Dep::Node` above covers.
+    m.insert("excerpt".into(), Value::from(&*node.excerpt));
     m.insert(
         "corrections".into(),
         corrections_of(&config.site.language, node),

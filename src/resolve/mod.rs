@@ -105,6 +105,8 @@ pub struct Node {
     pub content: Arc<str>,
     /// Headings of the body.
     pub toc: Arc<[Heading]>,
+    /// The first sentences of the body's paragraphs (`page.excerpt`).
+    pub excerpt: Arc<str>,
     /// Declared fields, resolved, in declaration order.
     pub fields: Arc<[(String, Resolved)]>,
     /// The pictures of the body, in order.
@@ -387,6 +389,7 @@ pub(crate) fn resolve(
                         url: urls[i].1.clone(),
                         content: Arc::clone(&node.content),
                         toc: Arc::clone(&node.toc),
+                        excerpt: Arc::clone(&node.excerpt),
                         fields: Arc::clone(&node.fields),
                         images: Arc::clone(&node.images),
                     },

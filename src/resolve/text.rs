@@ -140,6 +140,7 @@ pub(super) fn render_document(
             url,
             content: body.html.into(),
             toc: body.toc.into(),
+            excerpt: body.excerpt.into(),
             fields: fields.into(),
             images: images.into(),
         },
