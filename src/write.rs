@@ -161,6 +161,34 @@ impl Staging {
 
     /// Writes one file below the temporary folder, creating its folders.
     fn write_file(&self, path: &str, bytes: &[u8]) -> Result<u64, WriteError> {
+        let rel = self.folder_for(path)?;
+        write_readable(&self.dir.join(&rel), bytes)
+            .map_err(io_error(format!("cannot write `{path}`")))?;
+        Ok(bytes.len() as u64)
+    }
+
+    /// Puts the file `from` at `path` as a hard link, which costs no bytes, or as a copy
+    /// where it cannot be linked (another file system). `from` is a cache file, which is
+    /// only ever replaced, never changed in place, so the link keeps its bytes.
+    fn link_file(&self, path: &str, from: &Path) -> Result<u64, WriteError> {
+        let rel = self.folder_for(path)?;
+        let to = self.dir.join(&rel);
+        let size = fs::metadata(from)
+            .map_err(io_error(format!("cannot read `{}`", from.display())))?
+            .len();
+        if fs::hard_link(from, &to).is_err() {
+            let bytes =
+                fs::read(from).map_err(io_error(format!("cannot read `{}`", from.display())))?;
+            write_readable(&to, &bytes).map_err(io_error(format!("cannot write `{path}`")))?;
+            return Ok(bytes.len() as u64);
+        }
+        // Readable by everyone, like every file written (a cache made under `umask 077`).
+        set_mode(&to, FILE_MODE).map_err(io_error(format!("cannot set the mode of `{path}`")))?;
+        Ok(size)
+    }
+
+    /// The checked relative path of `path`, with its folder made in the build folder.
+    fn folder_for(&self, path: &str) -> Result<PathBuf, WriteError> {
         let rel = safe_relative(path)?;
         if let Some(parent) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
             let known = self.folders.lock().expect("not poisoned").contains(parent);
@@ -177,9 +205,7 @@ impl Staging {
                 }
             }
         }
-        write_readable(&self.dir.join(&rel), bytes)
-            .map_err(io_error(format!("cannot write `{path}`")))?;
-        Ok(bytes.len() as u64)
+        Ok(rel)
     }
 
     /// Writes the files of `output` still in memory, links kept files over from the
@@ -240,6 +266,11 @@ impl PageSink for Staging {
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
         self.write_file(path, bytes)
             .map(|_| ())
+            .map_err(|e| Diagnostic::new(Stage::Write, self.output.clone(), e))
+    }
+
+    fn link(&self, path: &str, from: &Path) -> Result<u64, Diagnostic> {
+        self.link_file(path, from)
             .map_err(|e| Diagnostic::new(Stage::Write, self.output.clone(), e))
     }
 }
@@ -923,6 +954,37 @@ mod tests {
             "page b"
         );
         assert!(!dir.path().join("escape.html").exists());
+    }
+
+    #[test]
+    fn linked_files_are_links_where_they_can_be_and_copies_where_not() {
+        let (dir, target, root) = site_and_output();
+        let kept = dir.path().join("kept.png");
+        fs::write(&kept, b"card").unwrap();
+        let mut staging = Staging::at(&target, &[], &root).unwrap();
+        assert_eq!(staging.link("share/a/card.png", &kept).unwrap(), 4);
+        // A name that is taken cannot be linked: the file is copied over it.
+        staging.put("share/b/card.png", b"old").unwrap();
+        assert_eq!(staging.link("share/b/card.png", &kept).unwrap(), 4);
+        assert!(staging.link("../escape.png", &kept).is_err());
+        assert!(staging
+            .link("share/c/card.png", &dir.path().join("none"))
+            .is_err());
+        let mut rest = output(&[]);
+        rest.streamed.insert("share/a/card.png".into(), 4);
+        rest.streamed.insert("share/b/card.png".into(), 4);
+        staging.swap_in(&rest).unwrap();
+        for name in ["share/a/card.png", "share/b/card.png"] {
+            assert_eq!(fs::read(target.join(name)).unwrap(), b"card");
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            let ino = |p: &Path| fs::metadata(p).unwrap().ino();
+            assert_eq!(ino(&target.join("share/a/card.png")), ino(&kept));
+            assert_ne!(ino(&target.join("share/b/card.png")), ino(&kept));
+        }
+        assert!(!dir.path().join("escape.png").exists());
     }
 
     #[test]

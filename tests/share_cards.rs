@@ -192,6 +192,22 @@ fn cards_show_their_page_and_a_second_build_encodes_nothing() {
     assert!(encoded(&third) >= 9, "{third}");
     let redrawn = std::fs::read(site.out("three").join("share/events/short/card.png")).unwrap();
     assert_ne!(redrawn, short);
+    // The second build linked the cached cards instead of copying them; the cache only
+    // ever replaces its files, so drawing new cards left the linked ones as they were.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let card = site.out("two").join("share/events/short/card.png");
+        let meta = std::fs::metadata(&card).unwrap();
+        assert!(meta.nlink() >= 2, "a link to the cache's file");
+        assert_eq!(meta.permissions().mode() & 0o777, 0o644);
+        let cached = walkdir::WalkDir::new(site.root.join(".casefile-cache/cards"))
+            .into_iter()
+            .filter_map(Result::ok)
+            .any(|e| e.metadata().is_ok_and(|m| m.ino() == meta.ino()));
+        assert!(cached, "the card is the cache's file");
+        assert_eq!(std::fs::read(&card).unwrap(), short);
+    }
 }
 
 #[test]

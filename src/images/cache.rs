@@ -46,6 +46,15 @@ impl Cache {
             .filter(|b| !b.is_empty())
     }
 
+    /// The file kept under `key`, if any: for a caller that links it into the output
+    /// instead of reading it.
+    pub(crate) fn file_of(&self, kind: &str, key: &str, ext: &str) -> Option<PathBuf> {
+        let file = self.file(kind, key, ext);
+        std::fs::metadata(&file)
+            .is_ok_and(|m| m.is_file() && m.len() > 0)
+            .then_some(file)
+    }
+
     /// Keeps `bytes` under `key`: written beside and renamed into place, so that two
     /// builds at once never see half a file.
     pub(crate) fn put(&self, kind: &str, key: &str, ext: &str, bytes: &[u8]) {
@@ -68,6 +77,8 @@ impl Cache {
             std::process::id(),
             std::thread::current().id()
         ));
+        // A kept file is never changed in place, only replaced by a rename: the output
+        // may hold hard links to it (`render::PageSink::link`).
         if std::fs::write(&partial, bytes).is_ok() && std::fs::rename(&partial, &target).is_err() {
             let _ = std::fs::remove_file(&partial);
         }
@@ -90,6 +101,9 @@ mod tests {
             cache.get("images", "k", "webp").as_deref(),
             Some(&b"RIFF"[..])
         );
+        let file = cache.file_of("images", "k", "webp").unwrap();
+        assert_eq!(std::fs::read(file).unwrap(), b"RIFF");
+        assert_eq!(cache.file_of("images", "other", "webp"), None);
         let ignore = std::fs::read_to_string(tmp.path().join(CACHE_DIR).join(".gitignore"));
         assert_eq!(ignore.unwrap(), "*\n");
     }

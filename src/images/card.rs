@@ -21,6 +21,16 @@ use super::{hex, SHARE_HEIGHT, SHARE_WIDTH};
 /// What is part of every card's key besides its SVG and fonts.
 const RENDERER: &str = "casefile-cards-2/resvg-0.49";
 
+/// A card's PNG.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum CardPng {
+    /// A file of the cache, drawn by an earlier build: the output links it rather than
+    /// copying its bytes (10,000 cards are half of a large site's bytes).
+    Kept(std::path::PathBuf),
+    /// Drawn now.
+    Drawn(Vec<u8>),
+}
+
 /// Draws share cards with one set of fonts.
 pub(crate) struct CardPainter {
     fonts: Arc<usvg::fontdb::Database>,
@@ -75,21 +85,21 @@ impl CardPainter {
         }
     }
 
-    /// The PNG of the card whose SVG is `svg`, from the cache or drawn (and cached).
-    pub(crate) fn png(&self, svg: &[u8], counts: &Counts) -> Result<Vec<u8>, String> {
+    /// The PNG of the card whose SVG is `svg`: the cache's file, or drawn (and cached).
+    pub(crate) fn png(&self, svg: &[u8], counts: &Counts) -> Result<CardPng, String> {
         let mut hasher = Sha256::new();
         hasher.update(svg);
         hasher.update(self.fonts_hash.as_bytes());
         hasher.update(RENDERER.as_bytes());
         let key = hex(&hasher.finalize())[..32].to_string();
-        if let Some(png) = self.cache.get("cards", &key, "png") {
+        if let Some(file) = self.cache.file_of("cards", &key, "png") {
             counts.reused.fetch_add(1, Ordering::Relaxed);
-            return Ok(png);
+            return Ok(CardPng::Kept(file));
         }
         let png = self.draw(svg)?;
         counts.encoded.fetch_add(1, Ordering::Relaxed);
         self.cache.put("cards", &key, "png", &png);
-        Ok(png)
+        Ok(CardPng::Drawn(png))
     }
 
     fn draw(&self, svg: &[u8]) -> Result<Vec<u8>, String> {
@@ -273,13 +283,18 @@ mod tests {
         let painter = CardPainter::new(&fonts, cache);
         let svg = br##"<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="630"><rect width="1200" height="630" fill="#123"/><text x="80" y="300" font-size="72" fill="#fff">Han Dong</text></svg>"##;
         let counts = Counts::default();
-        let png = painter.png(svg, &counts).unwrap();
+        let CardPng::Drawn(png) = painter.png(svg, &counts).unwrap() else {
+            panic!("a new card is drawn");
+        };
         let image = image::load_from_memory(&png).unwrap();
         assert_eq!((image.width(), image.height()), (1200, 630));
         // The text was drawn: some pixels are light.
         let light = image.to_rgb8().pixels().filter(|p| p.0[0] > 200).count();
         assert!(light > 1000, "{light}");
-        assert_eq!(painter.png(svg, &counts).unwrap(), png);
+        let CardPng::Kept(file) = painter.png(svg, &counts).unwrap() else {
+            panic!("a card drawn before is the cache's file");
+        };
+        assert_eq!(std::fs::read(file).unwrap(), png);
         assert_eq!(counts.encoded.load(Ordering::Relaxed), 1);
         assert_eq!(counts.reused.load(Ordering::Relaxed), 1);
     }

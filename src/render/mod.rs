@@ -31,6 +31,7 @@ use tera::{Context, Kwargs, State, Value};
 
 use crate::config::{humanise, Config};
 use crate::diagnostic::{Diagnostic, Diagnostics, Stage};
+use crate::images::card::CardPng;
 use crate::model::DocId;
 use crate::resolve::{DocIndex, Graph};
 use crate::routes::Route;
@@ -124,6 +125,22 @@ pub(crate) fn html_escape(text: &str) -> String {
 pub(crate) trait PageSink: Sync {
     /// Stores one page at its site-relative path.
     fn put(&self, path: &str, bytes: &[u8]) -> Result<(), Diagnostic>;
+
+    /// Stores the file `from` (a cached share card) at `path`, and returns its size.
+    /// A sink that can link it instead of copying its bytes does; by default it is read
+    /// and stored like a page.
+    fn link(&self, path: &str, from: &std::path::Path) -> Result<u64, Diagnostic> {
+        let bytes = std::fs::read(from)
+            .map_err(|e| Diagnostic::new(Stage::Write, from.display().to_string(), e))?;
+        self.put(path, &bytes)?;
+        Ok(bytes.len() as u64)
+    }
+}
+
+/// What a page job made: bytes, or a file of the cache to publish as it is.
+enum Made {
+    Bytes(Vec<u8>),
+    Kept(std::path::PathBuf),
 }
 
 /// A rendered page: kept in memory, or handed to a sink (then only its size is kept).
@@ -479,30 +496,48 @@ impl Renderer {
                     let context = self.context(config, graph, &shared, job);
                     let rendered = render_job(templates, job, &context)?;
                     match (&self.painter, job.card) {
-                        (Some(painter), true) => painter
-                            .png(&rendered, &self.card_counts)
-                            .map_err(|e| card_problem(templates, job, e)),
-                        _ => Ok(rendered),
+                        (Some(painter), true) => match painter.png(&rendered, &self.card_counts) {
+                            Ok(CardPng::Kept(file)) => Ok(Made::Kept(file)),
+                            Ok(CardPng::Drawn(png)) => Ok(Made::Bytes(png)),
+                            Err(e) => Err(card_problem(templates, job, e)),
+                        },
+                        _ => Ok(Made::Bytes(rendered)),
                     }
                 });
                 let path = &job.path;
-                let bytes = match page {
-                    Ok(page) => page,
+                let made = match page {
+                    Ok(made) => made,
                     Err(d) => return Some(Err(d)),
                 };
                 match sink {
-                    Some(sink) => match sink.put(path, &bytes) {
-                        Ok(()) => Some(Ok((i, Page::Streamed(bytes.len() as u64), reads))),
-                        Err(d) => {
-                            let _ = sink_failure.set(d);
-                            None
+                    Some(sink) => {
+                        let stored = match &made {
+                            Made::Bytes(bytes) => {
+                                sink.put(path, bytes).map(|()| bytes.len() as u64)
+                            }
+                            Made::Kept(file) => sink.link(path, file),
+                        };
+                        match stored {
+                            Ok(size) => Some(Ok((i, Page::Streamed(size), reads))),
+                            Err(d) => {
+                                let _ = sink_failure.set(d);
+                                None
+                            }
                         }
-                    },
+                    }
                     None => {
+                        let mut bytes = match made {
+                            Made::Bytes(bytes) => bytes,
+                            Made::Kept(file) => match std::fs::read(&file) {
+                                Ok(bytes) => bytes,
+                                Err(e) => {
+                                    return Some(Err(card_problem(templates, job, e.to_string())))
+                                }
+                            },
+                        };
                         // A page kept in memory stays there until the end: give back the
                         // unused capacity (a 16 KiB start that doubled to 32 KiB wastes
                         // half). 40 MB less peak RSS at 10k pages.
-                        let mut bytes = bytes;
                         bytes.shrink_to_fit();
                         Some(Ok((i, Page::Held(bytes), reads)))
                     }
