@@ -128,6 +128,8 @@ pub(crate) struct Memo {
     editions: Vec<EditionMemo>,
     /// The image files the last run published, for every edition.
     images: images::process::ImageMemo,
+    /// Highlighted code, read from the cache folder by the first run.
+    highlights: Option<markdown::HighlightMemo>,
 }
 
 /// What a run keeps of one edition: its last graph, and what its pages and generated
@@ -240,6 +242,12 @@ fn run_stages(
     drop(model);
     memo.editions
         .resize_with(editions.len(), EditionMemo::default);
+    if memo.highlights.is_none() {
+        let stored = images::cache::Cache::of(config).get("highlight", &highlight_key(), "json");
+        memo.highlights = Some(markdown::HighlightMemo::from_json(
+            &stored.unwrap_or_default(),
+        ));
+    }
     let mut graphs = Vec::with_capacity(editions.len());
     let mut output: Option<Output> = None;
     for (done, (edition, model)) in editions.iter().zip(models).enumerate() {
@@ -263,6 +271,13 @@ fn run_stages(
         }
     }
     let mut output = output.expect("a site has at least its own language's edition");
+    // Kept for the next build by a build or `serve` (`check` leaves the site folder as
+    // it was); a run that rendered every text keeps only the blocks it used.
+    let prune = !memo.keep;
+    let changed = memo.highlights.as_mut().and_then(|h| h.take_changes(prune));
+    if let Some(changed) = changed.filter(|_| sink.is_some() || memo.keep) {
+        images::cache::Cache::of(config).put("highlight", &highlight_key(), "json", &changed);
+    }
     // Images once for every edition: a photo two editions show is one set of files,
     // and none is removed while another edition still shows it.
     progress(Progress::Stage("images"));
@@ -328,6 +343,13 @@ fn run_stages(
     Ok(Some((output, report)))
 }
 
+/// The name of the cache file of highlighted code: one per [`markdown::HIGHLIGHTER`].
+fn highlight_key() -> String {
+    use sha2::Digest as _;
+    let hash = sha2::Sha256::digest(markdown::HIGHLIGHTER.as_bytes());
+    hash[..8].iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Resolves, indexes, renders and publishes one edition (`edition`, the `done`th of the
 /// site's), keeping what its pages read in the memo's entry for it.
 fn run_edition(
@@ -362,7 +384,15 @@ fn run_edition(
         .components
         .as_ref()
         .unwrap_or_else(|| markdown::ComponentTemplates::builtin());
-    let resolved = resolve::resolve(edition, components, model, previous, published.as_ref());
+    let highlights = memo.highlights.get_or_insert_with(Default::default);
+    let resolved = resolve::resolve(
+        edition,
+        components,
+        highlights,
+        model,
+        previous,
+        published.as_ref(),
+    );
     problems.extend(record_problem);
     let graph = match resolved {
         Ok(graph) if problems.is_empty() => graph,
@@ -383,10 +413,8 @@ fn run_edition(
     progress(Progress::Pages(estimated_pages(edition, &graph)));
     let on_page = || progress(Progress::Page);
     // On failure the memo's graph stays the one its pages were rendered from.
-    let mut rendered = render::render(edition, &graph, previous, &mut kept.render, sink, &on_page)?;
-    if !keep {
-        kept.render = render::RenderMemo::default();
-    }
+    let render_memo = keep.then_some(&mut kept.render);
+    let mut rendered = render::render(edition, &graph, previous, render_memo, sink, &on_page)?;
     progress(Progress::Stage("publishing"));
     publish::publish(
         edition,
@@ -412,8 +440,16 @@ pub(crate) fn model_of(config: &Config) -> model::Model {
 #[cfg(test)]
 pub(crate) fn graph_of(config: &Config) -> resolve::Graph {
     let components = render::component_templates(config).unwrap_or_else(|e| panic!("{e}"));
-    resolve::resolve(config, &components, model_of(config), None, None)
-        .unwrap_or_else(|e| panic!("{e}"))
+    let highlights = markdown::HighlightMemo::default();
+    resolve::resolve(
+        config,
+        &components,
+        &highlights,
+        model_of(config),
+        None,
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Renders the whole site in memory: every stage but writing.

@@ -852,3 +852,39 @@ fn a_files_code_blocks_and_markdown_fields_share_one_highlighting_budget() {
         1
     );
 }
+
+/// The highlighted code of a build is kept in the cache folder and read back by the
+/// next, but only as class spans around the block's own text: a cache someone else
+/// wrote can change colours, never what a page says or runs.
+#[test]
+fn highlighted_code_is_read_back_only_as_spans_around_the_same_text() {
+    let (site, out) = built();
+    let page_of = |out: &std::path::Path| page(out, "allegations/witting-affiliate/index.html");
+    let first = page_of(&out);
+    assert!(first.contains("<pre class=\"highlight\"><code class=\"language-rust\">"));
+    let folder = site.root.join(".casefile-cache/highlight");
+    let kept: Vec<_> = files(&folder);
+    assert_eq!(kept.len(), 1, "one file of highlighted code: {kept:?}");
+    let file = folder.join(&kept[0]);
+    let stored: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&fs::read(&file).unwrap()).unwrap();
+    assert_eq!(stored.len(), 1, "the fixture's one code block");
+    let (key, spans) = stored.iter().next().unwrap();
+    let spans = spans.as_str().unwrap();
+    assert!(first.contains(spans));
+
+    // Other colours, same text: read back as they are.
+    let recoloured = spans.replace("hl-", "hl-x-");
+    fs::write(&file, serde_json::json!({ key: recoloured }).to_string()).unwrap();
+    let second = site.out("second");
+    site.build(&second).unwrap();
+    assert!(page_of(&second).contains(&recoloured));
+
+    // Markup that is more than spans around the text: drawn again, as the first build.
+    let script = format!("<script>alert(1)</script>{spans}");
+    fs::write(&file, serde_json::json!({ key: script }).to_string()).unwrap();
+    let third = site.out("third");
+    site.build(&third).unwrap();
+    assert_eq!(page_of(&third), first);
+    assert_eq!(tree(&third), tree(&out));
+}

@@ -27,7 +27,7 @@ use crate::routes::scheme::{SchemePolicy, Use};
 use crate::routes::slug::text_slug;
 use crate::text_file::floor_char_boundary;
 
-pub(crate) use highlight::{highlight_block, HighlightBudget};
+pub(crate) use highlight::{highlight_block, HighlightBudget, HighlightMemo, HIGHLIGHTER};
 
 /// A link written in Markdown that points into the site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,6 +164,9 @@ pub(crate) struct RenderOptions<'a> {
     /// The highlighting budget of the file this text belongs to, shared by its body and
     /// fields; `None` gives this text a budget of its own.
     pub highlight: Option<&'a HighlightBudget>,
+    /// Code highlighted by an earlier build, and where this one's goes; `None` draws
+    /// every block.
+    pub highlighted: Option<&'a HighlightMemo>,
     /// The hosts the `embed` component may show pages of (`embeds:`); `None` is none.
     pub embeds: Option<&'a EmbedHosts>,
     /// The templates that draw components; `None` is the built-in theme's.
@@ -722,7 +725,8 @@ impl<'a, 'r> Transform<'a, 'r> {
                         return Some(Event::Html(html.into()));
                     }
                     let highlight = self.options.highlight.unwrap_or(&self.own_highlight);
-                    let block = highlight_block(&buffer, &lang, highlight);
+                    let block =
+                        highlight_block(&buffer, &lang, highlight, self.options.highlighted);
                     self.budget.html += block.len();
                     Some(Event::Html(block.into()))
                 }

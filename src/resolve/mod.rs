@@ -37,7 +37,7 @@ use thiserror::Error;
 
 use crate::config::{Config, SortOrder};
 use crate::diagnostic::{Diagnostic, Diagnostics, Place, Stage};
-use crate::markdown::{ComponentTemplates, Heading};
+use crate::markdown::{ComponentTemplates, Heading, HighlightMemo};
 use crate::model::{DocId, Document, EntryId, Model, PartialDate, RefQualifiers};
 use crate::published::PublishedRecord;
 use crate::routes::Route;
@@ -337,6 +337,7 @@ pub(crate) enum ResolveError {
 pub(crate) fn resolve(
     config: &Config,
     components: &ComponentTemplates,
+    highlights: &HighlightMemo,
     model: Model,
     previous: Option<&Graph>,
     published: Option<&PublishedRecord>,
@@ -373,6 +374,7 @@ pub(crate) fn resolve(
     let theme = text::TextTheme::new(
         config,
         components,
+        highlights,
         documents.iter().map(|d| d.lang.as_str()),
     );
     // Documents are rendered in parallel; each yields its own problems.
@@ -534,7 +536,15 @@ mod tests {
         model: Model,
         previous: Option<&Graph>,
     ) -> Result<Graph, Diagnostics> {
-        resolve(config, ComponentTemplates::builtin(), model, previous, None)
+        let highlights = HighlightMemo::default();
+        resolve(
+            config,
+            ComponentTemplates::builtin(),
+            &highlights,
+            model,
+            previous,
+            None,
+        )
     }
 
     fn site() -> (tempfile::TempDir, Config) {

@@ -10,7 +10,7 @@ use super::{diagnostic, DocIndex, Edge, Node, ResolveError};
 use crate::config::{Config, FieldSpec};
 use crate::diagnostic::{first_problems_of_file, Diagnostic, Location, Place, Span};
 use crate::images::Picture;
-use crate::markdown::{self, ComponentTemplates, RenderOptions};
+use crate::markdown::{self, ComponentTemplates, HighlightMemo, RenderOptions};
 use crate::model::Document;
 use crate::routes::Route;
 
@@ -25,6 +25,7 @@ pub(super) struct RenderedDocument {
 /// each language the site's documents are in (looked up once, not once a document).
 pub(super) struct TextTheme<'a> {
     components: &'a ComponentTemplates,
+    highlights: &'a HighlightMemo,
     callout_titles: Vec<(String, [String; 5])>,
 }
 
@@ -32,6 +33,7 @@ impl<'a> TextTheme<'a> {
     pub(super) fn new<'l>(
         config: &Config,
         components: &'a ComponentTemplates,
+        highlights: &'a HighlightMemo,
         languages: impl Iterator<Item = &'l str>,
     ) -> TextTheme<'a> {
         let mut callout_titles: Vec<(String, [String; 5])> = Vec::new();
@@ -43,6 +45,7 @@ impl<'a> TextTheme<'a> {
         }
         TextTheme {
             components,
+            highlights,
             callout_titles,
         }
     }
@@ -69,6 +72,7 @@ pub(super) fn render_document(
     let options = RenderOptions {
         unsafe_html: config.site.unsafe_html,
         highlight: Some(&highlight),
+        highlighted: Some(theme.highlights),
         embeds: Some(&config.site.embed_hosts),
         components: Some(theme.components),
         schemes: Some(&config.site.schemes),
