@@ -282,18 +282,20 @@ impl Pages {
 
 /// Renders the pages of `graph`: every page, or, with the `memo` of the render of
 /// `previous` (the last graph, under the same configuration), only the pages that read
-/// something that changed. Pages go to `sink` as soon as they are rendered when one is
-/// given; `on_page` is told of each. Static files are always in the returned [`Output`].
+/// something that changed. Without a memo (a one-shot build) nothing is kept and what
+/// pages read is not recorded. Pages go to `sink` as soon as they are rendered when one
+/// is given; `on_page` is told of each. Static files are always in the returned
+/// [`Output`].
 pub(crate) fn render(
     config: &Config,
     graph: &Graph,
     previous: Option<&Graph>,
-    memo: &mut RenderMemo,
+    mut memo: Option<&mut RenderMemo>,
     sink: Option<&dyn PageSink>,
     on_page: &(dyn Fn() + Sync),
 ) -> Result<Output, Diagnostics> {
     // Taken out: a render that fails leaves no memo, and the next renders everything.
-    let last = memo.last.take();
+    let last = memo.as_mut().and_then(|m| m.last.take());
     let followed = match (last, previous) {
         (Some(mut last), Some(previous)) => {
             changes::changed_reads(config, previous, graph, &mut last.renderer).map(|changed| {
@@ -320,6 +322,8 @@ pub(crate) fn render(
         .collect();
     let pages_changed =
         changed.is_none() || !removed.is_empty() || pages.reads.iter().any(Option::is_none);
+    let mut renderer = renderer;
+    renderer.record_reads = memo.is_some();
     let (mut output, page_reads) =
         renderer.render(config, graph, &pages.jobs, &selected, sink, on_page)?;
     for (i, reads) in page_reads {
@@ -330,7 +334,9 @@ pub(crate) fn render(
     output.site_pages = pages.paths();
     output.full = changed.is_none();
     output.changed = changed;
-    memo.last = Some(LastRender { renderer, pages });
+    if let Some(memo) = memo {
+        memo.last = Some(LastRender { renderer, pages });
+    }
     Ok(output)
 }
 
@@ -353,6 +359,8 @@ pub(crate) struct Renderer {
     painter: Option<crate::images::card::CardPainter>,
     /// What the painter did in the current render.
     card_counts: crate::images::process::Counts,
+    /// Whether what each page reads is recorded, for a next render (`serve`).
+    record_reads: bool,
 }
 
 impl Renderer {
@@ -415,6 +423,7 @@ impl Renderer {
             map: OnceLock::new(),
             painter,
             card_counts: crate::images::process::Counts::default(),
+            record_reads: false,
         })
     }
 
@@ -462,7 +471,7 @@ impl Renderer {
 
     /// Renders `jobs`, handing each page to `sink` (when given) as soon as it is
     /// rendered instead of keeping it in the returned [`Output`], and returns what each
-    /// page read. Static files are always included, in memory.
+    /// page read when it records reads. Static files are always included, in memory.
     fn render(
         &self,
         config: &Config,
@@ -472,6 +481,7 @@ impl Renderer {
         sink: Option<&dyn PageSink>,
         on_page: &(dyn Fn() + Sync),
     ) -> Result<(Output, Vec<PageReads>), Diagnostics> {
+        let record = self.record_reads;
         let shared = SharedValues::default();
         let templates = &self.templates;
         self.card_counts
@@ -492,7 +502,7 @@ impl Renderer {
                     return None;
                 }
                 on_page();
-                let (page, reads) = deps::recording(|| {
+                let (page, reads) = deps::recording(record, || {
                     let context = self.context(config, graph, &shared, job);
                     let rendered = render_job(templates, job, &context)?;
                     match (&self.painter, job.card) {
@@ -1391,7 +1401,7 @@ mod tests {
             seen: AtomicUsize::new(0),
         };
         let mut memo = RenderMemo::default();
-        let output = render(&config, &graph, None, &mut memo, Some(&sink), &|| {}).unwrap();
+        let output = render(&config, &graph, None, Some(&mut memo), Some(&sink), &|| {}).unwrap();
         assert!(output.pages > 10);
         assert_eq!(sink.seen.load(Ordering::SeqCst), output.pages);
         assert_eq!(output.streamed.len(), output.pages);
@@ -1406,7 +1416,8 @@ mod tests {
             seen: AtomicUsize::new(0),
         };
         let mut memo = RenderMemo::default();
-        let problems = render(&config, &graph, None, &mut memo, Some(&sink), &|| {}).unwrap_err();
+        let problems =
+            render(&config, &graph, None, Some(&mut memo), Some(&sink), &|| {}).unwrap_err();
         assert_eq!(problems.len(), 1, "{problems}");
         assert!(problems.to_string().contains("disk full at"), "{problems}");
     }
