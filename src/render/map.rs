@@ -328,6 +328,16 @@ fn cut_to(title: &str, room: usize) -> String {
     }
 }
 
+/// A group's heading as drawn: its label, cut to leave room for its count, which is
+/// always shown whole.
+fn group_heading(label: &str, count: usize) -> String {
+    let count = format!(" ({count})");
+    let room = (ENTRY_LABEL + 5)
+        .saturating_sub(count.chars().count())
+        .max(4);
+    format!("{}{count}", cut_to(label, room))
+}
+
 /// Entry `i`'s map, with the neighbours it draws (for the page's recorded reads); an
 /// empty string for an entry with no neighbours.
 pub(super) fn entry_map(
@@ -372,7 +382,7 @@ pub(super) fn entry_map(
                 x + 2,
                 y + 12,
                 html_escape(&heading),
-                html_escape(&cut_to(&heading, ENTRY_LABEL + 5)),
+                html_escape(&group_heading(&group.label, count)),
             );
             y += 18;
             let shown = if count > ENTRY_MAP_GROUP {
@@ -486,5 +496,14 @@ mod tests {
         let long = shorten("National Security and Intelligence Committee of Parliamentarians");
         assert!(long.ends_with('…'));
         assert!(long.chars().count() <= MAX_LABEL);
+    }
+
+    #[test]
+    fn a_group_heading_cut_to_fit_keeps_its_count() {
+        assert_eq!(group_heading("Members", 3), "Members (3)");
+        let cut = group_heading("Bodies reporting to Bernard Rioux", 1204);
+        assert!(cut.ends_with("… (1204)"), "{cut}");
+        assert!(cut.chars().count() <= ENTRY_LABEL + 5, "{cut}");
+        assert!(group_heading("Long label of a group", 7).ends_with("… (7)"));
     }
 }
