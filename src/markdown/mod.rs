@@ -221,8 +221,19 @@ fn callout_kind(kind: BlockQuoteKind) -> (&'static str, usize) {
     }
 }
 
-/// Renders a Markdown document.
+/// Renders a Markdown document, with its excerpt.
 pub(crate) fn render(text: &str, resolver: &dyn LinkResolver, options: RenderOptions) -> Rendered {
+    let (mut out, paragraphs) = render_text(text, resolver, options);
+    out.excerpt = paragraphs.excerpt();
+    out
+}
+
+/// Renders a Markdown text, with the text of its paragraphs.
+fn render_text(
+    text: &str,
+    resolver: &dyn LinkResolver,
+    options: RenderOptions,
+) -> (Rendered, excerpt::ParagraphText) {
     let mut html = String::with_capacity(text.len() * 3 / 2);
     // Events stream from the parser through the transform into the HTML writer: only a
     // heading's events are held at once (for its id). Collecting them all first cost
@@ -231,17 +242,17 @@ pub(crate) fn render(text: &str, resolver: &dyn LinkResolver, options: RenderOpt
     pulldown_cmark::html::push_html(&mut html, &mut events);
     let mut out = events.out;
     out.html = html;
-    out.excerpt = events.paragraphs.excerpt();
-    out
+    (out, events.paragraphs)
 }
 
-/// Renders a short Markdown value (a field) without the wrapping paragraph.
+/// Renders a short Markdown value (a field) without the wrapping paragraph (and
+/// without an excerpt).
 pub(crate) fn render_inline(
     text: &str,
     resolver: &dyn LinkResolver,
     options: RenderOptions,
 ) -> Rendered {
-    let mut out = render(text, resolver, options);
+    let (mut out, _) = render_text(text, resolver, options);
     if let Some(inner) = one_paragraph(&out.html) {
         out.html = inner.to_string();
     }
@@ -603,7 +614,7 @@ impl<'a, 'r> Transform<'a, 'r> {
                 text: &str,
                 line: usize,
             ) -> Result<String, Vec<components::ArgProblem>> {
-                let rendered = render(text, self.resolver, self.options);
+                let (rendered, _) = render_text(text, self.resolver, self.options);
                 let paragraph = one_paragraph(&rendered.html).map(String::from);
                 let mut problems: Vec<components::ArgProblem> = rendered
                     .problems
