@@ -394,7 +394,7 @@ fn run_edition(
         published.as_ref(),
     );
     problems.extend(record_problem);
-    let graph = match resolved {
+    let mut graph = match resolved {
         Ok(graph) if problems.is_empty() => graph,
         Ok(_) => return Err(problems.sorted()),
         Err(more) => {
@@ -402,6 +402,11 @@ fn run_edition(
             return Err(problems.sorted());
         }
     };
+    // Only `serve` (to see what an edit changed) and the record of what was published
+    // (for the correction rule) read a document's Markdown once it is rendered.
+    if !keep {
+        graph.let_go_of_markdown(|doc| published::records(edition, doc));
+    }
     // Before rendering: the index's working memory is gone before the pages pile up.
     // After an edit in `serve` the last index stands (see the README).
     progress(Progress::Stage("indexing"));

@@ -114,6 +114,13 @@ fn recorded(config: &Config, collection: &str) -> bool {
         .any(|c| c.name == collection && has_the_rule(c))
 }
 
+/// Whether the record of what was published holds `doc` (and so reads its text).
+pub(crate) fn records(config: &Config, doc: &Document) -> bool {
+    doc.id
+        .entry()
+        .is_some_and(|id| recorded(config, &id.collection))
+}
+
 /// The record of `graph`; `None` when no collection has the rule (no file is written).
 pub(crate) fn record(config: &Config, graph: &Graph) -> Option<String> {
     if !has_rule(config) {
@@ -122,17 +129,16 @@ pub(crate) fn record(config: &Config, graph: &Graph) -> Option<String> {
     let entries = graph
         .nodes
         .iter()
+        .filter(|node| records(config, &node.doc))
         .filter_map(|node| {
             let id = node.doc.id.entry()?;
-            recorded(config, &id.collection).then(|| {
-                (
-                    id.to_string(),
-                    PublishedEntry {
-                        text: fingerprint(&node.doc),
-                        corrections: node.doc.corrections.len(),
-                    },
-                )
-            })
+            Some((
+                id.to_string(),
+                PublishedEntry {
+                    text: fingerprint(&node.doc),
+                    corrections: node.doc.corrections.len(),
+                },
+            ))
         })
         .collect();
     let record = PublishedRecord {
