@@ -173,9 +173,14 @@ impl Staging {
     fn link_file(&self, path: &str, from: &Path) -> Result<u64, WriteError> {
         let rel = self.folder_for(path)?;
         let to = self.dir.join(&rel);
-        let size = fs::metadata(from)
-            .map_err(io_error(format!("cannot read `{}`", from.display())))?
-            .len();
+        let meta = fs::symlink_metadata(from)
+            .map_err(io_error(format!("cannot read `{}`", from.display())))?;
+        if !meta.file_type().is_file() {
+            return Err(io_error(format!("cannot publish `{}`", from.display()))(
+                io::Error::other("it is not a regular file"),
+            ));
+        }
+        let size = meta.len();
         if fs::hard_link(from, &to).is_err() {
             let bytes =
                 fs::read(from).map_err(io_error(format!("cannot read `{}`", from.display())))?;
@@ -526,10 +531,24 @@ fn set_mode(_: &Path, _: u32) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes `bytes` to a new file readable by everyone, whatever the umask.
+/// Writes `bytes` to a new file readable by everyone, whatever the umask. A file
+/// already at `path` is replaced, never written through: it may be a hard link to a
+/// file of the cache ([`Staging::link_file`]).
 fn write_readable(path: &Path, bytes: &[u8]) -> io::Result<()> {
     use std::io::Write as _;
-    let mut file = fs::File::create(path)?;
+    let new = || {
+        fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(path)
+    };
+    let mut file = match new() {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            new()?
+        }
+        other => other?,
+    };
     file.write_all(bytes)?;
     #[cfg(unix)]
     {
@@ -970,6 +989,18 @@ mod tests {
         assert!(staging
             .link("share/c/card.png", &dir.path().join("none"))
             .is_err());
+        // A file written where a linked one is replaces it, and leaves the cache's file
+        // as it was.
+        staging.link("share/d/card.png", &kept).unwrap();
+        staging.put("share/d/card.png", b"static").unwrap();
+        assert_eq!(fs::read(&kept).unwrap(), b"card");
+        #[cfg(unix)]
+        {
+            // A symbolic link is not published, wherever it points.
+            let link = dir.path().join("link.png");
+            std::os::unix::fs::symlink(&kept, &link).unwrap();
+            assert!(staging.link("share/e/card.png", &link).is_err());
+        }
         let mut rest = output(&[]);
         rest.streamed.insert("share/a/card.png".into(), 4);
         rest.streamed.insert("share/b/card.png".into(), 4);

@@ -41,17 +41,18 @@ impl Cache {
 
     /// The bytes kept under `key`, if any.
     pub(crate) fn get(&self, kind: &str, key: &str, ext: &str) -> Option<Vec<u8>> {
-        std::fs::read(self.file(kind, key, ext))
-            .ok()
-            .filter(|b| !b.is_empty())
+        let file = self.file_of(kind, key, ext)?;
+        std::fs::read(file).ok().filter(|b| !b.is_empty())
     }
 
     /// The file kept under `key`, if any: for a caller that links it into the output
-    /// instead of reading it.
+    /// instead of reading it. Only a regular file is one: a symbolic link (to a key, to
+    /// `/dev/zero`), a pipe or a device put in the folder is not read, linked or
+    /// published.
     pub(crate) fn file_of(&self, kind: &str, key: &str, ext: &str) -> Option<PathBuf> {
         let file = self.file(kind, key, ext);
-        std::fs::metadata(&file)
-            .is_ok_and(|m| m.is_file() && m.len() > 0)
+        std::fs::symlink_metadata(&file)
+            .is_ok_and(|m| m.file_type().is_file() && m.len() > 0)
             .then_some(file)
     }
 
@@ -104,6 +105,16 @@ mod tests {
         let file = cache.file_of("images", "k", "webp").unwrap();
         assert_eq!(std::fs::read(file).unwrap(), b"RIFF");
         assert_eq!(cache.file_of("images", "other", "webp"), None);
+        // A symbolic link in the cache is no kept file, whatever it points to.
+        #[cfg(unix)]
+        {
+            let secret = tmp.path().join("secret");
+            std::fs::write(&secret, b"key").unwrap();
+            let link = tmp.path().join(CACHE_DIR).join("images").join("s.webp");
+            std::os::unix::fs::symlink(&secret, link).unwrap();
+            assert_eq!(cache.file_of("images", "s", "webp"), None);
+            assert_eq!(cache.get("images", "s", "webp"), None);
+        }
         let ignore = std::fs::read_to_string(tmp.path().join(CACHE_DIR).join(".gitignore"));
         assert_eq!(ignore.unwrap(), "*\n");
     }

@@ -145,9 +145,29 @@ impl HighlightMemo {
     }
 }
 
+/// How much larger than its code a block's markup may be when read back (syntect's
+/// spans for dense code are a few times the code; a cache someone else wrote could hold
+/// a flood of empty spans).
+const MAX_SPANS_PER_CODE_BYTE: usize = 64;
+
+/// Whether `class` is one of the highlighting classes: [`CLASS_PREFIX`] and the letters
+/// of a scope name (`hl-c++`, `hl-begin`).
+fn is_highlight_class(class: &str) -> bool {
+    class.strip_prefix(CLASS_PREFIX).is_some_and(|name| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'+' | b'#'))
+    })
+}
+
 /// Whether `html` is `code`, escaped as syntect escapes it, inside nothing but
-/// `<span class="...">` and `</span>`.
+/// `<span class="...">` (with highlighting classes) and `</span>`, and not many times
+/// larger than the code.
 fn is_only_spans_of(html: &str, code: &str) -> bool {
+    if html.len() > MAX_SPANS_PER_CODE_BYTE * code.len() + 1024 {
+        return false;
+    }
     let mut rest = html;
     let mut text = code;
     while !rest.is_empty() {
@@ -155,7 +175,9 @@ fn is_only_spans_of(html: &str, code: &str) -> bool {
             let Some(end) = after.find('"') else {
                 return false;
             };
-            if after[..end].contains(['<', '>']) {
+            // Highlighting classes only: a theme's own class (`skip-link`) could move or
+            // hide words.
+            if !after[..end].split(' ').all(is_highlight_class) {
                 return false;
             }
             let Some(after) = after[end..].strip_prefix("\">") else {
@@ -354,6 +376,13 @@ mod tests {
             "let x = 1;\n<img src=x>",
             "let x = 1;",
             "let x = 1;\n&nbsp;",
+            "<span class=\"skip-link\">let x = 1;\n</span>",
+            "<span class=\"hl-a skip-link\">let x = 1;\n</span>",
+            format!(
+                "{}let x = 1;\n",
+                "<span class=\"hl-a\"></span>".repeat(1000)
+            )
+            .as_str(),
         ] {
             let poisoned = serde_json::json!({ &key: hostile }).to_string();
             let memo = HighlightMemo::from_json(poisoned.as_bytes());
