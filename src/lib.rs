@@ -243,7 +243,8 @@ fn run_stages(
     memo.editions
         .resize_with(editions.len(), EditionMemo::default);
     if memo.highlights.is_none() {
-        let stored = images::cache::Cache::of(config).get("highlight", &highlight_key(), "json");
+        let stored =
+            images::cache::Cache::of(config).get("highlight", markdown::HIGHLIGHTER, "json");
         memo.highlights = Some(markdown::HighlightMemo::from_json(
             &stored.unwrap_or_default(),
         ));
@@ -276,7 +277,7 @@ fn run_stages(
     let prune = !memo.keep;
     let changed = memo.highlights.as_mut().and_then(|h| h.take_changes(prune));
     if let Some(changed) = changed.filter(|_| sink.is_some() || memo.keep) {
-        images::cache::Cache::of(config).put("highlight", &highlight_key(), "json", &changed);
+        images::cache::Cache::of(config).put("highlight", markdown::HIGHLIGHTER, "json", &changed);
     }
     // Images once for every edition: a photo two editions show is one set of files,
     // and none is removed while another edition still shows it.
@@ -341,13 +342,6 @@ fn run_stages(
         }
     }
     Ok(Some((output, report)))
-}
-
-/// The name of the cache file of highlighted code: one per [`markdown::HIGHLIGHTER`].
-fn highlight_key() -> String {
-    use sha2::Digest as _;
-    let hash = sha2::Sha256::digest(markdown::HIGHLIGHTER.as_bytes());
-    hash[..8].iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Resolves, indexes, renders and publishes one edition (`edition`, the `done`th of the

@@ -317,7 +317,8 @@ pub(crate) fn one_line(error: &dyn std::fmt::Display) -> String {
         .join(" ")
 }
 
-fn hex(bytes: &[u8]) -> String {
+/// `bytes` in lowercase hexadecimal (content hashes in names and keys).
+pub(crate) fn hex(bytes: &[u8]) -> String {
     let mut out = String::with_capacity(bytes.len() * 2);
     for b in bytes {
         let _ = write!(out, "{b:02x}");

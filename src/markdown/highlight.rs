@@ -64,8 +64,9 @@ impl HighlightBudget {
 }
 
 /// What made the markup [`HighlightMemo`] keeps: part of every key, so that another
-/// syntect or syntax set draws every block again.
-pub(crate) const HIGHLIGHTER: &str = "casefile-highlight-1/syntect-5.3.0/default-newlines/hl-";
+/// syntect or syntax set draws every block again, and the name of the cache file (so a
+/// file name: no `/`).
+pub(crate) const HIGHLIGHTER: &str = "casefile-highlight-1.syntect-5.3.0.default-newlines.hl";
 
 /// Highlighted blocks kept from one build for the next: the class spans of a block, by a
 /// hash of its language and text.
@@ -120,10 +121,7 @@ impl HighlightMemo {
         hasher.update(lang.as_bytes());
         hasher.update([0]);
         hasher.update(code.as_bytes());
-        let key: String = hasher.finalize()[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let key = crate::images::hex(&hasher.finalize()[..16]);
         let kept = self
             .kept
             .get(&key)
